@@ -1,0 +1,120 @@
+/**
+ * The tag ConfigMap: one per repository, in Headwind's namespace. The registry sidecar writes it,
+ * the workloads hook reads it as a related object. Versioned by `data.format`; a reader refuses a
+ * format it does not know rather than guessing.
+ */
+import { createHash } from "node:crypto";
+
+export const tagsFormat = "headwind.sh/tags/v1";
+export const tagsLabel = "headwind.sh/tags";
+/** ConfigMaps are capped at 1 MiB; this leaves room for metadata and managed fields. */
+export const maxDataBytes = 900 * 1024;
+const alwaysDropFirst = [/^sha256-/, /\.sig$/, /\.att$/, /\.sbom$/];
+
+export interface ObservedTags {
+  /** Normalised `registry/repository`, e.g. `docker.io/library/nginx`. */
+  readonly repository: string;
+  readonly tags: readonly string[];
+  /** Digests known for some tags (pushed by webhook or fetched for digest-tracked tags). */
+  readonly digests: Readonly<Record<string, string>>;
+  /** True when tags were left out to stay under the size cap. */
+  readonly truncated: boolean;
+}
+
+export interface TagConfigMap {
+  apiVersion: "v1";
+  kind: "ConfigMap";
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  data: Record<string, string>;
+}
+
+/** Deterministic, always-valid (DNS-1123, <= 63 chars) name derived from the repository alone. */
+export function tagConfigMapName(repository: string): string {
+  const hash = createHash("sha256").update(repository).digest("hex").slice(0, 10);
+  const slug = repository
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+  return `tags-${slug}-${hash}`;
+}
+
+const byVersionDescending = (a: string, b: string): number => b.localeCompare(a, "en", { numeric: true });
+
+function encode(repository: string, tags: readonly string[], digests: Readonly<Record<string, string>>) {
+  const kept = Object.fromEntries(
+    Object.entries(digests)
+      .filter(([tag]) => tags.includes(tag))
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  return { format: tagsFormat, repository, tags: [...tags].sort().join("\n"), digests: JSON.stringify(kept) };
+}
+
+function dataSize(data: Record<string, string>): number {
+  return Object.entries(data).reduce((sum, [k, v]) => sum + k.length + Buffer.byteLength(v), 0);
+}
+
+/**
+ * Builds the ConfigMap data, bounded in size: signature/attestation tags go first, then the
+ * lowest versions (numeric collation), so the tags a policy would pick survive.
+ */
+export function encodeTagData(observed: Omit<ObservedTags, "truncated">): Record<string, string> {
+  const unique = [...new Set(observed.tags)];
+  let data = encode(observed.repository, unique, observed.digests);
+  if (dataSize(data) <= maxDataBytes) return data;
+  const ranked = unique
+    .filter((tag) => !alwaysDropFirst.some((pattern) => pattern.test(tag)))
+    .sort(byVersionDescending);
+  let low = 0;
+  let high = ranked.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (dataSize(encode(observed.repository, ranked.slice(0, mid), observed.digests)) <= maxDataBytes) low = mid;
+    else high = mid - 1;
+  }
+  data = encode(observed.repository, ranked.slice(0, low), observed.digests);
+  return { ...data, truncated: "true" };
+}
+
+export function buildTagConfigMap(observed: Omit<ObservedTags, "truncated">, namespace: string): TagConfigMap {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: tagConfigMapName(observed.repository),
+      namespace,
+      labels: { [tagsLabel]: "v1", "app.kubernetes.io/managed-by": "headwind" },
+      annotations: { "headwind.sh/repository": observed.repository },
+    },
+    data: encodeTagData(observed),
+  };
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === "string")
+  );
+}
+
+export type ParsedTags = { ok: true; value: ObservedTags } | { ok: false; error: string };
+
+/** Reads a tag ConfigMap (as Metacontroller sends it); any doubt is an error, never a guess. */
+export function parseTagConfigMap(object: unknown): ParsedTags {
+  const data = (object as { data?: unknown } | null)?.data;
+  if (!isStringRecord(data)) return { ok: false, error: "tag ConfigMap has no string data" };
+  if (data.format !== tagsFormat) return { ok: false, error: `unknown tag ConfigMap format ${String(data.format)}` };
+  if (!data.repository) return { ok: false, error: "tag ConfigMap names no repository" };
+  let digests: unknown;
+  try {
+    digests = JSON.parse(data.digests ?? "{}");
+  } catch {
+    return { ok: false, error: "tag ConfigMap digests are not JSON" };
+  }
+  if (!isStringRecord(digests)) return { ok: false, error: "tag ConfigMap digests are not a string map" };
+  const tags = (data.tags ?? "").split("\n").filter((tag) => tag.length > 0);
+  return { ok: true, value: { repository: data.repository, tags, digests, truncated: data.truncated === "true" } };
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from "vitest/config";
+
+// Tiers from DESIGN.md: unit (pure), http (apps in-process), registry (real docker-registry),
+// cluster (real kube-apiserver). scripts/test.sh starts the real servers the last two need.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      { test: { name: "http", include: ["tests/http/**/*.test.ts"] } },
+      { test: { name: "registry", include: ["tests/registry/**/*.test.ts"], testTimeout: 60_000 } },
+      {
+        test: {
+          name: "cluster",
+          include: ["tests/cluster/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+    benchmark: { include: ["bench/**/*.bench.ts"] },
+  },
+});
