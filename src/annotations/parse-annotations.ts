@@ -1,0 +1,141 @@
+/**
+ * Reads a workload's annotations once, into one typed config. A bad value never throws: it
+ * falls back to the safe default and yields an error message fit for a Kubernetes Event.
+ */
+import semver from "semver";
+import { safeRegExp } from "../policy/is-allowed-tag.ts";
+import { defaultExclusions, type Policy, type PolicySpec, policies } from "../policy/policy-spec.ts";
+import { annotations as names } from "./annotation-names.ts";
+import { parseDuration } from "./parse-duration.ts";
+
+export const eventSources = ["webhook", "polling", "both", "none"] as const;
+export type EventSource = (typeof eventSources)[number];
+
+export interface WorkloadConfig {
+  readonly spec: PolicySpec;
+  readonly requireApproval: boolean;
+  readonly minUpdateIntervalSeconds: number;
+  /** Container names or image repositories to manage; empty means every container. */
+  readonly images: readonly string[];
+  readonly eventSource: EventSource;
+  readonly pollingIntervalSeconds: number | undefined;
+  readonly autoRollback: boolean;
+  readonly rollbackTimeoutSeconds: number;
+  readonly healthCheckRetries: number;
+}
+
+export interface AnnotationError {
+  readonly annotation: string;
+  readonly value: string;
+  readonly message: string;
+}
+
+export const defaults = {
+  minUpdateIntervalSeconds: 300,
+  rollbackTimeoutSeconds: 300,
+  healthCheckRetries: 3,
+  minPollingIntervalSeconds: 30,
+} as const;
+
+type Annotations = Readonly<Record<string, string | undefined>>;
+
+class Reader {
+  readonly errors: AnnotationError[] = [];
+  private readonly values: Annotations;
+
+  constructor(values: Annotations) {
+    this.values = values;
+  }
+
+  raw(name: string): string | undefined {
+    const value = this.values[name];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  }
+
+  fail(annotation: string, value: string, message: string): void {
+    this.errors.push({ annotation, value, message: `invalid ${annotation} ${JSON.stringify(value)}: ${message}` });
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const lower = value.toLowerCase();
+    if ((allowed as readonly string[]).includes(lower)) return lower as T;
+    this.fail(name, value, `expected one of ${allowed.join(", ")}`);
+    return fallback;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    return this.oneOf(name, ["true", "false"], fallback ? "true" : "false") === "true";
+  }
+
+  seconds(name: string, fallback: number, minimum = 0): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const seconds = parseDuration(value);
+    if (seconds === undefined) this.fail(name, value, "expected seconds or a duration such as 90s, 5m, 1h30m");
+    else if (seconds < minimum) this.fail(name, value, `must be at least ${minimum} seconds`);
+    else return seconds;
+    return fallback;
+  }
+
+  count(name: string, fallback: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (/^[1-9]\d{0,3}$/.test(value)) return Number(value);
+    this.fail(name, value, "expected a whole number from 1 to 9999");
+    return fallback;
+  }
+
+  list(name: string): string[] {
+    return (this.raw(name) ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
+  }
+}
+
+function readPolicy(read: Reader): PolicySpec {
+  let policy: Policy = read.oneOf(names.policy, policies, "none");
+  const pattern = read.raw(names.pattern);
+  const constraint = read.raw(names.constraint);
+  if ((policy === "glob" || policy === "regex") && pattern === undefined) {
+    read.fail(names.pattern, "", `policy ${policy} needs a pattern`);
+    policy = "none";
+  } else if (policy === "regex" && safeRegExp(pattern) === undefined) {
+    read.fail(names.pattern, pattern ?? "", "not a valid regular expression");
+    policy = "none";
+  } else if (policy === "semver" && (constraint === undefined || semver.validRange(constraint) === null)) {
+    read.fail(names.constraint, constraint ?? "", "policy semver needs a valid npm semver range, e.g. ^1.2.0");
+    policy = "none";
+  }
+  return {
+    policy,
+    pattern,
+    constraint,
+    includePrereleases: read.bool(names.includePrereleases, false),
+    exclude: [...defaultExclusions, ...read.list(names.exclude)],
+  };
+}
+
+export function parseAnnotations(values: Annotations | undefined): {
+  config: WorkloadConfig;
+  errors: AnnotationError[];
+} {
+  const read = new Reader(values ?? {});
+  const config: WorkloadConfig = {
+    spec: readPolicy(read),
+    requireApproval: read.bool(names.requireApproval, true),
+    minUpdateIntervalSeconds: read.seconds(names.minUpdateInterval, defaults.minUpdateIntervalSeconds),
+    images: read.list(names.images),
+    eventSource: read.oneOf(names.eventSource, eventSources, "both"),
+    pollingIntervalSeconds:
+      read.raw(names.pollingInterval) === undefined
+        ? undefined
+        : read.seconds(names.pollingInterval, 300, defaults.minPollingIntervalSeconds),
+    autoRollback: read.bool(names.autoRollback, false),
+    rollbackTimeoutSeconds: read.seconds(names.rollbackTimeout, defaults.rollbackTimeoutSeconds, 1),
+    healthCheckRetries: read.count(names.healthCheckRetries, defaults.healthCheckRetries),
+  };
+  return { config, errors: read.errors };
+}
