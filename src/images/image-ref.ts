@@ -16,11 +16,17 @@ export interface ImageRef {
   readonly repository: string;
 }
 
-const dockerHubAliases = new Set(["docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"]);
+const dockerHubAliases = new Set([
+  "docker.io",
+  "index.docker.io",
+  "registry-1.docker.io",
+  "registry.hub.docker.com",
+]);
 const digestPattern = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 const tagPattern = /^\w[\w.-]{0,127}$/;
 const pathComponent = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-const domainPattern = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$|^\[[0-9a-fA-F:]+\](?::\d+)?$/;
+const domainPattern =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$|^\[[0-9a-fA-F:]+\](?::\d+)?$/;
 
 /** Docker's rule: the first component is a host when it has a dot or a port, or is `localhost`. */
 function isDomain(component: string): boolean {
@@ -38,20 +44,29 @@ function splitTag(text: string): [string, string | undefined] {
   return [text.slice(0, colon), text.slice(colon + 1)];
 }
 
+function validParts(
+  domain: string | undefined,
+  path: string,
+  tag: string | undefined,
+  digest: string | undefined,
+): boolean {
+  if (digest !== undefined && !digestPattern.test(digest)) return false;
+  if (tag !== undefined && !tagPattern.test(tag)) return false;
+  if (domain !== undefined && !domainPattern.test(domain)) return false;
+  return path.split("/").every((part) => pathComponent.test(part));
+}
+
 /** Parses an image reference; returns undefined for anything that is not a valid reference. */
 export function parseImageRef(input: string): ImageRef | undefined {
   const text = input.trim();
   if (text.length === 0 || text.length > 4096) return undefined;
   const [nameAndTag, digest] = splitDigest(text);
-  if (digest !== undefined && !digestPattern.test(digest)) return undefined;
   const [name, tag] = splitTag(nameAndTag);
-  if (tag !== undefined && !tagPattern.test(tag)) return undefined;
   const slash = name.indexOf("/");
   const first = slash < 0 ? "" : name.slice(0, slash);
   const domain = slash >= 0 && isDomain(first) ? first : undefined;
   const path = domain === undefined ? name : name.slice(slash + 1);
-  if (domain !== undefined && !domainPattern.test(domain)) return undefined;
-  if (!path.split("/").every((part) => pathComponent.test(part))) return undefined;
+  if (!validParts(domain, path, tag, digest)) return undefined;
   const host = domain?.toLowerCase() ?? "docker.io";
   const registry = dockerHubAliases.has(host) ? "docker.io" : host;
   const repository = registry === "docker.io" && !path.includes("/") ? `library/${path}` : path;

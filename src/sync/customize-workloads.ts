@@ -1,0 +1,24 @@
+/**
+ * The workloads customize hook: relate exactly the tag ConfigMaps of the workload's images.
+ * Metacontroller caches this per (uid, generation), so it may depend on the spec only — images
+ * live in the spec, annotations do not, hence every container is related whatever `images` says.
+ */
+import { parseImageRef, repositoryKey } from "../images/image-ref.ts";
+import type { CustomizeResponse, KubeObject } from "../metacontroller/wire.ts";
+import { tagConfigMapName } from "../tags/tag-configmap.ts";
+import { containerImages } from "../workloads/container-images.ts";
+import type { HookSettings } from "./hook-settings.ts";
+
+export function customizeWorkload(workload: KubeObject, settings: HookSettings): CustomizeResponse {
+  const names = new Set<string>();
+  for (const { image } of containerImages(workload)) {
+    const ref = parseImageRef(image);
+    if (ref !== undefined) names.add(tagConfigMapName(repositoryKey(ref)));
+  }
+  if (names.size === 0) return { relatedResources: [] };
+  return {
+    relatedResources: [
+      { apiVersion: "v1", resource: "configmaps", namespace: settings.namespace, names: [...names].sort() },
+    ],
+  };
+}
