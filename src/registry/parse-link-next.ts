@@ -1,0 +1,28 @@
+/** Finds the next tag-list page in a `Link` header (RFC 8288, OCI distribution-spec end-8b). */
+
+export type NextPage =
+  | { readonly kind: "none" }
+  | { readonly kind: "next"; readonly url: string }
+  /** A next link on another origin: never followed, so credentials never leak (Renovate does the same). */
+  | { readonly kind: "cross-origin"; readonly url: string };
+
+const linkValue = /<([^>]*)>\s*((?:;\s*[^;,]+)*)/g;
+const relNext = /;\s*rel\s*=\s*"?(?:[^";]*\s)?next(?:\s[^";]*)?"?/i;
+
+/** Resolves the `rel="next"` target against the URL of the request that returned it. */
+export function parseLinkNext(header: string | null | undefined, requestUrl: string): NextPage {
+  if (!header) return { kind: "none" };
+  for (const match of header.matchAll(linkValue)) {
+    const [, target = "", params = ""] = match;
+    if (!relNext.test(params)) continue;
+    let resolved: URL;
+    try {
+      resolved = new URL(target, requestUrl);
+    } catch {
+      return { kind: "none" };
+    }
+    const sameOrigin = resolved.origin === new URL(requestUrl).origin;
+    return { kind: sameOrigin ? "next" : "cross-origin", url: resolved.href };
+  }
+  return { kind: "none" };
+}

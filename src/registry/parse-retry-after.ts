@@ -1,0 +1,11 @@
+/** Reads `Retry-After` (RFC 9110 §10.2.3): delay seconds or an HTTP date. */
+
+/** Milliseconds to wait from `now`, or undefined when absent or unreadable. Past dates mean 0. */
+export function parseRetryAfter(header: string | null | undefined, now: number): number | undefined {
+  const text = header?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}

@@ -1,0 +1,16 @@
+/** What the registry client reports as it works; the poller turns it into metrics. */
+
+/** `tags` = one tag-list page, `manifest` = a digest HEAD (or its GET fallback), `token` = a token fetch. */
+export type RegistryRequestKind = "tags" | "manifest" | "token";
+
+export interface RegistryObserver {
+  /** Every HTTP exchange, including retries; `code` is the status or `network` when none came back. */
+  request(event: { registry: string; kind: RegistryRequestKind; code: string }): void;
+  /** Every wait caused by a 429, a `Retry-After` or an exhausted `ratelimit-remaining`. */
+  rateLimitWait(event: { registry: string; waitMs: number }): void;
+}
+
+export const silentObserver: RegistryObserver = {
+  request() {},
+  rateLimitWait() {},
+};

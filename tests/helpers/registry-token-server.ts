@@ -1,0 +1,130 @@
+/**
+ * A tiny token service for distribution's `auth.token` mode (distribution token spec): checks
+ * Basic credentials, grants the requested repository actions to known users (nothing to
+ * anonymous callers) and signs RS256 JWTs whose `x5c` header carries the self-signed certificate
+ * the registry trusts through `rootcertbundle`.
+ */
+import { execFileSync } from "node:child_process";
+import { createPrivateKey, randomUUID, sign, X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Hono } from "hono";
+import { listenOnLoopback } from "./registry-listen.ts";
+
+export interface TokenAccess {
+  readonly type: string;
+  readonly name: string;
+  readonly actions: readonly string[];
+}
+
+export interface TokenServer {
+  /** The realm the registry names in its challenge. */
+  readonly realm: string;
+  readonly service: string;
+  readonly issuer: string;
+  /** PEM certificate path for the registry's `rootcertbundle`. */
+  readonly rootCertBundle: string;
+  /** Token requests received, with the scopes asked and the user (or `anonymous`). */
+  readonly requests: { user: string; scopes: string[]; status: number }[];
+  /** Signs a token directly, e.g. with push rights for the test's own uploads. */
+  mint(subject: string, access: readonly TokenAccess[]): string;
+  stop(): Promise<void>;
+}
+
+const base64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
+
+/** Self-signed RSA certificate via openssl (Node cannot write X.509 on its own). */
+function makeSigningCert(dir: string): { keyPem: string; certPath: string; certDer: Buffer } {
+  const keyPath = join(dir, "token.key");
+  const certPath = join(dir, "token.crt");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      keyPath,
+      "-out",
+      certPath,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=headwind-test-token-issuer",
+    ],
+    { stdio: "ignore" },
+  );
+  const certDer = new X509Certificate(readFileSync(certPath)).raw;
+  return { keyPem: readFileSync(keyPath, "utf8"), certPath, certDer };
+}
+
+/** `repository:apps/web:pull,push` → access entry; other scope types are ignored. */
+function parseScope(scope: string): TokenAccess | undefined {
+  const match = scope.match(/^(repository):(.+):([a-z,*]+)$/);
+  if (!match) return undefined;
+  return { type: match[1] ?? "", name: match[2] ?? "", actions: (match[3] ?? "").split(",") };
+}
+
+function basicUser(header: string | undefined): { user: string; password: string } | undefined {
+  if (!header?.startsWith("Basic ")) return undefined;
+  const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+export async function startTokenServer(users: Readonly<Record<string, string>>): Promise<TokenServer> {
+  const dir = mkdtempSync(join(tmpdir(), "headwind-token-"));
+  const { keyPem, certPath, certDer } = makeSigningCert(dir);
+  const key = createPrivateKey(keyPem);
+  const service = "headwind-test-registry";
+  const issuer = "headwind-test-issuer";
+  const requests: TokenServer["requests"] = [];
+
+  const mint = (subject: string, access: readonly TokenAccess[]) => {
+    const now = Math.floor(Date.now() / 1000);
+    const header = { alg: "RS256", typ: "JWT", x5c: [certDer.toString("base64")] };
+    const claims = {
+      iss: issuer,
+      sub: subject,
+      aud: service,
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: randomUUID(),
+      access,
+    };
+    const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+    return `${input}.${base64url(sign("sha256", Buffer.from(input), key))}`;
+  };
+
+  const app = new Hono().get("/token", (c) => {
+    const scopes = c.req.queries("scope") ?? [];
+    const presented = basicUser(c.req.header("authorization"));
+    const user = presented?.user ?? "anonymous";
+    if (presented !== undefined && users[presented.user] !== presented.password) {
+      requests.push({ user, scopes, status: 401 });
+      return c.json({ errors: [{ code: "UNAUTHORIZED", message: "bad credentials" }] }, 401);
+    }
+    // Anonymous callers get a token that grants nothing, as Docker Hub does for private repositories.
+    const access = presented === undefined ? [] : scopes.flatMap((scope) => parseScope(scope) ?? []);
+    requests.push({ user, scopes, status: 200 });
+    const token = mint(user, access);
+    return c.json({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() });
+  });
+  const server = await listenOnLoopback(app.fetch);
+  return {
+    realm: `${server.origin}/token`,
+    service,
+    issuer,
+    rootCertBundle: certPath,
+    requests,
+    mint,
+    stop: async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
