@@ -1,0 +1,183 @@
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPollerMetrics } from "../../src/poller/create-poller-metrics.ts";
+import type { PollInterest } from "../../src/poller/merge-interest.ts";
+import { runPollCycle } from "../../src/poller/run-poll-cycle.ts";
+import { createRegistryClient } from "../../src/registry/create-registry-client.ts";
+import type { ObservedTags } from "../../src/tags/tag-configmap.ts";
+import { createCountingFetch } from "../helpers/registry-counting-fetch.ts";
+import { pushImage } from "../helpers/registry-push.ts";
+import {
+  htpasswdPassword,
+  htpasswdUser,
+  type RegistryServer,
+  startRegistry,
+} from "../helpers/registry-server.ts";
+
+const basic = `Basic ${Buffer.from(`${htpasswdUser}:${htpasswdPassword}`).toString("base64")}`;
+const pullSecret = { namespace: "shop", name: "regcred" };
+
+describe("runPollCycle against docker-registry", () => {
+  let open: RegistryServer;
+  let locked: RegistryServer;
+
+  beforeAll(async () => {
+    [open, locked] = await Promise.all([startRegistry(), startRegistry({ auth: { kind: "htpasswd" } })]);
+    await pushImage(open.origin, "shop/web", ["1.0.0", "1.1.0", "latest"], { seed: "build-1" });
+    await pushImage(open.origin, "shop/api", ["3.0.0"]);
+    await pushImage(locked.origin, "shop/billing", ["0.9.0", "1.0.0"], { authorization: basic });
+  });
+
+  afterAll(async () => {
+    await Promise.all([open?.stop(), locked?.stop()]);
+  });
+
+  it("sends one listing per repository however many workloads use it, plus digest HEADs; sees new tags and digests", async () => {
+    let now = Date.parse("2026-01-01T00:00:00Z");
+    const counting = createCountingFetch();
+    const register = new Registry();
+    const metrics = createPollerMetrics(register);
+    const client = createRegistryClient({
+      fetch: counting.fetch,
+      now: () => now,
+      observer: metrics.observer,
+    });
+    const web = `${open.host}/shop/web`;
+    const api = `${open.host}/shop/api`;
+    const billing = `${locked.host}/shop/billing`;
+    // Five workloads, three repositories.
+    const interest: PollInterest[] = [
+      { repository: web, pollingIntervalSeconds: 300, digestTags: ["latest"], credentialsRefs: [] },
+      { repository: web, pollingIntervalSeconds: 60, digestTags: [], credentialsRefs: [] },
+      { repository: web, pollingIntervalSeconds: 600, digestTags: ["latest", "gone"], credentialsRefs: [] },
+      { repository: api, pollingIntervalSeconds: 120, digestTags: [], credentialsRefs: [] },
+      { repository: billing, pollingIntervalSeconds: 60, digestTags: [], credentialsRefs: [pullSecret] },
+    ];
+    const dockerConfig = {
+      auths: {
+        [locked.host]: { auth: Buffer.from(`${htpasswdUser}:${htpasswdPassword}`).toString("base64") },
+      },
+    };
+    const written: ObservedTags[] = [];
+    const deps = {
+      client,
+      interest,
+      now: () => now,
+      loadDockerConfigs: async () => [dockerConfig],
+      onObserved: async (observed: ObservedTags) => {
+        written.push(observed);
+      },
+      metrics,
+    };
+
+    const first = await runPollCycle({ ...deps, lastPolled: new Map() });
+    expect(first).toMatchObject({ due: 3, polled: 3, failed: [], tagsSeen: 6 });
+    // web: listing + HEAD latest ("gone" is not listed, so not HEADed); api: listing;
+    // billing: 401 + listing with Basic credentials.
+    expect(counting.exchanges).toHaveLength(5);
+    const firstWeb = written.find((o) => o.repository === web);
+    expect(firstWeb?.digests.latest).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    // Nothing is due a second later.
+    counting.reset();
+    now += 1_000;
+    const idle = await runPollCycle({ ...deps, lastPolled: first.lastPolled });
+    expect(idle).toMatchObject({ due: 0, polled: 0 });
+    expect(counting.exchanges).toHaveLength(0);
+
+    // A new tag and a re-pushed mutable tag, then a cycle after the shortest interval (60 s).
+    await pushImage(open.origin, "shop/web", ["1.2.0", "latest"], { seed: "build-2" });
+    await pushImage(locked.origin, "shop/billing", ["1.1.0"], { authorization: basic });
+    written.length = 0;
+    counting.reset();
+    now += 60_000;
+    const third = await runPollCycle({ ...deps, lastPolled: idle.lastPolled });
+    // web and billing are due (60 s); api (120 s) is not. Basic goes up front now: no 401.
+    expect(third).toMatchObject({ due: 2, polled: 2, failed: [] });
+    expect(counting.exchanges.map((e) => `${e.method} ${e.path} ${e.status}`).sort()).toEqual([
+      "GET /v2/shop/billing/tags/list?n=1000 200",
+      "GET /v2/shop/web/tags/list?n=1000 200",
+      "HEAD /v2/shop/web/manifests/latest 200",
+    ]);
+    const thirdWeb = written.find((o) => o.repository === web);
+    expect(thirdWeb?.tags).toContain("1.2.0");
+    expect(thirdWeb?.digests.latest).toMatch(/^sha256:/);
+    expect(thirdWeb?.digests.latest).not.toBe(firstWeb?.digests.latest);
+    expect(written.find((o) => o.repository === billing)?.tags).toContain("1.1.0");
+
+    const text = await register.metrics();
+    expect(text).toContain(
+      `headwind_registry_requests_total{registry="${open.host}",kind="tags",code="200"} 3`,
+    );
+    expect(text).toContain(
+      `headwind_registry_requests_total{registry="${open.host}",kind="manifest",code="200"} 2`,
+    );
+    expect(text).toContain(
+      `headwind_registry_requests_total{registry="${locked.host}",kind="tags",code="401"} 1`,
+    );
+    expect(text).toContain(
+      `headwind_registry_requests_total{registry="${locked.host}",kind="tags",code="200"} 2`,
+    );
+    expect(text).toContain("headwind_polling_cycles_total 3");
+    expect(text).toContain("headwind_polling_images_checked_total 5");
+    expect(text).toContain(`headwind_polling_tags_seen{repository="${web}"} 4`);
+  });
+
+  it("reports failing repositories as values and keeps polling the others", async () => {
+    const register = new Registry();
+    const metrics = createPollerMetrics(register);
+    const client = createRegistryClient({ fetch, now: Date.now, observer: metrics.observer });
+    const written: string[] = [];
+    const report = await runPollCycle({
+      client,
+      interest: [
+        {
+          repository: `${open.host}/shop/missing`,
+          pollingIntervalSeconds: 60,
+          digestTags: [],
+          credentialsRefs: [],
+        },
+        {
+          repository: `${locked.host}/shop/billing`,
+          pollingIntervalSeconds: 60,
+          digestTags: [],
+          credentialsRefs: [],
+        },
+        {
+          repository: `${open.host}/shop/api`,
+          pollingIntervalSeconds: 60,
+          digestTags: [],
+          credentialsRefs: [],
+        },
+      ],
+      lastPolled: new Map(),
+      now: Date.now,
+      loadDockerConfigs: async () => [],
+      onObserved: async (observed) => {
+        written.push(observed.repository);
+      },
+      metrics,
+    });
+    expect(report).toMatchObject({ due: 3, polled: 1 });
+    const byRepository = (a: { repository: string }, b: { repository: string }) =>
+      a.repository.localeCompare(b.repository);
+    expect([...report.failed].sort(byRepository)).toEqual(
+      [
+        {
+          repository: `${open.host}/shop/missing`,
+          kind: "not-found",
+          message: `not found: ${open.host}/shop/missing does not exist`,
+        },
+        {
+          repository: `${locked.host}/shop/billing`,
+          kind: "unauthorized",
+          message: `unauthorized: ${locked.host} requires credentials for shop/billing and none are configured`,
+        },
+      ].sort(byRepository),
+    );
+    expect(written).toEqual([`${open.host}/shop/api`]);
+    const text = await register.metrics();
+    expect(text).toContain(`headwind_registry_errors_total{registry="${open.host}"} 1`);
+    expect(text).toContain(`headwind_registry_errors_total{registry="${locked.host}"} 1`);
+  });
+});
