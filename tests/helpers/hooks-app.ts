@@ -1,0 +1,58 @@
+/** Builds the hooks app for in-process tests: a fixed clock, a recording executor, a log sink. */
+import { Writable } from "node:stream";
+import { trace } from "@opentelemetry/api";
+import pino from "pino";
+import { Registry } from "prom-client";
+import type { Effect, EffectExecutor, EffectOutcome } from "../../src/effects/effect.ts";
+import { createHooksApp } from "../../src/http/create-hooks-app.ts";
+import { createHookMetrics } from "../../src/observability/create-hook-metrics.ts";
+import { defaultHookSettings } from "../../src/sync/hook-settings.ts";
+
+export const fixedNow = new Date("2026-11-25T12:00:00.000Z");
+
+/** Records every effect; patches succeed with generation 4 unless a test answers otherwise. */
+export function recordingExecutor(
+  answer?: (effect: Effect) => EffectOutcome,
+): EffectExecutor & { effects: Effect[] } {
+  const effects: Effect[] = [];
+  const run = async (batch: readonly Effect[]) => {
+    effects.push(...batch);
+    return batch.map(
+      (effect) => answer?.(effect) ?? { key: effect.key, result: "applied" as const, generation: 4 },
+    );
+  };
+  return Object.assign(run, { effects });
+}
+
+export function logSink(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { logger: pino({ level: "debug" }, stream), lines };
+}
+
+export function hooksApp(options: { execute?: EffectExecutor; now?: Date; maxBodyBytes?: number } = {}) {
+  const registry = new Registry();
+  const { logger, lines } = logSink();
+  const execute = options.execute ?? recordingExecutor();
+  const app = createHooksApp({
+    logger,
+    metrics: createHookMetrics(registry),
+    execute,
+    clock: () => options.now ?? fixedNow,
+    settings: defaultHookSettings,
+    tracer: trace.getTracer("test"),
+    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+  });
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    app.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+  return { app, post, registry, lines, execute };
+}

@@ -1,0 +1,187 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { tagConfigMapName } from "../../../src/tags/tag-configmap.ts";
+import { phases } from "../../../src/updaterequests/update-request.ts";
+import { hooksApp, type recordingExecutor } from "../../helpers/hooks-app.ts";
+
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(`tests/fixtures/metacontroller/${name}.json`, "utf8"));
+const contractFields = ["labels", "annotations", "status", "attachments", "resyncAfterSeconds", "finalized"];
+
+describe("POST /hooks/workloads/sync", () => {
+  it.each([
+    ["deployment-no-related", "nothing observed yet: no attachments, no errors"],
+    ["deployment-new-tags", "proposes nginx 1.27.0, leaves the exporter (major only) and pre-releases alone"],
+    [
+      "statefulset-history",
+      "keeps the completed request, writes history, defers 16.3 by min-update-interval",
+    ],
+    ["daemonset-rejected", "keeps the rejection sticky, proposes the init container's update"],
+    ["deployment-supersede", "supersedes the pending 1.26.0 request with one for 1.27.0"],
+    ["deployment-bad-annotations", "reports invalid annotations and proposes nothing"],
+  ])("%s: %s", async (name) => {
+    const { post } = hooksApp();
+    const res = await post("/hooks/workloads/sync", fixture(`${name}.request`));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toEqual(fixture(`${name}.response`));
+    expect(Object.keys(body).every((key) => contractFields.includes(key))).toBe(true);
+  });
+
+  it("raises a Warning Event and a metric for each invalid annotation", async () => {
+    const { post, execute, registry } = hooksApp();
+    await post("/hooks/workloads/sync", fixture("deployment-bad-annotations.request"));
+    const events = (execute as ReturnType<typeof recordingExecutor>).effects;
+    expect(events.map((e) => e.type === "event" && e.reason)).toEqual([
+      "HeadwindConfigError",
+      "HeadwindConfigError",
+    ]);
+    expect(await registry.getSingleMetricAsString("headwind_annotation_errors_total")).toContain(
+      'headwind_annotation_errors_total{kind="Deployment"} 2',
+    );
+  });
+
+  it("ignores request fields it does not know", async () => {
+    const { post } = hooksApp();
+    const request = { ...fixture("deployment-new-tags.request"), somethingNew: { a: 1 } };
+    const res = await post("/hooks/workloads/sync", request);
+    expect(await res.json()).toEqual(fixture("deployment-new-tags.response"));
+  });
+
+  it.each<[string, string | object, Record<string, string>, number, string]>([
+    ["malformed JSON", "{", {}, 400, "request body is not valid JSON"],
+    ["a JSON array", "[]", {}, 400, "request body is not a JSON object"],
+    ["no object", { attachments: {} }, {}, 400, "object is not an object"],
+    [
+      "a mistyped attachment",
+      {
+        object: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "a" } },
+        attachments: { x: 1 },
+      },
+      {},
+      400,
+      "attachments.x is not an object",
+    ],
+    [
+      "the wrong content type",
+      "{}",
+      { "content-type": "text/plain" },
+      415,
+      "expected Content-Type application/json",
+    ],
+    [
+      "an unsupported kind",
+      { object: { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "n" } } },
+      {},
+      422,
+      "v1 Pod is not a workload Headwind manages",
+    ],
+  ])("answers %s with a clear error", async (_what, body, headers, status, error) => {
+    const { post, registry } = hooksApp();
+    const res = await post("/hooks/workloads/sync", body, headers);
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual({ error });
+    expect(await registry.getSingleMetricAsString("headwind_hook_requests_total")).toContain(
+      `code="${status}"`,
+    );
+  });
+
+  it("refuses a body over the limit with 413", async () => {
+    const { post } = hooksApp({ maxBodyBytes: 1024 });
+    const res = await post("/hooks/workloads/sync", { object: { pad: "x".repeat(4096) } });
+    expect(res.status).toBe(413);
+  });
+
+  it("answers 500, not a partial 200, when the executor fails", async () => {
+    const failing = async () => {
+      throw new Error("apiserver unreachable");
+    };
+    const { post, lines } = hooksApp({ execute: failing });
+    const res = await post("/hooks/workloads/sync", fixture("deployment-bad-annotations.request"));
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({
+      error: "could not compute a complete answer; see the hooks server log",
+    });
+    expect(lines.some((l) => l.msg === "hook answered with an error" && l.level === 50)).toBe(true);
+  });
+});
+
+describe("POST /hooks/workloads/customize", () => {
+  it("relates exactly the tag ConfigMaps of the workload's images", async () => {
+    const { post } = hooksApp();
+    const res = await post("/hooks/workloads/customize", fixture("workloads-customize.request"));
+    expect(await res.json()).toEqual({
+      relatedResources: [
+        {
+          apiVersion: "v1",
+          resource: "configmaps",
+          namespace: "headwind",
+          names: [
+            tagConfigMapName("docker.io/library/nginx"),
+            tagConfigMapName("ghcr.io/acme/nginx-exporter"),
+          ],
+        },
+      ],
+    });
+  });
+});
+
+describe("the workloads hook never drops an attachment it was given", () => {
+  const base = fixture("deployment-new-tags.request") as { object: unknown; related: unknown };
+  const image = fc.constantFrom(
+    "nginx:1.25.3",
+    "nginx:1.26.0",
+    "nginx:1.27.0",
+    "nginx:9.9.9",
+    `nginx:1.25.3@sha256:${"a".repeat(64)}`,
+  );
+  const attachment = fc.record({
+    name: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+    container: fc.constantFrom("nginx", "exporter", "gone"),
+    newImage: image,
+    phase: fc.option(fc.constantFrom(...phases), { nil: undefined }),
+    created: fc
+      .integer({ min: 0, max: 1e6 })
+      .map((s) => new Date(Date.UTC(2026, 10, 1) + s * 1000).toISOString()),
+    supersededBy: fc.option(fc.string(), { nil: undefined }),
+  });
+
+  it("answers 200 with every attachment it was given, whatever their phases and images", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(attachment, { selector: (a) => a.name, maxLength: 9 }),
+        async (items) => {
+          const attachments = Object.fromEntries(
+            items.map((a) => [
+              `shop/${a.name}`,
+              {
+                apiVersion: "headwind.sh/v1alpha1",
+                kind: "UpdateRequest",
+                metadata: { name: a.name, namespace: "shop", creationTimestamp: a.created },
+                spec: {
+                  targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" },
+                  containerName: a.container,
+                  containerType: "containers",
+                  currentImage: "nginx:1.25.3",
+                  newImage: a.newImage,
+                  ...(a.supersededBy ? { supersededBy: a.supersededBy } : {}),
+                },
+                ...(a.phase ? { status: { phase: a.phase, completedAt: a.created } } : {}),
+              },
+            ]),
+          );
+          const { post } = hooksApp();
+          const request = { ...base, attachments: { "UpdateRequest.headwind.sh/v1alpha1": attachments } };
+          const res = await post("/hooks/workloads/sync", request);
+          expect(res.status).toBe(200);
+          const names = ((await res.json()).attachments as { metadata: { name: string } }[]).map(
+            (a) => a.metadata.name,
+          );
+          for (const item of items) expect(names).toContain(item.name);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
