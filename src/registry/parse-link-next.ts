@@ -7,14 +7,21 @@ export type NextPage =
   | { readonly kind: "cross-origin"; readonly url: string };
 
 const linkValue = /<([^>]*)>\s*((?:;\s*[^;,]+)*)/g;
-const relNext = /;\s*rel\s*=\s*"?(?:[^";]*\s)?next(?:\s[^";]*)?"?/i;
+const relParam = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i;
+
+/** `rel` holds space-separated relation types; `next` must be one of them, not a prefix. */
+function isNext(params: string): boolean {
+  const match = params.match(relParam);
+  const value = match?.[1] ?? match?.[2] ?? "";
+  return value.toLowerCase().split(/\s+/).includes("next");
+}
 
 /** Resolves the `rel="next"` target against the URL of the request that returned it. */
 export function parseLinkNext(header: string | null | undefined, requestUrl: string): NextPage {
   if (!header) return { kind: "none" };
   for (const match of header.matchAll(linkValue)) {
     const [, target = "", params = ""] = match;
-    if (!relNext.test(params)) continue;
+    if (!isNext(params)) continue;
     let resolved: URL;
     try {
       resolved = new URL(target, requestUrl);
