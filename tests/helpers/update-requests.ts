@@ -1,0 +1,86 @@
+/** Builders for UpdateRequest hook requests: a UR, its target Deployment and Pods. */
+import type { DecoratorSyncRequest, KubeObject } from "../../src/metacontroller/wire.ts";
+import type {
+  UpdateRequest,
+  UpdateRequestSpec,
+  UpdateRequestStatus,
+} from "../../src/updaterequests/update-request.ts";
+
+export function anUpdateRequest(
+  status?: UpdateRequestStatus,
+  spec: Partial<UpdateRequestSpec> = {},
+): UpdateRequest {
+  return {
+    apiVersion: "headwind.sh/v1alpha1",
+    kind: "UpdateRequest",
+    metadata: {
+      name: "web-nginx-0b80d67fed",
+      namespace: "shop",
+      uid: "ur-1",
+      creationTimestamp: "2026-11-25T10:00:00Z",
+    },
+    spec: {
+      targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" },
+      containerName: "nginx",
+      containerType: "containers",
+      updateType: "image",
+      type: "update",
+      currentImage: "nginx:1.25.3",
+      newImage: "nginx:1.27.0",
+      policy: "minor",
+      reason: "minor policy allows nginx:1.25.3 -> nginx:1.27.0",
+      approval: "Required",
+      expiresAt: "2026-11-26T10:00:00.000Z",
+      selector: { app: "web" },
+      autoRollback: false,
+      rollbackTimeoutSeconds: 300,
+      healthCheckRetries: 1,
+      ...spec,
+    },
+    ...(status ? { status } : {}),
+  };
+}
+
+export function aDeployment(image: string, status: Record<string, unknown> = {}, generation = 4): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace: "shop", uid: "d-1", generation },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: "web" } },
+      template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image }] } },
+    },
+    status,
+  };
+}
+
+export function aPod(name: string, image: string, waiting?: string): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: "shop", labels: { app: "web" } },
+    spec: { containers: [{ name: "nginx", image }] },
+    status: {
+      containerStatuses: [
+        { name: "nginx", image, ...(waiting ? { state: { waiting: { reason: waiting } } } : {}) },
+      ],
+    },
+  };
+}
+
+export function urRequest(
+  ur: UpdateRequest,
+  target?: KubeObject,
+  pods: KubeObject[] = [],
+): DecoratorSyncRequest {
+  return {
+    object: ur,
+    attachments: {},
+    related: {
+      "Deployment.apps/v1": target ? { "shop/web": target } : {},
+      "Pod.v1": Object.fromEntries(pods.map((p) => [`shop/${p.metadata.name}`, p])),
+    },
+    finalizing: false,
+  };
+}
