@@ -10,11 +10,13 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
+import type { GoogleKeySource } from "./create-google-key-source.ts";
 import { createReplayCache, type ReplayCache } from "./create-replay-cache.ts";
 import type { WebhookMetrics, WebhookOutcome } from "./create-webhook-metrics.ts";
 import type { ImageEvent } from "./image-event.ts";
 import { isJsonContentType } from "./is-json-content-type.ts";
 import type { ParseResult } from "./parse-result.ts";
+import { type GoogleSigningKey, jwtKeyId } from "./verify-google-oidc.ts";
 import { verifyWebhookAuth } from "./verify-webhook-auth.ts";
 import type { WebhookSource } from "./webhook-source.ts";
 import { webhookVendors } from "./webhook-vendors.ts";
@@ -31,6 +33,8 @@ export interface WebhookAppDeps {
   readonly maxBodyBytes?: number;
   /** Delivery ids are remembered this long (default 1 h), at most this many (default 10 000). */
   readonly replay?: { readonly ttlMs?: number; readonly maxEntries?: number };
+  /** Google's signing keys (`createGoogleKeySource`); required when a source uses `google-oidc`. */
+  readonly googleKeys?: GoogleKeySource;
 }
 
 interface WebhookEnv {
@@ -51,6 +55,9 @@ export function createWebhookApp(deps: WebhookAppDeps): Hono<WebhookEnv> {
   const { sources, logger, metrics, maxBodyBytes = mebibyte } = deps;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0)
     throw new RangeError("maxBodyBytes must be a positive integer");
+  if (deps.googleKeys === undefined && sources.some((source) => source.auth.type === "google-oidc")) {
+    throw new TypeError("a google-oidc source needs deps.googleKeys");
+  }
   const byPath = new Map(sources.map((source) => [source.path, source]));
   const replays = createReplayCache({
     clock: deps.clock,
@@ -114,7 +121,10 @@ async function receive(
   // bodyLimit trusts Content-Length when present; the bytes read are the real measure.
   if (raw.byteLength > deps.maxBodyBytes)
     return reject("too_large", 413, `body larger than ${deps.maxBodyBytes} bytes`);
-  const auth = verifyWebhookAuth(source.auth, raw, headers, deps.clock());
+  const keys = await googleKeysFor(source, headers, deps.googleKeys);
+  if (keys === undefined)
+    return reject("unavailable", 503, "could not fetch Google's signing keys, retry later");
+  const auth = verifyWebhookAuth(source.auth, raw, headers, deps.clock(), keys);
   if (auth.kind === "unauthorized")
     return reject("unauthorized", 401, "unauthorized", { reason: auth.reason });
   if (auth.kind === "stale") return reject("replay", 409, "replayed delivery", { reason: auth.reason });
@@ -157,6 +167,20 @@ async function deliver(
     deps.metrics.events.inc({ vendor: source.vendor }, result.events.length);
   }
   return { outcome: "accepted", status: 202, body: counts, log };
+}
+
+/** The key set for a `google-oidc` source (empty for other sources); undefined when it cannot be had. */
+async function googleKeysFor(
+  source: WebhookSource,
+  headers: Headers,
+  googleKeys: GoogleKeySource | undefined,
+): Promise<readonly GoogleSigningKey[] | undefined> {
+  if (source.auth.type !== "google-oidc" || googleKeys === undefined) return [];
+  try {
+    return await googleKeys(jwtKeyId(headers.get("authorization")));
+  } catch {
+    return undefined;
+  }
 }
 
 async function readRaw(c: Context<WebhookEnv>): Promise<Uint8Array | undefined> {

@@ -20,7 +20,9 @@ const allowedKeys: Record<WebhookAuthType, readonly string[]> = {
   "none-secret-path": [],
   jfrog: ["mode"],
   "generic-hmac-timestamp": ["toleranceSeconds"],
+  "google-oidc": ["audience", "serviceAccount"],
 };
+const noSecret: readonly WebhookAuthType[] = ["none-secret-path", "google-oidc"];
 const headerName = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /** Where each vendor puts its signature unless the config says otherwise. */
@@ -43,13 +45,14 @@ export function readWebhookAuth(
     return void problems.push(`${where}: auth.type must be one of ${webhookAuthTypes.join(", ")}`);
   }
   const authType = type as WebhookAuthType;
-  const secretKeys = authType === "none-secret-path" ? [] : ["secretEnv", "secretFile"];
+  const secretKeys = noSecret.includes(authType) ? [] : ["secretEnv", "secretFile"];
   for (const key of Object.keys(value)) {
     if (key !== "type" && !secretKeys.includes(key) && !allowedKeys[authType].includes(key)) {
       problems.push(`${where}: auth.${key} is not a setting of ${authType}`);
     }
   }
   if (authType === "none-secret-path") return { type: authType };
+  if (authType === "google-oidc") return readGoogleOidc(value, where, problems);
   const secret = readSecret(value, `${where}: auth`, readers, problems);
   const header = readHeader(value, defaultHeader(authType, vendor), where, problems);
   return secret === undefined ? undefined : build(authType, value, { secret, header, where }, problems);
@@ -94,6 +97,16 @@ function build(
     default:
       return undefined;
   }
+}
+
+/** The audience is what the push subscription was given (by default its endpoint URL). */
+function readGoogleOidc(value: JsonRecord, where: string, problems: string[]): WebhookAuth | undefined {
+  const { audience, serviceAccount } = value;
+  const audienceOk = typeof audience === "string" && audience !== "";
+  const accountOk = typeof serviceAccount === "string" && /^[^@\s]+@[^@\s]+$/.test(serviceAccount);
+  if (!audienceOk) problems.push(`${where}: auth.audience must be the push subscription's audience`);
+  if (!accountOk) problems.push(`${where}: auth.serviceAccount must be the push service account's email`);
+  return audienceOk && accountOk ? { type: "google-oidc", audience, serviceAccount } : undefined;
 }
 
 function readHeader(value: JsonRecord, fallback: string, where: string, problems: string[]): string {

@@ -1,27 +1,25 @@
 /**
  * Checks a request against its source's authentication. Pure: the raw body, the headers and the
- * current time come in. `stale` means the signature is good but the signed time is outside the
- * window — a replay, answered like one.
+ * current time come in (and, for `google-oidc`, Google's current keys).
  */
+import type { AuthResult } from "./auth-result.ts";
 import type { HeadersLike } from "./headers-like.ts";
 import { hmacHex } from "./hmac-hex.ts";
 import { safeEqual } from "./safe-equal.ts";
+import { type GoogleSigningKey, verifyGoogleOidc } from "./verify-google-oidc.ts";
 import type { WebhookAuth } from "./webhook-auth.ts";
-
-export type AuthResult =
-  | { readonly kind: "ok" }
-  | { readonly kind: "unauthorized"; readonly reason: string }
-  | { readonly kind: "stale"; readonly reason: string };
 
 const hmacAlgorithm = { "hmac-sha256": "sha256", "hmac-sha1": "sha1" } as const;
 const ok: AuthResult = { kind: "ok" };
 const unauthorized = (reason: string): AuthResult => ({ kind: "unauthorized", reason });
 
+/** `googleKeys` is the current Google key set, needed only for `google-oidc` (the caller fetches it). */
 export function verifyWebhookAuth(
   auth: WebhookAuth,
   raw: Uint8Array,
   headers: HeadersLike,
   nowMs: number,
+  googleKeys: readonly GoogleSigningKey[] = [],
 ): AuthResult {
   switch (auth.type) {
     case "none-secret-path":
@@ -41,6 +39,8 @@ export function verifyWebhookAuth(
       return checkJfrog(headers.get("x-jfrog-event-auth"), auth, raw);
     case "generic-hmac-timestamp":
       return checkGeneric(headers, auth, raw, nowMs);
+    case "google-oidc":
+      return verifyGoogleOidc(headers.get("authorization"), googleKeys, auth, nowMs);
   }
 }
 

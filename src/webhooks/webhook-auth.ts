@@ -11,6 +11,7 @@ export const webhookAuthTypes = [
   "none-secret-path",
   "jfrog",
   "generic-hmac-timestamp",
+  "google-oidc",
 ] as const;
 
 export type WebhookAuthType = (typeof webhookAuthTypes)[number];
@@ -27,4 +28,6 @@ export type WebhookAuth =
   /** `X-JFrog-Event-Auth`: the secret verbatim, or the hex HMAC-SHA256 of the body when signing is on. */
   | { readonly type: "jfrog"; readonly mode: "token" | "hmac" | "either"; readonly secret: string }
   /** Headwind's own: `X-Headwind-Signature: sha256=<hex HMAC(timestamp "." body)>` plus a time window. */
-  | { readonly type: "generic-hmac-timestamp"; readonly secret: string; readonly toleranceSeconds: number };
+  | { readonly type: "generic-hmac-timestamp"; readonly secret: string; readonly toleranceSeconds: number }
+  /** Pub/Sub push authentication: a Google-signed OIDC token for the push service account. No secret. */
+  | { readonly type: "google-oidc"; readonly audience: string; readonly serviceAccount: string };

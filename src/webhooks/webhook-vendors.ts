@@ -38,7 +38,7 @@ export const webhookVendors = {
     needsRegistry: false,
   },
   acr: { parse: parseAcrWebhook, auth: headerTypes, needsRegistry: false },
-  gar: { parse: parseGarWebhook, auth: headerTypes, needsRegistry: false },
+  gar: { parse: parseGarWebhook, auth: ["google-oidc", ...headerTypes], needsRegistry: false },
   ecr: { parse: parseEcrWebhook, auth: headerTypes, needsRegistry: false },
   jfrog: { parse: parseJfrogWebhook, auth: ["jfrog", ...headerTypes], needsRegistry: false },
   nexus: { parse: parseNexusWebhook, auth: ["hmac-sha1", "none-secret-path"], needsRegistry: true },

@@ -4,6 +4,7 @@
  */
 import pino from "pino";
 import { Registry } from "prom-client";
+import type { GoogleKeySource } from "../../../src/webhooks/create-google-key-source.ts";
 import { createWebhookApp } from "../../../src/webhooks/create-webhook-app.ts";
 import { createWebhookMetrics } from "../../../src/webhooks/create-webhook-metrics.ts";
 import type { ImageEvent } from "../../../src/webhooks/image-event.ts";
@@ -13,6 +14,7 @@ export interface KitOptions {
   readonly sources: readonly WebhookSource[];
   readonly maxBodyBytes?: number;
   readonly now?: number;
+  readonly googleKeys?: GoogleKeySource;
 }
 
 export interface Delivery {
@@ -20,7 +22,7 @@ export interface Delivery {
   readonly source: string;
 }
 
-export function createWebhookKit({ sources, maxBodyBytes, now = 1_767_225_600_000 }: KitOptions) {
+export function createWebhookKit({ sources, maxBodyBytes, now = 1_767_225_600_000, googleKeys }: KitOptions) {
   const logs: Record<string, unknown>[] = [];
   const logText: string[] = [];
   const logger = pino(
@@ -46,6 +48,7 @@ export function createWebhookKit({ sources, maxBodyBytes, now = 1_767_225_600_00
       deliveries.push({ events, source });
     },
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    ...(googleKeys === undefined ? {} : { googleKeys }),
   });
 
   function post(

@@ -138,6 +138,15 @@ describe("readWebhookConfig", () => {
       "{ type: generic-hmac-timestamp, secretEnv: GITHUB_SECRET }",
       { type: "generic-hmac-timestamp", secret: "gh-secret", toleranceSeconds: 300 },
     ],
+    [
+      "gar",
+      "{ type: google-oidc, audience: 'https://hooks.acme.example/webhooks/gar', serviceAccount: push@p.iam.gserviceaccount.com }",
+      {
+        type: "google-oidc",
+        audience: "https://hooks.acme.example/webhooks/gar",
+        serviceAccount: "push@p.iam.gserviceaccount.com",
+      },
+    ],
   ])("reads %s auth %s", (vendor, auth, expected) => {
     const text = `sources: [{ name: s, vendor: ${vendor}, path: p, auth: ${auth} }]`;
     expect(readWebhookConfig(text, readers).sources[0]?.auth).toEqual(expected);
@@ -212,6 +221,16 @@ sources:
     expect(problemsOf(text)).toEqual([
       "source name a is used twice",
       "source a reuses another source's path",
+    ]);
+  });
+
+  it("needs audience and service account for google-oidc, and no secret", () => {
+    const text =
+      "sources: [{ name: g, vendor: gar, path: g, auth: { type: google-oidc, secretEnv: X, serviceAccount: nope } }]";
+    expect(problemsOf(text)).toEqual([
+      "sources[0] (g): auth.secretEnv is not a setting of google-oidc",
+      "sources[0] (g): auth.audience must be the push subscription's audience",
+      "sources[0] (g): auth.serviceAccount must be the push service account's email",
     ]);
   });
 
