@@ -14,6 +14,7 @@ import {
   applyObjects,
   createTestNamespace,
   installCrds,
+  readObject,
   serviceAccountConfig,
   statusCode,
   waitFor,
@@ -110,6 +111,7 @@ describe("real-cluster harness", () => {
     const [dc, hr] = await applyObjects(kc, [decorator, release], { namespace: ns });
     expect(dc?.metadata?.uid).toBeTruthy();
     expect(hr?.metadata?.namespace).toBe(ns);
+    expect((await readObject(kc, release, ns)).metadata?.uid).toBe(hr?.metadata?.uid);
 
     const broken = {
       ...decorator,

@@ -141,6 +141,15 @@ export async function applyObjects(
   return applied;
 }
 
+/** GETs the live object named by apiVersion, kind, metadata.name (and namespace). */
+export async function readObject<T extends KubernetesObject = KubernetesObject>(
+  kc: KubeConfig,
+  ref: KubernetesObject,
+  namespace?: string,
+): Promise<T> {
+  return (await kubeRequest(kc, "GET", (await locate(kc, ref, namespace)).path)) as T;
+}
+
 export async function applyYamlFile(
   kc: KubeConfig,
   path: string | URL,
