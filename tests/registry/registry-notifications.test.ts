@@ -11,6 +11,11 @@ import { type RegistryServer, startRegistry } from "../helpers/registry-server.t
 const fixturePath = fileURLToPath(
   new URL("../fixtures/registry/distribution-notification.json", import.meta.url),
 );
+/** A layer upload's envelope (no tag, octet-stream media type): what the parser must ignore. */
+const blobFixturePath = fileURLToPath(
+  new URL("../fixtures/registry/distribution-notification-blob.json", import.meta.url),
+);
+const refreshFixtures = process.env.UPDATE_FIXTURES === "1";
 
 interface Delivery {
   readonly contentType: string | undefined;
@@ -43,7 +48,8 @@ describe("distribution notifications", () => {
     const tagged = () =>
       deliveries.find((delivery) => delivery.body.events.some((event) => event.target.tag === "2.3.4"));
     // Delivery is asynchronous (an in-memory queue in the registry): poll, bounded.
-    for (let attempt = 0; attempt < 100 && tagged() === undefined; attempt++) {
+    const untagged = () => deliveries.find((d) => d.body.events.every((e) => e.target.tag === undefined));
+    for (let attempt = 0; attempt < 100 && (tagged() === undefined || untagged() === undefined); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const delivery = tagged();
@@ -61,8 +67,19 @@ describe("distribution notifications", () => {
       request: { host: registry.host, method: "PUT" },
     });
 
-    if (!existsSync(fixturePath) || process.env.UPDATE_FIXTURES === "1") {
+    // distribution 2.8 labels envelopes v1 (newer releases say v2), and sends blob pushes separately.
+    expect(delivery?.contentType).toBe("application/vnd.docker.distribution.events.v1+json");
+    const blob = untagged();
+    expect(blob?.body.events[0]).toMatchObject({
+      action: "push",
+      target: { mediaType: "application/octet-stream" },
+    });
+
+    if (!existsSync(fixturePath) || refreshFixtures) {
       await writeFile(fixturePath, `${JSON.stringify(delivery?.body, null, 2)}\n`);
+    }
+    if (!existsSync(blobFixturePath) || refreshFixtures) {
+      await writeFile(blobFixturePath, `${JSON.stringify(blob?.body, null, 2)}\n`);
     }
     const saved = JSON.parse(await readFile(fixturePath, "utf8")) as Delivery["body"];
     expect(saved.events.some((e) => e.action === "push" && typeof e.target.tag === "string")).toBe(true);

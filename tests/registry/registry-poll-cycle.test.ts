@@ -13,6 +13,7 @@ import {
   type RegistryServer,
   startRegistry,
 } from "../helpers/registry-server.ts";
+import { startTokenServer, type TokenServer } from "../helpers/registry-token-server.ts";
 
 const basic = `Basic ${Buffer.from(`${htpasswdUser}:${htpasswdPassword}`).toString("base64")}`;
 const pullSecret = { namespace: "shop", name: "regcred" };
@@ -20,16 +21,29 @@ const pullSecret = { namespace: "shop", name: "regcred" };
 describe("runPollCycle against docker-registry", () => {
   let open: RegistryServer;
   let locked: RegistryServer;
+  let tokens: TokenServer;
+  let tokenAuthed: RegistryServer;
 
   beforeAll(async () => {
-    [open, locked] = await Promise.all([startRegistry(), startRegistry({ auth: { kind: "htpasswd" } })]);
+    tokens = await startTokenServer({ robot: "robot-pw" });
+    const { realm, service, issuer, rootCertBundle } = tokens;
+    [open, locked, tokenAuthed] = await Promise.all([
+      startRegistry(),
+      startRegistry({ auth: { kind: "htpasswd" } }),
+      startRegistry({ auth: { kind: "token", realm, service, issuer, rootCertBundle } }),
+    ]);
+    for (const name of ["team/one", "team/two"]) {
+      const push = tokens.mint("pusher", [{ type: "repository", name, actions: ["pull", "push"] }]);
+      await pushImage(tokenAuthed.origin, name, ["1.0.0", "latest"], { authorization: `Bearer ${push}` });
+    }
     await pushImage(open.origin, "shop/web", ["1.0.0", "1.1.0", "latest"], { seed: "build-1" });
     await pushImage(open.origin, "shop/api", ["3.0.0"]);
     await pushImage(locked.origin, "shop/billing", ["0.9.0", "1.0.0"], { authorization: basic });
   });
 
   afterAll(async () => {
-    await Promise.all([open?.stop(), locked?.stop()]);
+    await Promise.all([open?.stop(), locked?.stop(), tokenAuthed?.stop()]);
+    await tokens?.stop();
   });
 
   it("sends one listing per repository however many workloads use it, plus digest HEADs; sees new tags and digests", async () => {
@@ -179,5 +193,59 @@ describe("runPollCycle against docker-registry", () => {
     const text = await register.metrics();
     expect(text).toContain(`headwind_registry_errors_total{registry="${open.host}"} 1`);
     expect(text).toContain(`headwind_registry_errors_total{registry="${locked.host}"} 1`);
+  });
+
+  it("costs repositories + token fetches + digest HEADs per cycle, and only repositories + HEADs once tokens are cached", async () => {
+    let now = Date.parse("2026-01-01T00:00:00Z");
+    const counting = createCountingFetch();
+    const metrics = createPollerMetrics(new Registry());
+    const client = createRegistryClient({
+      fetch: counting.fetch,
+      now: () => now,
+      observer: metrics.observer,
+    });
+    const one = `${tokenAuthed.host}/team/one`;
+    const two = `${tokenAuthed.host}/team/two`;
+    const secret = [{ namespace: "team", name: "robot" }];
+    const deps = {
+      client,
+      interest: [
+        { repository: one, pollingIntervalSeconds: 60, digestTags: ["latest"], credentialsRefs: secret },
+        { repository: two, pollingIntervalSeconds: 60, digestTags: [], credentialsRefs: secret },
+      ],
+      now: () => now,
+      loadDockerConfigs: async () => [
+        { auths: { [tokenAuthed.host]: { username: "robot", password: "robot-pw" } } },
+      ],
+      onObserved: async () => {},
+      metrics,
+      // One at a time, so the first repository's 401 teaches the challenge before the second starts.
+      concurrencyPerRegistry: 1,
+    };
+    const kinds = () =>
+      counting.exchanges.map(
+        (e) =>
+          `${e.origin === tokenAuthed.origin ? "" : "token "}${e.method} ${e.path.split("?")[0]} ${e.status}`,
+      );
+
+    const first = await runPollCycle({ ...deps, lastPolled: new Map() });
+    expect(first).toMatchObject({ due: 2, polled: 2, failed: [] });
+    expect(kinds()).toEqual([
+      "GET /v2/team/one/tags/list 401",
+      "token GET /token 200",
+      "GET /v2/team/one/tags/list 200",
+      "HEAD /v2/team/one/manifests/latest 200",
+      "token GET /token 200",
+      "GET /v2/team/two/tags/list 200",
+    ]);
+
+    counting.reset();
+    now += 60_000;
+    await runPollCycle({ ...deps, lastPolled: first.lastPolled });
+    expect(kinds()).toEqual([
+      "GET /v2/team/one/tags/list 200",
+      "HEAD /v2/team/one/manifests/latest 200",
+      "GET /v2/team/two/tags/list 200",
+    ]);
   });
 });

@@ -97,6 +97,21 @@ describe("createRegistryClient.listTags", () => {
     expect(listing).toMatchObject({ ok: false, error: { kind, registry: "reg.example", message } });
   });
 
+  it.each([
+    { key: "docker.io/library/nginx", url: "https://registry-1.docker.io/v2/library/nginx/tags/list?n=1000" },
+    { key: "ghcr.io/o/app", url: "https://ghcr.io/v2/o/app/tags/list?n=1000" },
+    { key: "localhost:5000/app", url: "http://localhost:5000/v2/app/tags/list?n=1000" },
+    { key: "lan.example:5000/app", url: "http://lan.example:5000/v2/app/tags/list?n=1000" },
+  ])("calls $url for $key", async ({ key, url }) => {
+    const urls: string[] = [];
+    const fetch = (async (input: string | URL | Request) => {
+      urls.push(String(input));
+      return new Response(JSON.stringify({ tags: [] }));
+    }) as typeof globalThis.fetch;
+    await clientFor(fetch, { insecureRegistries: ["lan.example:5000"] }).listTags(key);
+    expect(urls).toEqual([url]);
+  });
+
   it("rejects a key without a registry", async () => {
     const listing = await clientFor(fakeRegistry(() => {}).fetch).listTags("nginx");
     expect(listing).toMatchObject({
