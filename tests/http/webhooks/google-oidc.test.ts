@@ -72,6 +72,13 @@ describe("POST /webhooks/:path with google-oidc", () => {
     ]);
   });
 
+  it("answers an unreadable token with 401 without asking for keys", async () => {
+    const k = kit(async () => {
+      throw new Error("must not be called");
+    });
+    expect((await k.post("gar", raw, { authorization: "Bearer garbage" })).status).toBe(401);
+  });
+
   it("passes the token's kid to the key source", async () => {
     const kids: (string | undefined)[] = [];
     const k = kit(async (kid) => {
