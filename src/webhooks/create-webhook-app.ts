@@ -29,8 +29,17 @@ export interface WebhookAppDeps {
   readonly metrics: WebhookMetrics;
   /** Default 1 MiB: registry payloads are a few KiB. */
   readonly maxBodyBytes?: number;
-  /** Delivery ids are remembered this long (default 1 h), at most this many (default 10 000). */
-  readonly replay?: { readonly ttlMs?: number; readonly maxEntries?: number };
+  /**
+   * Delivery ids are remembered this long (default 1 h), at most this many (default 10 000).
+   * A repeated id is answered `duplicateStatus` (default 409). Vendors that retry every non-2xx
+   * (distribution, Pub/Sub, EventBridge, Harbor) keep retrying a 409 until the id expires; 202
+   * (`{accepted: 0, ignored: 0, duplicate: true}`) acknowledges the duplicate instead.
+   */
+  readonly replay?: {
+    readonly ttlMs?: number;
+    readonly maxEntries?: number;
+    readonly duplicateStatus?: 409 | 202;
+  };
   /** Google's signing keys (`createGoogleKeySource`); required when a source uses `google-oidc`. */
   readonly googleKeys?: GoogleKeySource;
 }
@@ -92,7 +101,8 @@ export function createWebhookApp(deps: WebhookAppDeps): Hono<WebhookEnv> {
       // bodyLimit trusts Content-Length when present; the bytes read are the real measure.
       if (raw.byteLength > maxBodyBytes) return finish(c, source, tooLarge);
       const delivery = { source, raw, headers: c.req.raw.headers, log };
-      return finish(c, source, await receiveWebhookDelivery(delivery, { ...deps, replays }));
+      const duplicateStatus = deps.replay?.duplicateStatus ?? 409;
+      return finish(c, source, await receiveWebhookDelivery(delivery, { ...deps, replays, duplicateStatus }));
     },
   );
   return app;

@@ -28,6 +28,7 @@ export interface DeliveryDeps {
   readonly clock: () => number;
   readonly metrics: WebhookMetrics;
   readonly replays: ReplayCache;
+  readonly duplicateStatus: 409 | 202;
   readonly googleKeys?: GoogleKeySource | undefined;
 }
 
@@ -57,9 +58,8 @@ async function deliver(
   deps: DeliveryDeps,
 ): Promise<DeliveryOutcome> {
   const key = result.deliveryId === undefined ? undefined : `${source.name}\n${result.deliveryId}`;
-  if (key !== undefined && !deps.replays.remember(key)) {
-    return refuse("replay", 409, "replayed delivery", { deliveryId: clip(result.deliveryId) });
-  }
+  if (key !== undefined && !deps.replays.remember(key))
+    return duplicate(result.deliveryId, deps.duplicateStatus);
   const counts = { accepted: result.events.length, ignored: result.ignored.length };
   const log = {
     ...counts,
@@ -78,6 +78,13 @@ async function deliver(
     deps.metrics.events.inc({ vendor: source.vendor }, result.events.length);
   }
   return { outcome: "accepted", status: 202, body: counts, log };
+}
+
+/** A seen delivery id: refused, or acknowledged without a second `onEvents`. Counted as a replay either way. */
+function duplicate(deliveryId: string | undefined, status: 409 | 202): DeliveryOutcome {
+  const log = { reason: "replayed delivery", deliveryId: clip(deliveryId) };
+  if (status === 409) return refuse("replay", 409, "replayed delivery", log);
+  return { outcome: "replay", status, body: { accepted: 0, ignored: 0, duplicate: true }, log };
 }
 
 /**

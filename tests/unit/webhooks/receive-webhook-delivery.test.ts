@@ -17,8 +17,12 @@ const source: WebhookSource = {
 const raw = new TextEncoder().encode(rawWebhookFixture("acr", "push"));
 const json = { "content-type": "application/json", "x-acr-secret": "s" };
 
-function setup(onEvents: (events: ImageEvent[], source: string) => Promise<void> = async () => {}) {
+function setup(
+  onEvents: (events: ImageEvent[], source: string) => Promise<void> = async () => {},
+  duplicateStatus: 409 | 202 = 409,
+) {
   const deps = {
+    duplicateStatus,
     onEvents,
     clock: () => 0,
     metrics: createWebhookMetrics(new Registry()),
@@ -72,5 +76,18 @@ describe("receiveWebhookDelivery", () => {
         "acr",
       ],
     ]);
+  });
+
+  // columns: duplicateStatus | second answer | second body
+  it.each([
+    [409, "replay", { error: "replayed delivery" }],
+    [202, "replay", { accepted: 0, ignored: 0, duplicate: true }],
+  ] as const)("answers a repeated delivery id with %s", async (duplicateStatus, outcome, body) => {
+    const calls: string[] = [];
+    const { receive } = setup(async (_events, name) => void calls.push(name), duplicateStatus);
+    await receive(json);
+    const second = await receive(json);
+    expect([second.status, second.outcome, second.body]).toEqual([duplicateStatus, outcome, body]);
+    expect(calls).toHaveLength(1);
   });
 });
