@@ -28,8 +28,11 @@ export interface Authorization {
 export interface RegistryAuthenticator {
   /** Authorization for a request, from what the registry's last challenge taught us. */
   authorize(context: AuthContext, options?: { fresh?: boolean }): Promise<RegistryResult<Authorization>>;
-  /** Reads a 401's challenges; false when none is usable (no Bearer realm, no Basic). */
-  learn(registry: string, wwwAuthenticate: string | null): boolean;
+  /**
+   * Reads a 401's challenges: `unusable` when none is (no Bearer realm, no Basic), `known` when it
+   * repeats the challenge already answered, `new` otherwise.
+   */
+  learn(registry: string, wwwAuthenticate: string | null): "new" | "known" | "unusable";
 }
 
 export interface RegistryAuthenticatorOptions {
@@ -146,9 +149,10 @@ export function createRegistryAuthenticator(options: RegistryAuthenticatorOption
     },
     learn(registry, wwwAuthenticate) {
       const challenge = pickChallenge(parseWwwAuthenticate(wwwAuthenticate));
-      if (challenge === undefined) return false;
+      if (challenge === undefined) return "unusable";
+      const known = JSON.stringify(challenges.get(registry)) === JSON.stringify(challenge);
       challenges.set(registry, challenge);
-      return true;
+      return known ? "known" : "new";
     },
   };
 }

@@ -4,16 +4,21 @@
  * for anything a registry can do.
  */
 import { createHash } from "node:crypto";
-import { type AuthContext, createRegistryAuthenticator } from "./create-registry-authenticator.ts";
-import { createRegistryTransport, type RegistryRequest } from "./create-registry-transport.ts";
+import {
+  type AuthorizedSend,
+  type AuthorizedSendOptions,
+  createAuthorizedSend,
+} from "./create-authorized-send.ts";
+import type { AuthContext } from "./create-registry-authenticator.ts";
 import { manifestAccept } from "./manifest-accept.ts";
 import { parseLinkNext } from "./parse-link-next.ts";
 import { parseTagList } from "./parse-tag-list.ts";
-import { type RegistryObserver, silentObserver } from "./registry-observer.ts";
+import type { RegistryObserver } from "./registry-observer.ts";
 import { type RegistryResult, registryError } from "./registry-result.ts";
 import { resolveRegistryOrigin } from "./resolve-registry-origin.ts";
 import type { RegistryCredentials } from "./select-credentials.ts";
 import { splitRepositoryKey } from "./split-repository-key.ts";
+import { statusError } from "./status-error.ts";
 
 export interface TagListing {
   /** Every tag from every page, de-duplicated, in the registry's order. */
@@ -35,103 +40,13 @@ export interface RegistryClient {
   ): Promise<RegistryResult<string>>;
 }
 
-export interface RegistryClientOptions {
-  /** Node's global fetch in production; a counting or in-process fetch in tests. */
-  readonly fetch: typeof globalThis.fetch;
-  /** Milliseconds since the epoch. */
-  readonly now: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
-  readonly observer?: RegistryObserver;
+export interface RegistryClientOptions extends AuthorizedSendOptions {
   /** Registries (normalised host[:port]) to call over plain http; loopback always is. */
   readonly insecureRegistries?: readonly string[];
   /** `n` sent with tag listings; ECR rejects more than 1000 (peers.md D.1). */
   readonly pageSize?: number;
   /** Bound on pages per listing, for registries that ignore `n` and page by 50. */
   readonly maxPages?: number;
-  readonly maxRetries?: number;
-  readonly maxWaitMs?: number;
-  readonly timeoutMs?: number;
-  /** Tokens are dropped this long before `expires_in` runs out. */
-  readonly tokenMarginMs?: number;
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-type Send = (
-  context: AuthContext,
-  request: Omit<RegistryRequest, "registry" | "headers"> & { accept: string },
-) => Promise<RegistryResult<Response>>;
-
-function rejected(context: AuthContext, status: number): RegistryResult<never> {
-  const { registry, repository, credentials } = context;
-  let detail = `${registry} requires credentials for ${repository} and none are configured`;
-  if (credentials !== undefined) {
-    detail =
-      status === 403
-        ? `credentials for ${registry} do not allow pulling ${repository}`
-        : `credentials for ${registry} were rejected`;
-  }
-  return { ok: false, error: registryError("unauthorized", registry, detail, status) };
-}
-
-/** Maps a non-success status that survived auth and retries to an error value. */
-function statusError(context: AuthContext, what: string, status: number): RegistryResult<never> {
-  const { registry } = context;
-  if (status === 401 || status === 403) return rejected(context, status);
-  if (status === 404)
-    return { ok: false, error: registryError("not-found", registry, `${what} does not exist`, status) };
-  const kind = status >= 500 ? "unavailable" : "protocol";
-  return {
-    ok: false,
-    error: registryError(kind, registry, `${registry} answered ${status} for ${what}`, status),
-  };
-}
-
-function createSend(options: RegistryClientOptions): Send {
-  const transport = createRegistryTransport({
-    fetch: options.fetch,
-    now: options.now,
-    sleep: options.sleep ?? defaultSleep,
-    random: options.random ?? Math.random,
-    observer: options.observer ?? silentObserver,
-    maxRetries: options.maxRetries ?? 3,
-    maxWaitMs: options.maxWaitMs ?? 60_000,
-    timeoutMs: options.timeoutMs ?? 30_000,
-  });
-  const authenticator = createRegistryAuthenticator({
-    transport,
-    now: options.now,
-    tokenMarginMs: options.tokenMarginMs ?? 10_000,
-  });
-
-  return async function send(context, { accept, ...request }) {
-    const { registry } = context;
-    const headers = (authorization: string | undefined): Record<string, string> =>
-      authorization === undefined ? { accept } : { accept, authorization };
-    const first = await authenticator.authorize(context);
-    if (!first.ok) return first;
-    const answered = await transport({ ...request, registry, headers: headers(first.value.header) });
-    if (!answered.ok || answered.value.status !== 401) return answered;
-    await answered.value.body?.cancel();
-    if (!authenticator.learn(registry, answered.value.headers.get("www-authenticate"))) {
-      return {
-        ok: false,
-        error: registryError(
-          "unauthorized",
-          registry,
-          `${registry} answered 401 without a usable challenge`,
-          401,
-        ),
-      };
-    }
-    // What we sent was just made for this challenge and still failed: asking again cannot help.
-    if (first.value.header !== undefined && first.value.fresh) return rejected(context, 401);
-    const second = await authenticator.authorize(context, { fresh: true });
-    if (!second.ok) return second;
-    if (second.value.header === undefined) return rejected(context, 401);
-    return transport({ ...request, registry, headers: headers(second.value.header) });
-  };
 }
 
 async function readTagPage(context: AuthContext, response: Response): Promise<RegistryResult<string[]>> {
@@ -143,7 +58,7 @@ async function readTagPage(context: AuthContext, response: Response): Promise<Re
 
 /** One page: its tags and the same-origin URL of the next page, if any. */
 async function fetchTagPage(
-  send: Send,
+  send: AuthorizedSend,
   context: AuthContext,
   url: string,
 ): Promise<RegistryResult<{ tags: string[]; next: string | undefined }>> {
@@ -166,7 +81,7 @@ async function fetchTagPage(
 
 /** Registries that omit `Docker-Content-Digest` get a GET; the digest is the sha256 of the exact bytes. */
 async function digestOfBody(
-  send: Send,
+  send: AuthorizedSend,
   context: AuthContext,
   url: string,
   what: string,
@@ -182,7 +97,7 @@ async function digestOfBody(
 }
 
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
-  const send = createSend(options);
+  const send = createAuthorizedSend(options);
   const insecure = new Set(options.insecureRegistries ?? []);
   const pageSize = options.pageSize ?? 1000;
   const maxPages = options.maxPages ?? 100;

@@ -23,7 +23,7 @@ describe("createRegistryAuthenticator", () => {
   it("answers Basic with the credentials", async () => {
     const { transport } = tokenTransport();
     const auth = createRegistryAuthenticator({ transport, now: () => 0, tokenMarginMs: 0 });
-    expect(auth.learn("reg", 'Basic realm="x"')).toBe(true);
+    expect(auth.learn("reg", 'Basic realm="x"')).toBe("new");
     expect(await auth.authorize(context)).toEqual({ ok: true, value: { header: "Basic dTpw", fresh: true } });
   });
 
@@ -46,7 +46,7 @@ describe("createRegistryAuthenticator", () => {
   it("ignores a challenge it cannot use", () => {
     const { transport } = tokenTransport();
     const auth = createRegistryAuthenticator({ transport, now: () => 0, tokenMarginMs: 0 });
-    expect(auth.learn("reg", 'Bearer service="no-realm"')).toBe(false);
-    expect(auth.learn("reg", null)).toBe(false);
+    expect(auth.learn("reg", 'Bearer service="no-realm"')).toBe("unusable");
+    expect(auth.learn("reg", null)).toBe("unusable");
   });
 });
