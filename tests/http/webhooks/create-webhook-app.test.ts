@@ -288,6 +288,12 @@ describe("POST /webhooks/:path", () => {
     ]);
   });
 
+  it("survives JSON nested half a million levels deep", async () => {
+    const k = kit();
+    const res = await k.post("distribution", `{"events":${"[".repeat(400_000)}${"]".repeat(400_000)}}`, auth);
+    expect([res.status, await res.json()]).toEqual([202, { accepted: 0, ignored: 1 }]);
+  });
+
   it("answers only POST", async () => {
     const k = kit();
     expect((await k.app.request("/webhooks/distribution")).status).toBe(404);
