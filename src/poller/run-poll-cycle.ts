@@ -10,7 +10,7 @@ import { splitRepositoryKey } from "../registry/split-repository-key.ts";
 import type { ObservedTags } from "../tags/tag-configmap.ts";
 import { createKeyedLimiter } from "./create-keyed-limiter.ts";
 import type { PollerMetrics } from "./create-poller-metrics.ts";
-import type { PollInterest, SecretRef } from "./merge-interest.ts";
+import { mergeInterest, type PollInterest, type SecretRef } from "./merge-interest.ts";
 import { planPoll } from "./plan-poll.ts";
 import { pollRepository } from "./poll-repository.ts";
 
@@ -75,6 +75,14 @@ async function pollOne(deps: PollCycleDeps, item: PollInterest, registry: string
   return { ok: true, tags: polled.value.tags.length };
 }
 
+/** Drops the tags-seen series of repositories no workload uses any more, so dashboards do not show ghosts. */
+async function forgetUnwatched(metrics: PollerMetrics, interest: readonly PollInterest[]): Promise<void> {
+  const watched = new Set(mergeInterest(interest).map((item) => item.repository));
+  for (const { labels } of (await metrics.tagsSeen.get()).values) {
+    if (!watched.has(String(labels.repository))) metrics.tagsSeen.remove(labels);
+  }
+}
+
 export async function runPollCycle(deps: PollCycleDeps): Promise<PollCycleReport> {
   const startedAt = deps.now();
   const due = planPoll(deps.interest, deps.lastPolled, startedAt);
@@ -91,6 +99,7 @@ export async function runPollCycle(deps: PollCycleDeps): Promise<PollCycleReport
     }),
   );
   deps.metrics.cycles.inc();
+  await forgetUnwatched(deps.metrics, deps.interest);
   const lastPolled = new Map(deps.lastPolled);
   // Failed repositories count as polled too: they retry after their interval, not every tick.
   for (const item of due) lastPolled.set(item.repository, startedAt);

@@ -119,4 +119,15 @@ describe("runPollCycle", () => {
     expect(await runPollCycle(cycle)).toMatchObject({ due: 0, polled: 0, failed: [], tagsSeen: 0 });
     expect(fake.calls).toEqual([]);
   });
+
+  it("forgets the tags-seen gauge of repositories no longer watched", async () => {
+    const fake = fakeRegistryClient({ "reg/a": { tags: ["1"] }, "reg/b": { tags: ["1", "2"] } });
+    const { deps: cycle, register } = deps({ interest: [interest("reg/a"), interest("reg/b")] }, fake.client);
+    const first = await runPollCycle(cycle);
+    expect(await register.metrics()).toContain('headwind_polling_tags_seen{repository="reg/b"} 2');
+    await runPollCycle({ ...cycle, interest: [interest("reg/a")], lastPolled: first.lastPolled });
+    const text = await register.metrics();
+    expect(text).toContain('headwind_polling_tags_seen{repository="reg/a"} 1');
+    expect(text).not.toContain('repository="reg/b"');
+  });
 });
