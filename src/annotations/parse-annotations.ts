@@ -53,7 +53,11 @@ class Reader {
   }
 
   fail(annotation: string, value: string, message: string): void {
-    this.errors.push({ annotation, value, message: `invalid ${annotation} ${JSON.stringify(value)}: ${message}` });
+    this.errors.push({
+      annotation,
+      value,
+      message: `invalid ${annotation} ${JSON.stringify(value)}: ${message}`,
+    });
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -73,7 +77,8 @@ class Reader {
     const value = this.raw(name);
     if (value === undefined) return fallback;
     const seconds = parseDuration(value);
-    if (seconds === undefined) this.fail(name, value, "expected seconds or a duration such as 90s, 5m, 1h30m");
+    if (seconds === undefined)
+      this.fail(name, value, "expected seconds or a duration such as 90s, 5m, 1h30m");
     else if (seconds < minimum) this.fail(name, value, `must be at least ${minimum} seconds`);
     else return seconds;
     return fallback;
@@ -106,7 +111,11 @@ function readPolicy(read: Reader): PolicySpec {
     read.fail(names.pattern, pattern ?? "", "not a valid regular expression");
     policy = "none";
   } else if (policy === "semver" && (constraint === undefined || semver.validRange(constraint) === null)) {
-    read.fail(names.constraint, constraint ?? "", "policy semver needs a valid npm semver range, e.g. ^1.2.0");
+    read.fail(
+      names.constraint,
+      constraint ?? "",
+      "policy semver needs a valid npm semver range, e.g. ^1.2.0",
+    );
     policy = "none";
   }
   return {

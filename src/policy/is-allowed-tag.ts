@@ -38,7 +38,8 @@ function patternStep(spec: PolicySpec, currentTag: string, tag: string): boolean
   if (spec.policy === "glob" && (spec.pattern === undefined || !globMatch(spec.pattern, tag))) return false;
   if (spec.policy === "force") return spec.pattern === undefined || globMatch(spec.pattern, tag);
   const next = orderKey(tag, regex);
-  if (next.version?.prerelease !== undefined && !allowsPrerelease(spec, parseVersionTag(currentTag))) return false;
+  if (next.version?.prerelease !== undefined && !allowsPrerelease(spec, parseVersionTag(currentTag)))
+    return false;
   if (regex !== undefined && !regex.test(currentTag)) return true;
   return compareKeys(next, orderKey(currentTag, regex)) > 0;
 }

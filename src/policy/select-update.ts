@@ -11,7 +11,12 @@ import { compareKeys, orderKey } from "./tag-order.ts";
 import { parseVersionTag } from "./version-tag.ts";
 
 export type Selection =
-  | { readonly kind: "update"; readonly tag: string; readonly digest: string | undefined; readonly image: string }
+  | {
+      readonly kind: "update";
+      readonly tag: string;
+      readonly digest: string | undefined;
+      readonly image: string;
+    }
   | { readonly kind: "none"; readonly reason: string }
   /** A candidate exists but its digest is not known yet (digest-pinned images, digest policy). */
   | { readonly kind: "waiting"; readonly tag: string; readonly reason: string };
@@ -55,11 +60,18 @@ function followDigest(current: ImageRef, tag: string, observed: ObservedTags): S
 export function selectUpdate(current: ImageRef, spec: PolicySpec, observed: ObservedTags): Selection {
   if (spec.policy === "none") return { kind: "none", reason: "policy is none" };
   const currentTag = effectiveTag(current);
-  if (currentTag === undefined) return { kind: "none", reason: "image is pinned by digest only, no tag to follow" };
+  if (currentTag === undefined)
+    return { kind: "none", reason: "image is pinned by digest only, no tag to follow" };
   if (spec.policy === "digest") return followDigest(current, currentTag, observed);
   const tag = bestTag(spec, currentTag, observed.tags);
-  if (tag === undefined) return { kind: "none", reason: `no tag newer than ${currentTag} allowed by ${spec.policy}` };
+  if (tag === undefined)
+    return { kind: "none", reason: `no tag newer than ${currentTag} allowed by ${spec.policy}` };
   // A digest pin is never dropped silently: the new tag is written with its own digest, or not yet.
   if (current.digest !== undefined) return followDigest(current, tag, observed);
-  return { kind: "update", tag, digest: undefined, image: formatImageRef({ ...current, tag, digest: undefined }) };
+  return {
+    kind: "update",
+    tag,
+    digest: undefined,
+    image: formatImageRef({ ...current, tag, digest: undefined }),
+  };
 }

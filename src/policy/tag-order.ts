@@ -5,7 +5,13 @@
  */
 import semver from "semver";
 import type { PolicySpec } from "./policy-spec.ts";
-import { compareTagText, compareVersionTags, parseVersionTag, sameLine, type VersionTag } from "./version-tag.ts";
+import {
+  compareTagText,
+  compareVersionTags,
+  parseVersionTag,
+  sameLine,
+  type VersionTag,
+} from "./version-tag.ts";
 
 export interface OrderKey {
   readonly tag: string;

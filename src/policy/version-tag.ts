@@ -20,8 +20,10 @@ export interface VersionTag {
   readonly family: string;
 }
 
-const shape = /^(?<prefix>[A-Za-z_-]*?)(?<v>[vV]?)(?<core>\d+(?:\.\d+){0,2})(?<suffix>[-._][0-9A-Za-z.\-_]*)?(?:\+[0-9A-Za-z.\-_]+)?$/;
-const prereleaseWord = /^(?:alpha|beta|rc|pre|preview|dev|snapshot|canary|nightly|next|milestone|ea|a|b|m)(?:[.\-_]?\d+)*(?:[.\-_]|$)/i;
+const shape =
+  /^(?<prefix>[A-Za-z_-]*?)(?<v>[vV]?)(?<core>\d+(?:\.\d+){0,2})(?<suffix>[-._][0-9A-Za-z.\-_]*)?(?:\+[0-9A-Za-z.\-_]+)?$/;
+const prereleaseWord =
+  /^(?:alpha|beta|rc|pre|preview|dev|snapshot|canary|nightly|next|milestone|ea|a|b|m)(?:[.\-_]?\d+)*(?:[.\-_]|$)/i;
 
 function splitSuffix(raw: string): { prerelease: string | undefined; variant: string } {
   const body = raw.slice(1);

@@ -24,7 +24,12 @@ export interface ObservedTags {
 export interface TagConfigMap {
   apiVersion: "v1";
   kind: "ConfigMap";
-  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  };
   data: Record<string, string>;
 }
 
@@ -70,14 +75,18 @@ export function encodeTagData(observed: Omit<ObservedTags, "truncated">): Record
   let high = ranked.length;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (dataSize(encode(observed.repository, ranked.slice(0, mid), observed.digests)) <= maxDataBytes) low = mid;
+    if (dataSize(encode(observed.repository, ranked.slice(0, mid), observed.digests)) <= maxDataBytes)
+      low = mid;
     else high = mid - 1;
   }
   data = encode(observed.repository, ranked.slice(0, low), observed.digests);
   return { ...data, truncated: "true" };
 }
 
-export function buildTagConfigMap(observed: Omit<ObservedTags, "truncated">, namespace: string): TagConfigMap {
+export function buildTagConfigMap(
+  observed: Omit<ObservedTags, "truncated">,
+  namespace: string,
+): TagConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -106,7 +115,8 @@ export type ParsedTags = { ok: true; value: ObservedTags } | { ok: false; error:
 export function parseTagConfigMap(object: unknown): ParsedTags {
   const data = (object as { data?: unknown } | null)?.data;
   if (!isStringRecord(data)) return { ok: false, error: "tag ConfigMap has no string data" };
-  if (data.format !== tagsFormat) return { ok: false, error: `unknown tag ConfigMap format ${String(data.format)}` };
+  if (data.format !== tagsFormat)
+    return { ok: false, error: `unknown tag ConfigMap format ${String(data.format)}` };
   if (!data.repository) return { ok: false, error: "tag ConfigMap names no repository" };
   let digests: unknown;
   try {
@@ -116,5 +126,8 @@ export function parseTagConfigMap(object: unknown): ParsedTags {
   }
   if (!isStringRecord(digests)) return { ok: false, error: "tag ConfigMap digests are not a string map" };
   const tags = (data.tags ?? "").split("\n").filter((tag) => tag.length > 0);
-  return { ok: true, value: { repository: data.repository, tags, digests, truncated: data.truncated === "true" } };
+  return {
+    ok: true,
+    value: { repository: data.repository, tags, digests, truncated: data.truncated === "true" },
+  };
 }

@@ -11,7 +11,13 @@ describe("parseAnnotations", () => {
     const { config, errors } = parseAnnotations({});
     expect(errors).toEqual([]);
     expect(config).toEqual({
-      spec: { policy: "none", pattern: undefined, constraint: undefined, includePrereleases: false, exclude: defaultExclusions },
+      spec: {
+        policy: "none",
+        pattern: undefined,
+        constraint: undefined,
+        includePrereleases: false,
+        exclude: defaultExclusions,
+      },
       requireApproval: true,
       minUpdateIntervalSeconds: 300,
       images: [],
@@ -41,7 +47,11 @@ describe("parseAnnotations", () => {
     );
     expect(errors).toEqual([]);
     expect(config).toMatchObject({
-      spec: { policy: "minor", includePrereleases: true, exclude: [...defaultExclusions, "*-debug", "nightly-*"] },
+      spec: {
+        policy: "minor",
+        includePrereleases: true,
+        exclude: [...defaultExclusions, "*-debug", "nightly-*"],
+      },
       requireApproval: false,
       images: ["nginx", "redis"],
       minUpdateIntervalSeconds: 600,
@@ -55,18 +65,66 @@ describe("parseAnnotations", () => {
 
   // Columns: annotations, the message, what the value falls back to.
   it.each<[Record<string, string>, string, Record<string, unknown>]>([
-    [{ policy: "sometimes" }, 'invalid headwind.sh/policy "sometimes": expected one of none, patch, minor, major, all, glob, force, semver, regex, digest', { spec: { policy: "none" } }],
-    [{ policy: "glob" }, 'invalid headwind.sh/pattern "": policy glob needs a pattern', { spec: { policy: "none" } }],
-    [{ policy: "regex", pattern: "(" }, 'invalid headwind.sh/pattern "(": not a valid regular expression', { spec: { policy: "none" } }],
-    [{ policy: "semver", constraint: "one" }, 'invalid headwind.sh/constraint "one": policy semver needs a valid npm semver range, e.g. ^1.2.0', { spec: { policy: "none" } }],
-    [{ "require-approval": "no" }, 'invalid headwind.sh/require-approval "no": expected one of true, false', { requireApproval: true }],
-    [{ "auto-rollback": "not-a-bool" }, 'invalid headwind.sh/auto-rollback "not-a-bool": expected one of true, false', { autoRollback: false }],
-    [{ "rollback-timeout": "not-a-number" }, 'invalid headwind.sh/rollback-timeout "not-a-number": expected seconds or a duration such as 90s, 5m, 1h30m', { rollbackTimeoutSeconds: 300 }],
-    [{ "health-check-retries": "invalid" }, 'invalid headwind.sh/health-check-retries "invalid": expected a whole number from 1 to 9999', { healthCheckRetries: 3 }],
-    [{ "min-update-interval": "-5" }, 'invalid headwind.sh/min-update-interval "-5": expected seconds or a duration such as 90s, 5m, 1h30m', { minUpdateIntervalSeconds: 300 }],
-    [{ "polling-interval": "5s" }, 'invalid headwind.sh/polling-interval "5s": must be at least 30 seconds', { pollingIntervalSeconds: 300 }],
-    [{ "event-source": "carrier-pigeon" }, 'invalid headwind.sh/event-source "carrier-pigeon": expected one of webhook, polling, both, none', { eventSource: "both" }],
-    [{ "include-prereleases": "yes" }, 'invalid headwind.sh/include-prereleases "yes": expected one of true, false', { spec: { includePrereleases: false } }],
+    [
+      { policy: "sometimes" },
+      'invalid headwind.sh/policy "sometimes": expected one of none, patch, minor, major, all, glob, force, semver, regex, digest',
+      { spec: { policy: "none" } },
+    ],
+    [
+      { policy: "glob" },
+      'invalid headwind.sh/pattern "": policy glob needs a pattern',
+      { spec: { policy: "none" } },
+    ],
+    [
+      { policy: "regex", pattern: "(" },
+      'invalid headwind.sh/pattern "(": not a valid regular expression',
+      { spec: { policy: "none" } },
+    ],
+    [
+      { policy: "semver", constraint: "one" },
+      'invalid headwind.sh/constraint "one": policy semver needs a valid npm semver range, e.g. ^1.2.0',
+      { spec: { policy: "none" } },
+    ],
+    [
+      { "require-approval": "no" },
+      'invalid headwind.sh/require-approval "no": expected one of true, false',
+      { requireApproval: true },
+    ],
+    [
+      { "auto-rollback": "not-a-bool" },
+      'invalid headwind.sh/auto-rollback "not-a-bool": expected one of true, false',
+      { autoRollback: false },
+    ],
+    [
+      { "rollback-timeout": "not-a-number" },
+      'invalid headwind.sh/rollback-timeout "not-a-number": expected seconds or a duration such as 90s, 5m, 1h30m',
+      { rollbackTimeoutSeconds: 300 },
+    ],
+    [
+      { "health-check-retries": "invalid" },
+      'invalid headwind.sh/health-check-retries "invalid": expected a whole number from 1 to 9999',
+      { healthCheckRetries: 3 },
+    ],
+    [
+      { "min-update-interval": "-5" },
+      'invalid headwind.sh/min-update-interval "-5": expected seconds or a duration such as 90s, 5m, 1h30m',
+      { minUpdateIntervalSeconds: 300 },
+    ],
+    [
+      { "polling-interval": "5s" },
+      'invalid headwind.sh/polling-interval "5s": must be at least 30 seconds',
+      { pollingIntervalSeconds: 300 },
+    ],
+    [
+      { "event-source": "carrier-pigeon" },
+      'invalid headwind.sh/event-source "carrier-pigeon": expected one of webhook, polling, both, none',
+      { eventSource: "both" },
+    ],
+    [
+      { "include-prereleases": "yes" },
+      'invalid headwind.sh/include-prereleases "yes": expected one of true, false',
+      { spec: { includePrereleases: false } },
+    ],
   ])("reports %j clearly and falls back safely", (values, message, fallback) => {
     const { config, errors } = parseAnnotations(h(values));
     expect(errors.map((e) => e.message)).toEqual([message]);

@@ -9,7 +9,14 @@ describe("parseImageRef", () => {
     ["nginx", undefined, "nginx", undefined, undefined, "docker.io/library/nginx"],
     ["nginx:1.25.0", undefined, "nginx", "1.25.0", undefined, "docker.io/library/nginx"],
     ["library/nginx", undefined, "library/nginx", undefined, undefined, "docker.io/library/nginx"],
-    ["docker.io/library/nginx:1.25", "docker.io", "library/nginx", "1.25", undefined, "docker.io/library/nginx"],
+    [
+      "docker.io/library/nginx:1.25",
+      "docker.io",
+      "library/nginx",
+      "1.25",
+      undefined,
+      "docker.io/library/nginx",
+    ],
     ["docker.io/nginx", "docker.io", "nginx", undefined, undefined, "docker.io/library/nginx"],
     ["index.docker.io/org/app:1", "index.docker.io", "org/app", "1", undefined, "docker.io/org/app"],
     ["ghcr.io/org/app:v1.2.3", "ghcr.io", "org/app", "v1.2.3", undefined, "ghcr.io/org/app"],
@@ -28,12 +35,18 @@ describe("parseImageRef", () => {
     expect(ref && formatImageRef(ref)).toBe(input);
   });
 
-  it.each(["", "UPPER/case", "nginx:", "nginx@sha256:short", "a//b", ":tag", "nginx:bad tag", "x".repeat(5000)])(
-    "rejects %j",
-    (input) => {
-      expect(parseImageRef(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    "",
+    "UPPER/case",
+    "nginx:",
+    "nginx@sha256:short",
+    "a//b",
+    ":tag",
+    "nginx:bad tag",
+    "x".repeat(5000),
+  ])("rejects %j", (input) => {
+    expect(parseImageRef(input)).toBeUndefined();
+  });
 
   it("reads an untagged, undigested image as latest", () => {
     const plain = parseImageRef("nginx");

@@ -50,17 +50,20 @@ describe("bestTag", () => {
     );
   });
 
-  it.each<Policy>(["patch", "minor", "major", "semver", "all"])("never proposes a downgrade under %s", (policy) => {
-    const version = fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20)).map((n) => n.join("."));
-    fc.assert(
-      fc.property(version, fc.array(version, { maxLength: 30 }), (current, tags) => {
-        const best = bestTag(aSpec(policy, { constraint: ">=0.0.0" }), current, tags);
-        if (best === undefined) return;
-        const [a, b] = [parseVersionTag(best), parseVersionTag(current)];
-        expect(a && b && compareVersionTags(a, b)).toBe(1);
-      }),
-    );
-  });
+  it.each<Policy>(["patch", "minor", "major", "semver", "all"])(
+    "never proposes a downgrade under %s",
+    (policy) => {
+      const version = fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20)).map((n) => n.join("."));
+      fc.assert(
+        fc.property(version, fc.array(version, { maxLength: 30 }), (current, tags) => {
+          const best = bestTag(aSpec(policy, { constraint: ">=0.0.0" }), current, tags);
+          if (best === undefined) return;
+          const [a, b] = [parseVersionTag(best), parseVersionTag(current)];
+          expect(a && b && compareVersionTags(a, b)).toBe(1);
+        }),
+      );
+    },
+  );
 });
 
 describe("selectUpdate", () => {
@@ -75,7 +78,11 @@ describe("selectUpdate", () => {
   });
 
   it("keeps a digest pin by pinning the new tag's digest", () => {
-    const result = selectUpdate(ref(`nginx:1.25.3@${d1}`), aSpec("patch"), observed(["1.25.4"], { "1.25.4": d2 }));
+    const result = selectUpdate(
+      ref(`nginx:1.25.3@${d1}`),
+      aSpec("patch"),
+      observed(["1.25.4"], { "1.25.4": d2 }),
+    );
     expect(result).toMatchObject({ kind: "update", image: `nginx:1.25.4@${d2}` });
   });
 
@@ -85,23 +92,27 @@ describe("selectUpdate", () => {
   });
 
   it("follows the digest of a mutable tag under the digest policy", () => {
-    expect(selectUpdate(ref(`app:latest@${d1}`), aSpec("digest"), observed(["latest"], { latest: d2 }))).toMatchObject(
-      { kind: "update", image: `app:latest@${d2}` },
-    );
+    expect(
+      selectUpdate(ref(`app:latest@${d1}`), aSpec("digest"), observed(["latest"], { latest: d2 })),
+    ).toMatchObject({ kind: "update", image: `app:latest@${d2}` });
     expect(selectUpdate(ref("app"), aSpec("digest"), observed(["latest"], { latest: d2 }))).toMatchObject({
       kind: "update",
       image: `app:latest@${d2}`,
     });
-    expect(selectUpdate(ref(`app:latest@${d2}`), aSpec("digest"), observed(["latest"], { latest: d2 }))).toMatchObject(
-      { kind: "none" },
-    );
+    expect(
+      selectUpdate(ref(`app:latest@${d2}`), aSpec("digest"), observed(["latest"], { latest: d2 })),
+    ).toMatchObject({ kind: "none" });
   });
 
   it("has nothing to follow for a digest-only reference", () => {
-    expect(selectUpdate(ref(`app@${d1}`), aSpec("major"), observed(["2.0.0"]))).toMatchObject({ kind: "none" });
+    expect(selectUpdate(ref(`app@${d1}`), aSpec("major"), observed(["2.0.0"]))).toMatchObject({
+      kind: "none",
+    });
   });
 
   it("does nothing under policy none", () => {
-    expect(selectUpdate(ref("app:1.0.0"), aSpec("none"), observed(["2.0.0"]))).toMatchObject({ kind: "none" });
+    expect(selectUpdate(ref("app:1.0.0"), aSpec("none"), observed(["2.0.0"]))).toMatchObject({
+      kind: "none",
+    });
   });
 });

@@ -37,14 +37,28 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
     expect(configMap.data.format).toBe(tagsFormat);
     expect(parseTagConfigMap(configMap)).toEqual({
       ok: true,
-      value: { repository: observed.repository, tags: ["1.25", "1.27", "latest"], digests: { latest: "sha256:1" }, truncated: false },
+      value: {
+        repository: observed.repository,
+        tags: ["1.25", "1.27", "latest"],
+        digests: { latest: "sha256:1" },
+        truncated: false,
+      },
     });
   });
 
   it("stays under the size cap for 50,000 tags, keeping the highest versions", () => {
-    const tags = Array.from({ length: 50_000 }, (_, i) => `${Math.floor(i / 100)}.${i % 100}.0-alpine3.18-debian`);
-    const signatures = Array.from({ length: 5_000 }, (_, i) => `sha256-${i.toString(16).padStart(64, "0")}.sig`);
-    const configMap = buildTagConfigMap({ repository: "r.io/a", tags: [...tags, ...signatures], digests: {} }, "hw");
+    const tags = Array.from(
+      { length: 50_000 },
+      (_, i) => `${Math.floor(i / 100)}.${i % 100}.0-alpine3.18-debian`,
+    );
+    const signatures = Array.from(
+      { length: 5_000 },
+      (_, i) => `sha256-${i.toString(16).padStart(64, "0")}.sig`,
+    );
+    const configMap = buildTagConfigMap(
+      { repository: "r.io/a", tags: [...tags, ...signatures], digests: {} },
+      "hw",
+    );
     const size = Object.values(configMap.data).reduce((n, v) => n + Buffer.byteLength(v), 0);
     expect(size).toBeLessThanOrEqual(maxDataBytes);
     const parsed = parseTagConfigMap(configMap);
@@ -58,7 +72,10 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
     [{ data: { format: "v0" } }, "unknown tag ConfigMap format v0"],
     [{ data: { format: tagsFormat } }, "tag ConfigMap names no repository"],
     [{ data: { format: tagsFormat, repository: "a", digests: "{" } }, "tag ConfigMap digests are not JSON"],
-    [{ data: { format: tagsFormat, repository: "a", digests: "[1]" } }, "tag ConfigMap digests are not a string map"],
+    [
+      { data: { format: tagsFormat, repository: "a", digests: "[1]" } },
+      "tag ConfigMap digests are not a string map",
+    ],
     [{ data: { format: 1 } }, "tag ConfigMap has no string data"],
   ])("refuses %j", (object, error) => {
     expect(parseTagConfigMap(object)).toEqual({ ok: false, error });
