@@ -13,7 +13,6 @@ import type { AuthContext } from "./create-registry-authenticator.ts";
 import { manifestAccept } from "./manifest-accept.ts";
 import { parseLinkNext } from "./parse-link-next.ts";
 import { parseTagList } from "./parse-tag-list.ts";
-import type { RegistryObserver } from "./registry-observer.ts";
 import { type RegistryResult, registryError } from "./registry-result.ts";
 import { resolveRegistryOrigin } from "./resolve-registry-origin.ts";
 import type { RegistryCredentials } from "./select-credentials.ts";
