@@ -24,7 +24,7 @@ describe("POST /hooks/workloads/sync", () => {
     const { post } = hooksApp();
     const res = await post("/hooks/workloads/sync", fixture(`${name}.request`));
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as Record<string, unknown>;
     expect(body).toEqual(fixture(`${name}.response`));
     expect(Object.keys(body).every((key) => contractFields.includes(key))).toBe(true);
   });
@@ -175,9 +175,10 @@ describe("the workloads hook never drops an attachment it was given", () => {
           const request = { ...base, attachments: { "UpdateRequest.headwind.sh/v1alpha1": attachments } };
           const res = await post("/hooks/workloads/sync", request);
           expect(res.status).toBe(200);
-          const names = ((await res.json()).attachments as { metadata: { name: string } }[]).map(
-            (a) => a.metadata.name,
-          );
+          const { attachments: returned } = (await res.json()) as {
+            attachments: { metadata: { name: string } }[];
+          };
+          const names = returned.map((a) => a.metadata.name);
           for (const item of items) expect(names).toContain(item.name);
         },
       ),
