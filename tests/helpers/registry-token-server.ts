@@ -4,13 +4,13 @@
  * anonymous callers) and signs RS256 JWTs whose `x5c` header carries the self-signed certificate
  * the registry trusts through `rootcertbundle`.
  */
-import { execFileSync } from "node:child_process";
-import { createPrivateKey, randomUUID, sign, X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { randomUUID, sign } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { listenOnLoopback } from "./registry-listen.ts";
+import { createSelfSignedCert } from "./registry-self-signed-cert.ts";
 
 export interface TokenAccess {
   readonly type: string;
@@ -34,33 +34,6 @@ export interface TokenServer {
 
 const base64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
 
-/** Self-signed RSA certificate via openssl (Node cannot write X.509 on its own). */
-function makeSigningCert(dir: string): { keyPem: string; certPath: string; certDer: Buffer } {
-  const keyPath = join(dir, "token.key");
-  const certPath = join(dir, "token.crt");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      keyPath,
-      "-out",
-      certPath,
-      "-days",
-      "2",
-      "-subj",
-      "/CN=headwind-test-token-issuer",
-    ],
-    { stdio: "ignore" },
-  );
-  const certDer = new X509Certificate(readFileSync(certPath)).raw;
-  return { keyPem: readFileSync(keyPath, "utf8"), certPath, certDer };
-}
-
 /** `repository:apps/web:pull,push` → access entry; other scope types are ignored. */
 function parseScope(scope: string): TokenAccess | undefined {
   const match = scope.match(/^(repository):(.+):([a-z,*]+)$/);
@@ -77,15 +50,16 @@ function basicUser(header: string | undefined): { user: string; password: string
 
 export async function startTokenServer(users: Readonly<Record<string, string>>): Promise<TokenServer> {
   const dir = mkdtempSync(join(tmpdir(), "headwind-token-"));
-  const { keyPem, certPath, certDer } = makeSigningCert(dir);
-  const key = createPrivateKey(keyPem);
+  const cert = createSelfSignedCert("headwind-test-token-issuer");
+  const certPath = join(dir, "token.crt");
+  writeFileSync(certPath, cert.pem);
   const service = "headwind-test-registry";
   const issuer = "headwind-test-issuer";
   const requests: TokenServer["requests"] = [];
 
   const mint = (subject: string, access: readonly TokenAccess[]) => {
     const now = Math.floor(Date.now() / 1000);
-    const header = { alg: "RS256", typ: "JWT", x5c: [certDer.toString("base64")] };
+    const header = { alg: "RS256", typ: "JWT", x5c: [cert.der.toString("base64")] };
     const claims = {
       iss: issuer,
       sub: subject,
@@ -97,7 +71,7 @@ export async function startTokenServer(users: Readonly<Record<string, string>>):
       access,
     };
     const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-    return `${input}.${base64url(sign("sha256", Buffer.from(input), key))}`;
+    return `${input}.${base64url(sign("sha256", Buffer.from(input), cert.privateKey))}`;
   };
 
   const app = new Hono().get("/token", (c) => {
