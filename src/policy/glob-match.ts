@@ -6,7 +6,3 @@ export function globToRegExp(pattern: string): RegExp {
     .join(".*");
   return new RegExp(`^${escaped}$`, "s");
 }
-
-export function globMatch(pattern: string, text: string): boolean {
-  return globToRegExp(pattern).test(text);
-}

@@ -5,9 +5,9 @@
  */
 import { effectiveTag, formatImageRef, type ImageRef } from "../images/image-ref.ts";
 import type { ObservedTags } from "../tags/tag-configmap.ts";
-import { isAllowedTag, safeRegExp } from "./is-allowed-tag.ts";
+import { safeRegExp, tagFilter } from "./is-allowed-tag.ts";
 import type { PolicySpec } from "./policy-spec.ts";
-import { compareKeys, orderKey } from "./tag-order.ts";
+import { compareKeys, type OrderKey, orderKey } from "./tag-order.ts";
 import { parseVersionTag } from "./version-tag.ts";
 
 export type Selection =
@@ -30,24 +30,25 @@ function spellingScore(currentTag: string, tag: string): number {
 
 export function bestTag(spec: PolicySpec, currentTag: string, tags: readonly string[]): string | undefined {
   const regex = spec.policy === "regex" ? safeRegExp(spec.pattern) : undefined;
-  let best: string | undefined;
+  const allowed = tagFilter(spec, currentTag);
+  let best: { tag: string; key: OrderKey } | undefined;
   for (const tag of tags) {
-    if (!isAllowedTag(spec, currentTag, tag)) continue;
-    if (best === undefined) {
-      best = tag;
-      continue;
-    }
-    const order = compareKeys(orderKey(tag, regex), orderKey(best, regex));
-    const tie = order === 0 && spellingScore(currentTag, tag) > spellingScore(currentTag, best);
-    if (order > 0 || tie) best = tag;
+    if (!allowed(tag)) continue;
+    const key = orderKey(tag, regex);
+    const order = best === undefined ? 1 : compareKeys(key, best.key);
+    const tie =
+      order === 0 &&
+      best !== undefined &&
+      spellingScore(currentTag, tag) > spellingScore(currentTag, best.tag);
+    if (order > 0 || tie) best = { tag, key };
   }
   // force may move down, but only off a tag the registry no longer lists as the highest.
   const currentIsHighest =
     spec.policy === "force" &&
     best !== undefined &&
     tags.includes(currentTag) &&
-    compareKeys(orderKey(currentTag, regex), orderKey(best, regex)) >= 0;
-  return currentIsHighest ? undefined : best;
+    compareKeys(orderKey(currentTag, regex), best.key) >= 0;
+  return currentIsHighest ? undefined : best?.tag;
 }
 
 function followDigest(current: ImageRef, tag: string, observed: ObservedTags): Selection {
