@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx biome check .
 npx tsc -p tsconfig.json --noEmit
-command -v docker-registry >/dev/null || { echo "docker-registry is missing: apt-get install -y docker-registry" >&2; exit 1; }
+bash scripts/ensure-registry.sh
 bash scripts/cluster.sh run -- npx vitest run "$@"
