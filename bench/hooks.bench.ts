@@ -14,7 +14,10 @@ import { aSpec } from "../tests/helpers/policy-spec.ts";
 import { aDeployment, anUpdateRequest, urRequest } from "../tests/helpers/update-requests.ts";
 
 const tags = (n: number) =>
-  Array.from({ length: n }, (_, i) => `${Math.floor(i / 400)}.${Math.floor(i / 20) % 20}.${i % 20}${i % 3 ? "" : "-alpine"}`);
+  Array.from(
+    { length: n },
+    (_, i) => `${Math.floor(i / 400)}.${Math.floor(i / 20) % 20}.${i % 20}${i % 3 ? "" : "-alpine"}`,
+  );
 const thousand = tags(1_000);
 const fiftyThousand = tags(50_000);
 
@@ -49,6 +52,9 @@ describe("hooks", () => {
 
 describe("tag ConfigMap", () => {
   bench("build from 50,000 tags", () => {
-    buildTagConfigMap({ repository: "docker.io/library/nginx", tags: fiftyThousand, digests: {} }, "headwind");
+    buildTagConfigMap(
+      { repository: "docker.io/library/nginx", tags: fiftyThousand, digests: {} },
+      "headwind",
+    );
   });
 });
