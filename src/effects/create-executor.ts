@@ -49,12 +49,21 @@ function generationOf(object: { metadata: { generation?: number } }): { generati
   return object.metadata.generation === undefined ? {} : { generation: object.metadata.generation };
 }
 
+/**
+ * events.k8s.io/v1 `eventTime` is a MicroTime: the apiserver only parses six fractional digits
+ * (`…05.000000Z`) and answers 400 to the `…05.000Z` a Date serialises to. The client library passes
+ * an unknown (MicroTime) value through as is, so the string reaches the apiserver untouched.
+ */
+export function microTime(date: Date): Date {
+  return date.toISOString().replace(/Z$/, "000Z") as unknown as Date;
+}
+
 export function eventOf(effect: EventEffect, now: Date, instance: string): EventsV1Event {
   const suffix = createHash("sha256").update(effect.key).digest("hex").slice(0, 16);
   const { regarding } = effect;
   return {
     metadata: { name: `${regarding.name.slice(0, 200)}.${suffix}`, namespace: regarding.namespace },
-    eventTime: now,
+    eventTime: microTime(now),
     reportingController: "headwind.sh/hooks",
     reportingInstance: instance,
     action: effect.reason,
