@@ -726,11 +726,7 @@ export function createMetacontrollerDriver(options: DriverOptions): Metacontroll
         const info = await api.byResource(attachment.apiVersion, attachment.resource);
         attachmentKinds.set(`${attachment.apiVersion}/${attachment.resource}`, info.kind);
       }
-      for (const resource of dc.spec.resources) {
-        const info = await api.byResource(resource.apiVersion, resource.resource);
-        for (const parent of await matchingParents(resource, info))
-          await visitParent(dc, resource, info, parent);
-      }
+      for (const resource of dc.spec.resources) await visitResource(dc, resource);
     }
     pass.durationMs = Date.now() - started;
     return pass;

@@ -51,7 +51,13 @@ export interface Clock {
 /** Starts at the real time (whole seconds), so object timestamps and the hooks' "now" agree. */
 export function controllableClock(start = Math.floor(Date.now() / 1000) * 1000): Clock {
   let t = start;
-  return { now: () => new Date(t), ms: () => t, advance: (seconds) => void (t += seconds * 1000) };
+  return {
+    now: () => new Date(t),
+    ms: () => t,
+    advance: (seconds) => {
+      t += seconds * 1000;
+    },
+  };
 }
 
 /** UR CRD, Metacontroller CRDs, the headwind namespace, the hooks RBAC, and the DecoratorControllers as stored. */

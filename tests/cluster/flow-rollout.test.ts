@@ -1,0 +1,192 @@
+// Flows (issue 3 item 5) f and g on the real apiserver, driven by the Metacontroller driver: a
+// failed rollout is rolled back; a person's concurrent edit of the image wins over an approved
+// request, which ends Failed ("not applied").
+import type { KubeConfig } from "@kubernetes/client-node";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { adminConfig, applyObjects } from "../helpers/cluster.ts";
+import type { DecoratorController } from "../helpers/metacontroller-controllers.ts";
+import {
+  type Flow,
+  headwindEvents,
+  hooksServiceAccount,
+  imageOf,
+  installHeadwind,
+  kubectlPatchStatus,
+  listUpdateRequests,
+  passErrors,
+  patchDeploymentStatus,
+  phasesWritten,
+  publishTags,
+  readWorkload,
+  setImage,
+  startFlow,
+  workload,
+} from "../helpers/metacontroller-harness.ts";
+
+let kc: KubeConfig;
+let asHooks: KubeConfig;
+let controllers: DecoratorController[];
+let flow: Flow | undefined;
+
+beforeAll(async () => {
+  kc = adminConfig();
+  controllers = await installHeadwind(kc);
+  asHooks = await hooksServiceAccount(kc);
+});
+
+afterEach(async () => {
+  await flow?.close();
+  flow = undefined;
+});
+
+const reasonsOn = async (ns: string, name: string) =>
+  (await headwindEvents(kc, ns))
+    .filter((e) => e.regarding.name === name)
+    .map((e) => `${e.type}/${e.reason}`)
+    .sort();
+
+async function deadlineExceeded(ns: string, name: string) {
+  const { metadata } = await readWorkload(kc, ns, name);
+  await patchDeploymentStatus(kc, ns, name, {
+    observedGeneration: metadata.generation,
+    replicas: 2,
+    updatedReplicas: 1,
+    readyReplicas: 1,
+    availableReplicas: 1,
+    unavailableReplicas: 1,
+    conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }],
+  });
+}
+
+describe("flow: rollout failure and concurrent changes", () => {
+  it('f: auto-rollback "true": ProgressDeadlineExceeded rolls the image back', async () => {
+    flow = await startFlow(kc, controllers, asHooks);
+    const { ns, driver, hooks } = flow;
+    const [from, to] = [flow.image("2.0.0"), flow.image("2.1.0")];
+    const annotations = {
+      "headwind.sh/policy": "minor",
+      "headwind.sh/require-approval": "false",
+      "headwind.sh/auto-rollback": "true",
+      "headwind.sh/health-check-retries": "1",
+    };
+    await applyObjects(kc, [workload("shop", from, { annotations, replicas: 2 })], { namespace: ns });
+    await publishTags(kc, from, ["2.0.0", "2.1.0"]);
+    const applied = await driver.settle();
+    expect(passErrors(applied)).toEqual([]);
+    expect(await imageOf(kc, ns, "shop")).toBe(to);
+
+    await deadlineExceeded(ns, "shop");
+    const rolledBack = await driver.settle();
+    expect(passErrors(rolledBack)).toEqual([]);
+    expect(await imageOf(kc, ns, "shop")).toBe(from);
+    const [ur] = await listUpdateRequests(kc, ns);
+    const name = ur?.metadata.name ?? "";
+    expect(ur?.status).toMatchObject({ phase: "RolledBack", message: "progress deadline exceeded" });
+    expect(phasesWritten([...applied, ...rolledBack], name)).toEqual([
+      "Applying",
+      "Progressing",
+      "RolledBack",
+    ]);
+    expect(await reasonsOn(ns, name)).toEqual([
+      "Normal/UpdateApplying",
+      "Normal/UpdateProgressing",
+      "Warning/UpdateRolledBack",
+    ]);
+    expect(hooks.notifications.map((n) => n.event)).toEqual(["rollback_triggered", "rollback_completed"]);
+    expect(hooks.notifications[0]).toMatchObject({ currentImage: to, newImage: from });
+
+    // The rollback is history, and the broken version is not proposed again.
+    const history = JSON.parse(
+      (await readWorkload(kc, ns, "shop")).metadata.annotations?.["headwind.sh/update-history"] ?? "[]",
+    );
+    expect(history).toMatchObject([{ image: from, previousImage: to, approvedBy: "headwind-auto-rollback" }]);
+    expect((await listUpdateRequests(kc, ns)).length).toBe(1);
+  });
+
+  it("f: health-check-retries are spaced in time: one bad observation is not three failed checks", async () => {
+    flow = await startFlow(kc, controllers, asHooks);
+    const { ns, driver, clock } = flow;
+    const [from, to] = [flow.image("2.0.0"), flow.image("2.1.0")];
+    const annotations = {
+      "headwind.sh/policy": "minor",
+      "headwind.sh/require-approval": "false",
+      "headwind.sh/auto-rollback": "true",
+      "headwind.sh/health-check-retries": "3",
+    };
+    await applyObjects(kc, [workload("shop", from, { annotations, replicas: 2 })], { namespace: ns });
+    await publishTags(kc, from, ["2.0.0", "2.1.0"]);
+    expect(passErrors(await driver.settle())).toEqual([]);
+    expect(await imageOf(kc, ns, "shop")).toBe(to);
+
+    await deadlineExceeded(ns, "shop");
+    const first = await driver.settle();
+    expect(passErrors(first)).toEqual([]);
+    // Metacontroller re-syncs a parent on its own status write; a check counted on every sync
+    // turns the three retries into three syncs a few milliseconds apart.
+    const [ur] = await listUpdateRequests(kc, ns);
+    expect(ur?.status).toMatchObject({ phase: "Progressing", failedChecks: 1 });
+    expect(await imageOf(kc, ns, "shop")).toBe(to);
+
+    clock.advance(10);
+    await driver.settle();
+    clock.advance(10);
+    await driver.settle();
+    expect((await listUpdateRequests(kc, ns))[0]?.status?.phase).toBe("RolledBack");
+    expect(await imageOf(kc, ns, "shop")).toBe(from);
+  });
+
+  it("g: someone edits the image between approval and apply: Failed, not applied, their image kept", async () => {
+    flow = await startFlow(kc, controllers, asHooks);
+    const { ns, driver, hooks } = flow;
+    const [from, mine] = [flow.image("1.2.0"), flow.image("1.2.5")];
+    await applyObjects(kc, [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })], {
+      namespace: ns,
+    });
+    await publishTags(kc, from, ["1.2.0", "1.3.0"]);
+    expect(passErrors(await driver.settle())).toEqual([]);
+    const [ur] = await listUpdateRequests(kc, ns);
+    const name = ur?.metadata.name ?? "";
+
+    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
+    await setImage(kc, ns, "web", mine);
+    const reports = await driver.settle();
+    expect(passErrors(reports)).toEqual([]);
+
+    expect(await imageOf(kc, ns, "web")).toBe(mine);
+    const [after] = await listUpdateRequests(kc, ns);
+    expect(after?.status?.phase).toBe("Failed");
+    expect(after?.status?.message).toBe(`not applied: the container now runs ${mine}`);
+    expect(phasesWritten(reports, name)).toEqual(["Failed"]);
+    expect(await reasonsOn(ns, name)).toEqual(["Normal/UpdatePending", "Warning/UpdateFailed"]);
+    expect(hooks.notifications.map((n) => n.event)).toEqual(["update_request_created", "update_failed"]);
+  });
+
+  it("g: the image changes after Applying was recorded: the guarded patch refuses, Failed, not applied", async () => {
+    flow = await startFlow(kc, controllers, asHooks);
+    const { ns, driver } = flow;
+    const [from, to, mine] = [flow.image("1.2.0"), flow.image("1.3.0"), flow.image("1.2.5")];
+    await applyObjects(kc, [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })], {
+      namespace: ns,
+    });
+    await publishTags(kc, from, ["1.2.0", "1.3.0"]);
+    expect(passErrors(await driver.settle())).toEqual([]);
+    const [ur] = await listUpdateRequests(kc, ns);
+    const name = ur?.metadata.name ?? "";
+
+    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
+    // One pass: the approval is seen and Applying is written; the patch comes with the next sync.
+    const one = await driver.reconcileOnce();
+    expect(passErrors([one])).toEqual([]);
+    expect((await listUpdateRequests(kc, ns))[0]?.status?.phase).toBe("Applying");
+    await setImage(kc, ns, "web", mine);
+    const reports = await driver.settle();
+    expect(passErrors(reports)).toEqual([]);
+
+    expect(await imageOf(kc, ns, "web")).toBe(mine);
+    const [after] = await listUpdateRequests(kc, ns);
+    expect(after?.status?.phase).toBe("Failed");
+    expect(after?.status?.message).toBe(`not applied: container app runs ${mine}, expected ${from}`);
+    expect(after?.spec.newImage).toBe(to);
+    expect(phasesWritten([one, ...reports], name)).toEqual(["Applying", "Failed"]);
+  });
+});
