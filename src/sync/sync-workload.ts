@@ -23,6 +23,7 @@ import {
   urKind,
 } from "../updaterequests/update-request.ts";
 import { type ContainerImage, containerImages, podSelector } from "../workloads/container-images.ts";
+import { isManaged } from "../workloads/is-managed.ts";
 import { findWorkloadKind } from "../workloads/workload-kinds.ts";
 import { HookInputError } from "./hook-input-error.ts";
 import type { HookSettings } from "./hook-settings.ts";
@@ -76,13 +77,6 @@ function observedTags(
     else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${parsed.error}`);
   }
   return byRepository;
-}
-
-function isManaged(config: WorkloadConfig, name: string, image: string): boolean {
-  if (config.images.length === 0) return true;
-  const ref = parseImageRef(image);
-  const spellings = ref === undefined ? [] : [ref.path, ref.repository, repositoryKey(ref)];
-  return config.images.some((item) => item === name || spellings.includes(item));
 }
 
 function warning(workload: KubeObject, message: string): Effect {
