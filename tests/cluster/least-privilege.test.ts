@@ -1,0 +1,638 @@
+// Least privilege, proven on a real apiserver with RBAC: the manifests are installed as shipped,
+// each component gets a real token from the TokenRequest API, its real calls succeed under that
+// token, a table of SubjectAccessReviews pins what is allowed and denied (the must-never list
+// included), and SelfSubjectRulesReview shows no rule beyond the expected set.
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { createExecutor } from "../../src/effects/create-executor.ts";
+import type { Effect } from "../../src/effects/effect.ts";
+import { createKubeGateway } from "../../src/kube/kube-gateway.ts";
+import { encodeTagData, tagConfigMapName, tagsLabel } from "../../src/tags/tag-configmap.ts";
+import {
+  adminConfig,
+  applyObjects,
+  configForToken,
+  createTestNamespace,
+  installCrds,
+  kubeRequest,
+  randomName,
+  serviceAccountToken,
+  statusCode,
+  waitFor,
+} from "../helpers/cluster.ts";
+import {
+  accessTable,
+  type Component,
+  expectedRules,
+  headwindNamespace as hw,
+  serviceAccounts,
+} from "../helpers/rbac-expectations.ts";
+import {
+  authenticatedBaseline,
+  describeAccess,
+  minus,
+  type RuleSet,
+  selfSubjectRules,
+  serviceAccountIdentity,
+  subjectAccessReview,
+} from "../helpers/rbac-review.ts";
+
+const run = promisify(execFile);
+const kubectl = process.env.KUBECTL ?? "/usr/bin/kubectl";
+const manifests = fileURLToPath(new URL("../../manifests", import.meta.url));
+const pullSecretsComponent = join(manifests, "components/pull-secrets");
+
+let kc: KubeConfig;
+/** Namespace with workloads and no Headwind binding. */
+let workload: string;
+/** Namespace where the pull-secrets component is bound. */
+let pulled: string;
+const as: Partial<Record<Component, KubeConfig>> = {};
+
+function asComponent(component: Component): KubeConfig {
+  const config = as[component];
+  if (!config) throw new Error(`no token for ${component}`);
+  return config;
+}
+
+async function kustomize(dir: string): Promise<KubernetesObject[]> {
+  const { stdout } = await run(kubectl, ["kustomize", dir], { maxBuffer: 16 << 20 });
+  return parseAllDocuments(stdout)
+    .map((d) => d.toJS() as KubernetesObject | null)
+    .filter((o): o is KubernetesObject => o !== null);
+}
+
+/** HTTP status of a call expected to fail, or 200 when it succeeded. */
+async function statusOf(p: Promise<unknown>): Promise<number | undefined> {
+  try {
+    await p;
+    return 200;
+  } catch (err) {
+    return statusCode(err) ?? Number.NaN;
+  }
+}
+
+/** A metav1.MicroTime: RFC 3339 with exactly six fractional digits, or the server answers 400. */
+const microTime = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+
+const image = (tag: string) => `registry.example/shop/web:${tag}`;
+const podSpec = (tag: string) => ({ containers: [{ name: "app", image: image(tag) }] });
+const template = (tag: string) => ({ metadata: { labels: { app: "web" } }, spec: podSpec(tag) });
+const selector = { matchLabels: { app: "web" } };
+
+/** A manifest as written: any fields beyond the object basics. */
+interface Manifest extends KubernetesObject {
+  [field: string]: unknown;
+}
+
+/** Server-side applies manifests as admin. */
+const applyManifests = (objects: Manifest[]) => applyObjects(kc, objects);
+
+function workloads(namespace: string): Manifest[] {
+  const meta = { name: "web", namespace, annotations: { "headwind.sh/policy": "minor" } };
+  return [
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: meta,
+      spec: { selector, template: template("1.0.0") },
+    },
+    {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: meta,
+      spec: { serviceName: "web", selector, template: template("1.0.0") },
+    },
+    {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: meta,
+      spec: { selector, template: template("1.0.0") },
+    },
+    {
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: meta,
+      spec: {
+        schedule: "*/5 * * * *",
+        jobTemplate: { spec: { template: { spec: { ...podSpec("1.0.0"), restartPolicy: "Never" } } } },
+      },
+    },
+  ];
+}
+
+const plural: Record<string, string> = {
+  Deployment: "deployments",
+  StatefulSet: "statefulsets",
+  DaemonSet: "daemonsets",
+  CronJob: "cronjobs",
+};
+const pathOf = (o: KubernetesObject) =>
+  `/apis/${o.apiVersion}/namespaces/${o.metadata?.namespace}/${plural[o.kind ?? ""]}/${o.metadata?.name}`;
+
+function imageOf(o: KubernetesObject): unknown {
+  const spec = (o as { spec: Record<string, never> }).spec as {
+    template?: { spec: { containers: { image: string }[] } };
+    jobTemplate?: { spec: { template: { spec: { containers: { image: string }[] } } } };
+  };
+  return (spec.template ?? spec.jobTemplate?.spec.template)?.spec.containers[0]?.image;
+}
+
+beforeAll(async () => {
+  kc = adminConfig();
+  // The DecoratorControllers in the bundle need Metacontroller's CRDs; cluster-scoped, so shared.
+  await installCrds(kc, new URL("../fixtures/crds/metacontroller-crds-v1.yaml", import.meta.url));
+  // The install as shipped (kubectl kustomize + server-side apply; install.test.ts covers kubectl apply -k).
+  const bundle = await kustomize(manifests);
+  const crds = bundle.filter((o) => o.kind === "CustomResourceDefinition");
+  await applyObjects(kc, crds);
+  await waitFor("the UpdateRequest CRD to be served", async () => {
+    await kubeRequest(kc, "GET", "/apis/headwind.sh/v1alpha1/updaterequests");
+    return true;
+  });
+  await applyObjects(
+    kc,
+    bundle.filter((o) => o.kind !== "CustomResourceDefinition"),
+    { fieldManager: "headwind-least-privilege-test" },
+  );
+
+  workload = await createTestNamespace(kc, "hw-lp-apps");
+  pulled = await createTestNamespace(kc, "hw-lp-pulled");
+  for (const component of ["hooks", "sidecar"] as const) {
+    const sa = serviceAccounts[component];
+    const token = await serviceAccountToken(kc, sa.namespace, sa.name);
+    as[component] = configForToken(kc, token, serviceAccountIdentity(sa).user);
+  }
+  // The RBAC authorizer reads bindings through an informer: wait until the install is in effect.
+  await waitFor("the Headwind bindings to take effect", async () => {
+    const [h, s] = await Promise.all([
+      subjectAccessReview(kc, serviceAccounts.hooks, {
+        verb: "patch",
+        group: "apps",
+        resource: "deployments",
+        namespace: workload,
+      }),
+      subjectAccessReview(kc, serviceAccounts.sidecar, {
+        verb: "get",
+        group: "",
+        resource: "secrets",
+        namespace: hw,
+      }),
+    ]);
+    return h.allowed && s.allowed;
+  });
+});
+
+describe("hooks token: the real effect calls", () => {
+  it("GETs and JSON-patches the image of a Deployment, StatefulSet, DaemonSet and CronJob", async () => {
+    const objects = workloads(workload);
+    await applyObjects(kc, objects);
+    const execute = createExecutor({
+      gateway: createKubeGateway(asComponent("hooks")),
+      notify: async () => [],
+      clock: () => new Date(),
+      instance: "least-privilege-test",
+    });
+    const effects: Effect[] = objects.map((o) => ({
+      type: "patchImage",
+      key: `${o.kind}/apply`,
+      target: {
+        apiVersion: o.apiVersion ?? "",
+        kind: o.kind ?? "",
+        name: o.metadata?.name ?? "",
+        namespace: workload,
+      },
+      containerType: "containers",
+      container: "app",
+      from: image("1.0.0"),
+      to: image("1.1.0"),
+    }));
+    const outcomes = await execute(effects);
+    expect(outcomes.map((o) => [o.key, o.result])).toEqual(
+      objects.map((o) => [`${o.kind}/apply`, "applied"]),
+    );
+    for (const o of objects)
+      expect(imageOf((await kubeRequest(kc, "GET", pathOf(o))) as KubernetesObject)).toBe(image("1.1.0"));
+    // A repeat reads, sees the wanted image and sends nothing.
+    expect((await execute(effects)).map((o) => o.result)).toEqual(["noop", "noop", "noop", "noop"]);
+  });
+
+  it("sends application/json-patch+json itself, and the test op guards the image under this token", async () => {
+    const [deployment] = workloads(workload);
+    if (!deployment) throw new Error("no deployment");
+    const path = "/spec/template/spec/containers/0/image";
+    const hooks = asComponent("hooks");
+    const patch = (from: string, to: string) =>
+      kubeRequest(
+        hooks,
+        "PATCH",
+        `${pathOf(deployment)}?fieldManager=headwind`,
+        [
+          { op: "test", path, value: from },
+          { op: "replace", path, value: to },
+        ],
+        "application/json-patch+json",
+      );
+    const live = (await kubeRequest(hooks, "GET", pathOf(deployment))) as KubernetesObject;
+    const current = String(imageOf(live));
+    expect(imageOf((await patch(current, image("1.2.0"))) as KubernetesObject)).toBe(image("1.2.0"));
+    // Stale expectation: the server refuses the whole patch (422), nothing is overwritten.
+    expect(await statusOf(patch(current, image("9.9.9")))).toBe(422);
+    expect(imageOf((await kubeRequest(kc, "GET", pathOf(deployment))) as KubernetesObject)).toBe(
+      image("1.2.0"),
+    );
+  });
+
+  it("creates an events.k8s.io/v1 Event in the workload's namespace", async () => {
+    const execute = createExecutor({
+      gateway: createKubeGateway(asComponent("hooks")),
+      notify: async () => [],
+      clock: () => new Date(),
+      instance: "least-privilege-test",
+    });
+    const key = randomName("event");
+    const [outcome] = await execute([
+      {
+        type: "event",
+        key,
+        regarding: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: workload },
+        eventType: "Normal",
+        reason: "UpdateApplied",
+        message: "least-privilege check",
+      },
+    ]);
+    // "undelivered" would hide a 403 (an Event never blocks the state machine): insist on applied.
+    expect(outcome).toEqual({ key, result: "applied" });
+    const events = (await kubeRequest(kc, "GET", `/apis/events.k8s.io/v1/namespaces/${workload}/events`)) as {
+      items: { reason?: string; reportingController?: string; regarding?: { name?: string } }[];
+    };
+    expect(events.items).toContainEqual(
+      expect.objectContaining({
+        reason: "UpdateApplied",
+        reportingController: "headwind.sh/hooks",
+        regarding: expect.objectContaining({ name: "web" }),
+      }),
+    );
+  });
+
+  it("is refused everything else it might be tempted to do (real calls: 403)", async () => {
+    const hooks = asComponent("hooks");
+    expect(
+      await statusOf(kubeRequest(hooks, "GET", `/apis/apps/v1/namespaces/${workload}/deployments`)),
+    ).toBe(403);
+    expect(await statusOf(kubeRequest(hooks, "GET", `/api/v1/namespaces/${hw}/secrets`))).toBe(403);
+    expect(await statusOf(kubeRequest(hooks, "GET", `/api/v1/namespaces/${hw}/configmaps`))).toBe(403);
+    expect(
+      await statusOf(
+        kubeRequest(hooks, "POST", `/apis/headwind.sh/v1alpha1/namespaces/${workload}/updaterequests`, {
+          apiVersion: "headwind.sh/v1alpha1",
+          kind: "UpdateRequest",
+          metadata: { name: "nope" },
+          spec: {},
+        }),
+      ),
+    ).toBe(403);
+    expect(
+      await statusOf(kubeRequest(hooks, "DELETE", `/apis/apps/v1/namespaces/${workload}/deployments/web`)),
+    ).toBe(403);
+  });
+});
+
+describe("sidecar token: the real ingest calls", () => {
+  it("LISTs annotated Deployments, StatefulSets, DaemonSets and CronJobs cluster-wide", async () => {
+    await applyObjects(kc, workloads(workload));
+    const sidecar = asComponent("sidecar");
+    for (const [group, resource] of [
+      ["apps/v1", "deployments"],
+      ["apps/v1", "statefulsets"],
+      ["apps/v1", "daemonsets"],
+      ["batch/v1", "cronjobs"],
+    ] as const) {
+      const list = (await kubeRequest(sidecar, "GET", `/apis/${group}/${resource}?limit=500`)) as {
+        items: KubernetesObject[];
+      };
+      expect(list.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`)).toContain(
+        `${workload}/web`,
+      );
+    }
+  });
+
+  it("GETs a workload's ServiceAccount in another namespace", async () => {
+    await applyManifests([
+      {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: "app", namespace: workload },
+        imagePullSecrets: [{ name: "pull" }],
+      },
+    ]);
+    const sa = (await kubeRequest(
+      asComponent("sidecar"),
+      "GET",
+      `/api/v1/namespaces/${workload}/serviceaccounts/app`,
+    )) as {
+      imagePullSecrets?: { name: string }[];
+    };
+    expect(sa.imagePullSecrets).toEqual([{ name: "pull" }]);
+  });
+
+  it("server-side applies a tag ConfigMap in headwind (create and update), lists and deletes it", async () => {
+    const sidecar = asComponent("sidecar");
+    const repository = `registry.example/${randomName("repo")}`;
+    const name = tagConfigMapName(repository);
+    const path = `/api/v1/namespaces/${hw}/configmaps/${name}?fieldManager=headwind-sidecar`;
+    const body = (tags: string[]) => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name, namespace: hw, labels: { [tagsLabel]: "true" } },
+      data: encodeTagData({ repository, tags, digests: {} }),
+    });
+    type Cm = KubernetesObject & { data: Record<string, string> };
+    const created = (await kubeRequest(
+      sidecar,
+      "PATCH",
+      path,
+      body(["1.0.0"]),
+      "application/apply-patch+yaml",
+    )) as Cm;
+    expect(created.data.tags).toBe("1.0.0");
+    const updated = (await kubeRequest(
+      sidecar,
+      "PATCH",
+      path,
+      body(["1.0.0", "1.1.0"]),
+      "application/apply-patch+yaml",
+    )) as Cm;
+    expect(updated.data.tags).toBe("1.0.0\n1.1.0");
+    expect(updated.metadata?.managedFields?.map((f) => [f.manager, f.operation])).toEqual([
+      ["headwind-sidecar", "Apply"],
+    ]);
+    const list = (await kubeRequest(
+      sidecar,
+      "GET",
+      `/api/v1/namespaces/${hw}/configmaps?labelSelector=${encodeURIComponent(tagsLabel)}`,
+    )) as { items: KubernetesObject[] };
+    expect(list.items.map((i) => i.metadata?.name)).toContain(name);
+    await kubeRequest(sidecar, "DELETE", `/api/v1/namespaces/${hw}/configmaps/${name}`);
+    expect(await statusOf(kubeRequest(kc, "GET", `/api/v1/namespaces/${hw}/configmaps/${name}`))).toBe(404);
+  });
+
+  it("GETs a registry Secret in headwind", async () => {
+    const name = randomName("registry-creds");
+    await applyManifests([
+      {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name, namespace: hw },
+        type: "kubernetes.io/dockerconfigjson",
+        stringData: { ".dockerconfigjson": '{"auths":{}}' },
+      },
+    ]);
+    try {
+      const secret = (await kubeRequest(
+        asComponent("sidecar"),
+        "GET",
+        `/api/v1/namespaces/${hw}/secrets/${name}`,
+      )) as {
+        type?: string;
+      };
+      expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+    } finally {
+      await kubeRequest(kc, "DELETE", `/api/v1/namespaces/${hw}/secrets/${name}`);
+    }
+  });
+
+  it("creates, gets and updates its coordination.k8s.io Lease in headwind", async () => {
+    const sidecar = asComponent("sidecar");
+    const name = randomName("headwind-sidecar-test");
+    const base = `/apis/coordination.k8s.io/v1/namespaces/${hw}/leases`;
+    type Lease = KubernetesObject & { spec: { holderIdentity?: string; leaseTransitions?: number } };
+    try {
+      await kubeRequest(sidecar, "POST", base, {
+        apiVersion: "coordination.k8s.io/v1",
+        kind: "Lease",
+        metadata: { name },
+        spec: { holderIdentity: "pod-a", leaseDurationSeconds: 15, acquireTime: microTime(new Date()) },
+      });
+      const lease = (await kubeRequest(sidecar, "GET", `${base}/${name}`)) as Lease;
+      expect(lease.spec.holderIdentity).toBe("pod-a");
+      const taken = (await kubeRequest(sidecar, "PUT", `${base}/${name}`, {
+        ...lease,
+        spec: { ...lease.spec, holderIdentity: "pod-b", leaseTransitions: 1 },
+      })) as Lease;
+      expect(taken.spec).toMatchObject({ holderIdentity: "pod-b", leaseTransitions: 1 });
+      expect(await statusOf(kubeRequest(sidecar, "DELETE", `${base}/${name}`))).toBe(403);
+    } finally {
+      expect(await statusOf(kubeRequest(kc, "DELETE", `${base}/${name}`))).toBe(200);
+    }
+  });
+
+  it("is refused everything else it might be tempted to do (real calls: 403)", async () => {
+    const sidecar = asComponent("sidecar");
+    expect(await statusOf(kubeRequest(sidecar, "GET", "/api/v1/secrets"))).toBe(403);
+    expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/namespaces/${hw}/secrets`))).toBe(403);
+    expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/namespaces/${workload}/secrets/pull`))).toBe(
+      403,
+    );
+    expect(
+      await statusOf(kubeRequest(sidecar, "GET", `/apis/apps/v1/deployments?watch=true&timeoutSeconds=1`)),
+    ).toBe(403);
+    expect(
+      await statusOf(
+        kubeRequest(
+          sidecar,
+          "PATCH",
+          `/api/v1/namespaces/${workload}/configmaps/x?fieldManager=headwind-sidecar`,
+          { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } },
+          "application/apply-patch+yaml",
+        ),
+      ),
+    ).toBe(403);
+  });
+});
+
+describe("exactly these permissions (SubjectAccessReview)", () => {
+  // Built lazily: the workload namespace name is random and only known after beforeAll.
+  const rows = () => accessTable(workload);
+  it("each token authenticates as exactly the user and groups the reviews are asked for", async () => {
+    for (const component of ["hooks", "sidecar"] as const) {
+      const review = (await kubeRequest(
+        asComponent(component),
+        "POST",
+        "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" },
+      )) as { status: { userInfo: { username: string; groups: string[] } } };
+      const { user, groups } = serviceAccountIdentity(serviceAccounts[component]);
+      expect(review.status.userInfo.username).toBe(user);
+      expect([...review.status.userInfo.groups].sort()).toEqual([...groups].sort());
+    }
+  });
+
+  it("covers the must-never list for both identities", () => {
+    expect(rows().length).toBeGreaterThan(200);
+    expect(new Set(rows().map((r) => `${r.as} ${describeAccess(r.access)}`)).size).toBe(rows().length);
+    expect(rows().filter((r) => !r.allowed).length).toBeGreaterThan(rows().filter((r) => r.allowed).length);
+  });
+
+  for (const component of ["hooks", "sidecar"] as const) {
+    it(`${component}: every row of the table is answered as expected`, async () => {
+      const table = rows().filter((r) => r.as === component);
+      const answers = await Promise.all(
+        table.map(async (r) => ({
+          row: `${r.allowed ? "allow" : "deny "} ${describeAccess(r.access)}`,
+          allowed: (await subjectAccessReview(kc, serviceAccounts[component], r.access)).allowed,
+          expected: r.allowed,
+        })),
+      );
+      const wrong = answers.filter((a) => a.allowed !== a.expected).map((a) => a.row);
+      expect(wrong).toEqual([]);
+      expect(answers.length).toBe(table.length);
+    });
+  }
+});
+
+describe("no rule beyond the expected set (SelfSubjectRulesReview with each token)", () => {
+  let baseline: RuleSet & { roles: string[] };
+  beforeAll(async () => {
+    baseline = await authenticatedBaseline(kc);
+  });
+
+  it("the baseline is what every authenticated ServiceAccount gets, no more", async () => {
+    expect(baseline.roles).toEqual(
+      expect.arrayContaining(["system:basic-user", "system:discovery", "system:public-info-viewer"]),
+    );
+    // A ServiceAccount with no binding of its own sees exactly the baseline.
+    const ns = await createTestNamespace(kc, "hw-lp-nobody");
+    const nobody = configForToken(kc, await serviceAccountToken(kc, ns, "nobody"));
+    for (const namespace of [ns, hw]) {
+      const rules = await selfSubjectRules(nobody, namespace);
+      expect(minus(rules.resource, baseline.resource)).toEqual([]);
+      expect(minus(baseline.resource, rules.resource)).toEqual([]);
+      expect(minus(rules.nonResource, baseline.nonResource)).toEqual([]);
+    }
+  });
+
+  for (const component of ["hooks", "sidecar"] as const) {
+    it(`${component}: in headwind and in a workload namespace, exactly the expected rules`, async () => {
+      for (const namespace of [hw, workload]) {
+        const rules = await selfSubjectRules(asComponent(component), namespace);
+        expect({ namespace, extra: minus(rules.resource, baseline.resource) }).toEqual({
+          namespace,
+          extra: expectedRules(component, namespace),
+        });
+        expect({ namespace, nonResource: minus(rules.nonResource, baseline.nonResource) }).toEqual({
+          namespace,
+          nonResource: [],
+        });
+      }
+    });
+  }
+});
+
+describe("components/pull-secrets", () => {
+  beforeAll(async () => {
+    // The operator's way: a kustomization naming the target namespace, using the component.
+    const dir = await mkdtemp(join(tmpdir(), "headwind-pull-secrets-"));
+    try {
+      await writeFile(
+        join(dir, "kustomization.yaml"),
+        [
+          "apiVersion: kustomize.config.k8s.io/v1beta1",
+          "kind: Kustomization",
+          `namespace: ${pulled}`,
+          "components:",
+          // kustomize refuses absolute paths here.
+          `  - ${relative(dir, pullSecretsComponent)}`,
+          "",
+        ].join("\n"),
+      );
+      const objects = await kustomize(dir);
+      expect(objects).toHaveLength(1);
+      expect(objects[0]).toMatchObject({
+        kind: "RoleBinding",
+        metadata: { name: "headwind-sidecar-pull-secrets", namespace: pulled },
+        roleRef: { kind: "ClusterRole", name: "headwind-sidecar-pull-secrets" },
+        // kustomize's namespace must not move the subject out of headwind.
+        subjects: [{ kind: "ServiceAccount", name: "headwind-sidecar", namespace: hw }],
+      });
+      await applyObjects(kc, objects);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    await applyManifests([
+      {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "pull", namespace: pulled },
+        type: "kubernetes.io/dockerconfigjson",
+        stringData: { ".dockerconfigjson": '{"auths":{}}' },
+      },
+      {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "pull", namespace: workload },
+        type: "kubernetes.io/dockerconfigjson",
+        stringData: { ".dockerconfigjson": '{"auths":{}}' },
+      },
+    ]);
+    await waitFor("the pull-secrets RoleBinding to take effect", async () => {
+      await kubeRequest(asComponent("sidecar"), "GET", `/api/v1/namespaces/${pulled}/secrets/pull`);
+      return true;
+    });
+  });
+
+  it("lets the sidecar GET a Secret there, and nothing more", async () => {
+    const sidecar = asComponent("sidecar");
+    const secret = (await kubeRequest(sidecar, "GET", `/api/v1/namespaces/${pulled}/secrets/pull`)) as {
+      type?: string;
+    };
+    expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/namespaces/${pulled}/secrets`))).toBe(403);
+    expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/namespaces/${workload}/secrets/pull`))).toBe(
+      403,
+    );
+    expect(await statusOf(kubeRequest(sidecar, "GET", "/api/v1/secrets"))).toBe(403);
+    // The hooks never read pull secrets, bound namespace or not.
+    expect(
+      await statusOf(kubeRequest(asComponent("hooks"), "GET", `/api/v1/namespaces/${pulled}/secrets/pull`)),
+    ).toBe(403);
+  });
+
+  it("adds exactly `get secrets` to the sidecar's rules in that namespace only", async () => {
+    const baseline = await authenticatedBaseline(kc);
+    const there = await selfSubjectRules(asComponent("sidecar"), pulled);
+    expect(minus(there.resource, baseline.resource)).toEqual(expectedRules("sidecar", pulled, true));
+    const elsewhere = await selfSubjectRules(asComponent("sidecar"), workload);
+    expect(minus(elsewhere.resource, baseline.resource)).toEqual(expectedRules("sidecar", workload));
+    for (const [namespace, allowed] of [
+      [pulled, true],
+      [workload, false],
+      ["", false],
+    ] as const) {
+      const verdict = await subjectAccessReview(kc, serviceAccounts.sidecar, {
+        verb: "get",
+        group: "",
+        resource: "secrets",
+        namespace,
+        name: "pull",
+      });
+      expect({ namespace, allowed: verdict.allowed }).toEqual({ namespace, allowed });
+    }
+    for (const verb of ["list", "watch", "create", "update", "patch", "delete"]) {
+      const verdict = await subjectAccessReview(kc, serviceAccounts.sidecar, {
+        verb,
+        group: "",
+        resource: "secrets",
+        namespace: pulled,
+      });
+      expect({ verb, allowed: verdict.allowed }).toEqual({ verb, allowed: false });
+    }
+  });
+});
