@@ -122,20 +122,37 @@ function fail(ctx: Ctx, reason: string): UpdateRequestDecision {
   return { ...to(ctx, { ...done, phase: "RolledBack" }), effects: [patch(ctx, "rollback")] };
 }
 
+/**
+ * A failed Pod observation counts once per watch interval: Metacontroller re-syncs on every status
+ * write, so counting per sync would spend all retries within milliseconds.
+ */
+function countFailure(ctx: Ctx, reason: string): UpdateRequestDecision {
+  const last = Date.parse(ctx.status.checkedAt ?? "");
+  const wait = Math.ceil((last + watchSeconds * 1000 - ctx.now.getTime()) / 1000);
+  if (wait > 0) return { status: null, effects: [], resyncAfterSeconds: wait };
+  const failedChecks = (ctx.status.failedChecks ?? 0) + 1;
+  if (failedChecks >= ctx.ur.spec.healthCheckRetries) return fail(ctx, reason);
+  return to(ctx, { failedChecks, checkedAt: iso(ctx.now), message: reason }, watchSeconds);
+}
+
 function onProgressing(ctx: Ctx): UpdateRequestDecision {
   const { spec } = ctx.ur;
   if (ctx.target === undefined) return to(ctx, { phase: "Failed", message: "target not found" });
   const health = rolloutHealth(ctx.target, ctx.pods, spec, ctx.status.appliedGeneration ?? 0);
   if (health.kind === "healthy")
     return to(ctx, { phase: "Completed", completedAt: iso(ctx.now), message: "rolled out" });
-  const failedChecks = (ctx.status.failedChecks ?? 0) + 1;
-  if (health.kind === "failed" && failedChecks >= spec.healthCheckRetries) return fail(ctx, health.reason);
-  if (health.kind === "failed") return to(ctx, { failedChecks, message: health.reason }, watchSeconds);
+  if (health.kind === "failed" && health.definitive) return fail(ctx, health.reason);
   const deadline = Date.parse(ctx.status.appliedAt ?? "") + spec.rollbackTimeoutSeconds * 1000;
   if (deadline <= ctx.now.getTime())
     return fail(ctx, `rollout did not finish within ${spec.rollbackTimeoutSeconds}s`);
-  if (ctx.status.failedChecks)
-    return to(ctx, { failedChecks: 0, message: "applied; watching the rollout" }, watchSeconds);
+  if (health.kind === "failed") return countFailure(ctx, health.reason);
+  if (ctx.status.failedChecks) {
+    return to(
+      ctx,
+      { failedChecks: 0, checkedAt: iso(ctx.now), message: "applied; watching the rollout" },
+      watchSeconds,
+    );
+  }
   return { status: null, effects: [], resyncAfterSeconds: watchSeconds };
 }
 

@@ -5,7 +5,14 @@
 import type { KubeObject } from "../metacontroller/wire.ts";
 import type { UpdateRequestSpec } from "./update-request.ts";
 
-export type Health = { kind: "healthy" } | { kind: "progressing" } | { kind: "failed"; reason: string };
+/**
+ * `definitive` failures are the controller's own verdict (a progress deadline: it already waited);
+ * the others are observations of Pods that may recover, counted against health-check-retries.
+ */
+export type Health =
+  | { kind: "healthy" }
+  | { kind: "progressing" }
+  | { kind: "failed"; reason: string; definitive: boolean };
 
 type Status = Record<string, unknown>;
 const num = (value: unknown): number => (typeof value === "number" ? value : 0);
@@ -49,8 +56,9 @@ function workloadProgress(target: KubeObject, appliedGeneration: number): Health
   const status = (target.status ?? {}) as Status;
   const spec = (target.spec ?? {}) as Status;
   const deadline = conditionsOf(status).find((c) => c.type === "Progressing" && c.status === "False");
-  if (deadline?.reason === "ProgressDeadlineExceeded")
-    return { kind: "failed", reason: "progress deadline exceeded" };
+  if (deadline?.reason === "ProgressDeadlineExceeded") {
+    return { kind: "failed", reason: "progress deadline exceeded", definitive: true };
+  }
   if (num(status.observedGeneration) < appliedGeneration) return { kind: "progressing" };
   const replicas = typeof spec.replicas === "number" ? spec.replicas : 1;
   switch (target.kind) {
@@ -83,6 +91,6 @@ export function rolloutHealth(
   appliedGeneration: number,
 ): Health {
   const failure = podFailure(pods, spec);
-  if (failure !== undefined) return { kind: "failed", reason: failure };
+  if (failure !== undefined) return { kind: "failed", reason: failure, definitive: false };
   return workloadProgress(target, appliedGeneration);
 }

@@ -66,6 +66,8 @@ export interface UpdateRequestStatus {
   appliedGeneration?: number;
   completedAt?: string;
   failedChecks?: number;
+  /** When the last failed check was counted (checks are spaced by the watch interval). */
+  checkedAt?: string;
 }
 
 export interface UpdateRequest extends KubeObject {

@@ -135,21 +135,20 @@ describe("syncUpdateRequest", () => {
     expect(d.status?.phase ?? null).toBe(phase);
   });
 
-  it("counts failed checks up to health-check-retries before giving up", () => {
+  it("counts failed checks up to health-check-retries, at most one per watch interval", () => {
     const pods = [aPod("web-1", "nginx:1.27.0", "CrashLoopBackOff")];
+    const spec = { healthCheckRetries: 2 };
     const first = syncUpdateRequest(
-      urRequest(progressing({ healthCheckRetries: 2 }), aDeployment("nginx:1.27.0", halfway), pods),
+      urRequest(progressing(spec), aDeployment("nginx:1.27.0", halfway), pods),
       now,
     );
-    expect(first.status).toMatchObject({ phase: "Progressing", failedChecks: 1 });
-    const second = syncUpdateRequest(
-      urRequest(
-        anUpdateRequest({ ...first.status, failedChecks: 1 }, { healthCheckRetries: 2 }),
-        aDeployment("nginx:1.27.0", halfway),
-        pods,
-      ),
-      now,
-    );
+    expect(first.status).toMatchObject({ phase: "Progressing", failedChecks: 1, checkedAt: at });
+    const counted = anUpdateRequest(first.status ?? {}, spec);
+    // The status write makes Metacontroller sync again at once: that is not a second check.
+    const soon = syncUpdateRequest(urRequest(counted, aDeployment("nginx:1.27.0", halfway), pods), now);
+    expect(soon).toEqual({ status: null, effects: [], resyncAfterSeconds: watchSeconds });
+    const later = new Date(now.getTime() + watchSeconds * 1000);
+    const second = syncUpdateRequest(urRequest(counted, aDeployment("nginx:1.27.0", halfway), pods), later);
     expect(second.status).toMatchObject({ phase: "Failed", message: "pod web-1: CrashLoopBackOff" });
   });
 
