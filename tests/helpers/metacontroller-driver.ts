@@ -16,6 +16,25 @@
  *     until nothing is left to sync, and fails on a hot loop.
  * Time (resyncs, customize cache expiry) comes from the injected `now`, so a test that moves the
  * hooks' clock moves the driver's with it.
+ *
+ * Followed as upstream does it: selection by labelSelector AND annotationSelector (§1.2); customize
+ * `{controller, parent}` cached per (uid, generation) for 20 min and the §3 rule kinds (names,
+ * namespace, labelSelector, namespace+labelSelector, namespaceSelector; v2: any namespace);
+ * attachments = controller ownerRef to the parent's uid + the decorator annotation, one (possibly
+ * empty) group per declared type (§1.2, §2.3); sync `{controller, object, attachments, related,
+ * finalizing: false}`, 200 + JSON only, 429 + Retry-After, strict v2 decoding (§2.1, §2.8); then
+ * labels/annotations/status on the copy read at the start, status PUT to /status with its
+ * resourceVersion, then a PUT of the object, 409/404 swallowed and the sync ended (§2.4, §4.4);
+ * then attachments: delete the omitted (Background, uid precondition), create the new
+ * (last-applied, controller ownerRef, AlreadyExists swallowed), three-way-merge the existing and
+ * write them only for InPlace/RollingInPlace (delete for Recreate), never their status (§4.1).
+ *
+ * Approximated or left out: reads are live LISTs, not an informer cache (staleness shows up only
+ * through the 409 path); parents are synced one at a time (upstream: 5 workers, never the same
+ * parent twice at once); a failed sync is retried on the next pass instead of after exponential
+ * backoff, and no `SyncError` Event is recorded; duplicate JSON keys are not detected; finalize
+ * hooks, finalizers and v1 hooks are refused at construction (Headwind declares none); the
+ * customize cache and resync timers live in this process, like upstream's.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import { createKubeApi, type KubeApi, type ResourceInfo, statusCode } from "./metacontroller-api.ts";
