@@ -14,7 +14,13 @@ import { parseAllDocuments } from "yaml";
 import { createExecutor } from "../../src/effects/create-executor.ts";
 import type { Effect } from "../../src/effects/effect.ts";
 import { createKubeGateway } from "../../src/kube/kube-gateway.ts";
-import { encodeTagData, tagConfigMapName, tagsLabel } from "../../src/tags/tag-configmap.ts";
+import { createKubeTransport } from "../../src/sidecar/create-kube-transport.ts";
+import { createLeaseElector } from "../../src/sidecar/create-lease-elector.ts";
+import { sidecarFieldManager } from "../../src/sidecar/create-tag-store.ts";
+import { kubeStatus } from "../../src/sidecar/kube-api-error.ts";
+import { createSidecarKube, type LeaseObject, listAllPages } from "../../src/sidecar/sidecar-kube.ts";
+import { buildTagConfigMap, tagsLabel } from "../../src/tags/tag-configmap.ts";
+import { workloadKinds } from "../../src/workloads/workload-kinds.ts";
 import {
   adminConfig,
   applyObjects,
@@ -48,6 +54,7 @@ const run = promisify(execFile);
 const kubectl = process.env.KUBECTL ?? "/usr/bin/kubectl";
 const manifests = fileURLToPath(new URL("../../manifests", import.meta.url));
 const pullSecretsComponent = join(manifests, "components/pull-secrets");
+const leasesPath = "/apis/coordination.k8s.io/v1/namespaces/headwind/leases";
 
 let kc: KubeConfig;
 /** Namespace with workloads and no Headwind binding. */
@@ -55,6 +62,9 @@ let workload: string;
 /** Namespace where the pull-secrets component is bound. */
 let pulled: string;
 const as: Partial<Record<Component, KubeConfig>> = {};
+
+/** The sidecar's own Kubernetes client (src/sidecar), authenticated by the sidecar's token. */
+const kube = () => createSidecarKube(createKubeTransport(asComponent("sidecar")));
 
 function asComponent(component: Component): KubeConfig {
   const config = as[component];
@@ -78,9 +88,6 @@ async function statusOf(p: Promise<unknown>): Promise<number | undefined> {
     return statusCode(err) ?? Number.NaN;
   }
 }
-
-/** A metav1.MicroTime: RFC 3339 with exactly six fractional digits, or the server answers 400. */
-const microTime = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 
 const image = (tag: string) => `registry.example/shop/web:${tag}`;
 const podSpec = (tag: string) => ({ containers: [{ name: "app", image: image(tag) }] });
@@ -305,21 +312,13 @@ describe("hooks token: the real effect calls", () => {
   });
 });
 
-describe("sidecar token: the real ingest calls", () => {
-  it("LISTs annotated Deployments, StatefulSets, DaemonSets and CronJobs cluster-wide", async () => {
+describe("sidecar token: the real ingest calls (src/sidecar's own Kubernetes client)", () => {
+  it("LISTs annotated Deployments, StatefulSets, DaemonSets and CronJobs cluster-wide, page by page", async () => {
     await applyObjects(kc, workloads(workload));
-    const sidecar = asComponent("sidecar");
-    for (const [group, resource] of [
-      ["apps/v1", "deployments"],
-      ["apps/v1", "statefulsets"],
-      ["apps/v1", "daemonsets"],
-      ["batch/v1", "cronjobs"],
-    ] as const) {
-      const list = (await kubeRequest(sidecar, "GET", `/apis/${group}/${resource}?limit=500`)) as {
-        items: KubernetesObject[];
-      };
-      expect(list.items.map((i) => `${i.metadata?.namespace}/${i.metadata?.name}`)).toContain(
-        `${workload}/web`,
+    for (const kind of workloadKinds) {
+      const items = await listAllPages((page) => kube().listWorkloads(kind, page), 2);
+      expect(items.map((i) => `${i.kind} ${i.metadata.namespace}/${i.metadata.name}`)).toContain(
+        `${kind.kind} ${workload}/web`,
       );
     }
   });
@@ -333,55 +332,30 @@ describe("sidecar token: the real ingest calls", () => {
         imagePullSecrets: [{ name: "pull" }],
       },
     ]);
-    const sa = (await kubeRequest(
-      asComponent("sidecar"),
-      "GET",
-      `/api/v1/namespaces/${workload}/serviceaccounts/app`,
-    )) as {
-      imagePullSecrets?: { name: string }[];
-    };
+    const sa = (await kube().getServiceAccount(workload, "app")) as { imagePullSecrets?: unknown };
     expect(sa.imagePullSecrets).toEqual([{ name: "pull" }]);
+    expect(await kube().getServiceAccount(workload, "absent")).toBeUndefined();
   });
 
-  it("server-side applies a tag ConfigMap in headwind (create and update), lists and deletes it", async () => {
-    const sidecar = asComponent("sidecar");
+  it("server-side applies a tag ConfigMap in headwind (create and update), lists, gets and deletes it", async () => {
     const repository = `registry.example/${randomName("repo")}`;
-    const name = tagConfigMapName(repository);
-    const path = `/api/v1/namespaces/${hw}/configmaps/${name}?fieldManager=headwind-sidecar`;
-    const body = (tags: string[]) => ({
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name, namespace: hw, labels: { [tagsLabel]: "true" } },
-      data: encodeTagData({ repository, tags, digests: {} }),
-    });
-    type Cm = KubernetesObject & { data: Record<string, string> };
-    const created = (await kubeRequest(
-      sidecar,
-      "PATCH",
-      path,
-      body(["1.0.0"]),
-      "application/apply-patch+yaml",
-    )) as Cm;
-    expect(created.data.tags).toBe("1.0.0");
-    const updated = (await kubeRequest(
-      sidecar,
-      "PATCH",
-      path,
-      body(["1.0.0", "1.1.0"]),
-      "application/apply-patch+yaml",
-    )) as Cm;
-    expect(updated.data.tags).toBe("1.0.0\n1.1.0");
-    expect(updated.metadata?.managedFields?.map((f) => [f.manager, f.operation])).toEqual([
-      ["headwind-sidecar", "Apply"],
+    const desired = (tags: string[]) => buildTagConfigMap({ repository, tags, digests: {} }, hw);
+    const { name } = desired([]).metadata;
+    const created = await kube().applyConfigMap(desired(["1.0.0"]), sidecarFieldManager);
+    expect(created.data?.tags).toBe("1.0.0");
+    const updated = (await kube().applyConfigMap(desired(["1.0.0", "1.1.0"]), sidecarFieldManager)) as {
+      data?: Record<string, string>;
+      metadata: { resourceVersion?: string; managedFields?: { manager?: string; operation?: string }[] };
+    };
+    expect(updated.data?.tags).toBe("1.0.0\n1.1.0");
+    expect(updated.metadata.managedFields?.map((f) => [f.manager, f.operation])).toEqual([
+      [sidecarFieldManager, "Apply"],
     ]);
-    const list = (await kubeRequest(
-      sidecar,
-      "GET",
-      `/api/v1/namespaces/${hw}/configmaps?labelSelector=${encodeURIComponent(tagsLabel)}`,
-    )) as { items: KubernetesObject[] };
-    expect(list.items.map((i) => i.metadata?.name)).toContain(name);
-    await kubeRequest(sidecar, "DELETE", `/api/v1/namespaces/${hw}/configmaps/${name}`);
-    expect(await statusOf(kubeRequest(kc, "GET", `/api/v1/namespaces/${hw}/configmaps/${name}`))).toBe(404);
+    const listed = await listAllPages((page) => kube().listConfigMaps(hw, tagsLabel, page));
+    expect(listed.map((i) => i.metadata.name)).toContain(name);
+    expect((await kube().getConfigMap(hw, name))?.data?.repository).toBe(repository);
+    await kube().deleteConfigMap(hw, name, updated.metadata.resourceVersion ?? "");
+    expect(await kube().getConfigMap(hw, name)).toBeUndefined();
   });
 
   it("GETs a registry Secret in headwind", async () => {
@@ -396,41 +370,34 @@ describe("sidecar token: the real ingest calls", () => {
       },
     ]);
     try {
-      const secret = (await kubeRequest(
-        asComponent("sidecar"),
-        "GET",
-        `/api/v1/namespaces/${hw}/secrets/${name}`,
-      )) as {
-        type?: string;
-      };
-      expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+      expect((await kube().getSecret(hw, name))?.type).toBe("kubernetes.io/dockerconfigjson");
     } finally {
       await kubeRequest(kc, "DELETE", `/api/v1/namespaces/${hw}/secrets/${name}`);
     }
   });
 
-  it("creates, gets and updates its coordination.k8s.io Lease in headwind", async () => {
-    const sidecar = asComponent("sidecar");
-    const name = randomName("headwind-sidecar-test");
-    const base = `/apis/coordination.k8s.io/v1/namespaces/${hw}/leases`;
-    type Lease = KubernetesObject & { spec: { holderIdentity?: string; leaseTransitions?: number } };
+  it("creates, gets and updates its coordination.k8s.io Lease in headwind (the leader election)", async () => {
+    // A Lease of its own, so a real sidecar's Lease (or another test's) is never disturbed.
+    const name = randomName("headwind-sidecar-lp");
+    let now = Date.now();
+    const elector = (identity: string) =>
+      createLeaseElector({ kube: kube(), namespace: hw, name, identity, clock: () => now });
+    const a = elector("pod-a");
+    const b = elector("pod-b");
     try {
-      await kubeRequest(sidecar, "POST", base, {
-        apiVersion: "coordination.k8s.io/v1",
-        kind: "Lease",
-        metadata: { name },
-        spec: { holderIdentity: "pod-a", leaseDurationSeconds: 15, acquireTime: microTime(new Date()) },
-      });
-      const lease = (await kubeRequest(sidecar, "GET", `${base}/${name}`)) as Lease;
-      expect(lease.spec.holderIdentity).toBe("pod-a");
-      const taken = (await kubeRequest(sidecar, "PUT", `${base}/${name}`, {
-        ...lease,
-        spec: { ...lease.spec, holderIdentity: "pod-b", leaseTransitions: 1 },
-      })) as Lease;
-      expect(taken.spec).toMatchObject({ holderIdentity: "pod-b", leaseTransitions: 1 });
-      expect(await statusOf(kubeRequest(sidecar, "DELETE", `${base}/${name}`))).toBe(403);
+      expect(await a.tryAcquireOrRenew()).toBe(true); // GET (404), then create
+      expect(await b.tryAcquireOrRenew()).toBe(false); // GET: held by pod-a
+      now += 1000;
+      expect(await a.tryAcquireOrRenew()).toBe(true); // GET, then PUT (renew)
+      await a.release(); // PUT: hand it over
+      expect(await b.tryAcquireOrRenew()).toBe(true); // GET, then PUT (take over)
+      const lease = (await kube().getLease(hw, name)) as LeaseObject;
+      expect(lease.spec).toMatchObject({ holderIdentity: "pod-b", leaseTransitions: 1 });
+      expect(await statusOf(kubeRequest(asComponent("sidecar"), "DELETE", `${leasesPath}/${name}`))).toBe(
+        403,
+      );
     } finally {
-      expect(await statusOf(kubeRequest(kc, "DELETE", `${base}/${name}`))).toBe(200);
+      expect(await statusOf(kubeRequest(kc, "DELETE", `${leasesPath}/${name}`))).toBe(200);
     }
   });
 
@@ -590,14 +557,15 @@ describe("components/pull-secrets", () => {
 
   it("lets the sidecar GET a Secret there, and nothing more", async () => {
     const sidecar = asComponent("sidecar");
-    const secret = (await kubeRequest(sidecar, "GET", `/api/v1/namespaces/${pulled}/secrets/pull`)) as {
-      type?: string;
-    };
-    expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+    expect((await kube().getSecret(pulled, "pull"))?.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(
+      kubeStatus(
+        await kube()
+          .getSecret(workload, "pull")
+          .catch((e: unknown) => e),
+      ),
+    ).toBe(403);
     expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/namespaces/${pulled}/secrets`))).toBe(403);
-    expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/namespaces/${workload}/secrets/pull`))).toBe(
-      403,
-    );
     expect(await statusOf(kubeRequest(sidecar, "GET", "/api/v1/secrets"))).toBe(403);
     // The hooks never read pull secrets, bound namespace or not.
     expect(
