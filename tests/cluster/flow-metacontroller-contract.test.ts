@@ -83,7 +83,7 @@ function controller(name: string): DecoratorController {
   };
 }
 
-async function setup() {
+async function setup(trigger: "always" | "changes" = "always") {
   const ns = await createTestNamespace(kc, "hw-mc");
   const other = await createTestNamespace(kc, "hw-mc-src");
   const parent = (name: string, labels: Record<string, string>, annotations: Record<string, string>) => ({
@@ -110,6 +110,7 @@ async function setup() {
     controllers: [controller(`contract-${ns}`)],
     fetch: hook.fetch,
     namespaces: [ns],
+    trigger,
   });
   const get = async (path: string) =>
     (await kubeRequest(kc, "GET", `/api/v1/namespaces/${ns}/${path}`)) as Body;
@@ -240,5 +241,29 @@ describe("Metacontroller driver contract", () => {
     const emptied = await driver.reconcileOnce();
     expect(emptied.errors).toEqual([]);
     await expect(get("secrets/s1")).rejects.toThrow(/404/);
+  });
+
+  it('"changes" trigger: settles once answers are stable, and reports a hot loop when an annotation never is', async () => {
+    const { ns, hook, driver } = await setup("changes");
+    hook.answer(() => ({ body: { annotations: { checked: "yes" }, attachments: [secret("s1", "one")] } }));
+    const settled = await driver.settle();
+    // Sync, the own write wakes it once more, nothing changes, quiet.
+    expect(settled.map((r) => r.synced.length)).toEqual([1, 1, 0]);
+    expect(settled[1]?.synced[0]?.reason).toBe("changed");
+
+    let n = 0;
+    hook.answer(() => ({
+      body: { annotations: { checked: `at-${n++}` }, attachments: [secret("s1", "one")] },
+    }));
+    // A new hook answer is no watch event: nothing syncs until the parent changes.
+    expect((await driver.reconcileOnce()).synced).toEqual([]);
+    await kubeRequest(
+      kc,
+      "PATCH",
+      `/api/v1/namespaces/${ns}/configmaps/p1`,
+      { metadata: { labels: { touched: "1" } } },
+      "application/merge-patch+json",
+    );
+    await expect(driver.settle({ maxPasses: 5 })).rejects.toThrow(/no fixpoint after 5 passes/);
   });
 });
