@@ -77,7 +77,7 @@ interface Round {
   readonly pendingWritten: boolean;
 }
 
-async function round(i: number, jitterMs: number): Promise<Round & { passMs: number }> {
+async function round(i: number, jitterMs: number, unsafe = false): Promise<Round & { passMs: number }> {
   const ns = await createTestNamespace(kc, "hw-race");
   const [from, to] = [`registry.test:5000/${ns}/app:1.0.0`, `registry.test:5000/${ns}/app:1.1.0`];
   await applyObjects(kc, [workload("web", from)], { namespace: ns });
@@ -87,7 +87,7 @@ async function round(i: number, jitterMs: number): Promise<Round & { passMs: num
     `/apis/headwind.sh/v1alpha1/namespaces/${ns}/updaterequests`,
     updateRequest(ns, from, to),
   );
-  const driver = flowDriver(kc, controllers, hooks, clock, [ns]);
+  const driver = flowDriver(kc, controllers, hooks, clock, [ns], { unsafeUnconditionalParentWrites: unsafe });
   // Odd rounds: the request already waits (Pending written, the hook now answers status: null).
   const fresh = i % 2 === 0;
   if (!fresh) await driver.settle();
@@ -105,7 +105,7 @@ async function round(i: number, jitterMs: number): Promise<Round & { passMs: num
   const conflicts = driver.stats.conflicts.parentStatus - before.parentStatus;
   const updateConflicts = driver.stats.conflicts.parentUpdate - before.parentUpdate;
   const [ur] = await listUpdateRequests(kc, ns);
-  expect(ur?.status?.approvedBy).toBe(`person-${i}`);
+  if (!unsafe) expect(ur?.status?.approvedBy).toBe(`person-${i}`);
   const pendingWritten = pass.synced.some((s) => s.statusWritten?.phase === "Pending");
   return {
     fresh,
@@ -147,5 +147,21 @@ describe("approval race", () => {
     expect(raced.length).toBeGreaterThan(0);
     // A swallowed 409 means Pending was never written over the approval.
     for (const r of raced) expect(r.pendingWritten).toBe(false);
+  });
+
+  it("negative control: the same race with last-write-wins status writes loses approvals", async () => {
+    // Proves the race above can fail: a writer that skips the optimistic-concurrency check
+    // overwrites the person's Approved with its stale Pending. Fresh requests only; stops at the first loss.
+    let passMs = 20;
+    let lost = 0;
+    let tried = 0;
+    while (lost === 0 && tried < 60) {
+      const result = await round(2 * tried, Math.floor(Math.random() * passMs), true);
+      passMs = Math.max(5, result.passMs);
+      tried++;
+      if (!pastPending.includes(result.phase ?? "")) lost++;
+    }
+    console.log(`approval race, negative control: first approval lost after ${tried} rounds`);
+    expect(lost).toBe(1);
   });
 });

@@ -23,6 +23,7 @@ export interface KubeApi {
   byResource(apiVersion: string, resource: string): Promise<ResourceInfo>;
   byKind(apiVersion: string, kind: string): Promise<ResourceInfo>;
   list(info: ResourceInfo, namespace?: string, labelSelector?: string): Promise<JsonObject[]>;
+  get(info: ResourceInfo, object: JsonObject): Promise<JsonObject>;
   create(info: ResourceInfo, namespace: string | undefined, body: JsonObject): Promise<JsonObject>;
   replace(info: ResourceInfo, object: JsonObject, subresource?: "status"): Promise<JsonObject>;
   remove(info: ResourceInfo, object: JsonObject): Promise<void>;
@@ -89,6 +90,9 @@ export function createKubeApi(kc: KubeConfig): KubeApi {
       };
       // LIST items of built-in types carry no apiVersion/kind; informers' objects (what Metacontroller sends) do.
       return (body.items ?? []).map((item) => ({ apiVersion: info.apiVersion, kind: info.kind, ...item }));
+    },
+    async get(info, object) {
+      return (await kubeRequest(kc, "GET", objectPath(info, object))) as JsonObject;
     },
     async create(info, namespace, body) {
       return (await kubeRequest(kc, "POST", collectionPath(info, namespace), body)) as JsonObject;

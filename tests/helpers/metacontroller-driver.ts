@@ -99,6 +99,12 @@ export interface DriverOptions {
    * (cluster-scoped parents always are). Attachments and related objects are never filtered.
    */
   readonly namespaces?: readonly string[];
+  /**
+   * NOT Metacontroller: parent writes re-read the live resourceVersion just before the PUT, so the
+   * copy read at the start of the sync always wins (last write wins, never a 409). Only for
+   * negative controls that prove a race test can fail.
+   */
+  readonly unsafeUnconditionalParentWrites?: boolean;
 }
 
 export type SyncReason = "always" | "new" | "changed" | "resync" | "retry";
@@ -445,6 +451,8 @@ export function createMetacontrollerDriver(options: DriverOptions): Metacontroll
     record: SyncRecord,
     counter: "parentStatus" | "parentUpdate",
   ): Promise<boolean> {
+    if (options.unsafeUnconditionalParentWrites)
+      metaOf(body).resourceVersion = metaOf(await api.get(info, body)).resourceVersion ?? null;
     try {
       const written = await api.replace(info, body, counter === "parentStatus" ? "status" : undefined);
       pass.writes++;
