@@ -5,7 +5,7 @@
 // v2 violations: nothing applied). The flows trust these behaviours; metacontroller.md §1.2–§4.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
-import { adminConfig, applyObjects, createTestNamespace, kubeRequest } from "../helpers/cluster.ts";
+import { adminConfig, applyObjects, createTestNamespace, kubeRequest, waitFor } from "../helpers/cluster.ts";
 import type { DecoratorController } from "../helpers/metacontroller-controllers.ts";
 import { createMetacontrollerDriver } from "../helpers/metacontroller-driver.ts";
 
@@ -265,5 +265,20 @@ describe("Metacontroller driver contract", () => {
       "application/merge-patch+json",
     );
     await expect(driver.settle({ maxPasses: 5 })).rejects.toThrow(/no fixpoint after 5 passes/);
+  });
+
+  it("run(): passes every intervalMs until aborted (what a long-running demo uses)", async () => {
+    const { hook, driver, get } = await setup("changes");
+    hook.answer(() => ({ body: { attachments: [secret("s1", "one")] } }));
+    const abort = new AbortController();
+    const running = driver.run({ intervalMs: 20, signal: abort.signal });
+    await waitFor("the attachment to be created by the loop", () => get("secrets/s1").then(() => true));
+    await waitFor("a few more passes", async () => driver.stats.passes >= 4);
+    abort.abort();
+    await running;
+    const passes = driver.stats.passes;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(driver.stats.passes).toBe(passes);
+    expect(driver.stats.hookCalls.sync).toBe(2);
   });
 });
