@@ -4,12 +4,14 @@
  * dropped without a request, so a webhook can never make the sidecar contact a registry no image
  * in the cluster comes from. One `HEAD` of the pushed tag (with that repository's credentials)
  * confirms it: a tag the registry lacks is never recorded, and the digest recorded is the
- * registry's, not the payload's. A registry that cannot be asked makes the delivery fail (503),
+ * registry's, not the payload's. A 404 is asked once more after `notFoundRetryMs`: distribution
+ * queues its push event before it links the tag (seen on the real registry in the cluster tier),
+ * so a fast receiver can ask before the tag exists. A registry that cannot be asked makes the delivery fail (503),
  * so the vendor retries it.
  */
 import type { Logger } from "pino";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
-import { selectCredentials } from "../registry/select-credentials.ts";
+import { type RegistryCredentials, selectCredentials } from "../registry/select-credentials.ts";
 import type { ImageEvent } from "../webhooks/image-event.ts";
 import type { InterestSet } from "./build-interest.ts";
 import type { DockerConfigLoader } from "./create-docker-config-loader.ts";
@@ -24,6 +26,9 @@ export interface EventIngestDeps {
   readonly store: Pick<TagStore, "merge">;
   readonly metrics: Pick<SidecarMetrics, "ignoredEvents">;
   readonly logger: Logger;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Wait before the second and last HEAD of a tag the registry did not have (default 500 ms). */
+  readonly notFoundRetryMs?: number;
 }
 
 export type OnEvents = (events: ImageEvent[], source: string) => Promise<void>;
@@ -44,6 +49,15 @@ function tagsByRepository(events: readonly ImageEvent[], ignore: (reason: "no_ta
 
 export function createEventIngest(deps: EventIngestDeps): OnEvents {
   const { client, metrics, logger } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const retryMs = deps.notFoundRetryMs ?? 500;
+
+  async function head(repository: string, tag: string, credentials: RegistryCredentials | undefined) {
+    const first = await client.headDigest(repository, tag, credentials);
+    if (first.ok || first.error.kind !== "not-found") return first;
+    await sleep(retryMs);
+    return client.headDigest(repository, tag, credentials);
+  }
   const ignore = (reason: "not_in_use" | "no_tag" | "not_in_registry" | "unconfirmed", count = 1) =>
     metrics.ignoredEvents.inc({ reason }, count);
 
@@ -58,21 +72,21 @@ export function createEventIngest(deps: EventIngestDeps): OnEvents {
     const credentials = selectCredentials(configs, registry);
     const confirmed = new Map<string, string>();
     for (const tag of tags) {
-      const head = await client.headDigest(repository, tag, credentials);
-      if (head.ok) {
-        confirmed.set(tag, head.value);
+      const answer = await head(repository, tag, credentials);
+      if (answer.ok) {
+        confirmed.set(tag, answer.value);
         continue;
       }
-      const fields = { source, repository, tag, error: head.error.message };
-      if (head.error.kind === "not-found") {
+      const fields = { source, repository, tag, error: answer.error.message };
+      if (answer.error.kind === "not-found") {
         logger.warn(fields, "webhook named a tag the registry does not have: not recorded");
         ignore("not_in_registry");
-      } else if (head.error.kind === "unauthorized") {
+      } else if (answer.error.kind === "unauthorized") {
         // Retrying cannot help until someone fixes the credentials: acknowledge, do not record.
         logger.warn(fields, "could not confirm the webhook's tag: the registry refused our credentials");
         ignore("unconfirmed");
       } else {
-        throw new Error(`could not confirm ${repository}:${tag}: ${head.error.message}`);
+        throw new Error(`could not confirm ${repository}:${tag}: ${answer.error.message}`);
       }
     }
     return confirmed;

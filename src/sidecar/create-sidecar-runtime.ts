@@ -40,6 +40,8 @@ export interface SidecarRuntimeDeps {
   readonly logger: Logger;
   /** `limit` of each LIST page (default 500). */
   readonly pageSize?: number;
+  /** For the webhook confirmation's one retry of a 404 (see createEventIngest). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface SidecarRuntime {
@@ -186,6 +188,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       store,
       metrics: metrics.sidecar,
       logger,
+      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
     }),
     notReadyReasons: () =>
       current === undefined ? [`interest LIST has not succeeded: ${lastInterestError ?? "unknown"}`] : [],

@@ -38,7 +38,12 @@ function envelope(id: string, repository: string, tag: string) {
         id,
         timestamp: "2026-01-01T00:00:00Z",
         action: "push",
-        target: { mediaType: "application/vnd.oci.image.manifest.v1+json", repository, tag, digest: digest("f") },
+        target: {
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          repository,
+          tag,
+          digest: digest("f"),
+        },
         request: { host: "registry.acme.example", method: "PUT" },
       },
     ],
@@ -65,6 +70,7 @@ function setup(extraProblems: string[] = []) {
     metrics,
     clock: Date.now,
     logger,
+    sleep: async () => {},
   });
   const app = createSidecarApp({
     sources: [source],
@@ -111,7 +117,10 @@ describe("createSidecarApp", () => {
     await k.runtime.refreshInterest();
     const res = await k.app.request("/readyz");
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ ready: false, reasons: ["/etc/headwind/webhooks.yaml: sources must be a list"] });
+    expect(await res.json()).toEqual({
+      ready: false,
+      reasons: ["/etc/headwind/webhooks.yaml: sources must be a list"],
+    });
   });
 
   it("a webhook reaches onEvents: confirmed with one HEAD, then recorded; a duplicate is acknowledged with 202", async () => {
@@ -135,7 +144,9 @@ describe("createSidecarApp", () => {
     const res = await k.post(envelope("evt-2", "apps/web", "9.9.9"));
     expect(res.status).toBe(202);
     expect(k.tags()).toBeUndefined();
-    expect(await k.register.metrics()).toContain('headwind_sidecar_ignored_events_total{reason="not_in_registry"} 1');
+    expect(await k.register.metrics()).toContain(
+      'headwind_sidecar_ignored_events_total{reason="not_in_registry"} 1',
+    );
   });
 
   it("a repository no workload uses is ignored without a registry request", async () => {
@@ -144,7 +155,9 @@ describe("createSidecarApp", () => {
     const res = await k.post(envelope("evt-3", "apps/unknown", "1.0.0"));
     expect(res.status).toBe(202);
     expect(k.registry.calls).toEqual([]);
-    expect(await k.register.metrics()).toContain('headwind_sidecar_ignored_events_total{reason="not_in_use"} 1');
+    expect(await k.register.metrics()).toContain(
+      'headwind_sidecar_ignored_events_total{reason="not_in_use"} 1',
+    );
   });
 
   it("answers 503 (the vendor retries) when the registry cannot confirm, and before the interest is known", async () => {

@@ -21,7 +21,11 @@ const event = (repository: string, tag?: string, payloadDigest?: string): ImageE
   ...(payloadDigest === undefined ? {} : { digest: payloadDigest }),
 });
 
-function setup(interest: InterestSet | undefined, registry: Parameters<typeof fakeRegistryClient>[0]) {
+function setup(
+  interest: InterestSet | undefined,
+  registry: Parameters<typeof fakeRegistryClient>[0],
+  onSleep: () => void = () => {},
+) {
   const fake = fakeSidecarKube();
   const register = new Registry();
   const metrics = createSidecarMetrics(register);
@@ -37,6 +41,7 @@ function setup(interest: InterestSet | undefined, registry: Parameters<typeof fa
         : fakeClient.client.headDigest(key, tag),
   };
   const loaded: string[][] = [];
+  const slept: number[] = [];
   const onEvents = createEventIngest({
     interest: () => interest,
     client,
@@ -47,13 +52,17 @@ function setup(interest: InterestSet | undefined, registry: Parameters<typeof fa
     store,
     metrics,
     logger,
+    sleep: async (ms) => {
+      slept.push(ms);
+      onSleep();
+    },
   });
   const ignored = async () =>
     (await register.getSingleMetric("headwind_sidecar_ignored_events_total")?.get())?.values.map(
       (v) => `${v.labels.reason} ${v.value}`,
     );
   const data = () => fake.state.configMaps.get(`headwind/${tagConfigMapName(used)}`)?.data;
-  return { onEvents, calls, loaded, ignored, data, fake };
+  return { onEvents, calls, loaded, ignored, data, fake, slept };
 }
 
 const interest: InterestSet = {
@@ -82,9 +91,22 @@ describe("createEventIngest (onEvents)", () => {
   it("never records a tag the registry does not have (a forged payload)", async () => {
     const k = setup(interest, { [used]: { tags: [], digests: {} } });
     await k.onEvents([event(used, "6.6.6", digest("e"))], "s");
-    expect(k.calls).toEqual([`head ${used}:6.6.6`]);
+    // Asked twice, half a second apart: distribution notifies before it links the tag.
+    expect(k.calls).toEqual([`head ${used}:6.6.6`, `head ${used}:6.6.6`]);
+    expect(k.slept).toEqual([500]);
     expect(k.data()).toBeUndefined();
     expect(await k.ignored()).toEqual(["not_in_registry 1"]);
+  });
+
+  it("records a tag the registry links just after notifying (404, then found on the second HEAD)", async () => {
+    const digests: Record<string, string> = {};
+    // The tag appears while the ingest waits.
+    const k = setup(interest, { [used]: { tags: [], digests } }, () => {
+      digests["1.3.0"] = digest("c");
+    });
+    await k.onEvents([event(used, "1.3.0")], "s");
+    expect(k.calls).toEqual([`head ${used}:1.3.0`, `head ${used}:1.3.0`]);
+    expect(k.data()?.tags).toBe("1.3.0");
   });
 
   it("counts events without a tag, and tags our credentials cannot confirm, as ignored", async () => {

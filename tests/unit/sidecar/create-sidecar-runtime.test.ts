@@ -14,12 +14,19 @@ import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
-function deployment(name: string, image: string, annotations: Record<string, string>, sa?: string): KubeObject {
+function deployment(
+  name: string,
+  image: string,
+  annotations: Record<string, string>,
+  sa?: string,
+): KubeObject {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name, namespace: "shop", annotations },
-    spec: { template: { spec: { containers: [{ name: "app", image }], ...(sa ? { serviceAccountName: sa } : {}) } } },
+    spec: {
+      template: { spec: { containers: [{ name: "app", image }], ...(sa ? { serviceAccountName: sa } : {}) } },
+    },
   };
 }
 
@@ -147,7 +154,10 @@ describe("createSidecarRuntime", () => {
 
   it("the leader deletes ConfigMaps no workload needs after a refresh; a follower never does", async () => {
     const k = setup(workloads);
-    const stale = buildTagConfigMap({ repository: "reg.example.com/shop/gone", tags: ["1"], digests: {} }, "headwind");
+    const stale = buildTagConfigMap(
+      { repository: "reg.example.com/shop/gone", tags: ["1"], digests: {} },
+      "headwind",
+    );
     await k.fake.kube.applyConfigMap(stale, "headwind-sidecar");
     k.leader.value = false;
     await k.runtime.refreshInterest();

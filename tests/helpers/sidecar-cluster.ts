@@ -1,0 +1,155 @@
+/**
+ * The registry sidecar on the real apiserver, for tests/cluster/sidecar-*.test.ts: installs the
+ * namespace and the sidecar's RBAC as shipped, acts with the headwind-sidecar ServiceAccount's
+ * token (so every call is an RBAC-checked real call), and builds the sidecar's parts the way
+ * src/bin/registry-sidecar.ts does — with loopback-only registry access and counted requests.
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import pino from "pino";
+import { Registry } from "prom-client";
+import { createPollerMetrics } from "../../src/poller/create-poller-metrics.ts";
+import { createRegistryClient } from "../../src/registry/create-registry-client.ts";
+import { createDockerConfigLoader } from "../../src/sidecar/create-docker-config-loader.ts";
+import { createKubeTransport, type KubeTransport } from "../../src/sidecar/create-kube-transport.ts";
+import { createLeaseElector } from "../../src/sidecar/create-lease-elector.ts";
+import { createSidecarApp } from "../../src/sidecar/create-sidecar-app.ts";
+import { createSidecarMetrics } from "../../src/sidecar/create-sidecar-metrics.ts";
+import { createSidecarRuntime } from "../../src/sidecar/create-sidecar-runtime.ts";
+import { createTagStore } from "../../src/sidecar/create-tag-store.ts";
+import { createSidecarKube } from "../../src/sidecar/sidecar-kube.ts";
+import { createWebhookMetrics } from "../../src/webhooks/create-webhook-metrics.ts";
+import type { WebhookSource } from "../../src/webhooks/webhook-source.ts";
+import { applyObjects, applyYamlFile, kubeRequest, serviceAccountConfig, waitFor } from "./cluster.ts";
+import { createCountingFetch } from "./registry-counting-fetch.ts";
+
+export const headwindNamespace = "headwind";
+const manifest = (file: string) => new URL(`../../manifests/${file}`, import.meta.url);
+
+/** Applies manifests/namespace.yaml and rbac-sidecar.yaml; answers a config acting as headwind-sidecar. */
+export async function installSidecarRbac(admin: KubeConfig): Promise<KubeConfig> {
+  await applyYamlFile(admin, manifest("namespace.yaml"));
+  await applyYamlFile(admin, manifest("rbac-sidecar.yaml"));
+  const sidecar = await serviceAccountConfig(admin, headwindNamespace, "headwind-sidecar");
+  // The authorizer learns bindings from an informer: wait until the grant is live.
+  await waitFor("the sidecar's RBAC to take effect", async () => {
+    await kubeRequest(sidecar, "GET", `/api/v1/namespaces/${headwindNamespace}/configmaps?limit=1`);
+    await kubeRequest(sidecar, "GET", "/apis/apps/v1/deployments?limit=1");
+    return true;
+  });
+  return sidecar;
+}
+
+/** What components/pull-secrets does: lets the sidecar read pull secrets in `namespace`. */
+export async function bindPullSecrets(
+  admin: KubeConfig,
+  sidecar: KubeConfig,
+  namespace: string,
+  secret: string,
+) {
+  await applyObjects(admin, [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "headwind-sidecar-pull-secrets", namespace },
+      roleRef: {
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "ClusterRole",
+        name: "headwind-sidecar-pull-secrets",
+      },
+      subjects: [{ kind: "ServiceAccount", name: "headwind-sidecar", namespace: headwindNamespace }],
+    } as never,
+  ]);
+  await waitFor("the pull-secrets binding to take effect", async () => {
+    await kubeRequest(sidecar, "GET", `/api/v1/namespaces/${namespace}/secrets/${secret}`);
+    return true;
+  });
+}
+
+/**
+ * Other cluster-tier files leave annotated workloads behind that name registries we must never
+ * call (loopback only): anything but 127.0.0.1 fails at once, without a packet sent.
+ */
+export function loopbackOnly(inner: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    if (url.hostname !== "127.0.0.1") throw new TypeError(`test sidecar refuses non-loopback ${url.origin}`);
+    return inner(input, init);
+  };
+}
+
+/** Records `METHOD path` of every API call (query dropped), to count what a cycle costs. */
+export function countingTransport(inner: KubeTransport) {
+  const calls: string[] = [];
+  const transport: KubeTransport = (request) => {
+    calls.push(`${request.method} ${request.path.split("?")[0]}`);
+    return inner(request);
+  };
+  return { transport, calls };
+}
+
+export interface TestSidecarOptions {
+  readonly config: KubeConfig;
+  readonly identity: string;
+  /** The poller's clock (settable, to make repositories due); the Lease always runs on real time. */
+  readonly clock?: () => number;
+  readonly leaseDurationSeconds?: number;
+  /** Default headwind-sidecar; tests that race replicas use their own Lease. */
+  readonly leaseName?: string;
+  readonly sources?: readonly WebhookSource[];
+  readonly pollIntervalSeconds?: number;
+}
+
+export function createTestSidecar(options: TestSidecarOptions) {
+  const clock = options.clock ?? Date.now;
+  const logger = pino({ level: process.env.HEADWIND_TEST_LOG ?? "silent" });
+  const register = new Registry();
+  const metrics = {
+    sidecar: createSidecarMetrics(register),
+    poller: createPollerMetrics(register),
+    webhook: createWebhookMetrics(register),
+  };
+  const kubeCalls = countingTransport(createKubeTransport(options.config));
+  const kube = createSidecarKube(kubeCalls.transport);
+  const registryCalls = createCountingFetch(loopbackOnly());
+  // No retries: a refused (non-loopback) registry must fail at once, not after backoff.
+  const client = createRegistryClient({
+    fetch: registryCalls.fetch,
+    now: Date.now,
+    observer: metrics.poller.observer,
+    maxRetries: 0,
+  });
+  const elector = createLeaseElector({
+    kube,
+    namespace: headwindNamespace,
+    identity: options.identity,
+    clock: Date.now,
+    ...(options.leaseDurationSeconds === undefined
+      ? {}
+      : { leaseDurationSeconds: options.leaseDurationSeconds }),
+    ...(options.leaseName === undefined ? {} : { name: options.leaseName }),
+    onChange: (leader) => metrics.sidecar.leader.set(leader ? 1 : 0),
+  });
+  const store = createTagStore({ kube, namespace: headwindNamespace, metrics: metrics.sidecar, logger });
+  const runtime = createSidecarRuntime({
+    kube,
+    client,
+    store,
+    elector,
+    loadDockerConfigs: createDockerConfigLoader({ kube, logger, clock: Date.now, ttlMs: 0 }),
+    namespace: headwindNamespace,
+    defaultPollingIntervalSeconds: options.pollIntervalSeconds ?? 300,
+    registryCredentials: [],
+    metrics,
+    clock,
+    logger,
+  });
+  const app = createSidecarApp({
+    sources: options.sources ?? [],
+    onEvents: runtime.onEvents,
+    readiness: () => runtime.notReadyReasons(),
+    clock: Date.now,
+    logger,
+    metrics: metrics.webhook,
+  });
+  return { runtime, elector, store, kube, app, register, kubeCalls: kubeCalls.calls, registryCalls };
+}
