@@ -124,7 +124,15 @@ describe("sidecar polling on the real apiserver", () => {
 
   it("one cycle lists each repository once (HEADs the digest-tracked tag) and writes exact ConfigMaps by SSA", async () => {
     const started = performance.now();
+    sidecar.kubeCalls.length = 0;
     const interest = await sidecar.runtime.refreshInterest();
+    console.info(`sidecar-polling: interest refresh API calls: ${sidecar.kubeCalls.join(", ")}`);
+    expect(sidecar.kubeCalls.filter((c) => c.includes("/serviceaccounts/")).sort()).toEqual(
+      expect.arrayContaining([
+        `GET /api/v1/namespaces/${ns}/serviceaccounts/builder`,
+        `GET /api/v1/namespaces/${ns}/serviceaccounts/default`,
+      ]),
+    );
     expect([...interest.repositories.keys()]).toEqual(expect.arrayContaining([web(), api(), billing()]));
     expect(interest.repositories.has(`${open.host}/shop/unmanaged`)).toBe(false);
     sidecar.kubeCalls.length = 0;
@@ -156,6 +164,9 @@ describe("sidecar polling on the real apiserver", () => {
       ]),
     );
 
+    console.info(
+      `sidecar-polling: first poll cycle: registry ${sidecar.registryCalls.exchanges.length} requests, API ${sidecar.kubeCalls.join(", ")}`,
+    );
     const live = await readConfigMap(web());
     const expected = buildTagConfigMap(
       { repository: web(), tags: ["1.0.0", "1.1.0", "latest"], digests: { latest: firstLatest } },

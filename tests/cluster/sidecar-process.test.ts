@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConfigMapObject, LeaseObject } from "../../src/sidecar/sidecar-kube.ts";
@@ -44,8 +44,23 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Other cluster-tier files leave annotated workloads naming registries such as registry.test:5000;
+ * the process would poll them. A preload makes its fetch refuse anything but 127.0.0.1 (no DNS
+ * lookup, no packet), so the test stays on loopback.
+ */
+const loopbackPreload = `const inner = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : input);
+  if (url.hostname !== "127.0.0.1") throw new TypeError("test sidecar refuses non-loopback " + url.origin);
+  return inner(input, init);
+};
+`;
+
 function startSidecar(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/bin/registry-sidecar.ts"], {
+  const preload = join(dir, "loopback-only.mjs");
+  const args = ["--import", "tsx", "--import", pathToFileURL(preload).href, "src/bin/registry-sidecar.ts"];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -72,6 +87,7 @@ beforeAll(async () => {
   admin = adminConfig();
   await installSidecarRbac(admin);
   dir = await mkdtemp(join(tmpdir(), "headwind-sidecar-process-"));
+  await writeFile(join(dir, "loopback-only.mjs"), loopbackPreload);
   registry = await startRegistry();
   await pushImage(registry.origin, "team/proc", ["1.0.0", "1.1.0"]);
   const ns = await createTestNamespace(admin, "hw-sc-proc");
@@ -171,6 +187,14 @@ describe("npm run start:sidecar", () => {
       `headwind_registry_requests_total{registry="${registry.host}",kind="tags",code="200"} 1`,
     );
     expect(metrics?.text).toContain("process_cpu_user_seconds_total");
+    // Whatever else the cluster held, only loopback was contacted: other registries never got past fetch.
+    const elsewhere = (metrics?.text ?? "")
+      .split("\n")
+      .filter(
+        (line) =>
+          line.startsWith("headwind_registry_requests_total") && !line.includes('registry="127.0.0.1:'),
+      );
+    expect(elsewhere.filter((line) => !line.includes('code="network"'))).toEqual([]);
     // The webhook route is mounted with the configured source.
     const unauthorized = await fetch(`${base}/webhooks/distribution`, { method: "POST", body: "{}" });
     expect(unauthorized.status).toBe(401);
