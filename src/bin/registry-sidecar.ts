@@ -26,8 +26,8 @@ import { createSidecarKube } from "../sidecar/sidecar-kube.ts";
 import { createGoogleKeySource } from "../webhooks/create-google-key-source.ts";
 import { createWebhookMetrics } from "../webhooks/create-webhook-metrics.ts";
 
+/** Every renewal is also the poll tick: what is due is planned per repository interval. */
 const leaseRenewMs = 5_000;
-const pollTickMs = 5_000;
 
 const config = readSidecarConfig(process.env);
 const logger = pino({ level: config.logLevel, base: { service: "headwind-sidecar" } });
@@ -144,7 +144,6 @@ void refresh().then(lease);
 const timers = [
   setInterval(refresh, config.interestIntervalSeconds * 1000),
   setInterval(lease, leaseRenewMs),
-  setInterval(poll, pollTickMs),
 ];
 
 function stop(signal: string) {

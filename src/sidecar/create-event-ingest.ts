@@ -12,6 +12,7 @@
 import type { Logger } from "pino";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
 import { type RegistryCredentials, selectCredentials } from "../registry/select-credentials.ts";
+import { splitRepositoryKey } from "../registry/split-repository-key.ts";
 import type { ImageEvent } from "../webhooks/image-event.ts";
 import type { InterestSet } from "./build-interest.ts";
 import type { DockerConfigLoader } from "./create-docker-config-loader.ts";
@@ -67,7 +68,7 @@ export function createEventIngest(deps: EventIngestDeps): OnEvents {
     source: string,
     interest: InterestSet,
   ) {
-    const registry = repository.slice(0, repository.indexOf("/"));
+    const registry = splitRepositoryKey(repository)?.registry ?? "";
     const configs = await deps.loadDockerConfigs(interest.repositories.get(repository) ?? []);
     const credentials = selectCredentials(configs, registry);
     const confirmed = new Map<string, string>();

@@ -9,6 +9,7 @@
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../metacontroller/wire.ts";
+import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
 import { type PollCycleReport, runPollCycle } from "../poller/run-poll-cycle.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
@@ -57,6 +58,20 @@ export interface SidecarRuntime {
 
 const policyAnnotation = "headwind.sh/policy";
 
+/** The annotation filter is client-side: label selectors cannot select on annotations. */
+function isOptedIn(workload: KubeObject): boolean {
+  const policy = workload.metadata.annotations?.[policyAnnotation];
+  return policy !== undefined && policy.trim().toLowerCase() !== "none";
+}
+
+function pullSecretNames(account: KubeObject): string[] {
+  const list = (account as { imagePullSecrets?: unknown }).imagePullSecrets;
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((entry) => (entry as { name?: unknown } | null)?.name)
+    .filter((n): n is string => typeof n === "string");
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -69,15 +84,22 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   let lastPolled = new Map<string, number>();
   let refreshing: Promise<InterestSet> | undefined;
   let polling = false;
+  const limit = createKeyedLimiter(8);
 
+  /** Filtered page by page, so memory holds the annotated workloads, not the whole cluster's. */
   async function annotatedWorkloads(): Promise<KubeObject[]> {
     const lists = await Promise.all(
-      workloadKinds.map((kind) => listAllPages((page) => kube.listWorkloads(kind, page), pageSize)),
+      workloadKinds.map((kind) =>
+        listAllPages(async (request) => {
+          const page = await kube.listWorkloads(kind, request);
+          return { ...page, items: page.items.filter(isOptedIn) };
+        }, pageSize),
+      ),
     );
-    // The annotation filter is client-side: label selectors cannot select on annotations.
-    return lists.flat().filter((workload) => workload.metadata.annotations?.[policyAnnotation] !== undefined);
+    return lists.flat();
   }
 
+  /** One GET per distinct ServiceAccount, a few at a time; a missing one is left out of the map. */
   async function pullSecretsOfServiceAccounts(workloads: readonly KubeObject[]) {
     const accounts = new Map(
       workloads.flatMap((workload) => {
@@ -86,16 +108,12 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       }),
     );
     const found = await Promise.all(
-      [...accounts].map(async ([key, ref]) => {
-        const account = await kube.getServiceAccount(ref.namespace, ref.name);
-        const list = (account as { imagePullSecrets?: unknown } | undefined)?.imagePullSecrets;
-        const names = Array.isArray(list)
-          ? list
-              .map((entry) => (entry as { name?: unknown })?.name)
-              .filter((n): n is string => typeof n === "string")
-          : [];
-        return account === undefined ? undefined : ([key, names] as const);
-      }),
+      [...accounts].map(([key, ref]) =>
+        limit("serviceaccounts", async () => {
+          const account = await kube.getServiceAccount(ref.namespace, ref.name);
+          return account === undefined ? undefined : ([key, pullSecretNames(account)] as const);
+        }),
+      ),
     );
     return new Map(found.filter((entry) => entry !== undefined));
   }
