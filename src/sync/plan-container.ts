@@ -6,12 +6,7 @@ import type { WorkloadConfig } from "../annotations/parse-annotations.ts";
 import type { ImageRef } from "../images/image-ref.ts";
 import { selectUpdate } from "../policy/select-update.ts";
 import type { ObservedTags } from "../tags/tag-configmap.ts";
-import {
-  activePhases,
-  blockingPhases,
-  phaseOf,
-  type UpdateRequest,
-} from "../updaterequests/update-request.ts";
+import { activePhases, isVerdict, phaseOf, type UpdateRequest } from "../updaterequests/update-request.ts";
 import type { ContainerImage } from "../workloads/container-images.ts";
 
 export type ContainerPlan =
@@ -42,7 +37,7 @@ export function planContainer(input: ContainerInput): ContainerPlan {
   if (selection.kind !== "update") return { kind: "idle", reason: selection.reason };
   const newImage = selection.image;
   const same = input.requests.filter((ur) => ur.spec.newImage === newImage);
-  if (same.some((ur) => blockingPhases.includes(phaseOf(ur) ?? "Pending"))) {
+  if (same.some(isVerdict)) {
     return { kind: "idle", reason: `${newImage} was rejected or failed before` };
   }
   const supersede = input.requests.filter(

@@ -1,15 +1,10 @@
 /**
  * Which existing UpdateRequests a workload keeps. Any attachment missing from a sync answer is
  * deleted by Metacontroller, so this is the only place requests are ever cleaned up: active ones
- * always stay, blocking ones (rejected, failed, rolled back) stay so the verdict sticks, and the
- * newest `limit` other finished ones stay as history.
+ * always stay, verdicts (rejected; failed or rolled back after the image ran) stay so they stick,
+ * and the newest `limit` other finished ones stay as history.
  */
-import {
-  activePhases,
-  blockingPhases,
-  phaseOf,
-  type UpdateRequest,
-} from "../updaterequests/update-request.ts";
+import { activePhases, isVerdict, phaseOf, type UpdateRequest } from "../updaterequests/update-request.ts";
 
 /** A person's "no" outlives ordinary history, but not without bound. */
 export const blockingLimit = 50;
@@ -17,6 +12,11 @@ export const blockingLimit = 50;
 const newestFirst = (a: UpdateRequest, b: UpdateRequest): number =>
   (b.metadata.creationTimestamp ?? "").localeCompare(a.metadata.creationTimestamp ?? "") ||
   a.metadata.name.localeCompare(b.metadata.name);
+
+const isActive = (ur: UpdateRequest): boolean => {
+  const phase = phaseOf(ur);
+  return phase === undefined || activePhases.includes(phase);
+};
 
 export function retainUpdateRequests(urs: readonly UpdateRequest[], limit: number): UpdateRequest[] {
   const groups = new Map<string, UpdateRequest[]>();
@@ -27,21 +27,9 @@ export function retainUpdateRequests(urs: readonly UpdateRequest[], limit: numbe
   const kept: UpdateRequest[] = [];
   for (const group of groups.values()) {
     const sorted = [...group].sort(newestFirst);
-    const phase = (ur: UpdateRequest) => phaseOf(ur);
-    kept.push(
-      ...sorted.filter((ur) => phase(ur) === undefined || activePhases.includes(phase(ur) ?? "Pending")),
-    );
-    kept.push(
-      ...sorted.filter((ur) => blockingPhases.includes(phase(ur) ?? "Pending")).slice(0, blockingLimit),
-    );
-    kept.push(
-      ...sorted
-        .filter((ur) => {
-          const p = phase(ur);
-          return p !== undefined && !activePhases.includes(p) && !blockingPhases.includes(p);
-        })
-        .slice(0, limit),
-    );
+    kept.push(...sorted.filter(isActive));
+    kept.push(...sorted.filter(isVerdict).slice(0, blockingLimit));
+    kept.push(...sorted.filter((ur) => !isActive(ur) && !isVerdict(ur)).slice(0, limit));
   }
   return kept.sort(newestFirst);
 }

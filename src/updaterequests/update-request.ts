@@ -23,8 +23,18 @@ export type Phase = (typeof phases)[number];
 
 /** Waiting for a person, or on its way: at most one of these per container at a time matters. */
 export const activePhases: readonly Phase[] = ["Pending", "Approved", "Applying", "Progressing"];
-/** Never proposed again for the same container: a person said no, or the version broke the rollout. */
-export const blockingPhases: readonly Phase[] = ["Rejected", "Failed", "RolledBack"];
+/**
+ * A verdict on the image itself: a person said no, or the image ran and broke the rollout. Such an
+ * image is never proposed again for the container. A request that failed before its patch landed
+ * (someone else changed the container first) says nothing about the image, so it is no verdict.
+ */
+export function isVerdict(ur: KubeObject): boolean {
+  const phase = phaseOf(ur);
+  if (phase === "Rejected" || phase === "RolledBack") return true;
+  return (
+    phase === "Failed" && (ur.status as UpdateRequestStatus | undefined)?.appliedGeneration !== undefined
+  );
+}
 
 export interface TargetRef {
   apiVersion: string;

@@ -196,12 +196,22 @@ describe("flow: rollout failure and concurrent changes", () => {
     expect(passErrors(reports)).toEqual([]);
 
     expect(await imageOf(kc, ns, "web")).toBe(mine);
-    const [after] = await listUpdateRequests(kc, ns);
+    const urs = await listUpdateRequests(kc, ns);
+    const after = urs.find((u) => u.metadata.name === name);
     expect(after?.status?.phase).toBe("Failed");
     expect(after?.status?.message).toBe(`not applied: the container now runs ${mine}`);
+    // Not applied is no verdict on 1.3.0: it is proposed again, now from the person's image.
+    const again = urs.filter((u) => u.metadata.name !== name);
+    expect(again.map((u) => [u.spec.currentImage, u.spec.newImage, u.status?.phase])).toEqual([
+      [mine, flow.image("1.3.0"), "Pending"],
+    ]);
     expect(phasesWritten(reports, name)).toEqual(["Failed"]);
     expect(await reasonsOn(ns, name)).toEqual(["Normal/UpdatePending", "Warning/UpdateFailed"]);
-    expect(hooks.notifications.map((n) => n.event)).toEqual(["update_request_created", "update_failed"]);
+    expect(hooks.notifications.map((n) => n.event)).toEqual([
+      "update_request_created",
+      "update_failed",
+      "update_request_created",
+    ]);
   });
 
   it("g: the image changes after Applying was recorded: the guarded patch refuses, Failed, not applied", async () => {
@@ -226,9 +236,13 @@ describe("flow: rollout failure and concurrent changes", () => {
     expect(passErrors(reports)).toEqual([]);
 
     expect(await imageOf(kc, ns, "web")).toBe(mine);
-    const [after] = await listUpdateRequests(kc, ns);
+    const urs = await listUpdateRequests(kc, ns);
+    const after = urs.find((u) => u.metadata.name === name);
     expect(after?.status?.phase).toBe("Failed");
     expect(after?.status?.message).toBe(`not applied: container app runs ${mine}, expected ${from}`);
+    expect(
+      urs.filter((u) => u.metadata.name !== name).map((u) => [u.spec.currentImage, u.status?.phase]),
+    ).toEqual([[mine, "Pending"]]);
     expect(after?.spec.newImage).toBe(to);
     expect(phasesWritten([one, ...reports], name)).toEqual(["Applying", "Failed"]);
   });

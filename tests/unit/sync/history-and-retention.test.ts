@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { blockingLimit, retainUpdateRequests } from "../../../src/sync/retain-update-requests.ts";
 import { mergeHistory, parseHistory } from "../../../src/sync/update-history.ts";
-import type { Phase } from "../../../src/updaterequests/update-request.ts";
+import { isVerdict, type Phase } from "../../../src/updaterequests/update-request.ts";
 import { anUpdateRequest } from "../../helpers/update-requests.ts";
 
 function finished(i: number, phase: Phase, container = "nginx") {
@@ -82,4 +82,18 @@ describe("mergeHistory", () => {
       expect(parseHistory(text)).toEqual([]);
     },
   );
+});
+
+describe("verdicts", () => {
+  it("a failure before the patch landed is no verdict on the image, and is not kept as one", () => {
+    const notApplied = finished(1, "Failed");
+    const ranAndFailed = {
+      ...finished(2, "Failed"),
+      status: { phase: "Failed" as const, appliedGeneration: 4 },
+    };
+    expect(isVerdict(notApplied)).toBe(false);
+    expect(isVerdict(ranAndFailed)).toBe(true);
+    expect(isVerdict(finished(3, "Rejected"))).toBe(true);
+    expect(isVerdict(finished(4, "Completed"))).toBe(false);
+  });
 });
