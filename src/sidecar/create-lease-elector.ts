@@ -47,6 +47,7 @@ export function createLeaseElector(options: LeaseElectorOptions): LeaseElector {
   let renewedAt: number | undefined;
   let observed: { resourceVersion: string | undefined; at: number } | undefined;
   let reported = false;
+  let inFlight: Promise<boolean> | undefined;
 
   function isLeader(): boolean {
     return renewedAt !== undefined && clock() - renewedAt < renewDeadlineMs;
@@ -110,21 +111,29 @@ export function createLeaseElector(options: LeaseElectorOptions): LeaseElector {
     return true;
   }
 
-  return {
-    async tryAcquireOrRenew() {
-      try {
-        return await attempt();
-      } catch (error) {
-        // Lost a race (409 on update, or on create): someone else holds it now.
-        if (kubeStatus(error) === 409) {
-          renewedAt = undefined;
-          return false;
-        }
-        // Other failures keep the current term until the renew deadline ends it; the caller logs them.
-        throw error;
-      } finally {
-        report();
+  async function settle(): Promise<boolean> {
+    try {
+      return await attempt();
+    } catch (error) {
+      // Lost a race (409 on update, or on create): someone else holds it now.
+      if (kubeStatus(error) === 409) {
+        renewedAt = undefined;
+        return false;
       }
+      // Other failures keep the current term until the renew deadline ends it; the caller logs them.
+      throw error;
+    } finally {
+      report();
+    }
+  }
+
+  return {
+    tryAcquireOrRenew() {
+      // One attempt at a time: a slow renewal overlapping the next would lose a race to itself (409).
+      inFlight ??= settle().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
     },
     isLeader() {
       report();

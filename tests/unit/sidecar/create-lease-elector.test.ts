@@ -118,3 +118,23 @@ describe("createLeaseElector", () => {
     expect(fake.calls).toEqual([]);
   });
 });
+
+describe("createLeaseElector, overlapping calls", () => {
+  it("shares one attempt between overlapping calls, so a slow renewal never races itself", async () => {
+    const fake = fakeSidecarKube();
+    const elector = createLeaseElector({
+      kube: fake.kube,
+      namespace: "headwind",
+      identity: "pod-a",
+      clock: () => start,
+    });
+    await elector.tryAcquireOrRenew();
+    fake.calls.length = 0;
+    const [first, second] = await Promise.all([elector.tryAcquireOrRenew(), elector.tryAcquireOrRenew()]);
+    expect([first, second]).toEqual([true, true]);
+    expect(fake.calls).toEqual([
+      "getLease headwind/headwind-sidecar",
+      "updateLease headwind/headwind-sidecar",
+    ]);
+  });
+});
