@@ -36,6 +36,7 @@
  * hooks, finalizers and v1 hooks are refused at construction (Headwind declares none); the
  * customize cache and resync timers live in this process, like upstream's.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { createKubeApi, type KubeApi, type ResourceInfo, statusCode } from "./metacontroller-api.ts";
 import {
@@ -797,17 +798,8 @@ export function createMetacontrollerDriver(options: DriverOptions): Metacontroll
       }
       const resync = nextResyncSeconds();
       const wait = resync === undefined ? intervalMs : Math.min(intervalMs, Math.max(resync * 1000, 10));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        signal.addEventListener(
-          "abort",
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
-      });
+      // timers/promises removes its abort listener when the wait ends; a hand-made one piles up.
+      await sleep(wait, undefined, { signal }).catch(() => undefined);
     }
   }
 

@@ -1,0 +1,298 @@
+/**
+ * `npm run demo`: Headwind's main job, end to end, on the same local control plane and registry the
+ * tests use. Both production entry points run as child processes under their own ServiceAccount
+ * tokens; the Metacontroller test driver stands in for Metacontroller (it cannot be built here).
+ * Run through scripts/demo.sh, which starts kube-apiserver + etcd and exports KUBECONFIG.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { tagConfigMapName } from "../src/tags/tag-configmap.ts";
+import {
+  adminConfig,
+  applyObjects,
+  configForToken,
+  kubeRequest,
+  serviceAccountToken,
+  waitFor,
+} from "../tests/helpers/cluster.ts";
+import { createMetacontrollerDriver } from "../tests/helpers/metacontroller-driver.ts";
+import { installHeadwind } from "../tests/helpers/metacontroller-harness.ts";
+import { pushImage } from "../tests/helpers/registry-push.ts";
+import { startRegistry } from "../tests/helpers/registry-server.ts";
+import { installSidecarRbac } from "../tests/helpers/sidecar-cluster.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), "headwind-demo-"));
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+let step = 0;
+
+function say(text: string, detail?: string): void {
+  step += 1;
+  console.log(`\n[${step}] ${text}`);
+  if (detail) console.log(detail.replace(/^/gm, "    "));
+}
+
+function kubectl(...args: string[]): string {
+  return execFileSync("kubectl", args, { encoding: "utf8" }).trimEnd();
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== "object" || address === null) throw new Error("no free port");
+  return address.port;
+}
+
+async function kubeconfigFor(admin: KubeConfig, account: string): Promise<string> {
+  const token = await serviceAccountToken(admin, "headwind", account);
+  const path = join(work, `${account}.kubeconfig`);
+  writeFileSync(path, configForToken(admin, token, account).exportConfig());
+  return path;
+}
+
+/** Starts one of our entry points and waits until it answers `ready` on its port. */
+async function start(entry: string, port: number, env: Record<string, string>): Promise<void> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, entry)], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), METRICS_PORT: "0", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  children.push(child);
+  await waitFor(
+    `${entry} to be ready`,
+    async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok,
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+}
+
+function deployment(image: string) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: {
+      name: "web",
+      namespace: "demo",
+      annotations: { "headwind.sh/policy": "minor", "headwind.sh/require-approval": "true" },
+    },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: "web" } },
+      template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image }] } },
+    },
+  };
+}
+
+type Object_ = { metadata: { name: string; generation?: number; annotations?: Record<string, string> } };
+type Ur = Object_ & { spec: { newImage: string }; status?: { phase?: string } };
+
+async function main(): Promise<void> {
+  const admin = adminConfig();
+  const version = (await kubeRequest(admin, "GET", "/version")) as { gitVersion: string };
+  say(`Local control plane: kube-apiserver ${version.gitVersion} and etcd on 127.0.0.1 (scripts/cluster.sh)`);
+
+  const controllers = await installHeadwind(admin);
+  await installSidecarRbac(admin);
+  say(
+    "Installed Headwind's CRD, RBAC and both DecoratorControllers (hooks/*.yaml)",
+    controllers.map((c) => c.metadata.name).join("\n"),
+  );
+
+  const hooksPort = await freePort();
+  const sidecarPort = await freePort();
+  const webhookPath = randomBytes(24).toString("hex");
+  const webhooks = join(work, "webhooks.yaml");
+  writeFileSync(
+    webhooks,
+    "sources:\n  - { name: demo, vendor: distribution, pathEnv: DEMO_WEBHOOK_PATH, auth: { type: none-secret-path } }\n",
+  );
+  const registry = await startRegistry({
+    notificationsUrl: `http://127.0.0.1:${sidecarPort}/webhooks/${webhookPath}`,
+  });
+  cleanups.push(() => registry.stop());
+  const repository = "demo/web";
+  await pushImage(registry.origin, repository, ["1.0.0"], { seed: "1.0.0" });
+  const image = (tag: string) => `${registry.host}/${repository}:${tag}`;
+  say(`Registry (Debian's docker-registry) at ${registry.origin}; pushed ${image("1.0.0")}`);
+
+  await start("src/bin/hooks-server.ts", hooksPort, {
+    KUBECONFIG: await kubeconfigFor(admin, "headwind-hooks"),
+  });
+  await start("src/bin/registry-sidecar.ts", sidecarPort, {
+    KUBECONFIG: await kubeconfigFor(admin, "headwind-sidecar"),
+    HEADWIND_WEBHOOK_CONFIG: webhooks,
+    DEMO_WEBHOOK_PATH: webhookPath,
+    HEADWIND_INTEREST_INTERVAL_SECONDS: "5",
+  });
+  say(
+    "Started Headwind: the hooks server and the registry sidecar, each as its own ServiceAccount",
+    `hooks   http://127.0.0.1:${hooksPort}  (src/bin/hooks-server.ts)\nsidecar http://127.0.0.1:${sidecarPort}  (src/bin/registry-sidecar.ts; registry notifications go here)`,
+  );
+
+  const driver = createMetacontrollerDriver({
+    kubeConfig: admin,
+    controllers,
+    hookBaseUrl: `http://127.0.0.1:${hooksPort}`,
+    trigger: "changes",
+  });
+  const stopDriver = new AbortController();
+  const driving = driver.run({ intervalMs: 300, signal: stopDriver.signal });
+  cleanups.push(async () => {
+    stopDriver.abort();
+    await driving;
+  });
+  say(
+    "Metacontroller's part is played by the test driver (tests/helpers/metacontroller-driver.ts), calling the hooks",
+  );
+
+  await kubeRequest(admin, "POST", "/api/v1/namespaces", { metadata: { name: "demo" } });
+  await applyObjects(admin, [deployment(image("1.0.0"))]);
+  say(
+    "Created Deployment demo/web, annotated headwind.sh/policy: minor",
+    kubectl(
+      "-n",
+      "demo",
+      "get",
+      "deployment",
+      "web",
+      "-o",
+      "jsonpath={.spec.template.spec.containers[0].image}",
+    ),
+  );
+
+  const configMap = `/api/v1/namespaces/headwind/configmaps/${tagConfigMapName(`${registry.host}/${repository}`)}`;
+  const tagsSeen = async (tag: string) => {
+    const found = (await kubeRequest(admin, "GET", configMap).catch(() => undefined)) as
+      | { data?: { tags?: string } }
+      | undefined;
+    return found?.data?.tags?.split("\n").includes(tag) ? found.data.tags : undefined;
+  };
+  const seen = await waitFor("the sidecar to poll the repository", () => tagsSeen("1.0.0"), {
+    timeoutMs: 60_000,
+  });
+  say(`The sidecar polled ${registry.host}/${repository} and recorded its tags in a ConfigMap`, seen);
+
+  await pushImage(registry.origin, repository, ["1.1.0"], { seed: "1.1.0" });
+  await pushImage(registry.origin, repository, ["2.0.0"], { seed: "2.0.0" });
+  say(`Pushed ${image("1.1.0")} and ${image("2.0.0")}`);
+  const detected = await waitFor("the push notification to be recorded", () => tagsSeen("2.0.0"), {
+    timeoutMs: 30_000,
+  });
+  say(
+    "Detected: the registry's notification reached the sidecar, which confirmed the tags with a HEAD",
+    detected,
+  );
+
+  const requests = "/apis/headwind.sh/v1alpha1/namespaces/demo/updaterequests";
+  const ur = await waitFor("an UpdateRequest", async () => {
+    const list = (await kubeRequest(admin, "GET", requests)) as { items: Ur[] };
+    return list.items.find((item) => item.status?.phase === "Pending");
+  });
+  say(
+    `Proposed: ${ur.spec.newImage} (minor allows 1.1.0, not 2.0.0), waiting for approval`,
+    kubectl("-n", "demo", "get", "updaterequests", "-o", "wide"),
+  );
+
+  const patch = '{"status":{"phase":"Approved","approvedBy":"demo-user"}}';
+  const approve = [
+    "-n",
+    "demo",
+    "patch",
+    "updaterequest",
+    ur.metadata.name,
+    "--subresource=status",
+    "--type=merge",
+    "-p",
+    patch,
+  ];
+  const shown = approve.map((arg) => (arg === patch ? `'${arg}'` : arg)).join(" ");
+  say(`Approving as a person would:\nkubectl ${shown}`, kubectl(...approve));
+
+  const web = `/apis/apps/v1/namespaces/demo/deployments/web`;
+  const changed = await waitFor("the image change", async () => {
+    const found = (await kubeRequest(admin, "GET", web)) as Object_ & {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    };
+    return found.spec.template.spec.containers[0]?.image === image("1.1.0") ? found : undefined;
+  });
+  say(
+    "Applied: the hooks server patched the image (a JSON patch that tests the old image first)",
+    kubectl(
+      "-n",
+      "demo",
+      "get",
+      "deployment",
+      "web",
+      "-o",
+      "jsonpath={.spec.template.spec.containers[0].image}",
+    ),
+  );
+
+  // No controller-manager runs here: report the rollout the way the deployment controller would.
+  await kubeRequest(
+    admin,
+    "PATCH",
+    `${web}/status`,
+    {
+      status: {
+        observedGeneration: changed.metadata.generation,
+        replicas: 2,
+        updatedReplicas: 2,
+        readyReplicas: 2,
+        availableReplicas: 2,
+      },
+    },
+    "application/merge-patch+json",
+  );
+  const done = await waitFor("the UpdateRequest to complete", async () => {
+    const found = (await kubeRequest(admin, "GET", `${requests}/${ur.metadata.name}`)) as Ur;
+    return found.status?.phase === "Completed" ? found : undefined;
+  });
+  say(
+    `Rolled out (status reported as the deployment controller would); ${done.metadata.name} is Completed`,
+    kubectl("-n", "demo", "get", "updaterequests"),
+  );
+  const history = await waitFor("the history annotation", async () => {
+    const found = (await kubeRequest(admin, "GET", web)) as Object_;
+    return found.metadata.annotations?.["headwind.sh/update-history"];
+  });
+  say(
+    "History recorded on the Deployment (headwind.sh/update-history)",
+    JSON.stringify(JSON.parse(history), null, 2),
+  );
+  say(
+    "Kubernetes Events written along the way",
+    kubectl(
+      "-n",
+      "demo",
+      "get",
+      "events",
+      "--sort-by=.metadata.creationTimestamp",
+      "-o",
+      "custom-columns=TYPE:.type,REASON:.reason,KIND:.involvedObject.kind,NAME:.involvedObject.name,MESSAGE:.message",
+    ),
+  );
+}
+
+async function cleanup(): Promise<void> {
+  for (const child of children) child.kill("SIGTERM");
+  for (const task of cleanups.reverse()) await task();
+}
+
+main()
+  .then(async () => {
+    await cleanup();
+    console.log("\nDemo complete.");
+  })
+  .catch(async (error: unknown) => {
+    console.error("\nDemo failed:", error instanceof Error ? error.message : error);
+    await cleanup();
+    process.exitCode = 1;
+  });
