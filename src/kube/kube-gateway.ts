@@ -12,8 +12,8 @@ import {
   setHeaderOptions,
 } from "@kubernetes/client-node";
 import type { KubeObject } from "../metacontroller/wire.ts";
-import { findWorkloadKind } from "../workloads/workload-kinds.ts";
 import type { JsonPatchOp } from "../workloads/image-patch.ts";
+import { findWorkloadKind } from "../workloads/workload-kinds.ts";
 
 export interface ObjectKey {
   readonly apiVersion: string;
