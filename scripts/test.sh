@@ -7,4 +7,10 @@ cd "$(dirname "$0")/.."
 npx biome check .
 npx tsc -p tsconfig.json --noEmit
 bash scripts/ensure-registry.sh
-bash scripts/cluster.sh run -- npx vitest run "$@"
+mkdir -p .tmp
+status=0
+bash scripts/cluster.sh run -- npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json "$@" || status=$?
+# The plain closing line CI reads, from vitest's own counts.
+node -e 'const r = JSON.parse(require("fs").readFileSync(".tmp/vitest.json", "utf8"));
+console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' || true
+exit "$status"
