@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../src/config/config-error.ts";
+import { readHooksConfig } from "../../../src/config/read-hooks-config.ts";
+
+describe("readHooksConfig", () => {
+  it("has working defaults", () => {
+    expect(readHooksConfig({ HOSTNAME: "hooks-1" })).toMatchObject({
+      port: 8000,
+      metricsPort: 9090,
+      logLevel: "info",
+      settings: { namespace: "headwind", approvalTtlSeconds: 86_400, historyLimit: 10 },
+      notify: {},
+      maxBodyBytes: 16 * 1024 * 1024,
+      otlpEndpoint: undefined,
+      instance: "hooks-1",
+    });
+  });
+
+  it("fails once, listing every problem", () => {
+    const read = () =>
+      readHooksConfig({
+        PORT: "http",
+        LOG_LEVEL: "loud",
+        HEADWIND_NAMESPACE: "Not_A_Namespace",
+        HEADWIND_HISTORY_LIMIT: "0",
+      });
+    expect(read).toThrow(ConfigError);
+    expect(() => read()).toThrow(
+      [
+        "invalid configuration:",
+        "- LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+        "- HEADWIND_NAMESPACE is not a namespace name",
+        '- PORT must be a whole number from 1 to 65535, got "http"',
+        '- HEADWIND_HISTORY_LIMIT must be a whole number from 1 to 100, got "0"',
+      ].join("\n"),
+    );
+  });
+});
