@@ -6,6 +6,7 @@
 import type { Effect } from "../effects/effect.ts";
 import { type DecoratorSyncRequest, type KubeObject, objectsOf } from "../metacontroller/wire.ts";
 import { rolloutHealth } from "../updaterequests/rollout-health.ts";
+import { untrustedReason } from "../updaterequests/trust-update-request.ts";
 import { phaseOf, type UpdateRequest, type UpdateRequestStatus } from "../updaterequests/update-request.ts";
 import { containerImages } from "../workloads/container-images.ts";
 import { findWorkloadKind } from "../workloads/workload-kinds.ts";
@@ -178,9 +179,16 @@ function contextOf(request: DecoratorSyncRequest, now: Date): Ctx {
   return { ur, status: (ur.status ?? {}) as UpdateRequestStatus, target, pods, now };
 }
 
+const terminal = new Set(["Rejected", "Expired", "Superseded", "Completed", "Failed", "RolledBack"]);
+
 export function syncUpdateRequest(request: DecoratorSyncRequest, now: Date): UpdateRequestDecision {
   const ctx = contextOf(request, now);
-  switch (phaseOf(ctx.ur)) {
+  const phase = phaseOf(ctx.ur);
+  const distrust = ctx.target === undefined ? undefined : untrustedReason(ctx.ur, ctx.target);
+  if (distrust !== undefined) {
+    return terminal.has(phase ?? "") ? same() : to(ctx, { phase: "Failed", message: `refused: ${distrust}` });
+  }
+  switch (phase) {
     case undefined:
       return onNew(ctx);
     case "Pending":

@@ -18,6 +18,10 @@ export function anUpdateRequest(
       namespace: "shop",
       uid: "ur-1",
       creationTimestamp: "2026-11-25T10:00:00Z",
+      // What Metacontroller stamps on an attachment of the Deployment aDeployment() builds.
+      ownerReferences: [
+        { apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: "d-1", controller: true },
+      ],
     },
     spec: {
       targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" },

@@ -216,3 +216,48 @@ describe("syncUpdateRequest", () => {
     );
   });
 });
+
+describe("syncUpdateRequest refuses requests it did not make", () => {
+  const target = aDeployment("nginx:1.25.3");
+  const approved = { phase: "Approved" as const, approvedBy: "mallory" };
+
+  it.each<[string, ReturnType<typeof anUpdateRequest>, string]>([
+    [
+      "a hand-written request (no owner reference)",
+      { ...anUpdateRequest(approved), metadata: { name: "forged", namespace: "shop", uid: "x" } },
+      "refused: not created by Headwind for Deployment web (no controller owner reference to it)",
+    ],
+    [
+      "a request owned by another object",
+      {
+        ...anUpdateRequest(approved),
+        metadata: {
+          name: "other",
+          namespace: "shop",
+          ownerReferences: [{ uid: "someone-else", controller: true }],
+        },
+      },
+      "refused: not created by Headwind for Deployment web (no controller owner reference to it)",
+    ],
+    [
+      "an image edited to another repository",
+      anUpdateRequest(approved, { newImage: "evil.example/miner:1.0" }),
+      "refused: newImage must be a valid reference to the same repository as currentImage",
+    ],
+    [
+      "a target in another namespace",
+      anUpdateRequest(approved, {
+        targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "prod" },
+      }),
+      "refused: targetRef must name a workload in the request's own namespace",
+    ],
+  ])("%s: Failed, nothing patched", (_what, ur, message) => {
+    const request = urRequest(ur, {
+      ...target,
+      metadata: { ...target.metadata, namespace: ur.spec.targetRef.namespace },
+    });
+    const d = syncUpdateRequest(request, now);
+    expect(d.effects).toEqual([]);
+    expect(d.status).toMatchObject({ phase: "Failed", message });
+  });
+});
