@@ -46,12 +46,28 @@ afterAll(async () => {
   await hooks?.close();
 });
 
-/** The UpdateRequest as the workloads controller creates it: spec only, no status yet. */
-function updateRequest(ns: string, from: string, to: string): KubernetesObject {
+/**
+ * The UpdateRequest as the workloads controller creates it: spec only, no status yet, and the
+ * controller owner reference Metacontroller stamps on attachments (the hooks refuse requests without).
+ */
+function updateRequest(ns: string, from: string, to: string, ownerUid: string): KubernetesObject {
   return {
     apiVersion: "headwind.sh/v1alpha1",
     kind: "UpdateRequest",
-    metadata: { name: "race", namespace: ns },
+    metadata: {
+      name: "race",
+      namespace: ns,
+      ownerReferences: [
+        {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          name: "web",
+          uid: ownerUid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
     spec: {
       targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: ns },
       containerName: "app",
@@ -80,12 +96,12 @@ interface Round {
 async function round(i: number, jitterMs: number, unsafe = false): Promise<Round & { passMs: number }> {
   const ns = await createTestNamespace(kc, "hw-race");
   const [from, to] = [`registry.test:5000/${ns}/app:1.0.0`, `registry.test:5000/${ns}/app:1.1.0`];
-  await applyObjects(kc, [workload("web", from)], { namespace: ns });
+  const [deployment] = await applyObjects(kc, [workload("web", from)], { namespace: ns });
   await kubeRequest(
     kc,
     "POST",
     `/apis/headwind.sh/v1alpha1/namespaces/${ns}/updaterequests`,
-    updateRequest(ns, from, to),
+    updateRequest(ns, from, to, deployment?.metadata?.uid ?? ""),
   );
   const driver = flowDriver(kc, controllers, hooks, clock, [ns], { unsafeUnconditionalParentWrites: unsafe });
   // Odd rounds: the request already waits (Pending written, the hook now answers status: null).
