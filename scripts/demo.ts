@@ -42,6 +42,17 @@ function kubectl(...args: string[]): string {
   return execFileSync("kubectl", args, { encoding: "utf8" }).trimEnd();
 }
 
+const runningImage = () =>
+  kubectl(
+    "-n",
+    "demo",
+    "get",
+    "deployment",
+    "web",
+    "-o",
+    "jsonpath={.spec.template.spec.containers[0].image}",
+  );
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -154,18 +165,7 @@ async function main(): Promise<void> {
 
   await kubeRequest(admin, "POST", "/api/v1/namespaces", { metadata: { name: "demo" } });
   await applyObjects(admin, [deployment(image("1.0.0"))]);
-  say(
-    "Created Deployment demo/web, annotated headwind.sh/policy: minor",
-    kubectl(
-      "-n",
-      "demo",
-      "get",
-      "deployment",
-      "web",
-      "-o",
-      "jsonpath={.spec.template.spec.containers[0].image}",
-    ),
-  );
+  say("Created Deployment demo/web, annotated headwind.sh/policy: minor", runningImage());
 
   const configMap = `/api/v1/namespaces/headwind/configmaps/${tagConfigMapName(`${registry.host}/${repository}`)}`;
   const tagsSeen = async (tag: string) => {
@@ -224,15 +224,7 @@ async function main(): Promise<void> {
   });
   say(
     "Applied: the hooks server patched the image (a JSON patch that tests the old image first)",
-    kubectl(
-      "-n",
-      "demo",
-      "get",
-      "deployment",
-      "web",
-      "-o",
-      "jsonpath={.spec.template.spec.containers[0].image}",
-    ),
+    runningImage(),
   );
 
   // No controller-manager runs here: report the rollout the way the deployment controller would.

@@ -1,17 +1,9 @@
-// Flows (issue 3 item 5) a and b on the real apiserver, driven by the Metacontroller driver: a
-// person approves with kubectl, or the workload says require-approval: "false"; the guarded patch
-// changes the image, the rollout completes, history is written.
-import type { KubeConfig } from "@kubernetes/client-node";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { updateRequestName } from "../../src/updaterequests/update-request.ts";
-import { adminConfig, applyObjects } from "../helpers/cluster.ts";
-import type { DecoratorController } from "../helpers/metacontroller-controllers.ts";
+import { applyObjects } from "../helpers/cluster.ts";
 import {
-  type Flow,
   headwindEvents,
-  hooksServiceAccount,
   imageOf,
-  installHeadwind,
   kubectlPatchStatus,
   listUpdateRequests,
   passErrors,
@@ -19,40 +11,30 @@ import {
   publishTags,
   readWorkload,
   reportRolloutDone,
-  startFlow,
+  useFlows,
   workload,
 } from "../helpers/metacontroller-harness.ts";
 
-let kc: KubeConfig;
-let asHooks: KubeConfig;
-let controllers: DecoratorController[];
-let flow: Flow | undefined;
-
-beforeAll(async () => {
-  kc = adminConfig();
-  controllers = await installHeadwind(kc);
-  asHooks = await hooksServiceAccount(kc);
-});
-
-afterEach(async () => {
-  await flow?.close();
-  flow = undefined;
-});
+const flows = useFlows();
 
 describe("flow: approval and apply", () => {
   it("a: proposes, waits for a person's kubectl approval, applies, completes, writes history", async () => {
-    flow = await startFlow(kc, controllers, asHooks);
+    const flow = await flows.start();
     const { ns, driver, hooks } = flow;
     const [from, to] = [flow.image("1.2.0"), flow.image("1.3.0")];
-    await applyObjects(kc, [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })], {
-      namespace: ns,
-    });
-    await publishTags(kc, from, ["1.1.0", "1.2.0", "1.3.0", "2.0.0"]);
-    const deployment = await readWorkload(kc, ns, "web");
+    await applyObjects(
+      flows.kc,
+      [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })],
+      {
+        namespace: ns,
+      },
+    );
+    await publishTags(flows.kc, from, ["1.1.0", "1.2.0", "1.3.0", "2.0.0"]);
+    const deployment = await readWorkload(flows.kc, ns, "web");
 
     const proposed = await driver.settle();
     expect(passErrors(proposed)).toEqual([]);
-    const [ur, ...others] = await listUpdateRequests(kc, ns);
+    const [ur, ...others] = await listUpdateRequests(flows.kc, ns);
     expect(others).toEqual([]);
     const name = updateRequestName(
       { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: ns },
@@ -79,18 +61,18 @@ describe("flow: approval and apply", () => {
       policy: "minor",
     });
     expect(ur?.status?.phase).toBe("Pending");
-    expect(await imageOf(kc, ns, "web")).toBe(from);
+    expect(await imageOf(flows.kc, ns, "web")).toBe(from);
 
     await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
     const applied = await driver.settle();
     expect(passErrors(applied)).toEqual([]);
-    expect(await imageOf(kc, ns, "web")).toBe(to);
-    expect((await listUpdateRequests(kc, ns))[0]?.status?.phase).toBe("Progressing");
+    expect(await imageOf(flows.kc, ns, "web")).toBe(to);
+    expect((await listUpdateRequests(flows.kc, ns))[0]?.status?.phase).toBe("Progressing");
 
-    await reportRolloutDone(kc, ns, "web");
+    await reportRolloutDone(flows.kc, ns, "web");
     const completed = await driver.settle();
     expect(passErrors(completed)).toEqual([]);
-    const [done] = await listUpdateRequests(kc, ns);
+    const [done] = await listUpdateRequests(flows.kc, ns);
     expect(done?.status).toMatchObject({ phase: "Completed", approvedBy: "alice" });
     expect(phasesWritten([...proposed, ...applied, ...completed], name)).toEqual([
       "Pending",
@@ -99,7 +81,7 @@ describe("flow: approval and apply", () => {
       "Completed",
     ]);
 
-    const after = await readWorkload(kc, ns, "web");
+    const after = await readWorkload(flows.kc, ns, "web");
     const history = JSON.parse(after.metadata.annotations?.["headwind.sh/update-history"] ?? "[]");
     expect(history).toEqual([
       {
@@ -113,7 +95,7 @@ describe("flow: approval and apply", () => {
     ]);
     expect(after.metadata.annotations?.["headwind.sh/last-update"]).toBe(done?.status?.completedAt);
 
-    const events = await headwindEvents(kc, ns);
+    const events = await headwindEvents(flows.kc, ns);
     const onUr = events.filter((e) => e.regarding.kind === "UpdateRequest").map((e) => e.reason);
     const onTarget = events.filter((e) => e.regarding.kind === "Deployment").map((e) => e.reason);
     const expected = ["UpdateApplying", "UpdateCompleted", "UpdatePending", "UpdateProgressing"];
@@ -128,36 +110,36 @@ describe("flow: approval and apply", () => {
   });
 
   it('b: require-approval "false" applies without a person', async () => {
-    flow = await startFlow(kc, controllers, asHooks);
+    const flow = await flows.start();
     const { ns, driver, hooks } = flow;
     const [from, to] = [flow.image("3.4.1"), flow.image("3.4.7")];
     const annotations = { "headwind.sh/policy": "patch", "headwind.sh/require-approval": "false" };
-    await applyObjects(kc, [workload("api", from, { annotations })], { namespace: ns });
-    await publishTags(kc, from, ["3.4.1", "3.4.7", "3.5.0"]);
+    await applyObjects(flows.kc, [workload("api", from, { annotations })], { namespace: ns });
+    await publishTags(flows.kc, from, ["3.4.1", "3.4.7", "3.5.0"]);
 
     const applied = await driver.settle();
     expect(passErrors(applied)).toEqual([]);
-    expect(await imageOf(kc, ns, "api")).toBe(to);
-    const [ur] = await listUpdateRequests(kc, ns);
+    expect(await imageOf(flows.kc, ns, "api")).toBe(to);
+    const [ur] = await listUpdateRequests(flows.kc, ns);
     expect(ur?.spec.approval).toBe("Automatic");
     expect(ur?.status).toMatchObject({
       phase: "Progressing",
       approvedBy: "headwind (require-approval: false)",
     });
 
-    await reportRolloutDone(kc, ns, "api");
+    await reportRolloutDone(flows.kc, ns, "api");
     const completed = await driver.settle();
     expect(passErrors(completed)).toEqual([]);
     const name = ur?.metadata.name ?? "";
-    expect((await listUpdateRequests(kc, ns))[0]?.status?.phase).toBe("Completed");
+    expect((await listUpdateRequests(flows.kc, ns))[0]?.status?.phase).toBe("Completed");
     expect(phasesWritten([...applied, ...completed], name)).toEqual(["Applying", "Progressing", "Completed"]);
     const history = JSON.parse(
-      (await readWorkload(kc, ns, "api")).metadata.annotations?.["headwind.sh/update-history"] ?? "[]",
+      (await readWorkload(flows.kc, ns, "api")).metadata.annotations?.["headwind.sh/update-history"] ?? "[]",
     );
     expect(history).toMatchObject([
       { container: "app", image: to, previousImage: from, updateRequestName: name },
     ]);
-    const reasons = (await headwindEvents(kc, ns))
+    const reasons = (await headwindEvents(flows.kc, ns))
       .filter((e) => e.regarding.kind === "UpdateRequest")
       .map((e) => e.reason);
     expect(reasons.sort()).toEqual(["UpdateApplying", "UpdateCompleted", "UpdateProgressing"]);

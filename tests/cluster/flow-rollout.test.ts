@@ -1,16 +1,8 @@
-// Flows (issue 3 item 5) f and g on the real apiserver, driven by the Metacontroller driver: a
-// failed rollout is rolled back; a person's concurrent edit of the image wins over an approved
-// request, which ends Failed ("not applied").
-import type { KubeConfig } from "@kubernetes/client-node";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { adminConfig, applyObjects, kubeRequest } from "../helpers/cluster.ts";
-import type { DecoratorController } from "../helpers/metacontroller-controllers.ts";
+import { describe, expect, it } from "vitest";
+import { applyObjects, kubeRequest } from "../helpers/cluster.ts";
 import {
-  type Flow,
   headwindEvents,
-  hooksServiceAccount,
   imageOf,
-  installHeadwind,
   kubectlPatchStatus,
   listUpdateRequests,
   passErrors,
@@ -19,35 +11,21 @@ import {
   publishTags,
   readWorkload,
   setImage,
-  startFlow,
+  useFlows,
   workload,
 } from "../helpers/metacontroller-harness.ts";
 
-let kc: KubeConfig;
-let asHooks: KubeConfig;
-let controllers: DecoratorController[];
-let flow: Flow | undefined;
-
-beforeAll(async () => {
-  kc = adminConfig();
-  controllers = await installHeadwind(kc);
-  asHooks = await hooksServiceAccount(kc);
-});
-
-afterEach(async () => {
-  await flow?.close();
-  flow = undefined;
-});
+const flows = useFlows();
 
 const reasonsOn = async (ns: string, name: string) =>
-  (await headwindEvents(kc, ns))
+  (await headwindEvents(flows.kc, ns))
     .filter((e) => e.regarding.name === name)
     .map((e) => `${e.type}/${e.reason}`)
     .sort();
 
 async function deadlineExceeded(ns: string, name: string) {
-  const { metadata } = await readWorkload(kc, ns, name);
-  await patchDeploymentStatus(kc, ns, name, {
+  const { metadata } = await readWorkload(flows.kc, ns, name);
+  await patchDeploymentStatus(flows.kc, ns, name, {
     observedGeneration: metadata.generation,
     replicas: 2,
     updatedReplicas: 1,
@@ -60,14 +38,14 @@ async function deadlineExceeded(ns: string, name: string) {
 
 /** A Pod of the new version that the kubelet reports in CrashLoopBackOff. */
 async function crashingPod(ns: string, name: string, image: string) {
-  await kubeRequest(kc, "POST", `/api/v1/namespaces/${ns}/pods`, {
+  await kubeRequest(flows.kc, "POST", `/api/v1/namespaces/${ns}/pods`, {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name, labels: { app: "shop" } },
     spec: { containers: [{ name: "app", image }] },
   });
   await kubeRequest(
-    kc,
+    flows.kc,
     "PATCH",
     `/api/v1/namespaces/${ns}/pods/${name}/status`,
     {
@@ -93,7 +71,7 @@ async function crashingPod(ns: string, name: string, image: string) {
 
 describe("flow: rollout failure and concurrent changes", () => {
   it('f: auto-rollback "true": ProgressDeadlineExceeded (definitive) rolls the image back at once', async () => {
-    flow = await startFlow(kc, controllers, asHooks);
+    const flow = await flows.start();
     const { ns, driver, hooks } = flow;
     const [from, to] = [flow.image("2.0.0"), flow.image("2.1.0")];
     const annotations = {
@@ -102,17 +80,17 @@ describe("flow: rollout failure and concurrent changes", () => {
       "headwind.sh/auto-rollback": "true",
       "headwind.sh/health-check-retries": "3",
     };
-    await applyObjects(kc, [workload("shop", from, { annotations, replicas: 2 })], { namespace: ns });
-    await publishTags(kc, from, ["2.0.0", "2.1.0"]);
+    await applyObjects(flows.kc, [workload("shop", from, { annotations, replicas: 2 })], { namespace: ns });
+    await publishTags(flows.kc, from, ["2.0.0", "2.1.0"]);
     const applied = await driver.settle();
     expect(passErrors(applied)).toEqual([]);
-    expect(await imageOf(kc, ns, "shop")).toBe(to);
+    expect(await imageOf(flows.kc, ns, "shop")).toBe(to);
 
     await deadlineExceeded(ns, "shop");
     const rolledBack = await driver.settle();
     expect(passErrors(rolledBack)).toEqual([]);
-    expect(await imageOf(kc, ns, "shop")).toBe(from);
-    const [ur] = await listUpdateRequests(kc, ns);
+    expect(await imageOf(flows.kc, ns, "shop")).toBe(from);
+    const [ur] = await listUpdateRequests(flows.kc, ns);
     const name = ur?.metadata.name ?? "";
     expect(ur?.status).toMatchObject({ phase: "RolledBack", message: "progress deadline exceeded" });
     expect(phasesWritten([...applied, ...rolledBack], name)).toEqual([
@@ -130,14 +108,14 @@ describe("flow: rollout failure and concurrent changes", () => {
 
     // The rollback is history, and the broken version is not proposed again.
     const history = JSON.parse(
-      (await readWorkload(kc, ns, "shop")).metadata.annotations?.["headwind.sh/update-history"] ?? "[]",
+      (await readWorkload(flows.kc, ns, "shop")).metadata.annotations?.["headwind.sh/update-history"] ?? "[]",
     );
     expect(history).toMatchObject([{ image: from, previousImage: to, approvedBy: "headwind-auto-rollback" }]);
-    expect((await listUpdateRequests(kc, ns)).length).toBe(1);
+    expect((await listUpdateRequests(flows.kc, ns)).length).toBe(1);
   });
 
   it("f: a crashing Pod counts once per watch interval; after health-check-retries the image is rolled back", async () => {
-    flow = await startFlow(kc, controllers, asHooks);
+    const flow = await flows.start();
     const { ns, driver, clock, hooks } = flow;
     const [from, to] = [flow.image("2.0.0"), flow.image("2.1.0")];
     const annotations = {
@@ -146,11 +124,11 @@ describe("flow: rollout failure and concurrent changes", () => {
       "headwind.sh/auto-rollback": "true",
       "headwind.sh/health-check-retries": "3",
     };
-    await applyObjects(kc, [workload("shop", from, { annotations, replicas: 2 })], { namespace: ns });
-    await publishTags(kc, from, ["2.0.0", "2.1.0"]);
+    await applyObjects(flows.kc, [workload("shop", from, { annotations, replicas: 2 })], { namespace: ns });
+    await publishTags(flows.kc, from, ["2.0.0", "2.1.0"]);
     const applied = await driver.settle();
     expect(passErrors(applied)).toEqual([]);
-    expect(await imageOf(kc, ns, "shop")).toBe(to);
+    expect(await imageOf(flows.kc, ns, "shop")).toBe(to);
 
     await crashingPod(ns, "shop-new-1", to);
     // Metacontroller re-syncs a parent on its own status write: a check counted on every sync
@@ -158,7 +136,7 @@ describe("flow: rollout failure and concurrent changes", () => {
     const checks: (number | string | undefined)[] = [];
     const reports = [...(await driver.settle())];
     for (let i = 0; i < 3; i++) {
-      const [ur] = await listUpdateRequests(kc, ns);
+      const [ur] = await listUpdateRequests(flows.kc, ns);
       checks.push(
         ur?.status?.phase === "Progressing" ? (ur.status.failedChecks as number) : ur?.status?.phase,
       );
@@ -167,8 +145,8 @@ describe("flow: rollout failure and concurrent changes", () => {
     }
     expect(passErrors(reports)).toEqual([]);
     expect(checks).toEqual([1, 2, "RolledBack"]);
-    expect(await imageOf(kc, ns, "shop")).toBe(from);
-    const [ur] = await listUpdateRequests(kc, ns);
+    expect(await imageOf(flows.kc, ns, "shop")).toBe(from);
+    const [ur] = await listUpdateRequests(flows.kc, ns);
     expect(ur?.status?.message).toBe("pod shop-new-1: CrashLoopBackOff");
     expect(phasesWritten([...applied, ...reports], ur?.metadata.name ?? "")).toEqual([
       "Applying",
@@ -179,24 +157,28 @@ describe("flow: rollout failure and concurrent changes", () => {
   });
 
   it("g: someone edits the image between approval and apply: Failed, not applied, their image kept", async () => {
-    flow = await startFlow(kc, controllers, asHooks);
+    const flow = await flows.start();
     const { ns, driver, hooks } = flow;
     const [from, mine] = [flow.image("1.2.0"), flow.image("1.2.5")];
-    await applyObjects(kc, [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })], {
-      namespace: ns,
-    });
-    await publishTags(kc, from, ["1.2.0", "1.3.0"]);
+    await applyObjects(
+      flows.kc,
+      [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })],
+      {
+        namespace: ns,
+      },
+    );
+    await publishTags(flows.kc, from, ["1.2.0", "1.3.0"]);
     expect(passErrors(await driver.settle())).toEqual([]);
-    const [ur] = await listUpdateRequests(kc, ns);
+    const [ur] = await listUpdateRequests(flows.kc, ns);
     const name = ur?.metadata.name ?? "";
 
     await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
-    await setImage(kc, ns, "web", mine);
+    await setImage(flows.kc, ns, "web", mine);
     const reports = await driver.settle();
     expect(passErrors(reports)).toEqual([]);
 
-    expect(await imageOf(kc, ns, "web")).toBe(mine);
-    const urs = await listUpdateRequests(kc, ns);
+    expect(await imageOf(flows.kc, ns, "web")).toBe(mine);
+    const urs = await listUpdateRequests(flows.kc, ns);
     const after = urs.find((u) => u.metadata.name === name);
     expect(after?.status?.phase).toBe("Failed");
     expect(after?.status?.message).toBe(`not applied: the container now runs ${mine}`);
@@ -215,28 +197,32 @@ describe("flow: rollout failure and concurrent changes", () => {
   });
 
   it("g: the image changes after Applying was recorded: the guarded patch refuses, Failed, not applied", async () => {
-    flow = await startFlow(kc, controllers, asHooks);
+    const flow = await flows.start();
     const { ns, driver } = flow;
     const [from, to, mine] = [flow.image("1.2.0"), flow.image("1.3.0"), flow.image("1.2.5")];
-    await applyObjects(kc, [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })], {
-      namespace: ns,
-    });
-    await publishTags(kc, from, ["1.2.0", "1.3.0"]);
+    await applyObjects(
+      flows.kc,
+      [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })],
+      {
+        namespace: ns,
+      },
+    );
+    await publishTags(flows.kc, from, ["1.2.0", "1.3.0"]);
     expect(passErrors(await driver.settle())).toEqual([]);
-    const [ur] = await listUpdateRequests(kc, ns);
+    const [ur] = await listUpdateRequests(flows.kc, ns);
     const name = ur?.metadata.name ?? "";
 
     await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
     // One pass: the approval is seen and Applying is written; the patch comes with the next sync.
     const one = await driver.reconcileOnce();
     expect(passErrors([one])).toEqual([]);
-    expect((await listUpdateRequests(kc, ns))[0]?.status?.phase).toBe("Applying");
-    await setImage(kc, ns, "web", mine);
+    expect((await listUpdateRequests(flows.kc, ns))[0]?.status?.phase).toBe("Applying");
+    await setImage(flows.kc, ns, "web", mine);
     const reports = await driver.settle();
     expect(passErrors(reports)).toEqual([]);
 
-    expect(await imageOf(kc, ns, "web")).toBe(mine);
-    const urs = await listUpdateRequests(kc, ns);
+    expect(await imageOf(flows.kc, ns, "web")).toBe(mine);
+    const urs = await listUpdateRequests(flows.kc, ns);
     const after = urs.find((u) => u.metadata.name === name);
     expect(after?.status?.phase).toBe("Failed");
     expect(after?.status?.message).toBe(`not applied: container app runs ${mine}, expected ${from}`);

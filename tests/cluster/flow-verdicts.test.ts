@@ -1,71 +1,50 @@
-// Flows (issue 3 item 5) c, d and e on the real apiserver, driven by the Metacontroller driver:
-// a rejection sticks, an unanswered request expires and is asked again, a newer tag supersedes a
-// pending request.
-import type { KubeConfig } from "@kubernetes/client-node";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { updateRequestName } from "../../src/updaterequests/update-request.ts";
-import { adminConfig, applyObjects } from "../helpers/cluster.ts";
-import type { DecoratorController } from "../helpers/metacontroller-controllers.ts";
+import { applyObjects } from "../helpers/cluster.ts";
 import {
   deleteTags,
   type Flow,
   flowSettings,
   headwindEvents,
-  hooksServiceAccount,
   imageOf,
-  installHeadwind,
   kubectlPatchStatus,
   listUpdateRequests,
   passErrors,
   phasesWritten,
   publishTags,
-  startFlow,
+  useFlows,
   workload,
 } from "../helpers/metacontroller-harness.ts";
 
-let kc: KubeConfig;
-let asHooks: KubeConfig;
-let controllers: DecoratorController[];
-let flow: Flow | undefined;
-
-beforeAll(async () => {
-  kc = adminConfig();
-  controllers = await installHeadwind(kc);
-  asHooks = await hooksServiceAccount(kc);
-});
-
-afterEach(async () => {
-  await flow?.close();
-  flow = undefined;
-});
+const flows = useFlows();
 
 const target = (ns: string) => ({ apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: ns });
 
 async function pendingProposal(f: Flow, tags: readonly string[]) {
   await applyObjects(
-    kc,
+    flows.kc,
     [workload("web", f.image("1.2.0"), { annotations: { "headwind.sh/policy": "minor" } })],
     {
       namespace: f.ns,
     },
   );
-  const configMap = await publishTags(kc, f.image("1.2.0"), tags);
+  const configMap = await publishTags(flows.kc, f.image("1.2.0"), tags);
   const reports = await f.driver.settle();
   expect(passErrors(reports)).toEqual([]);
-  const urs = await listUpdateRequests(kc, f.ns);
+  const urs = await listUpdateRequests(flows.kc, f.ns);
   expect(urs.map((ur) => ur.status?.phase)).toEqual(["Pending"]);
   return { configMap, reports, ur: urs[0] as (typeof urs)[number] };
 }
 
 const reasonsOn = async (ns: string, name: string) =>
-  (await headwindEvents(kc, ns))
+  (await headwindEvents(flows.kc, ns))
     .filter((e) => e.regarding.name === name)
     .map((e) => `${e.type}/${e.reason}`)
     .sort();
 
 describe("flow: a person's verdict and time", () => {
   it("c: a rejection sticks: later passes and a re-created tag ConfigMap never propose it again", async () => {
-    flow = await startFlow(kc, controllers, asHooks);
+    const flow = await flows.start();
     const { ns, driver, hooks, clock } = flow;
     const { configMap, reports, ur } = await pendingProposal(flow, ["1.2.0", "1.3.0"]);
     const name = ur.metadata.name;
@@ -77,7 +56,7 @@ describe("flow: a person's verdict and time", () => {
     });
     const rejected = await driver.settle();
     expect(passErrors(rejected)).toEqual([]);
-    const [after] = await listUpdateRequests(kc, ns);
+    const [after] = await listUpdateRequests(flows.kc, ns);
     expect(after?.status).toMatchObject({
       phase: "Rejected",
       rejectedBy: "bob",
@@ -88,16 +67,16 @@ describe("flow: a person's verdict and time", () => {
     // Hours later (every resync due, the approval window long gone), and the sidecar re-creating the ConfigMap.
     clock.advance(4 * 3600);
     const later = await driver.settle();
-    await deleteTags(kc, configMap);
+    await deleteTags(flows.kc, configMap);
     const gone = await driver.settle();
-    await publishTags(kc, flow.image("1.2.0"), ["1.2.0", "1.3.0"]);
+    await publishTags(flows.kc, flow.image("1.2.0"), ["1.2.0", "1.3.0"]);
     const recreated = await driver.settle();
     expect(passErrors([...later, ...gone, ...recreated])).toEqual([]);
     expect(recreated.flatMap((r) => r.synced).some((s) => s.parent.startsWith("Deployment"))).toBe(true);
 
-    const urs = await listUpdateRequests(kc, ns);
+    const urs = await listUpdateRequests(flows.kc, ns);
     expect(urs.map((u) => [u.metadata.name, u.status?.phase])).toEqual([[name, "Rejected"]]);
-    expect(await imageOf(kc, ns, "web")).toBe(flow.image("1.2.0"));
+    expect(await imageOf(flows.kc, ns, "web")).toBe(flow.image("1.2.0"));
     expect(phasesWritten([...reports, ...rejected, ...later, ...gone, ...recreated], name)).toEqual([
       "Pending",
       "Rejected",
@@ -108,7 +87,7 @@ describe("flow: a person's verdict and time", () => {
   });
 
   it("d: past expiresAt the request expires; the next pass proposes it again (new name, attempt 1)", async () => {
-    flow = await startFlow(kc, controllers, asHooks);
+    const flow = await flows.start();
     const { ns, driver, hooks, clock } = flow;
     const { reports, ur } = await pendingProposal(flow, ["1.2.0", "1.3.0"]);
     const to = flow.image("1.3.0");
@@ -123,7 +102,7 @@ describe("flow: a person's verdict and time", () => {
     const expired = await driver.settle();
     expect(passErrors(expired)).toEqual([]);
     const again = updateRequestName(target(ns), "app", to, 1);
-    const urs = await listUpdateRequests(kc, ns);
+    const urs = await listUpdateRequests(flows.kc, ns);
     expect(Object.fromEntries(urs.map((u) => [u.metadata.name, u.status?.phase]))).toEqual({
       [ur.metadata.name]: "Expired",
       [again]: "Pending",
@@ -139,15 +118,15 @@ describe("flow: a person's verdict and time", () => {
   });
 
   it("e: a newer tag while one is pending: the old one gets spec.supersededBy and ends Superseded", async () => {
-    flow = await startFlow(kc, controllers, asHooks);
+    const flow = await flows.start();
     const { ns, driver } = flow;
     const { ur: old } = await pendingProposal(flow, ["1.2.0", "1.3.0"]);
 
-    await publishTags(kc, flow.image("1.2.0"), ["1.2.0", "1.3.0", "1.4.0"]);
+    await publishTags(flows.kc, flow.image("1.2.0"), ["1.2.0", "1.3.0", "1.4.0"]);
     const newer = await driver.settle();
     expect(passErrors(newer)).toEqual([]);
     const name = updateRequestName(target(ns), "app", flow.image("1.4.0"), 0);
-    const urs = Object.fromEntries((await listUpdateRequests(kc, ns)).map((u) => [u.metadata.name, u]));
+    const urs = Object.fromEntries((await listUpdateRequests(flows.kc, ns)).map((u) => [u.metadata.name, u]));
     expect(Object.keys(urs).sort()).toEqual([old.metadata.name, name].sort());
     expect(urs[old.metadata.name]?.spec.supersededBy).toBe(name);
     expect(urs[old.metadata.name]?.status).toMatchObject({
@@ -164,6 +143,6 @@ describe("flow: a person's verdict and time", () => {
       "Normal/UpdatePending",
       "Normal/UpdateSuperseded",
     ]);
-    expect(await imageOf(kc, ns, "web")).toBe(flow.image("1.2.0"));
+    expect(await imageOf(flows.kc, ns, "web")).toBe(flow.image("1.2.0"));
   });
 });

@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import { trace } from "@opentelemetry/api";
 import { Registry } from "prom-client";
+import { afterEach, beforeAll } from "vitest";
 import { createExecutor } from "../../src/effects/create-executor.ts";
 import type { Notification } from "../../src/effects/effect.ts";
 import { createHooksApp } from "../../src/http/create-hooks-app.ts";
@@ -19,6 +20,7 @@ import { createHookMetrics } from "../../src/observability/create-hook-metrics.t
 import type { HookSettings } from "../../src/sync/hook-settings.ts";
 import { buildTagConfigMap } from "../../src/tags/tag-configmap.ts";
 import {
+  adminConfig,
   applyObjects,
   applyYamlFile,
   createTestNamespace,
@@ -418,4 +420,41 @@ export function phasesWritten(reports: readonly PassReport[], name: string): str
 /** Every pass error, as text, so a test can assert there were none. */
 export function passErrors(reports: readonly PassReport[]): string[] {
   return reports.flatMap((r) => r.errors.map((e) => `${e.controller} ${e.parent}: ${e.error}`));
+}
+
+export interface Flows {
+  /** The admin client, once beforeAll has run. */
+  readonly kc: KubeConfig;
+  /** A fresh flow for this test, closed after it. */
+  start(): Promise<Flow>;
+}
+
+/** For a flow test file: installs Headwind once, and gives each test its own flow. */
+export function useFlows(): Flows {
+  let kc: KubeConfig | undefined;
+  let asHooks: KubeConfig | undefined;
+  let controllers: DecoratorController[] = [];
+  let current: Flow | undefined;
+  beforeAll(async () => {
+    kc = adminConfig();
+    controllers = await installHeadwind(kc);
+    asHooks = await hooksServiceAccount(kc);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const admin = (): KubeConfig => {
+    if (kc === undefined) throw new Error("useFlows: the admin client exists only inside tests");
+    return kc;
+  };
+  return {
+    get kc() {
+      return admin();
+    },
+    async start() {
+      current = await startFlow(admin(), controllers, asHooks ?? admin());
+      return current;
+    },
+  };
 }
