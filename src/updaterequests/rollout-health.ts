@@ -52,6 +52,36 @@ function podFailure(pods: readonly KubeObject[], spec: UpdateRequestSpec): strin
   return undefined;
 }
 
+const healthyIf = (done: boolean): Health => (done ? { kind: "healthy" } : { kind: "progressing" });
+
+/** What the controller is expected to roll by itself, per kind (undefined: nothing to watch). */
+function rolloutDone(target: KubeObject, status: Status, spec: Status): boolean | undefined {
+  const replicas = typeof spec.replicas === "number" ? spec.replicas : 1;
+  const strategy = (spec.updateStrategy ?? {}) as { type?: string; rollingUpdate?: { partition?: number } };
+  switch (target.kind) {
+    case "Deployment":
+      return (
+        num(status.updatedReplicas) >= replicas &&
+        num(status.availableReplicas) >= replicas &&
+        num(status.replicas) <= replicas
+      );
+    case "StatefulSet": {
+      // OnDelete: Pods change only when someone deletes them. A partition keeps the Pods below it.
+      if (strategy.type === "OnDelete") return undefined;
+      const expected = Math.max(0, replicas - num(strategy.rollingUpdate?.partition));
+      return num(status.updatedReplicas) >= expected && num(status.readyReplicas) >= replicas;
+    }
+    case "DaemonSet": {
+      if (strategy.type === "OnDelete") return undefined;
+      const desired = num(status.desiredNumberScheduled);
+      return num(status.updatedNumberScheduled) >= desired && num(status.numberAvailable) >= desired;
+    }
+    default:
+      // A CronJob has no rollout: the next Job starts from the new template.
+      return undefined;
+  }
+}
+
 function workloadProgress(target: KubeObject, appliedGeneration: number): Health {
   const status = (target.status ?? {}) as Status;
   const spec = (target.spec ?? {}) as Status;
@@ -60,28 +90,7 @@ function workloadProgress(target: KubeObject, appliedGeneration: number): Health
     return { kind: "failed", reason: "progress deadline exceeded", definitive: true };
   }
   if (num(status.observedGeneration) < appliedGeneration) return { kind: "progressing" };
-  const replicas = typeof spec.replicas === "number" ? spec.replicas : 1;
-  switch (target.kind) {
-    case "Deployment":
-      return num(status.updatedReplicas) >= replicas &&
-        num(status.availableReplicas) >= replicas &&
-        num(status.replicas) <= replicas
-        ? { kind: "healthy" }
-        : { kind: "progressing" };
-    case "StatefulSet":
-      return num(status.updatedReplicas) >= replicas && num(status.readyReplicas) >= replicas
-        ? { kind: "healthy" }
-        : { kind: "progressing" };
-    case "DaemonSet": {
-      const desired = num(status.desiredNumberScheduled);
-      return num(status.updatedNumberScheduled) >= desired && num(status.numberAvailable) >= desired
-        ? { kind: "healthy" }
-        : { kind: "progressing" };
-    }
-    default:
-      // A CronJob has no rollout: the next Job starts from the new template.
-      return { kind: "healthy" };
-  }
+  return healthyIf(rolloutDone(target, status, spec) ?? true);
 }
 
 export function rolloutHealth(
