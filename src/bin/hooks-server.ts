@@ -3,10 +3,13 @@ import { serve } from "@hono/node-server";
 import { KubeConfig } from "@kubernetes/client-node";
 import pino from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { createApprovalApp } from "../api/create-approval-app.ts";
+import { createApprovalMetrics } from "../api/create-approval-metrics.ts";
 import { readHooksConfig } from "../config/read-hooks-config.ts";
 import { createExecutor } from "../effects/create-executor.ts";
 import { createHooksApp } from "../http/create-hooks-app.ts";
 import { createMetricsApp } from "../http/create-metrics-app.ts";
+import { createApprovalGateway } from "../kube/create-approval-gateway.ts";
 import { createKubeGateway } from "../kube/kube-gateway.ts";
 import { createNotifier } from "../notify/create-notifier.ts";
 import { createHookMetrics } from "../observability/create-hook-metrics.ts";
@@ -51,11 +54,27 @@ const metrics =
     : serve({ fetch: createMetricsApp(registry).fetch, port: config.metricsPort }, (info) =>
         logger.info({ port: info.port }, "metrics listening"),
       );
+const api =
+  config.apiPort === 0
+    ? undefined
+    : serve(
+        {
+          fetch: createApprovalApp({
+            gateway: createApprovalGateway(kube),
+            clock,
+            logger: logger.child({ component: "approval-api" }),
+            metrics: createApprovalMetrics(registry),
+          }).fetch,
+          port: config.apiPort,
+        },
+        (info) => logger.info({ port: info.port }, "approval API listening"),
+      );
 
 function stop(signal: string) {
   logger.info({ signal }, "shutting down");
   hooks.close();
   metrics?.close();
+  api?.close();
   void tracing.shutdown().finally(() => process.exit(0));
 }
 process.once("SIGTERM", () => stop("SIGTERM"));

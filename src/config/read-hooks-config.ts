@@ -6,6 +6,8 @@ import { ConfigError, readInteger } from "./config-error.ts";
 export interface HooksConfig {
   readonly port: number;
   readonly metricsPort: number;
+  /** The approval API; 0 turns it off. */
+  readonly apiPort: number;
   readonly logLevel: string;
   readonly settings: HookSettings;
   readonly notify: NotifyConfig;
@@ -26,6 +28,7 @@ export function readHooksConfig(env: Readonly<Record<string, string | undefined>
   const config: HooksConfig = {
     port: readInteger(env, "PORT", 8000, problems, 1, 65_535),
     metricsPort: readInteger(env, "METRICS_PORT", 9090, problems, 0, 65_535),
+    apiPort: readInteger(env, "API_PORT", 8081, problems, 0, 65_535),
     logLevel,
     settings: {
       namespace,

@@ -7,6 +7,7 @@ export interface ObjectMeta {
   name: string;
   namespace?: string;
   uid?: string;
+  resourceVersion?: string;
   generation?: number;
   creationTimestamp?: string;
   labels?: Record<string, string>;

@@ -11,8 +11,10 @@ import { promisify } from "node:util";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { GatewayError } from "../../src/api/gateway-error.ts";
 import { createExecutor } from "../../src/effects/create-executor.ts";
 import type { Effect } from "../../src/effects/effect.ts";
+import { createApprovalGateway } from "../../src/kube/create-approval-gateway.ts";
 import { createKubeGateway } from "../../src/kube/kube-gateway.ts";
 import { createKubeTransport } from "../../src/sidecar/create-kube-transport.ts";
 import { createLeaseElector } from "../../src/sidecar/create-lease-elector.ts";
@@ -287,6 +289,77 @@ describe("hooks token: the real effect calls", () => {
         regarding: expect.objectContaining({ name: "web" }),
       }),
     );
+  });
+
+  it("makes the approval API's calls: TokenReview, SubjectAccessReview, UpdateRequest reads, the status patch", async () => {
+    await applyObjects(kc, workloads(workload));
+    const name = randomName("web-app");
+    await applyManifests([
+      {
+        apiVersion: "headwind.sh/v1alpha1",
+        kind: "UpdateRequest",
+        metadata: { name, namespace: workload },
+        spec: {
+          targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: workload },
+          containerName: "app",
+          currentImage: image("1.0.0"),
+          newImage: image("1.1.0"),
+          policy: "minor",
+          approval: "Required",
+          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        },
+      },
+    ]);
+    const gateway = createApprovalGateway(asComponent("hooks"));
+    const sidecar = serviceAccountIdentity(serviceAccounts.sidecar);
+    const identity = await gateway.authenticate(await serviceAccountToken(kc, hw, "headwind-sidecar"));
+    expect(identity).toMatchObject({
+      username: sidecar.user,
+      groups: expect.arrayContaining(sidecar.groups),
+    });
+    expect(await gateway.authenticate("not-a-token")).toBeUndefined();
+    if (!identity) throw new Error("no identity");
+    const list = { verb: "list", group: "apps", resource: "deployments", namespace: "" };
+    expect((await gateway.authorize(identity, list)).allowed).toBe(true);
+    const approve = {
+      verb: "patch",
+      group: "headwind.sh",
+      resource: "updaterequests",
+      subresource: "status",
+      namespace: workload,
+      name,
+    };
+    expect((await gateway.authorize(identity, approve)).allowed).toBe(false);
+
+    expect((await gateway.listUpdateRequests(workload)).map((u) => u.metadata.name)).toContain(name);
+    expect((await gateway.listUpdateRequests(undefined)).map((u) => u.metadata.name)).toContain(name);
+    const read = await gateway.getUpdateRequest(workload, name);
+    const rv = read?.metadata.resourceVersion ?? "";
+    const patched = await gateway.patchUpdateRequestStatus(workload, name, rv, {
+      phase: "Rejected",
+      rejectedBy: "least-privilege-test",
+    });
+    expect(patched.status).toMatchObject({ phase: "Rejected", rejectedBy: "least-privilege-test" });
+    // The resourceVersion makes the write conditional: a stale one is a 409, nothing written.
+    const stale = await gateway
+      .patchUpdateRequestStatus(workload, name, rv, { phase: "Approved" })
+      .catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(GatewayError);
+    expect((stale as GatewayError).status).toBe(409);
+    expect((await gateway.getUpdateRequest(workload, name))?.status?.phase).toBe("Rejected");
+    expect(await gateway.getUpdateRequest(workload, "absent")).toBeUndefined();
+    expect((await gateway.getDeployment(workload, "web"))?.metadata.name).toBe("web");
+    expect(await gateway.getDeployment(workload, "absent")).toBeUndefined();
+
+    // The UpdateRequest itself (spec, metadata) stays out of reach.
+    const hooks = asComponent("hooks");
+    const path = `/apis/headwind.sh/v1alpha1/namespaces/${workload}/updaterequests/${name}`;
+    const merge = "application/merge-patch+json";
+    expect(await statusOf(kubeRequest(hooks, "PATCH", path, { spec: { newImage: "evil:1" } }, merge))).toBe(
+      403,
+    );
+    expect(await statusOf(kubeRequest(hooks, "DELETE", path))).toBe(403);
+    expect(await statusOf(kubeRequest(hooks, "PUT", `${path}/status`, read))).toBe(403);
   });
 
   it("is refused everything else it might be tempted to do (real calls: 403)", async () => {

@@ -31,6 +31,12 @@ export function expectedRules(component: Component, namespace: string, pullSecre
       ...atoms("apps", ["deployments", "statefulsets", "daemonsets"], ["get", "patch"]),
       ...atoms("batch", ["cronjobs"], ["get", "patch"]),
       ...atoms("events.k8s.io", ["events"], ["create"]),
+      // The approval API: reviews to let the apiserver judge each caller, then the UR reads and
+      // the status write it makes on that caller's behalf.
+      ...atoms("authentication.k8s.io", ["tokenreviews"], ["create"]),
+      ...atoms("authorization.k8s.io", ["subjectaccessreviews"], ["create"]),
+      ...atoms("headwind.sh", ["updaterequests"], ["get", "list"]),
+      ...atoms("headwind.sh", ["updaterequests/status"], ["patch"]),
     ].sort();
   }
   const clusterWide = [
@@ -158,18 +164,37 @@ export function accessTable(workload: string): AccessRow[] {
     deny("hooks", { verb: "create", group: "coordination.k8s.io", resource: "leases", namespace: hw }),
   );
 
-  // UpdateRequests are written by Metacontroller, never by Headwind's own identities.
-  for (const verb of ["create", "patch", "update", "delete"])
-    rows.push(...both({ verb, group: "headwind.sh", resource: "updaterequests", namespace: workload }));
+  // UpdateRequests are created, changed and deleted by Metacontroller only. The hooks (the approval
+  // API) read them and patch their status, and only the status, for a person the apiserver has
+  // just authorized to do the same; the sidecar never touches them.
+  const ur = { group: "headwind.sh", resource: "updaterequests" };
+  for (const verb of ["create", "patch", "update", "delete", "deletecollection"])
+    rows.push(...both({ verb, ...ur, namespace: workload }));
+  for (const namespace of [workload, ""]) {
+    rows.push(
+      allow("hooks", { verb: "get", ...ur, namespace, name: "web-app-0123456789" }),
+      allow("hooks", { verb: "list", ...ur, namespace }),
+      deny("hooks", { verb: "watch", ...ur, namespace }),
+      allow("hooks", { verb: "patch", ...ur, subresource: "status", namespace, name: "web-app-0123456789" }),
+      deny("hooks", { verb: "update", ...ur, subresource: "status", namespace }),
+      deny("sidecar", { verb: "get", ...ur, namespace }),
+      deny("sidecar", { verb: "list", ...ur, namespace }),
+      deny("sidecar", { verb: "patch", ...ur, subresource: "status", namespace }),
+    );
+  }
+
+  // Token and access reviews, for the approval API only; never anything that mints credentials.
   rows.push(
+    allow("hooks", { verb: "create", group: "authentication.k8s.io", resource: "tokenreviews" }),
+    allow("hooks", { verb: "create", group: "authorization.k8s.io", resource: "subjectaccessreviews" }),
+    deny("sidecar", { verb: "create", group: "authentication.k8s.io", resource: "tokenreviews" }),
+    deny("sidecar", { verb: "create", group: "authorization.k8s.io", resource: "subjectaccessreviews" }),
     ...both({
-      verb: "patch",
-      group: "headwind.sh",
-      resource: "updaterequests",
-      subresource: "status",
+      verb: "create",
+      group: "authorization.k8s.io",
+      resource: "localsubjectaccessreviews",
       namespace: workload,
     }),
-    ...both({ verb: "get", group: "headwind.sh", resource: "updaterequests", namespace: workload }),
   );
 
   // Pods: no writes, no exec, no reads.

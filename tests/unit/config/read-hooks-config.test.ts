@@ -7,6 +7,7 @@ describe("readHooksConfig", () => {
     expect(readHooksConfig({ HOSTNAME: "hooks-1" })).toMatchObject({
       port: 8000,
       metricsPort: 9090,
+      apiPort: 8081,
       logLevel: "info",
       settings: { namespace: "headwind", approvalTtlSeconds: 86_400, historyLimit: 10 },
       notify: {},
@@ -14,6 +15,14 @@ describe("readHooksConfig", () => {
       otlpEndpoint: undefined,
       instance: "hooks-1",
     });
+  });
+
+  it("API_PORT moves the approval API, 0 turns it off, anything else is refused", () => {
+    expect(readHooksConfig({ API_PORT: "9443" }).apiPort).toBe(9443);
+    expect(readHooksConfig({ API_PORT: "0" }).apiPort).toBe(0);
+    expect(() => readHooksConfig({ API_PORT: "70000" })).toThrow(
+      'API_PORT must be a whole number from 0 to 65535, got "70000"',
+    );
   });
 
   it("fails once, listing every problem", () => {
