@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyObjects, kubeRequest } from "../helpers/cluster.ts";
 import {
+  type Flow,
   headwindEvents,
   imageOf,
   kubectlPatchStatus,
@@ -16,6 +17,19 @@ import {
 } from "../helpers/metacontroller-harness.ts";
 
 const flows = useFlows();
+
+/** A minor-policy Deployment on `from`, 1.3.0 published, the proposal approved by a person. */
+async function proposeAndApprove(flow: Flow, from: string): Promise<string> {
+  await applyObjects(flows.kc, [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })], {
+    namespace: flow.ns,
+  });
+  await publishTags(flows.kc, from, ["1.2.0", "1.3.0"]);
+  expect(passErrors(await flow.driver.settle())).toEqual([]);
+  const [ur] = await listUpdateRequests(flows.kc, flow.ns);
+  const name = ur?.metadata.name ?? "";
+  await kubectlPatchStatus(flow.ns, name, { phase: "Approved", approvedBy: "alice" });
+  return name;
+}
 
 const reasonsOn = async (ns: string, name: string) =>
   (await headwindEvents(flows.kc, ns))
@@ -160,19 +174,7 @@ describe("flow: rollout failure and concurrent changes", () => {
     const flow = await flows.start();
     const { ns, driver, hooks } = flow;
     const [from, mine] = [flow.image("1.2.0"), flow.image("1.2.5")];
-    await applyObjects(
-      flows.kc,
-      [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })],
-      {
-        namespace: ns,
-      },
-    );
-    await publishTags(flows.kc, from, ["1.2.0", "1.3.0"]);
-    expect(passErrors(await driver.settle())).toEqual([]);
-    const [ur] = await listUpdateRequests(flows.kc, ns);
-    const name = ur?.metadata.name ?? "";
-
-    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
+    const name = await proposeAndApprove(flow, from);
     await setImage(flows.kc, ns, "web", mine);
     const reports = await driver.settle();
     expect(passErrors(reports)).toEqual([]);
@@ -200,19 +202,7 @@ describe("flow: rollout failure and concurrent changes", () => {
     const flow = await flows.start();
     const { ns, driver } = flow;
     const [from, to, mine] = [flow.image("1.2.0"), flow.image("1.3.0"), flow.image("1.2.5")];
-    await applyObjects(
-      flows.kc,
-      [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })],
-      {
-        namespace: ns,
-      },
-    );
-    await publishTags(flows.kc, from, ["1.2.0", "1.3.0"]);
-    expect(passErrors(await driver.settle())).toEqual([]);
-    const [ur] = await listUpdateRequests(flows.kc, ns);
-    const name = ur?.metadata.name ?? "";
-
-    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
+    const name = await proposeAndApprove(flow, from);
     // One pass: the approval is seen and Applying is written; the patch comes with the next sync.
     const one = await driver.reconcileOnce();
     expect(passErrors([one])).toEqual([]);
