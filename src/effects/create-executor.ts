@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { EventsV1Event } from "@kubernetes/client-node";
 import { apiStatus, type KubeGateway } from "../kube/kube-gateway.ts";
+import { microTime } from "../kube/micro-time.ts";
 import type { Notifier } from "../notify/create-notifier.ts";
 import { planImagePatch } from "../workloads/image-patch.ts";
 import type { Effect, EffectExecutor, EffectOutcome } from "./effect.ts";
@@ -49,21 +50,13 @@ function generationOf(object: { metadata: { generation?: number } }): { generati
   return object.metadata.generation === undefined ? {} : { generation: object.metadata.generation };
 }
 
-/**
- * events.k8s.io/v1 `eventTime` is a MicroTime: the apiserver only parses six fractional digits
- * (`…05.000000Z`) and answers 400 to the `…05.000Z` a Date serialises to. The client library passes
- * an unknown (MicroTime) value through as is, so the string reaches the apiserver untouched.
- */
-export function microTime(date: Date): Date {
-  return date.toISOString().replace(/Z$/, "000Z") as unknown as Date;
-}
-
 export function eventOf(effect: EventEffect, now: Date, instance: string): EventsV1Event {
   const suffix = createHash("sha256").update(effect.key).digest("hex").slice(0, 16);
   const { regarding } = effect;
   return {
     metadata: { name: `${regarding.name.slice(0, 200)}.${suffix}`, namespace: regarding.namespace },
-    eventTime: microTime(now),
+    // client-node types MicroTime as a Date but sends whatever it is given: the string goes out as is.
+    eventTime: microTime(now.getTime()) as unknown as Date,
     reportingController: "headwind.sh/hooks",
     reportingInstance: instance,
     action: effect.reason,

@@ -8,6 +8,7 @@
  * deadline (2/3 of the lease), so a hung API call cannot keep a replica polling after another may
  * have taken over; a renewal that finds another holder (or loses a race) steps down at once.
  */
+import { microTime } from "../kube/micro-time.ts";
 import { kubeStatus } from "./kube-api-error.ts";
 import type { LeaseObject, SidecarKube } from "./sidecar-kube.ts";
 
@@ -32,11 +33,6 @@ export interface LeaseElector {
   isLeader(): boolean;
   /** Gives the Lease up (when held) so another replica takes over without waiting it out. */
   release(): Promise<void>;
-}
-
-/** MicroTime wants six fractional digits; Date gives three. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 }
 
 export function createLeaseElector(options: LeaseElectorOptions): LeaseElector {

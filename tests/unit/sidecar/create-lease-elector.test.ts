@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createLeaseElector, microTime } from "../../../src/sidecar/create-lease-elector.ts";
+import { microTime } from "../../../src/kube/micro-time.ts";
+import { createLeaseElector } from "../../../src/sidecar/create-lease-elector.ts";
 import { KubeApiError } from "../../../src/sidecar/kube-api-error.ts";
 import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
 
