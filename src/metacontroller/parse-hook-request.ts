@@ -2,12 +2,10 @@
  * Parses hook request bodies at the boundary. Unknown fields are ignored; a missing or mistyped
  * field we rely on is an error, so the server answers 400 instead of computing a partial answer.
  */
+import { isRecord } from "../json/narrow-json.ts";
 import type { CustomizeRequest, DecoratorSyncRequest, KubeObject, ObjectMap } from "./wire.ts";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function checkObject(value: unknown, where: string): string | undefined {
   if (!isRecord(value)) return `${where} is not an object`;

@@ -3,7 +3,7 @@
  * every few days and publishes the next one early, so a cache of an hour is safe; an unknown `kid`
  * triggers a refresh, at most once a minute, so forged tokens cannot make us hammer Google.
  */
-import { isRecord } from "./narrow-json.ts";
+import { isRecord } from "../json/narrow-json.ts";
 import type { GoogleSigningKey } from "./verify-google-oidc.ts";
 
 export const googleCertsUrl = "https://www.googleapis.com/oauth2/v3/certs";

@@ -2,8 +2,9 @@
  * Azure Container Registry webhooks. No signature (authenticate with a custom header configured
  * on the webhook); digest-only pushes have an empty `target.tag` (peers.md C.6).
  */
+
+import { recordAt, stringAt } from "../json/narrow-json.ts";
 import { createImageEvent } from "./image-event.ts";
-import { recordAt, stringAt } from "./narrow-json.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "acr";

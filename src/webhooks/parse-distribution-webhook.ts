@@ -4,8 +4,9 @@
  * deletes, mounts and untagged manifests (per-platform parts of a multi-arch push) are left out
  * (peers.md C.11, distribution notifications/event.go).
  */
+
+import { arrayAt, recordAt, stringAt } from "../json/narrow-json.ts";
 import { createImageEvent, type ImageEvent } from "./image-event.ts";
-import { arrayAt, recordAt, stringAt } from "./narrow-json.ts";
 import { collect, invalid, type ParseOptions, type ParseResult } from "./parse-result.ts";
 
 const manifestMediaTypes = new Set([

@@ -3,8 +3,9 @@
  * signature: the source is authenticated by its secret URL path alone.
  * Shape: docs.docker.com/docker-hub/repos/manage/webhooks (peers.md C.1).
  */
+
+import { recordAt, stringAt } from "../json/narrow-json.ts";
 import { createImageEvent } from "./image-event.ts";
-import { recordAt, stringAt } from "./narrow-json.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "dockerhub";

@@ -3,8 +3,9 @@
  * destination. Scan, replication and pull-through-cache events share the envelope and are left
  * out (peers.md C.8, docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html).
  */
+
+import { recordAt, stringAt } from "../json/narrow-json.ts";
 import { createImageEvent } from "./image-event.ts";
-import { recordAt, stringAt } from "./narrow-json.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "ecr";

@@ -5,8 +5,8 @@
  * (peers.md C.7).
  */
 import { parseImageRef } from "../images/image-ref.ts";
+import { isRecord, recordAt, stringAt } from "../json/narrow-json.ts";
 import { createImageEvent } from "./image-event.ts";
-import { isRecord, recordAt, stringAt } from "./narrow-json.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "gar";

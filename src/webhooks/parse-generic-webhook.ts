@@ -6,9 +6,9 @@
  * configure, so any malformed entry rejects the whole request rather than being skipped.
  */
 import { parseImageRef } from "../images/image-ref.ts";
+import { arrayAt, isRecord } from "../json/narrow-json.ts";
 import type { HeadersLike } from "./headers-like.ts";
 import { createImageEvent, type ImageEvent } from "./image-event.ts";
-import { arrayAt, isRecord } from "./narrow-json.ts";
 import { invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "generic";

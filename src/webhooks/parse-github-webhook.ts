@@ -3,9 +3,10 @@
  * Only container packages, only `published`/`updated`; untagged platform manifests arrive with
  * an empty tag and are left out (peers.md C.4).
  */
+
+import { isDigestLike, recordAt, stringAt } from "../json/narrow-json.ts";
 import type { HeadersLike } from "./headers-like.ts";
 import { createImageEvent } from "./image-event.ts";
-import { isDigestLike, recordAt, stringAt } from "./narrow-json.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "github";

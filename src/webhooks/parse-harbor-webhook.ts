@@ -4,8 +4,8 @@
  * resources; all are read. The host appears only inside `resource_url` (peers.md C.2).
  */
 import { parseImageRef } from "../images/image-ref.ts";
+import { arrayAt, isDigestLike, recordAt, stringAt } from "../json/narrow-json.ts";
 import { createImageEvent, type ImageEvent } from "./image-event.ts";
-import { arrayAt, isDigestLike, recordAt, stringAt } from "./narrow-json.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "harbor";

@@ -4,8 +4,9 @@
  * JFrog Cloud's default); with a configured `registry` (subdomain or port method, where the repo
  * key is implied by the host) the event is `<registry>/<image>` (peers.md C.9).
  */
+
+import { hostOf, recordAt, stringAt } from "../json/narrow-json.ts";
 import { createImageEvent } from "./image-event.ts";
-import { hostOf, recordAt, stringAt } from "./narrow-json.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "jfrog";

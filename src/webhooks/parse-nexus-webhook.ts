@@ -4,9 +4,10 @@
  * `registry`. Asset events are left out: a docker component event already names image and tag
  * (peers.md C.10; Sonatype's published sample is npm, the docker field mapping is by analogy).
  */
+
+import { recordAt, stringAt } from "../json/narrow-json.ts";
 import type { HeadersLike } from "./headers-like.ts";
 import { createImageEvent } from "./image-event.ts";
-import { recordAt, stringAt } from "./narrow-json.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "nexus";

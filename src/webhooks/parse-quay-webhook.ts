@@ -3,8 +3,9 @@
  * authenticate by secret URL path. `updated_tags` is a list today and was an object on older
  * quay.io, so both are read (peers.md C.3).
  */
+
+import { hostOf, isRecord, stringAt } from "../json/narrow-json.ts";
 import { createImageEvent } from "./image-event.ts";
-import { hostOf, isRecord, stringAt } from "./narrow-json.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "quay";

@@ -3,7 +3,7 @@
  * `secretFile` (a mounted Secret). Secrets are never accepted inline, so the config itself can live
  * in a ConfigMap. Problems are appended to the shared list instead of thrown.
  */
-import { isRecord, type JsonRecord } from "./narrow-json.ts";
+import { isRecord, type JsonRecord } from "../json/narrow-json.ts";
 import { type WebhookAuth, type WebhookAuthType, webhookAuthTypes } from "./webhook-auth.ts";
 import type { WebhookVendor } from "./webhook-vendors.ts";
 

@@ -5,7 +5,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import { parseImageRef } from "../images/image-ref.ts";
-import { isRecord, type JsonRecord } from "./narrow-json.ts";
+import { isRecord, type JsonRecord } from "../json/narrow-json.ts";
 import { readSecret, readWebhookAuth, type SecretReaders } from "./read-webhook-auth.ts";
 import { WebhookConfigError } from "./webhook-config-error.ts";
 import type { WebhookSource } from "./webhook-source.ts";

@@ -6,7 +6,7 @@ import {
   isRecord,
   recordAt,
   stringAt,
-} from "../../../src/webhooks/narrow-json.ts";
+} from "../../../src/json/narrow-json.ts";
 
 describe("narrow-json", () => {
   it.each([
