@@ -1,3 +1,5 @@
+import { readInteger } from "../config/config-error.ts";
+
 /**
  * Notification channels, from the same environment variables the original Headwind read. A
  * channel is on when its URL is set and its *_ENABLED is not "false".
@@ -12,15 +14,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const on = (env: Env, prefix: string, urlKey: string): string | undefined =>
   env[`${prefix}_ENABLED`] === "false" ? undefined : env[urlKey] || undefined;
-
-function positive(env: Env, key: string, fallback: number, problems: string[]): number {
-  const raw = env[key];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (Number.isInteger(value) && value >= 0) return value;
-  problems.push(`${key} must be a whole number, got ${JSON.stringify(raw)}`);
-  return fallback;
-}
 
 export function readNotifyConfig(env: Env, problems: string[]): NotifyConfig {
   const slack = on(env, "SLACK", "SLACK_WEBHOOK_URL");
@@ -49,8 +42,8 @@ export function readNotifyConfig(env: Env, problems: string[]): NotifyConfig {
           webhook: {
             url: webhook,
             secret: env.WEBHOOK_SECRET || undefined,
-            timeoutMs: positive(env, "WEBHOOK_TIMEOUT", 10, problems) * 1000,
-            maxRetries: positive(env, "WEBHOOK_MAX_RETRIES", 3, problems),
+            timeoutMs: readInteger(env, "WEBHOOK_TIMEOUT", 10, problems, 1, 300) * 1000,
+            maxRetries: readInteger(env, "WEBHOOK_MAX_RETRIES", 3, problems, 0, 10),
           },
         }
       : {}),

@@ -39,8 +39,8 @@ describe("readNotifyConfig", () => {
     );
     expect(problems).toEqual([
       "SLACK_WEBHOOK_URL is not a URL",
-      'WEBHOOK_TIMEOUT must be a whole number, got "ten"',
-      'WEBHOOK_MAX_RETRIES must be a whole number, got "-1"',
+      'WEBHOOK_TIMEOUT must be a whole number from 1 to 300, got "ten"',
+      'WEBHOOK_MAX_RETRIES must be a whole number from 0 to 10, got "-1"',
     ]);
   });
 });
