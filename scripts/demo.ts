@@ -7,7 +7,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
@@ -23,7 +22,7 @@ import {
 import { createMetacontrollerDriver } from "../tests/helpers/metacontroller-driver.ts";
 import { installHeadwind } from "../tests/helpers/metacontroller-harness.ts";
 import { pushImage } from "../tests/helpers/registry-push.ts";
-import { startRegistry } from "../tests/helpers/registry-server.ts";
+import { freePort, startRegistry } from "../tests/helpers/registry-server.ts";
 import { installSidecarRbac } from "../tests/helpers/sidecar-cluster.ts";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -52,15 +51,6 @@ const runningImage = () =>
     "-o",
     "jsonpath={.spec.template.spec.containers[0].image}",
   );
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== "object" || address === null) throw new Error("no free port");
-  return address.port;
-}
 
 async function kubeconfigFor(admin: KubeConfig, account: string): Promise<string> {
   const token = await serviceAccountToken(admin, "headwind", account);

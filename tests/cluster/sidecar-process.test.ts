@@ -5,7 +5,6 @@
 // starts and answers /healthz, and /readyz says why it is not ready.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -22,7 +21,7 @@ import {
   waitFor,
 } from "../helpers/cluster.ts";
 import { pushImage } from "../helpers/registry-push.ts";
-import { type RegistryServer, startRegistry } from "../helpers/registry-server.ts";
+import { freePort, type RegistryServer, startRegistry } from "../helpers/registry-server.ts";
 import { headwindNamespace as hw, installSidecarRbac } from "../helpers/sidecar-cluster.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -32,17 +31,6 @@ let admin: KubeConfig;
 let registry: RegistryServer;
 let dir: string;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /**
  * Other cluster-tier files leave annotated workloads naming registries such as registry.test:5000;
