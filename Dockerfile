@@ -1,4 +1,4 @@
-# One image, two entry points: dist/bin/hooks-server.js and dist/bin/registry-sidecar.js.
+# One image, two entry points: dist/hooks-server/main.js and dist/sidecar/main.js.
 # Build: docker build -t ghcr.io/headwind-sh/headwind-ts:0.1.0 .
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
@@ -17,4 +17,4 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER 65532:65532
 EXPOSE 8000 9090 8080 9091
-CMD ["dist/bin/hooks-server.js"]
+CMD ["dist/hooks-server/main.js"]

@@ -4,12 +4,12 @@
  */
 import { readFileSync } from "node:fs";
 import { bench, describe } from "vitest";
-import { parseDecoratorSyncRequest } from "../src/metacontroller/parse-hook-request.ts";
-import { bestTag } from "../src/policy/select-update.ts";
-import { defaultHookSettings } from "../src/sync/hook-settings.ts";
-import { syncUpdateRequest } from "../src/sync/sync-update-request.ts";
-import { syncWorkload } from "../src/sync/sync-workload.ts";
-import { buildTagConfigMap } from "../src/tags/tag-configmap.ts";
+import { bestTag } from "../src/core/policy/select-update.ts";
+import { buildTagConfigMap } from "../src/core/tags/tag-configmap.ts";
+import { defaultHookSettings } from "../src/hooks-server/hook-settings.ts";
+import { parseDecoratorSyncRequest } from "../src/hooks-server/metacontroller/parse-hook-request.ts";
+import { syncUpdateRequest } from "../src/hooks-server/updaterequests/sync-update-request.ts";
+import { syncWorkload } from "../src/hooks-server/workloads/sync-workload.ts";
 import { aSpec } from "../tests/helpers/policy-spec.ts";
 import { aDeployment, anUpdateRequest, urRequest } from "../tests/helpers/update-requests.ts";
 

@@ -7,9 +7,9 @@ import { readFileSync } from "node:fs";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { bench, describe } from "vitest";
-import { createWebhookApp } from "../src/webhooks/create-webhook-app.ts";
-import { createWebhookMetrics } from "../src/webhooks/create-webhook-metrics.ts";
-import { parseDistributionWebhook } from "../src/webhooks/parse-distribution-webhook.ts";
+import { createWebhookApp } from "../src/sidecar/webhooks/create-webhook-app.ts";
+import { createWebhookMetrics } from "../src/sidecar/webhooks/create-webhook-metrics.ts";
+import { parseDistributionWebhook } from "../src/sidecar/webhooks/vendors/parse-distribution-webhook.ts";
 
 const distribution = JSON.parse(
   readFileSync("tests/fixtures/webhooks/distribution/push-multi-arch.json", "utf8"),

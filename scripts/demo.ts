@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { tagConfigMapName } from "../src/tags/tag-configmap.ts";
+import { tagConfigMapName } from "../src/core/tags/tag-configmap.ts";
 import {
   adminConfig,
   applyObjects,
@@ -123,10 +123,10 @@ async function main(): Promise<void> {
   const image = (tag: string) => `${registry.host}/${repository}:${tag}`;
   say(`Registry (Debian's docker-registry) at ${registry.origin}; pushed ${image("1.0.0")}`);
 
-  await start("src/bin/hooks-server.ts", hooksPort, {
+  await start("src/hooks-server/main.ts", hooksPort, {
     KUBECONFIG: await kubeconfigFor(admin, "headwind-hooks"),
   });
-  await start("src/bin/registry-sidecar.ts", sidecarPort, {
+  await start("src/sidecar/main.ts", sidecarPort, {
     KUBECONFIG: await kubeconfigFor(admin, "headwind-sidecar"),
     HEADWIND_WEBHOOK_CONFIG: webhooks,
     DEMO_WEBHOOK_PATH: webhookPath,
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   });
   say(
     "Started Headwind: the hooks server and the registry sidecar, each as its own ServiceAccount",
-    `hooks   http://127.0.0.1:${hooksPort}  (src/bin/hooks-server.ts)\nsidecar http://127.0.0.1:${sidecarPort}  (src/bin/registry-sidecar.ts; registry notifications go here)`,
+    `hooks   http://127.0.0.1:${hooksPort}  (src/hooks-server/main.ts)\nsidecar http://127.0.0.1:${sidecarPort}  (src/sidecar/main.ts; registry notifications go here)`,
   );
 
   const driver = createMetacontrollerDriver({

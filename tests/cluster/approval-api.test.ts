@@ -4,10 +4,10 @@
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApprovalGateway } from "../../src/api/approval-gateway.ts";
-import { createApprovalApp } from "../../src/api/create-approval-app.ts";
-import { createApprovalMetrics } from "../../src/api/create-approval-metrics.ts";
-import { createApprovalGateway } from "../../src/kube/create-approval-gateway.ts";
+import type { ApprovalGateway } from "../../src/hooks-server/approval-api/approval-gateway.ts";
+import { createApprovalApp } from "../../src/hooks-server/approval-api/create-approval-app.ts";
+import { createApprovalGateway } from "../../src/hooks-server/approval-api/create-approval-gateway.ts";
+import { createApprovalMetrics } from "../../src/hooks-server/approval-api/create-approval-metrics.ts";
 import {
   adminConfig,
   applyObjects,

@@ -4,11 +4,15 @@
 // created once.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createExecutor } from "../../src/effects/create-executor.ts";
-import type { Effect, EffectExecutor, Notification } from "../../src/effects/effect.ts";
-import { createKubeGateway, type KubeGateway, type ObjectKey } from "../../src/kube/kube-gateway.ts";
-import type { ContainerType } from "../../src/workloads/container-images.ts";
-import { findWorkloadKind } from "../../src/workloads/workload-kinds.ts";
+import type { ContainerType } from "../../src/core/workloads/container-images.ts";
+import { findWorkloadKind } from "../../src/core/workloads/workload-kinds.ts";
+import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
+import type { Effect, EffectExecutor, Notification } from "../../src/hooks-server/effects/effect.ts";
+import {
+  createKubeGateway,
+  type KubeGateway,
+  type ObjectKey,
+} from "../../src/hooks-server/effects/kube-gateway.ts";
 import { adminConfig, applyObjects, createTestNamespace, kubeRequest } from "../helpers/cluster.ts";
 import {
   controllableClock,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { updateRequestName } from "../../src/updaterequests/update-request.ts";
+import { updateRequestName } from "../../src/core/updaterequests/update-request.ts";
 import { applyObjects } from "../helpers/cluster.ts";
 import {
   deleteTags,

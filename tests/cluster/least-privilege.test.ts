@@ -11,18 +11,18 @@ import { promisify } from "node:util";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { GatewayError } from "../../src/api/gateway-error.ts";
-import { createExecutor } from "../../src/effects/create-executor.ts";
-import type { Effect } from "../../src/effects/effect.ts";
-import { createApprovalGateway } from "../../src/kube/create-approval-gateway.ts";
-import { createKubeGateway } from "../../src/kube/kube-gateway.ts";
-import { createKubeTransport } from "../../src/sidecar/create-kube-transport.ts";
-import { createLeaseElector } from "../../src/sidecar/create-lease-elector.ts";
-import { sidecarFieldManager } from "../../src/sidecar/create-tag-store.ts";
-import { kubeStatus } from "../../src/sidecar/kube-api-error.ts";
-import { createSidecarKube, type LeaseObject, listAllPages } from "../../src/sidecar/sidecar-kube.ts";
-import { buildTagConfigMap, tagsLabel } from "../../src/tags/tag-configmap.ts";
-import { workloadKinds } from "../../src/workloads/workload-kinds.ts";
+import { buildTagConfigMap, tagsLabel } from "../../src/core/tags/tag-configmap.ts";
+import { workloadKinds } from "../../src/core/workloads/workload-kinds.ts";
+import { createApprovalGateway } from "../../src/hooks-server/approval-api/create-approval-gateway.ts";
+import { GatewayError } from "../../src/hooks-server/approval-api/gateway-error.ts";
+import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
+import type { Effect } from "../../src/hooks-server/effects/effect.ts";
+import { createKubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
+import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
+import { kubeStatus } from "../../src/kube/kube-api-error.ts";
+import { createLeaseElector } from "../../src/sidecar/runtime/create-lease-elector.ts";
+import { sidecarFieldManager } from "../../src/sidecar/runtime/create-tag-store.ts";
+import { createSidecarKube, type LeaseObject, listAllPages } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import {
   adminConfig,
   applyObjects,

@@ -3,7 +3,7 @@
 // takes over once the lease has stood still for its duration; a released lease passes at once.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LeaseObject } from "../../src/sidecar/sidecar-kube.ts";
+import type { LeaseObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import { adminConfig, kubeRequest, randomName, waitFor } from "../helpers/cluster.ts";
 import {
   createTestSidecar,

@@ -2,8 +2,8 @@
 // Kubernetes call made with the headwind-sidecar ServiceAccount's token under the shipped RBAC.
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConfigMapObject } from "../../src/sidecar/sidecar-kube.ts";
-import { buildTagConfigMap, tagConfigMapName, tagsLabel } from "../../src/tags/tag-configmap.ts";
+import { buildTagConfigMap, tagConfigMapName, tagsLabel } from "../../src/core/tags/tag-configmap.ts";
+import type { ConfigMapObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import {
   adminConfig,
   applyObjects,

@@ -1,4 +1,4 @@
-// The composition root as shipped: `node --import tsx src/bin/registry-sidecar.ts` (what
+// The composition root as shipped: `node --import tsx src/sidecar/main.ts` (what
 // `npm run start:sidecar` runs) with the headwind-sidecar ServiceAccount's token in a kubeconfig,
 // a webhook config file and a real docker-registry. It becomes ready, leads, polls, writes the
 // ConfigMap, serves metrics, and on SIGTERM gives the Lease back. Without any cluster it still
@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConfigMapObject, LeaseObject } from "../../src/sidecar/sidecar-kube.ts";
-import { tagConfigMapName } from "../../src/tags/tag-configmap.ts";
+import { tagConfigMapName } from "../../src/core/tags/tag-configmap.ts";
+import type { ConfigMapObject, LeaseObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import {
   adminConfig,
   applyObjects,
@@ -47,7 +47,7 @@ globalThis.fetch = async (input, init) => {
 
 function startSidecar(env: Record<string, string>) {
   const preload = join(dir, "loopback-only.mjs");
-  const args = ["--import", "tsx", "--import", pathToFileURL(preload).href, "src/bin/registry-sidecar.ts"];
+  const args = ["--import", "tsx", "--import", pathToFileURL(preload).href, "src/sidecar/main.ts"];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", ...env },

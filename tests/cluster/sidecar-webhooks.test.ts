@@ -4,9 +4,9 @@
 // the Lease still records webhooks.
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ConfigMapObject } from "../../src/sidecar/sidecar-kube.ts";
-import { tagConfigMapName } from "../../src/tags/tag-configmap.ts";
-import type { WebhookSource } from "../../src/webhooks/webhook-source.ts";
+import { tagConfigMapName } from "../../src/core/tags/tag-configmap.ts";
+import type { ConfigMapObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
+import type { WebhookSource } from "../../src/sidecar/webhooks/webhook-source.ts";
 import {
   adminConfig,
   applyObjects,

@@ -4,10 +4,15 @@
  * its own), and the status patch is a real conditional merge patch on resourceVersion. Every
  * review and patch is recorded so tests can assert what would have been sent.
  */
-import type { AccessCheck, ApprovalGateway, Identity } from "../../src/api/approval-gateway.ts";
-import { GatewayError } from "../../src/api/gateway-error.ts";
-import type { KubeObject } from "../../src/metacontroller/wire.ts";
-import type { UpdateRequest, UpdateRequestStatus } from "../../src/updaterequests/update-request.ts";
+
+import type { KubeObject } from "../../src/core/kube-object.ts";
+import type { UpdateRequest, UpdateRequestStatus } from "../../src/core/updaterequests/update-request.ts";
+import type {
+  AccessCheck,
+  ApprovalGateway,
+  Identity,
+} from "../../src/hooks-server/approval-api/approval-gateway.ts";
+import { GatewayError } from "../../src/hooks-server/approval-api/gateway-error.ts";
 
 export interface Grant {
   readonly user: string;

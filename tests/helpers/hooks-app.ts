@@ -3,10 +3,10 @@ import { Writable } from "node:stream";
 import { trace } from "@opentelemetry/api";
 import pino from "pino";
 import { Registry } from "prom-client";
-import type { Effect, EffectExecutor, EffectOutcome } from "../../src/effects/effect.ts";
-import { createHooksApp } from "../../src/http/create-hooks-app.ts";
-import { createHookMetrics } from "../../src/observability/create-hook-metrics.ts";
-import { defaultHookSettings } from "../../src/sync/hook-settings.ts";
+import type { Effect, EffectExecutor, EffectOutcome } from "../../src/hooks-server/effects/effect.ts";
+import { defaultHookSettings } from "../../src/hooks-server/hook-settings.ts";
+import { createHookMetrics } from "../../src/hooks-server/http/create-hook-metrics.ts";
+import { createHooksApp } from "../../src/hooks-server/http/create-hooks-app.ts";
 
 export const fixedNow = new Date("2026-11-25T12:00:00.000Z");
 

@@ -10,15 +10,15 @@ import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/c
 import { trace } from "@opentelemetry/api";
 import { Registry } from "prom-client";
 import { afterEach, beforeAll } from "vitest";
-import { createExecutor } from "../../src/effects/create-executor.ts";
-import type { Notification } from "../../src/effects/effect.ts";
-import { createHooksApp } from "../../src/http/create-hooks-app.ts";
-import { parseImageRef, repositoryKey } from "../../src/images/image-ref.ts";
-import { createKubeGateway } from "../../src/kube/kube-gateway.ts";
-import type { Notifier } from "../../src/notify/create-notifier.ts";
-import { createHookMetrics } from "../../src/observability/create-hook-metrics.ts";
-import type { HookSettings } from "../../src/sync/hook-settings.ts";
-import { buildTagConfigMap } from "../../src/tags/tag-configmap.ts";
+import { parseImageRef, repositoryKey } from "../../src/core/images/image-ref.ts";
+import { buildTagConfigMap } from "../../src/core/tags/tag-configmap.ts";
+import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
+import type { Notification } from "../../src/hooks-server/effects/effect.ts";
+import { createKubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
+import type { HookSettings } from "../../src/hooks-server/hook-settings.ts";
+import { createHookMetrics } from "../../src/hooks-server/http/create-hook-metrics.ts";
+import { createHooksApp } from "../../src/hooks-server/http/create-hooks-app.ts";
+import type { Notifier } from "../../src/hooks-server/notify/create-notifier.ts";
 import {
   adminConfig,
   applyObjects,

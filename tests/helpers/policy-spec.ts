@@ -1,4 +1,4 @@
-import { defaultExclusions, type Policy, type PolicySpec } from "../../src/policy/policy-spec.ts";
+import { defaultExclusions, type Policy, type PolicySpec } from "../../src/core/policy/policy-spec.ts";
 
 export function aSpec(policy: Policy, extra: Partial<PolicySpec> = {}): PolicySpec {
   return {

@@ -1,6 +1,6 @@
 /** A small, honest in-memory RegistryClient for poller unit tests: answers from a table, records calls. */
-import type { RegistryClient } from "../../src/registry/create-registry-client.ts";
-import { type RegistryResult, registryError } from "../../src/registry/registry-result.ts";
+import type { RegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
+import { type RegistryResult, registryError } from "../../src/sidecar/registry/registry-result.ts";
 
 export interface FakeRepository {
   readonly tags?: readonly string[];

@@ -2,23 +2,23 @@
  * The registry sidecar on the real apiserver, for tests/cluster/sidecar-*.test.ts: installs the
  * namespace and the sidecar's RBAC as shipped, acts with the headwind-sidecar ServiceAccount's
  * token (so every call is an RBAC-checked real call), and builds the sidecar's parts the way
- * src/bin/registry-sidecar.ts does — with loopback-only registry access and counted requests.
+ * src/sidecar/main.ts does — with loopback-only registry access and counted requests.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import pino from "pino";
 import { Registry } from "prom-client";
-import { createPollerMetrics } from "../../src/poller/create-poller-metrics.ts";
-import { createRegistryClient } from "../../src/registry/create-registry-client.ts";
-import { createDockerConfigLoader } from "../../src/sidecar/create-docker-config-loader.ts";
-import { createKubeTransport, type KubeTransport } from "../../src/sidecar/create-kube-transport.ts";
-import { createLeaseElector } from "../../src/sidecar/create-lease-elector.ts";
-import { createSidecarApp } from "../../src/sidecar/create-sidecar-app.ts";
-import { createSidecarMetrics } from "../../src/sidecar/create-sidecar-metrics.ts";
-import { createSidecarRuntime } from "../../src/sidecar/create-sidecar-runtime.ts";
-import { createTagStore } from "../../src/sidecar/create-tag-store.ts";
-import { createSidecarKube } from "../../src/sidecar/sidecar-kube.ts";
-import { createWebhookMetrics } from "../../src/webhooks/create-webhook-metrics.ts";
-import type { WebhookSource } from "../../src/webhooks/webhook-source.ts";
+import { createKubeTransport, type KubeTransport } from "../../src/kube/create-kube-transport.ts";
+import { createPollerMetrics } from "../../src/sidecar/poller/create-poller-metrics.ts";
+import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
+import { createDockerConfigLoader } from "../../src/sidecar/runtime/create-docker-config-loader.ts";
+import { createLeaseElector } from "../../src/sidecar/runtime/create-lease-elector.ts";
+import { createSidecarApp } from "../../src/sidecar/runtime/create-sidecar-app.ts";
+import { createSidecarMetrics } from "../../src/sidecar/runtime/create-sidecar-metrics.ts";
+import { createSidecarRuntime } from "../../src/sidecar/runtime/create-sidecar-runtime.ts";
+import { createTagStore } from "../../src/sidecar/runtime/create-tag-store.ts";
+import { createSidecarKube } from "../../src/sidecar/runtime/sidecar-kube.ts";
+import { createWebhookMetrics } from "../../src/sidecar/webhooks/create-webhook-metrics.ts";
+import type { WebhookSource } from "../../src/sidecar/webhooks/webhook-source.ts";
 import { applyObjects, applyYamlFile, kubeRequest, serviceAccountConfig, waitFor } from "./cluster.ts";
 import { createCountingFetch } from "./registry-counting-fetch.ts";
 

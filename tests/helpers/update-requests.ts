@@ -1,10 +1,11 @@
 /** Builders for UpdateRequest hook requests: a UR, its target Deployment and Pods. */
-import type { DecoratorSyncRequest, KubeObject } from "../../src/metacontroller/wire.ts";
+import type { KubeObject } from "../../src/core/kube-object.ts";
 import type {
   UpdateRequest,
   UpdateRequestSpec,
   UpdateRequestStatus,
-} from "../../src/updaterequests/update-request.ts";
+} from "../../src/core/updaterequests/update-request.ts";
+import type { DecoratorSyncRequest } from "../../src/hooks-server/metacontroller/wire.ts";
 
 export function anUpdateRequest(
   status?: UpdateRequestStatus,

@@ -1,10 +1,10 @@
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPollerMetrics } from "../../src/poller/create-poller-metrics.ts";
-import type { PollInterest } from "../../src/poller/merge-interest.ts";
-import { runPollCycle } from "../../src/poller/run-poll-cycle.ts";
-import { createRegistryClient } from "../../src/registry/create-registry-client.ts";
-import type { ObservedTags } from "../../src/tags/tag-configmap.ts";
+import type { ObservedTags } from "../../src/core/tags/tag-configmap.ts";
+import { createPollerMetrics } from "../../src/sidecar/poller/create-poller-metrics.ts";
+import type { PollInterest } from "../../src/sidecar/poller/merge-interest.ts";
+import { runPollCycle } from "../../src/sidecar/poller/run-poll-cycle.ts";
+import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
 import { createCountingFetch } from "../helpers/registry-counting-fetch.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import {

@@ -1,7 +1,7 @@
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPollerMetrics } from "../../src/poller/create-poller-metrics.ts";
-import { createRegistryClient } from "../../src/registry/create-registry-client.ts";
+import { createPollerMetrics } from "../../src/sidecar/poller/create-poller-metrics.ts";
+import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
 import { createCountingFetch } from "../helpers/registry-counting-fetch.ts";
 import { type RegistryProxy, startRegistryProxy } from "../helpers/registry-proxy.ts";
 import { pushImage } from "../helpers/registry-push.ts";

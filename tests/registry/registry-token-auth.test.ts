@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRegistryClient } from "../../src/registry/create-registry-client.ts";
+import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
 import { createCountingFetch } from "../helpers/registry-counting-fetch.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry-server.ts";

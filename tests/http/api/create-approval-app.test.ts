@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import type { Identity } from "../../../src/api/approval-gateway.ts";
-import { createApprovalApp } from "../../../src/api/create-approval-app.ts";
-import { createApprovalMetrics } from "../../../src/api/create-approval-metrics.ts";
-import { GatewayError } from "../../../src/api/gateway-error.ts";
-import type { UpdateRequestStatus } from "../../../src/updaterequests/update-request.ts";
+import type { UpdateRequestStatus } from "../../../src/core/updaterequests/update-request.ts";
+import type { Identity } from "../../../src/hooks-server/approval-api/approval-gateway.ts";
+import { createApprovalApp } from "../../../src/hooks-server/approval-api/create-approval-app.ts";
+import { createApprovalMetrics } from "../../../src/hooks-server/approval-api/create-approval-metrics.ts";
+import { GatewayError } from "../../../src/hooks-server/approval-api/gateway-error.ts";
 import { fakeApprovalGateway, type Grant, storeUpdateRequest } from "../../helpers/fake-approval-gateway.ts";
 import { fixedNow, logSink } from "../../helpers/hooks-app.ts";
 import { aDeployment, anUpdateRequest } from "../../helpers/update-requests.ts";

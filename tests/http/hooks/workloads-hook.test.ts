@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { tagConfigMapName } from "../../../src/tags/tag-configmap.ts";
-import { phases } from "../../../src/updaterequests/update-request.ts";
+import { tagConfigMapName } from "../../../src/core/tags/tag-configmap.ts";
+import { phases } from "../../../src/core/updaterequests/update-request.ts";
 import { hooksApp, type recordingExecutor } from "../../helpers/hooks-app.ts";
 
 const fixture = (name: string): Record<string, unknown> =>

@@ -1,18 +1,18 @@
 import pino from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../src/metacontroller/wire.ts";
-import { createPollerMetrics } from "../../../src/poller/create-poller-metrics.ts";
-import { createDockerConfigLoader } from "../../../src/sidecar/create-docker-config-loader.ts";
-import { createSidecarApp } from "../../../src/sidecar/create-sidecar-app.ts";
-import { createSidecarMetrics } from "../../../src/sidecar/create-sidecar-metrics.ts";
-import { createSidecarRuntime } from "../../../src/sidecar/create-sidecar-runtime.ts";
-import { createTagStore } from "../../../src/sidecar/create-tag-store.ts";
-import { tagConfigMapName } from "../../../src/tags/tag-configmap.ts";
-import { createWebhookMetrics } from "../../../src/webhooks/create-webhook-metrics.ts";
-import type { WebhookSource } from "../../../src/webhooks/webhook-source.ts";
+import type { KubeObject } from "../../../src/core/kube-object.ts";
+import { tagConfigMapName } from "../../../src/core/tags/tag-configmap.ts";
+import { createPollerMetrics } from "../../../src/sidecar/poller/create-poller-metrics.ts";
+import { createDockerConfigLoader } from "../../../src/sidecar/runtime/create-docker-config-loader.ts";
+import { createSidecarApp } from "../../../src/sidecar/runtime/create-sidecar-app.ts";
+import { createSidecarMetrics } from "../../../src/sidecar/runtime/create-sidecar-metrics.ts";
+import { createSidecarRuntime } from "../../../src/sidecar/runtime/create-sidecar-runtime.ts";
+import { createTagStore } from "../../../src/sidecar/runtime/create-tag-store.ts";
+import { createWebhookMetrics } from "../../../src/sidecar/webhooks/create-webhook-metrics.ts";
+import type { WebhookSource } from "../../../src/sidecar/webhooks/webhook-source.ts";
 import { fakeRegistryClient } from "../../helpers/registry-fake-client.ts";
-import { fakeSidecarKube } from "../../unit/sidecar/fake-sidecar-kube.ts";
+import { fakeSidecarKube } from "../../unit/sidecar/runtime/fake-sidecar-kube.ts";
 
 const token = "Bearer registry-token-9f2c";
 const source: WebhookSource = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createWebhookApp } from "../../../src/webhooks/create-webhook-app.ts";
-import { hmacHex } from "../../../src/webhooks/hmac-hex.ts";
-import type { WebhookSource } from "../../../src/webhooks/webhook-source.ts";
-import { rawWebhookFixture } from "../../unit/webhooks/load-webhook-fixture.ts";
+import { hmacHex } from "../../../src/sidecar/webhooks/auth/hmac-hex.ts";
+import { createWebhookApp } from "../../../src/sidecar/webhooks/create-webhook-app.ts";
+import type { WebhookSource } from "../../../src/sidecar/webhooks/webhook-source.ts";
+import { rawWebhookFixture } from "../../unit/sidecar/webhooks/load-webhook-fixture.ts";
 import { createWebhookKit } from "./webhook-test-kit.ts";
 
 const token = "Bearer registry-token-9f2c";

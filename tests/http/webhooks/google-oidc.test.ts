@@ -1,14 +1,14 @@
 /** Artifact Registry via an authenticated Pub/Sub push subscription: the OIDC token is checked. */
 import { describe, expect, it } from "vitest";
-import type { GoogleKeySource } from "../../../src/webhooks/create-google-key-source.ts";
-import { createWebhookApp } from "../../../src/webhooks/create-webhook-app.ts";
-import type { WebhookSource } from "../../../src/webhooks/webhook-source.ts";
+import type { GoogleKeySource } from "../../../src/sidecar/webhooks/auth/create-google-key-source.ts";
+import { createWebhookApp } from "../../../src/sidecar/webhooks/create-webhook-app.ts";
+import type { WebhookSource } from "../../../src/sidecar/webhooks/webhook-source.ts";
 import {
   createGoogleTokenSigner,
   pushAccount,
   pushAudience,
-} from "../../unit/webhooks/google-token-signer.ts";
-import { rawWebhookFixture } from "../../unit/webhooks/load-webhook-fixture.ts";
+} from "../../unit/sidecar/webhooks/auth/google-token-signer.ts";
+import { rawWebhookFixture } from "../../unit/sidecar/webhooks/load-webhook-fixture.ts";
 import { createWebhookKit } from "./webhook-test-kit.ts";
 
 const now = 1_767_225_600_000;

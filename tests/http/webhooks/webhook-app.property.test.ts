@@ -4,10 +4,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hmacHex } from "../../../src/webhooks/hmac-hex.ts";
-import type { WebhookSource } from "../../../src/webhooks/webhook-source.ts";
-import { type WebhookVendor, webhookVendors } from "../../../src/webhooks/webhook-vendors.ts";
-import { rawWebhookFixture } from "../../unit/webhooks/load-webhook-fixture.ts";
+import { hmacHex } from "../../../src/sidecar/webhooks/auth/hmac-hex.ts";
+import { type WebhookVendor, webhookVendors } from "../../../src/sidecar/webhooks/vendors/webhook-vendors.ts";
+import type { WebhookSource } from "../../../src/sidecar/webhooks/webhook-source.ts";
+import { rawWebhookFixture } from "../../unit/sidecar/webhooks/load-webhook-fixture.ts";
 import { createWebhookKit } from "./webhook-test-kit.ts";
 
 const secret = "property-secret";

@@ -3,9 +3,9 @@
  * credential are refused, and a replayed delivery is refused where the vendor sends a delivery id.
  */
 import { describe, expect, it } from "vitest";
-import { hmacHex } from "../../../src/webhooks/hmac-hex.ts";
-import type { WebhookSource } from "../../../src/webhooks/webhook-source.ts";
-import { rawWebhookFixture } from "../../unit/webhooks/load-webhook-fixture.ts";
+import { hmacHex } from "../../../src/sidecar/webhooks/auth/hmac-hex.ts";
+import type { WebhookSource } from "../../../src/sidecar/webhooks/webhook-source.ts";
+import { rawWebhookFixture } from "../../unit/sidecar/webhooks/load-webhook-fixture.ts";
 import { createWebhookKit } from "./webhook-test-kit.ts";
 
 const secret = "s3cret-value-for-tests";

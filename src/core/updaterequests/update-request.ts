@@ -1,0 +1,117 @@
+/** The UpdateRequest resource (`headwind.sh/v1alpha1`): its spec, status, phases and names. */
+import { createHash } from "node:crypto";
+import type { KubeObject } from "../kube-object.ts";
+import type { Policy } from "../policy/policy-spec.ts";
+import type { ContainerType } from "../workloads/container-images.ts";
+
+export const urApiVersion = "headwind.sh/v1alpha1";
+export const urKind = "UpdateRequest";
+
+export const phases = [
+  "Pending",
+  "Approved",
+  "Rejected",
+  "Expired",
+  "Superseded",
+  "Applying",
+  "Progressing",
+  "Completed",
+  "Failed",
+  "RolledBack",
+] as const;
+export type Phase = (typeof phases)[number];
+
+/** Waiting for a person, or on its way: at most one of these per container at a time matters. */
+export const activePhases: readonly Phase[] = ["Pending", "Approved", "Applying", "Progressing"];
+/**
+ * A verdict on the image itself: a person said no, or the image ran and broke the rollout. Such an
+ * image is never proposed again for the container. A request that failed before its patch landed
+ * (someone else changed the container first) says nothing about the image, so it is no verdict.
+ */
+export function isVerdict(ur: KubeObject): boolean {
+  const phase = phaseOf(ur);
+  if (phase === "Rejected" || phase === "RolledBack") return true;
+  return (
+    phase === "Failed" && (ur.status as UpdateRequestStatus | undefined)?.appliedGeneration !== undefined
+  );
+}
+
+export interface TargetRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+export interface UpdateRequestSpec {
+  targetRef: TargetRef;
+  containerName: string;
+  containerType: ContainerType;
+  updateType: "image";
+  type: "update";
+  currentImage: string;
+  newImage: string;
+  policy: Policy;
+  reason: string;
+  approval: "Required" | "Automatic";
+  expiresAt: string;
+  /** The target's pod selector, so the UR's customize hook can relate its Pods from the spec alone. */
+  selector?: Record<string, string>;
+  autoRollback: boolean;
+  rollbackTimeoutSeconds: number;
+  healthCheckRetries: number;
+  /** Set by the workloads hook when a newer version replaces this pending one. */
+  supersededBy?: string;
+}
+
+export interface UpdateRequestStatus {
+  phase?: Phase;
+  approvedBy?: string;
+  approvedAt?: string;
+  rejectedBy?: string;
+  rejectedAt?: string;
+  reason?: string;
+  message?: string;
+  appliedAt?: string;
+  appliedGeneration?: number;
+  completedAt?: string;
+  failedChecks?: number;
+  /** When the last failed check was counted (checks are spaced by the watch interval). */
+  checkedAt?: string;
+}
+
+export interface UpdateRequest extends KubeObject {
+  spec: UpdateRequestSpec;
+  status?: UpdateRequestStatus;
+}
+
+export function phaseOf(ur: KubeObject): Phase | undefined {
+  const phase = (ur.status as UpdateRequestStatus | undefined)?.phase;
+  return phases.includes(phase as Phase) ? phase : undefined;
+}
+
+function slug(text: string, max: number): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, max)
+    .replace(/-+$/, "");
+}
+
+/**
+ * Deterministic, always-valid names (<= 63 chars, DNS-1123): the same proposal always has the
+ * same name, so a repeated sync never creates a second one. `attempt` counts earlier requests for
+ * the same image that ended without a verdict (expired, superseded), so the image can be asked for again.
+ */
+export function updateRequestName(
+  target: TargetRef,
+  container: string,
+  newImage: string,
+  attempt: number,
+): string {
+  const key = `${target.kind}/${target.namespace}/${target.name}/${container}/${newImage}/${attempt}`;
+  const hash = createHash("sha256").update(key).digest("hex").slice(0, 10);
+  const prefix = [slug(target.name, 28), slug(container, 20)].filter((s) => s.length > 0).join("-");
+  return `${prefix}-${hash}`;
+}

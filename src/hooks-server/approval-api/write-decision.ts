@@ -1,0 +1,68 @@
+/**
+ * Writes a person's approve/reject as a status merge patch conditional on the resourceVersion it
+ * was decided from. If the request changed in between (409: the hook moved it on, or someone else
+ * decided first), it is read and decided once more from its new state, so a stale read never wins
+ * and a harmless race (an unrelated write) does not fail the person's call.
+ */
+import { phaseOf, type UpdateRequest } from "../../core/updaterequests/update-request.ts";
+import type { ApprovalGateway } from "./approval-gateway.ts";
+import { type ApprovalAction, decideApproval, type Verdict } from "./decide-approval.ts";
+import { GatewayError } from "./gateway-error.ts";
+
+export interface DecisionRequest {
+  readonly namespace: string;
+  readonly name: string;
+  readonly action: ApprovalAction;
+  readonly verdict: Verdict;
+}
+
+export type DecisionOutcome =
+  | {
+      readonly result: "success";
+      readonly ur: UpdateRequest;
+      readonly phase: string;
+      readonly attempts: number;
+    }
+  | { readonly result: "not-found" }
+  | { readonly result: "conflict"; readonly error: string; readonly phase: string };
+
+/** The patched object, or what stopped the write. */
+async function patch(
+  gateway: ApprovalGateway,
+  request: DecisionRequest,
+  ur: UpdateRequest,
+  status: NonNullable<UpdateRequest["status"]>,
+): Promise<UpdateRequest | 404 | 409> {
+  try {
+    const rv = ur.metadata.resourceVersion ?? "";
+    return await gateway.patchUpdateRequestStatus(request.namespace, request.name, rv, status);
+  } catch (error) {
+    if (error instanceof GatewayError && (error.status === 404 || error.status === 409)) return error.status;
+    throw error;
+  }
+}
+
+export async function writeDecision(
+  gateway: ApprovalGateway,
+  clock: () => Date,
+  request: DecisionRequest,
+): Promise<DecisionOutcome> {
+  const { namespace, name, action } = request;
+  for (let attempts = 1; ; attempts++) {
+    const ur = await gateway.getUpdateRequest(namespace, name);
+    if (ur === undefined) return { result: "not-found" };
+    const decision = decideApproval(ur, action, request.verdict, clock());
+    if (!decision.ok) return { result: "conflict", error: decision.error, phase: decision.currentPhase };
+    const written = await patch(gateway, request, ur, decision.status);
+    if (written === 404) return { result: "not-found" };
+    if (written !== 409)
+      return { result: "success", ur: written, phase: decision.status.phase ?? "", attempts };
+    if (attempts >= 2) {
+      return {
+        result: "conflict",
+        error: `UpdateRequest ${namespace}/${name} changed while it was being decided; try again`,
+        phase: phaseOf(ur) ?? "Pending",
+      };
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/** Install-wide settings the hooks need, read once at start-up (see read-hooks-config.ts). */
+export interface HookSettings {
+  /** Where the tag ConfigMaps live. */
+  readonly namespace: string;
+  /** How long a request waits for a person before it expires. */
+  readonly approvalTtlSeconds: number;
+  /** Finished requests kept per container (the original Headwind kept 10 history entries). */
+  readonly historyLimit: number;
+}
+
+export const defaultHookSettings: HookSettings = {
+  namespace: "headwind",
+  approvalTtlSeconds: 86_400,
+  historyLimit: 10,
+};

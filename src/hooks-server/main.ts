@@ -1,0 +1,81 @@
+/** Composition root of the hooks server: the only place that reads the environment and opens ports. */
+import { serve } from "@hono/node-server";
+import { KubeConfig } from "@kubernetes/client-node";
+import pino from "pino";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { createMetricsApp } from "../observability/create-metrics-app.ts";
+import { startTracing } from "../observability/start-tracing.ts";
+import { createApprovalApp } from "./approval-api/create-approval-app.ts";
+import { createApprovalGateway } from "./approval-api/create-approval-gateway.ts";
+import { createApprovalMetrics } from "./approval-api/create-approval-metrics.ts";
+import { createExecutor } from "./effects/create-executor.ts";
+import { createKubeGateway } from "./effects/kube-gateway.ts";
+import { createHookMetrics } from "./http/create-hook-metrics.ts";
+import { createHooksApp } from "./http/create-hooks-app.ts";
+import { createNotifier } from "./notify/create-notifier.ts";
+import { readHooksConfig } from "./read-hooks-config.ts";
+
+const config = readHooksConfig(process.env);
+const logger = pino({ level: config.logLevel, base: { service: "headwind-hooks" } });
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+const kube = new KubeConfig();
+kube.loadFromDefault();
+const clock = () => new Date();
+const tracing = startTracing("headwind-hooks", config.otlpEndpoint);
+const notify = createNotifier({
+  config: config.notify,
+  fetch,
+  clock,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+});
+const execute = createExecutor({
+  gateway: createKubeGateway(kube),
+  notify,
+  clock,
+  instance: config.instance,
+});
+const app = createHooksApp({
+  logger,
+  metrics: createHookMetrics(registry),
+  execute,
+  clock,
+  settings: config.settings,
+  tracer: tracing.tracer,
+  maxBodyBytes: config.maxBodyBytes,
+});
+
+const hooks = serve({ fetch: app.fetch, port: config.port }, (info) =>
+  logger.info({ port: info.port }, "hooks server listening"),
+);
+const metrics =
+  config.metricsPort === 0
+    ? undefined
+    : serve({ fetch: createMetricsApp(registry).fetch, port: config.metricsPort }, (info) =>
+        logger.info({ port: info.port }, "metrics listening"),
+      );
+const api =
+  config.apiPort === 0
+    ? undefined
+    : serve(
+        {
+          fetch: createApprovalApp({
+            gateway: createApprovalGateway(kube),
+            clock,
+            logger: logger.child({ component: "approval-api" }),
+            metrics: createApprovalMetrics(registry),
+          }).fetch,
+          port: config.apiPort,
+        },
+        (info) => logger.info({ port: info.port }, "approval API listening"),
+      );
+
+function stop(signal: string) {
+  logger.info({ signal }, "shutting down");
+  hooks.close();
+  metrics?.close();
+  api?.close();
+  void tracing.shutdown().finally(() => process.exit(0));
+}
+process.once("SIGTERM", () => stop("SIGTERM"));
+process.once("SIGINT", () => stop("SIGINT"));

@@ -1,0 +1,74 @@
+/**
+ * UpdateRequest attachments, built from scratch with exact apiVersion and kind (Metacontroller
+ * groups attachments by them). Existing requests are rebuilt from their own spec, so returning
+ * them again changes nothing unless the workloads hook marks one superseded.
+ */
+import type { WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
+import {
+  type TargetRef,
+  type UpdateRequest,
+  type UpdateRequestSpec,
+  updateRequestName,
+  urApiVersion,
+  urKind,
+} from "../../core/updaterequests/update-request.ts";
+import type { ContainerImage } from "../../core/workloads/container-images.ts";
+import type { HookSettings } from "../hook-settings.ts";
+
+export interface NewUpdateRequest {
+  readonly target: TargetRef;
+  readonly container: ContainerImage;
+  readonly newImage: string;
+  readonly attempt: number;
+  readonly config: WorkloadConfig;
+  readonly now: Date;
+  readonly settings: HookSettings;
+  readonly selector: Record<string, string> | undefined;
+}
+
+function labelsFor(spec: UpdateRequestSpec): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": "headwind",
+    "headwind.sh/target-kind": spec.targetRef.kind.toLowerCase(),
+    "headwind.sh/target-name": spec.targetRef.name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ""),
+  };
+}
+
+function shell(name: string, spec: UpdateRequestSpec): UpdateRequest {
+  return {
+    apiVersion: urApiVersion,
+    kind: urKind,
+    metadata: { name, namespace: spec.targetRef.namespace, labels: labelsFor(spec) },
+    spec,
+  };
+}
+
+export function buildUpdateRequest(input: NewUpdateRequest): UpdateRequest {
+  const { target, container, newImage, config } = input;
+  const spec: UpdateRequestSpec = {
+    targetRef: target,
+    containerName: container.name,
+    containerType: container.containerType,
+    updateType: "image",
+    type: "update",
+    currentImage: container.image,
+    newImage,
+    policy: config.spec.policy,
+    reason: `${config.spec.policy} policy allows ${container.image} -> ${newImage}`,
+    approval: config.requireApproval ? "Required" : "Automatic",
+    expiresAt: new Date(input.now.getTime() + input.settings.approvalTtlSeconds * 1000).toISOString(),
+    ...(input.selector ? { selector: input.selector } : {}),
+    autoRollback: config.autoRollback,
+    rollbackTimeoutSeconds: config.rollbackTimeoutSeconds,
+    healthCheckRetries: config.healthCheckRetries,
+  };
+  return shell(updateRequestName(target, container.name, newImage, input.attempt), spec);
+}
+
+export function rebuildUpdateRequest(
+  observed: UpdateRequest,
+  supersededBy: string | undefined,
+): UpdateRequest {
+  const spec = supersededBy === undefined ? observed.spec : { ...observed.spec, supersededBy };
+  return shell(observed.metadata.name, spec);
+}

@@ -1,0 +1,62 @@
+/**
+ * One container's decision in the workloads hook: propose, keep, supersede, defer or hold back.
+ * Pure; every branch is a row in tests/http/hooks/workloads-hook.test.ts.
+ */
+import type { WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
+import type { ImageRef } from "../../core/images/image-ref.ts";
+import { selectUpdate } from "../../core/policy/select-update.ts";
+import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
+import {
+  activePhases,
+  isVerdict,
+  phaseOf,
+  type UpdateRequest,
+} from "../../core/updaterequests/update-request.ts";
+import type { ContainerImage } from "../../core/workloads/container-images.ts";
+
+export type ContainerPlan =
+  | { kind: "propose"; newImage: string; attempt: number; supersede: UpdateRequest[] }
+  | { kind: "keep"; keep: UpdateRequest; supersede: UpdateRequest[] }
+  | { kind: "defer"; newImage: string; seconds: number }
+  | { kind: "idle"; reason: string };
+
+export interface ContainerInput {
+  readonly container: ContainerImage;
+  readonly ref: ImageRef;
+  readonly observed: ObservedTags | undefined;
+  readonly config: WorkloadConfig;
+  /** This container's existing requests. */
+  readonly requests: readonly UpdateRequest[];
+  /** When Headwind last changed this workload (epoch ms), for min-update-interval. */
+  readonly lastUpdateMs: number | undefined;
+  readonly nowMs: number;
+}
+
+const isPending = (ur: UpdateRequest) => phaseOf(ur) === undefined || phaseOf(ur) === "Pending";
+const isActive = (ur: UpdateRequest) => isPending(ur) || activePhases.includes(phaseOf(ur) ?? "Pending");
+
+export function planContainer(input: ContainerInput): ContainerPlan {
+  if (input.observed === undefined)
+    return { kind: "idle", reason: "no tags observed for this repository yet" };
+  const selection = selectUpdate(input.ref, input.config.spec, input.observed);
+  if (selection.kind !== "update") return { kind: "idle", reason: selection.reason };
+  const newImage = selection.image;
+  const same = input.requests.filter((ur) => ur.spec.newImage === newImage);
+  if (same.some(isVerdict)) {
+    return { kind: "idle", reason: `${newImage} was rejected or failed before` };
+  }
+  const supersede = input.requests.filter(
+    (ur) => isPending(ur) && ur.spec.newImage !== newImage && !ur.spec.supersededBy,
+  );
+  const keep = same.find(isActive);
+  if (keep !== undefined) return { kind: "keep", keep, supersede };
+  if (input.requests.some((ur) => isActive(ur) && !isPending(ur))) {
+    return { kind: "idle", reason: "another update of this container is in progress" };
+  }
+  const wait =
+    input.lastUpdateMs === undefined
+      ? 0
+      : Math.ceil((input.lastUpdateMs + input.config.minUpdateIntervalSeconds * 1000 - input.nowMs) / 1000);
+  if (wait > 0) return { kind: "defer", newImage, seconds: wait };
+  return { kind: "propose", newImage, attempt: same.length, supersede };
+}

@@ -1,0 +1,203 @@
+/**
+ * The workloads sync hook (DecoratorController over Deployments, StatefulSets, DaemonSets and
+ * CronJobs): from the related tag ConfigMaps it proposes UpdateRequest attachments, returns every
+ * request it keeps (an omitted attachment is deleted), and writes history annotations.
+ */
+import { createHash } from "node:crypto";
+import { annotations as names } from "../../core/annotations/annotation-names.ts";
+import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
+import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
+import type { KubeObject } from "../../core/kube-object.ts";
+import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
+import {
+  type TargetRef,
+  type UpdateRequest,
+  urApiVersion,
+  urKind,
+} from "../../core/updaterequests/update-request.ts";
+import { type ContainerImage, containerImages, podSelector } from "../../core/workloads/container-images.ts";
+import { isManaged } from "../../core/workloads/is-managed.ts";
+import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import type { Effect } from "../effects/effect.ts";
+import type { HookSettings } from "../hook-settings.ts";
+import { HookInputError } from "../metacontroller/hook-input-error.ts";
+import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from "../metacontroller/wire.ts";
+import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";
+import { planContainer } from "./plan-container.ts";
+import { retainUpdateRequests } from "./retain-update-requests.ts";
+import { type HistoryEntry, mergeHistory, parseHistory } from "./update-history.ts";
+
+export interface WorkloadReport {
+  proposed: string[];
+  superseded: string[];
+  deferred: string[];
+  idle: string[];
+  errors: string[];
+}
+
+export interface WorkloadDecision {
+  response: DecoratorSyncResponse;
+  effects: Effect[];
+  report: WorkloadReport;
+}
+
+interface Context {
+  readonly workload: KubeObject;
+  readonly target: TargetRef;
+  readonly config: WorkloadConfig;
+  readonly observed: Map<string, ObservedTags>;
+  readonly existing: readonly UpdateRequest[];
+  readonly history: readonly HistoryEntry[];
+  readonly lastUpdateMs: number | undefined;
+  readonly now: Date;
+  readonly settings: HookSettings;
+}
+
+interface Accumulator {
+  readonly report: WorkloadReport;
+  readonly created: UpdateRequest[];
+  readonly supersededBy: Map<string, string>;
+  resyncAfter: number | undefined;
+}
+
+function observedTags(
+  request: DecoratorSyncRequest,
+  namespace: string,
+  errors: string[],
+): Map<string, ObservedTags> {
+  const byRepository = new Map<string, ObservedTags>();
+  for (const configMap of objectsOf(request.related, "ConfigMap", "v1")) {
+    if (configMap.metadata.namespace !== namespace) continue;
+    const parsed = parseTagConfigMap(configMap);
+    if (parsed.ok) byRepository.set(parsed.value.repository, parsed.value);
+    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${parsed.error}`);
+  }
+  return byRepository;
+}
+
+function warning(workload: KubeObject, message: string): Effect {
+  const { uid, name, namespace } = workload.metadata;
+  const digest = createHash("sha256").update(`${uid}/${message}`).digest("hex").slice(0, 16);
+  return {
+    type: "event",
+    key: `${uid ?? name}/warning/${digest}`,
+    regarding: {
+      apiVersion: workload.apiVersion,
+      kind: workload.kind,
+      name,
+      namespace: namespace ?? "",
+      uid,
+    },
+    eventType: "Warning",
+    reason: "HeadwindConfigError",
+    message,
+  };
+}
+
+function decideContainer(ctx: Context, container: ContainerImage, acc: Accumulator): void {
+  const ref = parseImageRef(container.image);
+  if (ref === undefined) {
+    acc.report.errors.push(
+      `container ${container.name}: ${JSON.stringify(container.image)} is not a valid image reference`,
+    );
+    return;
+  }
+  const requests = ctx.existing.filter(
+    (ur) => ur.spec?.containerName === container.name && ur.spec?.containerType === container.containerType,
+  );
+  const observed = ctx.observed.get(repositoryKey(ref));
+  const plan = planContainer({ ...ctx, container, ref, observed, requests, nowMs: ctx.now.getTime() });
+  switch (plan.kind) {
+    case "idle":
+      acc.report.idle.push(`${container.name}: ${plan.reason}`);
+      return;
+    case "defer":
+      acc.report.deferred.push(`${container.name}: ${plan.newImage} in ${plan.seconds}s`);
+      acc.resyncAfter = Math.min(acc.resyncAfter ?? plan.seconds, plan.seconds);
+      return;
+    case "keep":
+      for (const old of plan.supersede) acc.supersededBy.set(old.metadata.name, plan.keep.metadata.name);
+      return;
+    case "propose": {
+      const selector = podSelector(ctx.workload);
+      const ur = buildUpdateRequest({
+        ...ctx,
+        container,
+        newImage: plan.newImage,
+        attempt: plan.attempt,
+        selector,
+      });
+      acc.created.push(ur);
+      acc.report.proposed.push(ur.metadata.name);
+      for (const old of plan.supersede) acc.supersededBy.set(old.metadata.name, ur.metadata.name);
+    }
+  }
+}
+
+function contextOf(
+  request: DecoratorSyncRequest,
+  now: Date,
+  settings: HookSettings,
+  errors: string[],
+): Context {
+  const workload = request.object;
+  const kind = findWorkloadKind(workload.kind, workload.apiVersion);
+  const namespace = workload.metadata.namespace;
+  if (kind === undefined || namespace === undefined) {
+    throw new HookInputError(`${workload.apiVersion} ${workload.kind} is not a workload Headwind manages`);
+  }
+  const { config, errors: annotationErrors } = parseAnnotations(workload.metadata.annotations);
+  errors.push(...annotationErrors.map((e) => e.message));
+  const existing = objectsOf(request.attachments, urKind, urApiVersion) as UpdateRequest[];
+  const history = mergeHistory(
+    parseHistory(workload.metadata.annotations?.[names.updateHistory]),
+    existing,
+    settings.historyLimit,
+  );
+  const lastUpdate = history[0]?.timestamp;
+  return {
+    workload,
+    target: { apiVersion: kind.apiVersion, kind: kind.kind, name: workload.metadata.name, namespace },
+    config,
+    observed: observedTags(request, settings.namespace, errors),
+    existing,
+    history,
+    lastUpdateMs: lastUpdate === undefined ? undefined : Date.parse(lastUpdate),
+    now,
+    settings,
+  };
+}
+
+function annotationsOf(ctx: Context, errors: readonly string[]): Record<string, string | null> {
+  const lastUpdate = ctx.history[0]?.timestamp;
+  return {
+    [names.errors]: errors.length > 0 ? JSON.stringify(errors) : null,
+    ...(ctx.history.length > 0 ? { [names.updateHistory]: JSON.stringify(ctx.history) } : {}),
+    ...(lastUpdate !== undefined ? { [names.lastUpdate]: lastUpdate } : {}),
+  };
+}
+
+export function syncWorkload(
+  request: DecoratorSyncRequest,
+  now: Date,
+  settings: HookSettings,
+): WorkloadDecision {
+  const errors: string[] = [];
+  const ctx = contextOf(request, now, settings, errors);
+  const report: WorkloadReport = { proposed: [], superseded: [], deferred: [], idle: [], errors };
+  const acc: Accumulator = { report, created: [], supersededBy: new Map(), resyncAfter: undefined };
+  for (const container of containerImages(ctx.workload)) {
+    if (isManaged(ctx.config, container.name, container.image)) decideContainer(ctx, container, acc);
+  }
+  report.superseded.push(...acc.supersededBy.keys());
+  const kept = retainUpdateRequests(ctx.existing, settings.historyLimit).map((ur) =>
+    rebuildUpdateRequest(ur, acc.supersededBy.get(ur.metadata.name)),
+  );
+  const response: DecoratorSyncResponse = {
+    annotations: annotationsOf(ctx, errors),
+    status: null,
+    attachments: [...kept, ...acc.created],
+    ...(acc.resyncAfter !== undefined ? { resyncAfterSeconds: acc.resyncAfter } : {}),
+  };
+  return { response, effects: errors.map((message) => warning(ctx.workload, message)), report };
+}

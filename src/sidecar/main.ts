@@ -1,0 +1,164 @@
+/**
+ * Composition root of the registry sidecar: the only place that reads the environment, opens ports
+ * and starts timers. It starts (and answers /healthz) even with no Kubernetes API in reach; /readyz
+ * then says why it is not ready.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { serve } from "@hono/node-server";
+import { KubeConfig } from "@kubernetes/client-node";
+import pino from "pino";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { createKubeTransport, type KubeTransport } from "../kube/create-kube-transport.ts";
+import { KubeApiError } from "../kube/kube-api-error.ts";
+import { createMetricsApp } from "../observability/create-metrics-app.ts";
+import { createPollerMetrics } from "./poller/create-poller-metrics.ts";
+import { createRegistryClient } from "./registry/create-registry-client.ts";
+import { createDockerConfigLoader } from "./runtime/create-docker-config-loader.ts";
+import { createLeaseElector } from "./runtime/create-lease-elector.ts";
+import { createSidecarApp } from "./runtime/create-sidecar-app.ts";
+import { createSidecarMetrics } from "./runtime/create-sidecar-metrics.ts";
+import { createSidecarRuntime } from "./runtime/create-sidecar-runtime.ts";
+import { createTagStore } from "./runtime/create-tag-store.ts";
+import { loadWebhookSources } from "./runtime/load-webhook-sources.ts";
+import { readSidecarConfig } from "./runtime/read-sidecar-config.ts";
+import { createSidecarKube } from "./runtime/sidecar-kube.ts";
+import { createGoogleKeySource } from "./webhooks/auth/create-google-key-source.ts";
+import { createWebhookMetrics } from "./webhooks/create-webhook-metrics.ts";
+
+/** Every renewal is also the poll tick: what is due is planned per repository interval. */
+const leaseRenewMs = 5_000;
+
+const config = readSidecarConfig(process.env);
+const logger = pino({ level: config.logLevel, base: { service: "headwind-sidecar" } });
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+const clock = Date.now;
+
+/**
+ * With no kubeconfig and no in-cluster token, client-node falls back to http://localhost:8080 —
+ * which is this very process. Every API call then fails with a reason a person can act on instead.
+ */
+function kubeTransport(): KubeTransport {
+  const unavailable =
+    (reason: string): KubeTransport =>
+    async () => {
+      throw new KubeApiError(0, reason);
+    };
+  const kube = new KubeConfig();
+  try {
+    kube.loadFromDefault();
+  } catch (error) {
+    return unavailable(
+      `could not load a kubeconfig: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const fallback = kube.getCurrentCluster()?.server === "http://localhost:8080" && !process.env.KUBECONFIG;
+  if (fallback)
+    return unavailable("no Kubernetes API configured: not in a cluster and no KUBECONFIG or ~/.kube/config");
+  return createKubeTransport(kube);
+}
+
+const kube = createSidecarKube(kubeTransport());
+const metrics = {
+  sidecar: createSidecarMetrics(registry),
+  poller: createPollerMetrics(registry),
+  webhook: createWebhookMetrics(registry),
+};
+const identity = config.podName ?? `${hostname()}-${process.pid}`;
+const client = createRegistryClient({
+  fetch,
+  now: clock,
+  observer: metrics.poller.observer,
+  insecureRegistries: config.insecureRegistries,
+});
+const elector = createLeaseElector({
+  kube,
+  namespace: config.namespace,
+  identity,
+  clock,
+  onChange: (leader) => {
+    metrics.sidecar.leader.set(leader ? 1 : 0);
+    logger.info(
+      { identity, leader },
+      leader ? "leading: polling and cleaning up" : "not leading: webhooks only",
+    );
+  },
+});
+const runtime = createSidecarRuntime({
+  kube,
+  client,
+  store: createTagStore({ kube, namespace: config.namespace, metrics: metrics.sidecar, logger }),
+  elector,
+  loadDockerConfigs: createDockerConfigLoader({ kube, logger, clock }),
+  namespace: config.namespace,
+  defaultPollingIntervalSeconds: config.pollIntervalSeconds,
+  registryCredentials: config.registryCredentials,
+  metrics,
+  clock,
+  logger,
+});
+
+const webhookConfig = loadWebhookSources(config.webhookConfigPath, {
+  env: process.env,
+  readFile: (path) => readFileSync(path, "utf8"),
+  exists: existsSync,
+});
+if (webhookConfig.ok) logger.info(webhookConfig.note);
+else
+  logger.error(
+    { problems: webhookConfig.problems },
+    "webhook config is invalid: not ready until it is fixed",
+  );
+const sources = webhookConfig.ok ? webhookConfig.sources : [];
+const app = createSidecarApp({
+  sources,
+  onEvents: runtime.onEvents,
+  readiness: () => [...runtime.notReadyReasons(), ...(webhookConfig.ok ? [] : webhookConfig.problems)],
+  clock,
+  logger,
+  metrics: metrics.webhook,
+  ...(sources.some((source) => source.auth.type === "google-oidc")
+    ? { googleKeys: createGoogleKeySource({ fetch, clock }) }
+    : {}),
+});
+
+const server = serve({ fetch: app.fetch, port: config.port }, (info) =>
+  logger.info({ port: info.port, identity }, "registry sidecar listening"),
+);
+const metricsServer =
+  config.metricsPort === 0
+    ? undefined
+    : serve({ fetch: createMetricsApp(registry).fetch, port: config.metricsPort }, (info) =>
+        logger.info({ port: info.port }, "metrics listening"),
+      );
+
+const warn = (what: string) => (error: unknown) =>
+  logger.warn({ err: error instanceof Error ? error.message : String(error) }, what);
+const refresh = () => runtime.refreshInterest().then(() => undefined, warn("interest LIST failed"));
+const poll = () => runtime.pollOnce().then(() => undefined, warn("poll cycle failed"));
+const lease = () =>
+  elector.tryAcquireOrRenew().then((leader) => (leader ? poll() : undefined), warn("lease renewal failed"));
+
+void refresh().then(lease);
+const timers = [
+  setInterval(refresh, config.interestIntervalSeconds * 1000),
+  setInterval(lease, leaseRenewMs),
+];
+
+function stop(signal: string) {
+  logger.info({ signal }, "shutting down");
+  for (const timer of timers) clearInterval(timer);
+  // Give the Lease up so another replica takes over at once instead of after it expires.
+  const released = Promise.race([
+    elector.release().catch(warn("could not release the lease")),
+    new Promise((resolve) => setTimeout(resolve, 3_000)),
+  ]);
+  void released.finally(() => {
+    server.close();
+    metricsServer?.close();
+    process.exit(0);
+  });
+}
+process.once("SIGTERM", () => stop("SIGTERM"));
+process.once("SIGINT", () => stop("SIGINT"));

@@ -1,0 +1,219 @@
+/**
+ * The sidecar's moving parts, wired but not scheduled (the composition root owns the timers):
+ * the interest LIST every replica runs, the poll cycle only the Lease holder runs, the clean-up of
+ * ConfigMaps no workload needs (leader only, right after a successful LIST), webhook ingestion on
+ * every replica, and readiness.
+ *
+ * Polling state (when each repository was last polled) lives in memory only: a new leader polls
+ * everything once, which is the safe answer after a takeover anyway.
+ */
+import type { Logger } from "pino";
+import type { KubeObject } from "../../core/kube-object.ts";
+import { workloadKinds } from "../../core/workloads/workload-kinds.ts";
+import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
+import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
+import { type PollCycleReport, runPollCycle } from "../poller/run-poll-cycle.ts";
+import type { RegistryClient } from "../registry/create-registry-client.ts";
+import { registryError } from "../registry/registry-result.ts";
+import { splitRepositoryKey } from "../registry/split-repository-key.ts";
+import { buildInterest, type InterestSet } from "./build-interest.ts";
+import type { DockerConfigLoader } from "./create-docker-config-loader.ts";
+import { createEventIngest, type OnEvents } from "./create-event-ingest.ts";
+import type { LeaseElector } from "./create-lease-elector.ts";
+import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
+import type { TagStore } from "./create-tag-store.ts";
+import { serviceAccountKey, serviceAccountOf } from "./service-account-of.ts";
+import { listAllPages, type SidecarKube } from "./sidecar-kube.ts";
+
+export interface SidecarRuntimeDeps {
+  readonly kube: SidecarKube;
+  readonly client: RegistryClient;
+  readonly store: TagStore;
+  readonly elector: Pick<LeaseElector, "isLeader">;
+  readonly loadDockerConfigs: DockerConfigLoader;
+  readonly namespace: string;
+  readonly defaultPollingIntervalSeconds: number;
+  /** Names of credential Secrets in `namespace` tried for every registry (HEADWIND_REGISTRY_CREDENTIALS). */
+  readonly registryCredentials: readonly string[];
+  readonly metrics: { readonly sidecar: SidecarMetrics; readonly poller: PollerMetrics };
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number;
+  readonly logger: Logger;
+  /** `limit` of each LIST page (default 500). */
+  readonly pageSize?: number;
+  /** For the webhook confirmation's one retry of a 404 (see createEventIngest). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface SidecarRuntime {
+  /** LISTs workloads (and their ServiceAccounts and the tag ConfigMaps) into a new interest set. */
+  refreshInterest(): Promise<InterestSet>;
+  /** One poll cycle when this replica leads; undefined when it does not, or one is running. */
+  pollOnce(): Promise<PollCycleReport | undefined>;
+  interest(): InterestSet | undefined;
+  readonly onEvents: OnEvents;
+  /** Why the sidecar cannot serve yet; empty once the first interest LIST succeeded. */
+  notReadyReasons(): string[];
+}
+
+const policyAnnotation = "headwind.sh/policy";
+
+/** The annotation filter is client-side: label selectors cannot select on annotations. */
+function isOptedIn(workload: KubeObject): boolean {
+  const policy = workload.metadata.annotations?.[policyAnnotation];
+  return policy !== undefined && policy.trim().toLowerCase() !== "none";
+}
+
+function pullSecretNames(account: KubeObject): string[] {
+  const list = (account as { imagePullSecrets?: unknown }).imagePullSecrets;
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((entry) => (entry as { name?: unknown } | null)?.name)
+    .filter((n): n is string => typeof n === "string");
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
+  const { kube, store, elector, logger, metrics } = deps;
+  const pageSize = deps.pageSize ?? 500;
+  let current: InterestSet | undefined;
+  let lastInterestError: string | undefined = "the first interest LIST has not run yet";
+  let lastPolled = new Map<string, number>();
+  let refreshing: Promise<InterestSet> | undefined;
+  let polling = false;
+  const limit = createKeyedLimiter(8);
+
+  /** Filtered page by page, so memory holds the annotated workloads, not the whole cluster's. */
+  async function annotatedWorkloads(): Promise<KubeObject[]> {
+    const lists = await Promise.all(
+      workloadKinds.map((kind) =>
+        listAllPages(async (request) => {
+          const page = await kube.listWorkloads(kind, request);
+          return { ...page, items: page.items.filter(isOptedIn) };
+        }, pageSize),
+      ),
+    );
+    return lists.flat();
+  }
+
+  /** One GET per distinct ServiceAccount, a few at a time; a missing one is left out of the map. */
+  async function pullSecretsOfServiceAccounts(workloads: readonly KubeObject[]) {
+    const accounts = new Map(
+      workloads.flatMap((workload) => {
+        const ref = serviceAccountOf(workload);
+        return ref === undefined ? [] : [[serviceAccountKey(ref), ref] as const];
+      }),
+    );
+    const found = await Promise.all(
+      [...accounts].map(([key, ref]) =>
+        limit("serviceaccounts", async () => {
+          const account = await kube.getServiceAccount(ref.namespace, ref.name);
+          return account === undefined ? undefined : ([key, pullSecretNames(account)] as const);
+        }),
+      ),
+    );
+    return new Map(found.filter((entry) => entry !== undefined));
+  }
+
+  async function refresh(): Promise<InterestSet> {
+    try {
+      await store.reload();
+      const workloads = await annotatedWorkloads();
+      const interest = buildInterest({
+        workloads,
+        serviceAccountPullSecrets: await pullSecretsOfServiceAccounts(workloads),
+        observed: store.observed(),
+        defaultPollingIntervalSeconds: deps.defaultPollingIntervalSeconds,
+        operatorSecrets: deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
+      });
+      current = interest;
+      lastInterestError = undefined;
+      metrics.sidecar.interestRepositories.set(interest.repositories.size);
+      logger.debug(
+        {
+          workloads: workloads.length,
+          repositories: interest.repositories.size,
+          polled: interest.poll.length,
+        },
+        "interest refreshed",
+      );
+      if (elector.isLeader()) {
+        const deleted = await store.prune(new Set(interest.repositories.keys()));
+        if (deleted.length > 0)
+          logger.info({ repositories: deleted }, "deleted tag ConfigMaps no workload uses");
+      }
+      return interest;
+    } catch (error) {
+      // The previous set stays in force: a failed LIST must never look like "no workloads".
+      if (current === undefined) lastInterestError = messageOf(error);
+      throw error;
+    }
+  }
+
+  /** Registry calls stop the moment leadership is lost, even inside a running cycle. */
+  const leaderOnly: RegistryClient = {
+    listTags: (key, credentials) =>
+      elector.isLeader() ? deps.client.listTags(key, credentials) : notLeader(key),
+    headDigest: (key, tag, credentials) =>
+      elector.isLeader() ? deps.client.headDigest(key, tag, credentials) : notLeader(key),
+  };
+
+  async function pollOnce(): Promise<PollCycleReport | undefined> {
+    if (!elector.isLeader()) {
+      lastPolled = new Map();
+      return undefined;
+    }
+    if (current === undefined || polling) return undefined;
+    polling = true;
+    try {
+      const report = await runPollCycle({
+        client: leaderOnly,
+        interest: current.poll,
+        lastPolled,
+        now: deps.clock,
+        loadDockerConfigs: deps.loadDockerConfigs,
+        onObserved: async (observed) => {
+          if (!elector.isLeader()) throw new Error("no longer the leader: poll result not written");
+          await store.write(observed);
+        },
+        metrics: metrics.poller,
+      });
+      lastPolled = new Map(report.lastPolled);
+      for (const failure of report.failed) logger.warn(failure, "repository poll failed");
+      if (report.due > 0) logger.debug({ due: report.due, polled: report.polled }, "poll cycle");
+      return report;
+    } finally {
+      polling = false;
+    }
+  }
+
+  return {
+    refreshInterest() {
+      refreshing ??= refresh().finally(() => {
+        refreshing = undefined;
+      });
+      return refreshing;
+    },
+    pollOnce,
+    interest: () => current,
+    onEvents: createEventIngest({
+      interest: () => current,
+      client: deps.client,
+      loadDockerConfigs: deps.loadDockerConfigs,
+      store,
+      metrics: metrics.sidecar,
+      logger,
+      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+    }),
+    notReadyReasons: () =>
+      current === undefined ? [`interest LIST has not succeeded: ${lastInterestError ?? "unknown"}`] : [],
+  };
+}
+
+async function notLeader(key: string) {
+  const registry = splitRepositoryKey(key)?.registry ?? "unknown";
+  return { ok: false as const, error: registryError("unavailable", registry, "not the leader any more") };
+}

@@ -1,0 +1,189 @@
+/**
+ * The tag ConfigMaps in the headwind namespace, one per repository, written by server-side apply
+ * (field manager `headwind-sidecar`, forced) and only when the content changed: a cache built from
+ * a LIST of the labelled ConfigMaps (refreshed with every interest LIST, and by every write's
+ * answer) says what is there, so an unchanged poll costs no API call.
+ *
+ * Poll results replace a ConfigMap's content (the listing is the registry's whole truth). Webhook
+ * tags are merged into the live object instead — GET, merge, apply conditional on the
+ * resourceVersion read, again on a conflict — because any replica may be writing the same one.
+ */
+import type { Logger } from "pino";
+import {
+  buildTagConfigMap,
+  type ObservedTags,
+  parseTagConfigMap,
+  type TagConfigMap,
+  tagConfigMapName,
+  tagsLabel,
+} from "../../core/tags/tag-configmap.ts";
+import { kubeStatus } from "../../kube/kube-api-error.ts";
+import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
+import { type ConfigMapObject, listAllPages, type SidecarKube } from "./sidecar-kube.ts";
+
+export const sidecarFieldManager = "headwind-sidecar";
+
+export type WriteResult = "applied" | "unchanged";
+
+export interface TagStore {
+  /** LISTs the labelled ConfigMaps and replaces the cache with what is there. */
+  reload(): Promise<void>;
+  /** What each cached ConfigMap holds, by repository (unreadable ones left out). */
+  observed(): ReadonlyMap<string, ObservedTags>;
+  /** Writes a poll result unless the cached ConfigMap already holds exactly this. */
+  write(observed: ObservedTags): Promise<WriteResult>;
+  /** Adds confirmed tags (tag → digest) to the live ConfigMap, creating it when missing. */
+  merge(repository: string, confirmed: ReadonlyMap<string, string>): Promise<WriteResult>;
+  /** Deletes the ConfigMaps of repositories not in `inUse`; answers the repositories deleted. */
+  prune(inUse: ReadonlySet<string>): Promise<string[]>;
+}
+
+export interface TagStoreDeps {
+  readonly kube: SidecarKube;
+  readonly namespace: string;
+  readonly metrics: Pick<SidecarMetrics, "configMapWrites">;
+  readonly logger: Logger;
+  /** Conditional applies tried per webhook merge before giving up (the delivery then gets a 503). */
+  readonly mergeAttempts?: number;
+}
+
+const repositoryAnnotation = "headwind.sh/repository";
+
+function sameStrings(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>) {
+  const left = Object.entries(a ?? {});
+  return left.length === Object.keys(b).length && left.every(([key, value]) => b[key] === value);
+}
+
+/** Ours matches when the data is identical and our labels and annotations are there (others may add theirs). */
+function holds(live: ConfigMapObject | undefined, desired: TagConfigMap): boolean {
+  if (live === undefined || !sameStrings(live.data, desired.data)) return false;
+  const has = (mine: Record<string, string>, theirs: Record<string, string> | undefined) =>
+    Object.entries(mine).every(([key, value]) => theirs?.[key] === value);
+  return (
+    has(desired.metadata.labels, live.metadata.labels) &&
+    has(desired.metadata.annotations, live.metadata.annotations)
+  );
+}
+
+function repositoryOf(configMap: ConfigMapObject): string | undefined {
+  return configMap.metadata.annotations?.[repositoryAnnotation] ?? configMap.data?.repository;
+}
+
+function desiredOf(observed: ObservedTags, namespace: string): TagConfigMap {
+  const desired = buildTagConfigMap(observed, namespace);
+  // A listing cut short (maxPages) is as incomplete as one cut for size: readers are told.
+  if (observed.truncated) desired.data.truncated = "true";
+  return desired;
+}
+
+export function createTagStore(deps: TagStoreDeps): TagStore {
+  const { kube, namespace, metrics } = deps;
+  const attempts = deps.mergeAttempts ?? 3;
+  let cache = new Map<string, ConfigMapObject>();
+
+  async function apply(desired: TagConfigMap, resourceVersion?: string): Promise<ConfigMapObject> {
+    const body =
+      resourceVersion === undefined
+        ? desired
+        : { ...desired, metadata: { ...desired.metadata, resourceVersion } };
+    try {
+      const applied = await kube.applyConfigMap(body, sidecarFieldManager);
+      cache.set(applied.metadata.name, applied);
+      metrics.configMapWrites.inc({ result: "applied" });
+      return applied;
+    } catch (error) {
+      metrics.configMapWrites.inc({ result: kubeStatus(error) === 409 ? "conflict" : "error" });
+      throw error;
+    }
+  }
+
+  async function mergeOnce(repository: string, confirmed: ReadonlyMap<string, string>) {
+    const name = tagConfigMapName(repository);
+    const live = await kube.getConfigMap(namespace, name);
+    const parsed = live === undefined ? undefined : parseTagConfigMap(live);
+    const before = parsed?.ok ? parsed.value : undefined;
+    const observed: ObservedTags = {
+      repository,
+      tags: [...new Set([...(before?.tags ?? []), ...confirmed.keys()])],
+      digests: { ...before?.digests, ...Object.fromEntries(confirmed) },
+      truncated: before?.truncated ?? false,
+    };
+    const desired = desiredOf(observed, namespace);
+    if (live !== undefined) cache.set(name, live);
+    if (holds(live, desired)) {
+      metrics.configMapWrites.inc({ result: "unchanged" });
+      return "unchanged" as const;
+    }
+    await apply(desired, live?.metadata.resourceVersion);
+    return "applied" as const;
+  }
+
+  /** Deletes the version we saw; false when it changed meanwhile (judged again next time). */
+  async function remove(configMap: ConfigMapObject): Promise<boolean> {
+    const { name, resourceVersion = "" } = configMap.metadata;
+    try {
+      await kube.deleteConfigMap(namespace, name, resourceVersion);
+    } catch (error) {
+      const status = kubeStatus(error);
+      if (status === 409) {
+        metrics.configMapWrites.inc({ result: "conflict" });
+        return false;
+      }
+      if (status !== 404) {
+        metrics.configMapWrites.inc({ result: "error" });
+        throw error;
+      }
+    }
+    cache.delete(name);
+    metrics.configMapWrites.inc({ result: "deleted" });
+    return true;
+  }
+
+  return {
+    async reload() {
+      const items = await listAllPages((page) => kube.listConfigMaps(namespace, tagsLabel, page));
+      cache = new Map(items.map((item) => [item.metadata.name, item]));
+    },
+
+    observed() {
+      const byRepository = new Map<string, ObservedTags>();
+      for (const configMap of cache.values()) {
+        const parsed = parseTagConfigMap(configMap);
+        if (parsed.ok) byRepository.set(parsed.value.repository, parsed.value);
+      }
+      return byRepository;
+    },
+
+    async write(observed) {
+      const desired = desiredOf(observed, namespace);
+      if (holds(cache.get(desired.metadata.name), desired)) {
+        metrics.configMapWrites.inc({ result: "unchanged" });
+        return "unchanged";
+      }
+      await apply(desired);
+      return "applied";
+    },
+
+    async merge(repository, confirmed) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await mergeOnce(repository, confirmed);
+        } catch (error) {
+          // Another replica wrote between our read and our apply: read again.
+          if (kubeStatus(error) !== 409 || attempt >= attempts) throw error;
+        }
+      }
+    },
+
+    async prune(inUse) {
+      const deleted: string[] = [];
+      for (const configMap of [...cache.values()]) {
+        const repository = repositoryOf(configMap);
+        // A ConfigMap that names no repository is not one we can judge: left alone.
+        if (repository === undefined || inUse.has(repository)) continue;
+        if (await remove(configMap)) deleted.push(repository);
+      }
+      return deleted;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Quay repository push notifications (`repo_push`). No digest, no signature, no custom headers:
+ * authenticate by secret URL path. `updated_tags` is a list today and was an object on older
+ * quay.io, so both are read (peers.md C.3).
+ */
+
+import { hostOf, isRecord, stringAt } from "../../../core/json/narrow-json.ts";
+import { createImageEvent } from "../image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+
+const vendor = "quay";
+
+export function parseQuayWebhook(body: unknown, _headers: unknown, options: ParseOptions = {}): ParseResult {
+  const repository = stringAt(body, "repository");
+  if (repository === undefined) return invalid("missing repository");
+  const tags = updatedTags(isRecord(body) ? body.updated_tags : undefined);
+  // Build and vulnerability notifications share the repository fields but carry no `updated_tags`.
+  if (tags === undefined) return parsed([], [`notification for ${repository} is not a repository push`]);
+  const dockerUrl = stringAt(body, "docker_url");
+  const registry = options.registry ?? (dockerUrl === undefined ? undefined : hostOf(dockerUrl));
+  if (registry === undefined)
+    return invalid("missing docker_url (and no registry configured for the source)");
+  return collect(tags.map((tag) => createImageEvent(vendor, { registry, repository, tag })));
+}
+
+function updatedTags(value: unknown): string[] | undefined {
+  if (Array.isArray(value))
+    return value.filter((tag): tag is string => typeof tag === "string" && tag !== "");
+  if (isRecord(value)) return Object.keys(value).filter((tag) => tag !== "");
+  return undefined;
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import {
+  buildTagConfigMap,
+  maxDataBytes,
+  parseTagConfigMap,
+  tagConfigMapName,
+  tagsFormat,
+} from "../../../../src/core/tags/tag-configmap.ts";
+
+const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+describe("tagConfigMapName", () => {
+  it.each(["docker.io/library/nginx", "registry:5000/a/b", `ghcr.io/${"x".repeat(300)}`, "UPPER.io/A__b"])(
+    "is a valid, short, stable name for %s",
+    (repository) => {
+      const name = tagConfigMapName(repository);
+      expect(name).toMatch(dns1123);
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(tagConfigMapName(repository)).toBe(name);
+    },
+  );
+
+  it("differs for repositories that slug alike", () => {
+    expect(tagConfigMapName("a.io/b-c")).not.toBe(tagConfigMapName("a.io/b.c"));
+  });
+});
+
+describe("buildTagConfigMap / parseTagConfigMap", () => {
+  it("round-trips tags and digests", () => {
+    const observed = {
+      repository: "docker.io/library/nginx",
+      tags: ["1.25", "1.27", "latest", "1.25"],
+      digests: { latest: "sha256:1", gone: "sha256:2" },
+    };
+    const configMap = buildTagConfigMap(observed, "headwind");
+    expect(configMap.metadata.namespace).toBe("headwind");
+    expect(configMap.data.format).toBe(tagsFormat);
+    expect(parseTagConfigMap(configMap)).toEqual({
+      ok: true,
+      value: {
+        repository: observed.repository,
+        tags: ["1.25", "1.27", "latest"],
+        digests: { latest: "sha256:1" },
+        truncated: false,
+      },
+    });
+  });
+
+  it("stays under the size cap for 50,000 tags, keeping the highest versions", () => {
+    const tags = Array.from(
+      { length: 50_000 },
+      (_, i) => `${Math.floor(i / 100)}.${i % 100}.0-alpine3.18-debian`,
+    );
+    const signatures = Array.from(
+      { length: 5_000 },
+      (_, i) => `sha256-${i.toString(16).padStart(64, "0")}.sig`,
+    );
+    const configMap = buildTagConfigMap(
+      { repository: "r.io/a", tags: [...tags, ...signatures], digests: {} },
+      "hw",
+    );
+    const size = Object.values(configMap.data).reduce((n, v) => n + Buffer.byteLength(v), 0);
+    expect(size).toBeLessThanOrEqual(maxDataBytes);
+    const parsed = parseTagConfigMap(configMap);
+    expect(parsed.ok && parsed.value.truncated).toBe(true);
+    expect(parsed.ok && parsed.value.tags).toContain("499.99.0-alpine3.18-debian");
+    expect(parsed.ok && parsed.value.tags.some((t) => t.endsWith(".sig"))).toBe(false);
+  });
+
+  it.each([
+    [null, "tag ConfigMap has no string data"],
+    [{ data: { format: "v0" } }, "unknown tag ConfigMap format v0"],
+    [{ data: { format: tagsFormat } }, "tag ConfigMap names no repository"],
+    [{ data: { format: tagsFormat, repository: "a", digests: "{" } }, "tag ConfigMap digests are not JSON"],
+    [
+      { data: { format: tagsFormat, repository: "a", digests: "[1]" } },
+      "tag ConfigMap digests are not a string map",
+    ],
+    [{ data: { format: 1 } }, "tag ConfigMap has no string data"],
+  ])("refuses %j", (object, error) => {
+    expect(parseTagConfigMap(object)).toEqual({ ok: false, error });
+  });
+});

@@ -1,0 +1,266 @@
+import { describe, expect, it } from "vitest";
+import { applyOutcomes } from "../../../../src/hooks-server/updaterequests/apply-outcomes.ts";
+import {
+  syncUpdateRequest,
+  watchSeconds,
+} from "../../../../src/hooks-server/updaterequests/sync-update-request.ts";
+import { aDeployment, anUpdateRequest, aPod, urRequest } from "../../../helpers/update-requests.ts";
+
+const now = new Date("2026-11-25T12:00:00.000Z");
+const at = now.toISOString();
+const rolledOut = { observedGeneration: 4, replicas: 2, updatedReplicas: 2, availableReplicas: 2 };
+const halfway = { observedGeneration: 4, replicas: 3, updatedReplicas: 1, availableReplicas: 2 };
+
+describe("syncUpdateRequest", () => {
+  it("opens a new request as Pending and wakes up at its expiry", () => {
+    const d = syncUpdateRequest(urRequest(anUpdateRequest(), aDeployment("nginx:1.25.3")), now);
+    expect(d).toEqual({
+      status: { phase: "Pending", message: "waiting for approval until 2026-11-26T10:00:00.000Z" },
+      effects: [],
+      resyncAfterSeconds: 79_200,
+    });
+  });
+
+  it("goes straight to Applying when no approval is required", () => {
+    const d = syncUpdateRequest(
+      urRequest(anUpdateRequest(undefined, { approval: "Automatic" }), aDeployment("nginx:1.25.3")),
+      now,
+    );
+    expect(d.status).toEqual({
+      phase: "Applying",
+      approvedBy: "headwind (require-approval: false)",
+      approvedAt: at,
+    });
+  });
+
+  it("answers status null while waiting for a person, so a concurrent approval is never overwritten", () => {
+    const d = syncUpdateRequest(
+      urRequest(anUpdateRequest({ phase: "Pending" }), aDeployment("nginx:1.25.3")),
+      now,
+    );
+    expect(d).toEqual({ status: null, effects: [], resyncAfterSeconds: 79_200 });
+  });
+
+  it.each([
+    [{ supersededBy: "web-nginx-1" }, "nginx:1.25.3", "Superseded", "superseded by web-nginx-1"],
+    [{ expiresAt: "2026-11-25T11:59:59.000Z" }, "nginx:1.25.3", "Expired", "nobody approved it in time"],
+    [{}, "nginx:1.26.0", "Superseded", "Deployment now runs nginx:1.26.0"],
+  ])("ends a pending request when %j and the target runs %s", (spec, image, phase, message) => {
+    const d = syncUpdateRequest(
+      urRequest(anUpdateRequest({ phase: "Pending" }, spec), aDeployment(image)),
+      now,
+    );
+    expect(d.status).toEqual({ phase, message });
+  });
+
+  it("acknowledges a person's approval before touching the workload", () => {
+    const d = syncUpdateRequest(
+      urRequest(anUpdateRequest({ phase: "Approved", approvedBy: "alice" }), aDeployment("nginx:1.25.3")),
+      now,
+    );
+    expect(d).toEqual({
+      status: { phase: "Applying", approvedBy: "alice", approvedAt: at, message: "applying" },
+      effects: [],
+    });
+  });
+
+  it("refuses an approval when someone else changed the container meanwhile", () => {
+    const d = syncUpdateRequest(
+      urRequest(anUpdateRequest({ phase: "Approved" }), aDeployment("nginx:1.26.1")),
+      now,
+    );
+    expect(d.status).toMatchObject({
+      phase: "Failed",
+      message: "not applied: the container now runs nginx:1.26.1",
+    });
+  });
+
+  it("applies with a guarded patch and starts watching the rollout", () => {
+    const d = syncUpdateRequest(
+      urRequest(anUpdateRequest({ phase: "Applying", approvedBy: "alice" }), aDeployment("nginx:1.25.3")),
+      now,
+    );
+    expect(d.effects).toEqual([
+      {
+        type: "patchImage",
+        key: "ur-1/apply",
+        target: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" },
+        containerType: "containers",
+        container: "nginx",
+        from: "nginx:1.25.3",
+        to: "nginx:1.27.0",
+      },
+    ]);
+    expect(d.status).toEqual({
+      phase: "Progressing",
+      approvedBy: "alice",
+      appliedAt: at,
+      message: "applied; watching the rollout",
+    });
+    expect(d.resyncAfterSeconds).toBe(watchSeconds);
+    const applied = applyOutcomes(d, [{ key: "ur-1/apply", result: "applied", generation: 5 }]);
+    expect(applied.status?.appliedGeneration).toBe(5);
+    const refused = applyOutcomes(d, [
+      { key: "ur-1/apply", result: "conflict", message: "container nginx runs x" },
+    ]);
+    expect(refused.status).toMatchObject({ phase: "Failed", message: "not applied: container nginx runs x" });
+  });
+
+  const progressing = (spec = {}) =>
+    anUpdateRequest(
+      { phase: "Progressing", appliedAt: "2026-11-25T11:58:00.000Z", appliedGeneration: 4 },
+      spec,
+    );
+
+  it.each<[string, Record<string, unknown>, ReturnType<typeof aPod>[], string | null]>([
+    ["a finished rollout", rolledOut, [aPod("web-1", "nginx:1.27.0")], "Completed"],
+    ["a rollout under way", halfway, [aPod("web-1", "nginx:1.27.0")], null],
+    ["an old generation", { ...rolledOut, observedGeneration: 3 }, [], null],
+    ["a crash-looping new pod", halfway, [aPod("web-1", "nginx:1.27.0", "CrashLoopBackOff")], "Failed"],
+    [
+      "an image that cannot be pulled",
+      halfway,
+      [aPod("web-1", "nginx:1.27.0", "ImagePullBackOff")],
+      "Failed",
+    ],
+    ["an old pod crash-looping", halfway, [aPod("web-0", "nginx:1.25.3", "CrashLoopBackOff")], null],
+    [
+      "a progress deadline",
+      {
+        ...halfway,
+        conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }],
+      },
+      [],
+      "Failed",
+    ],
+  ])("reads %s", (_what, status, pods, phase) => {
+    const d = syncUpdateRequest(urRequest(progressing(), aDeployment("nginx:1.27.0", status), pods), now);
+    expect(d.status?.phase ?? null).toBe(phase);
+  });
+
+  it("counts failed checks up to health-check-retries, at most one per watch interval", () => {
+    const pods = [aPod("web-1", "nginx:1.27.0", "CrashLoopBackOff")];
+    const spec = { healthCheckRetries: 2 };
+    const first = syncUpdateRequest(
+      urRequest(progressing(spec), aDeployment("nginx:1.27.0", halfway), pods),
+      now,
+    );
+    expect(first.status).toMatchObject({ phase: "Progressing", failedChecks: 1, checkedAt: at });
+    const counted = anUpdateRequest(first.status ?? {}, spec);
+    // The status write makes Metacontroller sync again at once: that is not a second check.
+    const soon = syncUpdateRequest(urRequest(counted, aDeployment("nginx:1.27.0", halfway), pods), now);
+    expect(soon).toEqual({ status: null, effects: [], resyncAfterSeconds: watchSeconds });
+    const later = new Date(now.getTime() + watchSeconds * 1000);
+    const second = syncUpdateRequest(urRequest(counted, aDeployment("nginx:1.27.0", halfway), pods), later);
+    expect(second.status).toMatchObject({ phase: "Failed", message: "pod web-1: CrashLoopBackOff" });
+  });
+
+  it("rolls back automatically when auto-rollback is on", () => {
+    const pods = [aPod("web-1", "nginx:1.27.0", "CrashLoopBackOff")];
+    const d = syncUpdateRequest(
+      urRequest(progressing({ autoRollback: true }), aDeployment("nginx:1.27.0", halfway), pods),
+      now,
+    );
+    expect(d.status).toMatchObject({
+      phase: "RolledBack",
+      completedAt: at,
+      message: "pod web-1: CrashLoopBackOff",
+    });
+    expect(d.effects).toMatchObject([
+      { type: "patchImage", key: "ur-1/rollback", from: "nginx:1.27.0", to: "nginx:1.25.3" },
+    ]);
+    const refused = applyOutcomes(d, [
+      { key: "ur-1/rollback", result: "conflict", message: "container nginx runs y" },
+    ]);
+    expect(refused.status).toMatchObject({
+      phase: "Failed",
+      message: "rollback refused: container nginx runs y; pod web-1: CrashLoopBackOff",
+    });
+  });
+
+  it("fails a rollout that outlives rollback-timeout", () => {
+    const late = anUpdateRequest({
+      phase: "Progressing",
+      appliedAt: "2026-11-25T11:54:00.000Z",
+      appliedGeneration: 4,
+    });
+    const d = syncUpdateRequest(urRequest(late, aDeployment("nginx:1.27.0", halfway)), now);
+    expect(d.status).toMatchObject({ phase: "Failed", message: "rollout did not finish within 300s" });
+  });
+
+  it("records who rejected, once", () => {
+    const first = syncUpdateRequest(
+      urRequest(anUpdateRequest({ phase: "Rejected", rejectedBy: "carol" }), aDeployment("nginx:1.25.3")),
+      now,
+    );
+    expect(first.status).toEqual({ phase: "Rejected", rejectedBy: "carol", rejectedAt: at });
+    const again = syncUpdateRequest(
+      urRequest(anUpdateRequest(first.status ?? {}), aDeployment("nginx:1.25.3")),
+      now,
+    );
+    expect(again.status).toBeNull();
+  });
+
+  it.each(["Completed", "Failed", "RolledBack", "Expired", "Superseded"] as const)(
+    "leaves a %s request alone",
+    (phase) => {
+      expect(
+        syncUpdateRequest(urRequest(anUpdateRequest({ phase }), aDeployment("nginx:1.27.0")), now),
+      ).toEqual({ status: null, effects: [] });
+    },
+  );
+
+  it("refuses a request without a target it manages", () => {
+    const odd = anUpdateRequest(undefined, {
+      targetRef: { apiVersion: "v1", kind: "Pod", name: "p", namespace: "shop" },
+    });
+    expect(() => syncUpdateRequest(urRequest(odd), now)).toThrow(
+      "UpdateRequest web-nginx-0b80d67fed has no valid targetRef/containerName",
+    );
+  });
+});
+
+describe("syncUpdateRequest refuses requests it did not make", () => {
+  const target = aDeployment("nginx:1.25.3");
+  const approved = { phase: "Approved" as const, approvedBy: "mallory" };
+
+  it.each<[string, ReturnType<typeof anUpdateRequest>, string]>([
+    [
+      "a hand-written request (no owner reference)",
+      { ...anUpdateRequest(approved), metadata: { name: "forged", namespace: "shop", uid: "x" } },
+      "refused: not created by Headwind for Deployment web (no controller owner reference to it)",
+    ],
+    [
+      "a request owned by another object",
+      {
+        ...anUpdateRequest(approved),
+        metadata: {
+          name: "other",
+          namespace: "shop",
+          ownerReferences: [{ uid: "someone-else", controller: true }],
+        },
+      },
+      "refused: not created by Headwind for Deployment web (no controller owner reference to it)",
+    ],
+    [
+      "an image edited to another repository",
+      anUpdateRequest(approved, { newImage: "evil.example/miner:1.0" }),
+      "refused: newImage must be a valid reference to the same repository as currentImage",
+    ],
+    [
+      "a target in another namespace",
+      anUpdateRequest(approved, {
+        targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "prod" },
+      }),
+      "refused: targetRef must name a workload in the request's own namespace",
+    ],
+  ])("%s: Failed, nothing patched", (_what, ur, message) => {
+    const request = urRequest(ur, {
+      ...target,
+      metadata: { ...target.metadata, namespace: ur.spec.targetRef.namespace },
+    });
+    const d = syncUpdateRequest(request, now);
+    expect(d.effects).toEqual([]);
+    expect(d.status).toMatchObject({ phase: "Failed", message });
+  });
+});

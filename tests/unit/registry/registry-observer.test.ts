@@ -1,9 +1,0 @@
-import { describe, expect, it } from "vitest";
-import { silentObserver } from "../../../src/registry/registry-observer.ts";
-
-describe("silentObserver", () => {
-  it("accepts every event and does nothing", () => {
-    expect(silentObserver.request({ registry: "r", kind: "tags", code: "200" })).toBeUndefined();
-    expect(silentObserver.rateLimitWait({ registry: "r", waitMs: 1 })).toBeUndefined();
-  });
-});

@@ -1,0 +1,200 @@
+import pino from "pino";
+import { Registry } from "prom-client";
+import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../../../../src/core/kube-object.ts";
+import { buildTagConfigMap, tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
+import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
+import { createPollerMetrics } from "../../../../src/sidecar/poller/create-poller-metrics.ts";
+import { createDockerConfigLoader } from "../../../../src/sidecar/runtime/create-docker-config-loader.ts";
+import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
+import { createSidecarRuntime } from "../../../../src/sidecar/runtime/create-sidecar-runtime.ts";
+import { createTagStore } from "../../../../src/sidecar/runtime/create-tag-store.ts";
+import { fakeRegistryClient } from "../../../helpers/registry-fake-client.ts";
+import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
+
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+function deployment(
+  name: string,
+  image: string,
+  annotations: Record<string, string>,
+  sa?: string,
+): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace: "shop", annotations },
+    spec: {
+      template: { spec: { containers: [{ name: "app", image }], ...(sa ? { serviceAccountName: sa } : {}) } },
+    },
+  };
+}
+
+function setup(workloads: KubeObject[]) {
+  const fake = fakeSidecarKube({ workloads });
+  fake.state.serviceAccounts.set("shop/builder", {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: "builder", namespace: "shop" },
+    imagePullSecrets: [{ name: "regcred" }],
+  } as KubeObject);
+  const registry = fakeRegistryClient({
+    "reg.example.com/shop/web": { tags: ["1.0.0", "1.1.0", "latest"], digests: { latest: digest("a") } },
+    "reg.example.com/shop/api": { tags: ["2.0.0"] },
+  });
+  const time = { now: Date.parse("2026-01-01T00:00:00Z") };
+  const leader = { value: true };
+  const register = new Registry();
+  const metrics = { sidecar: createSidecarMetrics(register), poller: createPollerMetrics(register) };
+  const logger = pino({ level: "silent" });
+  const store = createTagStore({ kube: fake.kube, namespace: "headwind", metrics: metrics.sidecar, logger });
+  const runtime = createSidecarRuntime({
+    kube: fake.kube,
+    client: registry.client,
+    store,
+    elector: { isLeader: () => leader.value },
+    loadDockerConfigs: createDockerConfigLoader({ kube: fake.kube, logger, clock: () => time.now }),
+    namespace: "headwind",
+    defaultPollingIntervalSeconds: 300,
+    registryCredentials: ["global"],
+    metrics,
+    clock: () => time.now,
+    logger,
+    pageSize: 2,
+  });
+  return { fake, registry, time, leader, runtime, register };
+}
+
+const workloads = [
+  deployment("web-1", "reg.example.com/shop/web:1.0.0", { "headwind.sh/policy": "minor" }, "builder"),
+  deployment("web-2", "reg.example.com/shop/web:latest", { "headwind.sh/policy": "digest" }, "builder"),
+  deployment("web-3", "reg.example.com/shop/web:1.0.0", { "headwind.sh/policy": "patch" }),
+  deployment("api", "reg.example.com/shop/api:2.0.0", { "headwind.sh/policy": "major" }),
+  deployment("plain", "reg.example.com/shop/other:1", {}),
+];
+
+describe("createSidecarRuntime", () => {
+  it("is not ready until the first interest LIST succeeded, and says why", async () => {
+    const k = setup(workloads);
+    k.fake.fail("listWorkloads", new KubeApiError(0, "connect ECONNREFUSED 127.0.0.1:6443"));
+    expect(k.runtime.notReadyReasons()).toEqual([
+      "interest LIST has not succeeded: the first interest LIST has not run yet",
+    ]);
+    await expect(k.runtime.refreshInterest()).rejects.toThrow("ECONNREFUSED");
+    expect(k.runtime.notReadyReasons()).toEqual([
+      "interest LIST has not succeeded: connect ECONNREFUSED 127.0.0.1:6443",
+    ]);
+    k.fake.fail("listWorkloads", undefined);
+    await k.runtime.refreshInterest();
+    expect(k.runtime.notReadyReasons()).toEqual([]);
+  });
+
+  it("one refresh: the ConfigMap LIST, every kind's pages, one GET per distinct ServiceAccount", async () => {
+    const k = setup(workloads);
+    const interest = await k.runtime.refreshInterest();
+    expect(k.fake.calls).toEqual([
+      "listConfigMaps headwind",
+      "listWorkloads Deployment",
+      "listWorkloads StatefulSet",
+      "listWorkloads DaemonSet",
+      "listWorkloads CronJob",
+      // Five Deployments at two a page: two more pages.
+      "listWorkloads Deployment",
+      "listWorkloads Deployment",
+      "getServiceAccount shop/builder",
+      "getServiceAccount shop/default",
+    ]);
+    expect(interest.poll).toEqual([
+      {
+        repository: "reg.example.com/shop/api",
+        pollingIntervalSeconds: 300,
+        digestTags: [],
+        credentialsRefs: [{ namespace: "headwind", name: "global" }],
+      },
+      {
+        repository: "reg.example.com/shop/web",
+        pollingIntervalSeconds: 300,
+        digestTags: ["latest"],
+        credentialsRefs: [
+          { namespace: "shop", name: "regcred" },
+          { namespace: "headwind", name: "global" },
+        ],
+      },
+    ]);
+    expect(await k.register.metrics()).toContain("headwind_sidecar_interest_repositories 2");
+  });
+
+  it("polls only while leading; one listing per repository; an unchanged second poll writes nothing", async () => {
+    const k = setup(workloads);
+    await k.runtime.refreshInterest();
+    k.leader.value = false;
+    expect(await k.runtime.pollOnce()).toBeUndefined();
+    expect(k.registry.calls).toEqual([]);
+
+    k.leader.value = true;
+    const first = await k.runtime.pollOnce();
+    expect(first).toMatchObject({ due: 2, polled: 2, failed: [] });
+    expect(k.registry.calls.sort()).toEqual([
+      "head reg.example.com/shop/web:latest",
+      "list reg.example.com/shop/api",
+      "list reg.example.com/shop/web",
+    ]);
+    const web = k.fake.state.configMaps.get(`headwind/${tagConfigMapName("reg.example.com/shop/web")}`);
+    expect(web?.data?.tags).toBe("1.0.0\n1.1.0\nlatest");
+    expect(JSON.parse(web?.data?.digests ?? "")).toEqual({ latest: digest("a") });
+
+    // Nothing due a second later; after the interval, the same content: no write.
+    k.time.now += 1_000;
+    expect(await k.runtime.pollOnce()).toMatchObject({ due: 0 });
+    k.fake.calls.length = 0;
+    k.time.now += 300_000;
+    expect(await k.runtime.pollOnce()).toMatchObject({ due: 2, polled: 2 });
+    expect(k.fake.calls.filter((c) => c.startsWith("apply"))).toEqual([]);
+  });
+
+  it("the leader deletes ConfigMaps no workload needs after a refresh; a follower never does", async () => {
+    const k = setup(workloads);
+    const stale = buildTagConfigMap(
+      { repository: "reg.example.com/shop/gone", tags: ["1"], digests: {} },
+      "headwind",
+    );
+    await k.fake.kube.applyConfigMap(stale, "headwind-sidecar");
+    k.leader.value = false;
+    await k.runtime.refreshInterest();
+    expect(k.fake.state.configMaps.size).toBe(1);
+    k.leader.value = true;
+    await k.runtime.refreshInterest();
+    expect(k.fake.state.configMaps.size).toBe(0);
+  });
+
+  it("a failed refresh keeps the previous interest: a broken LIST never looks like no workloads", async () => {
+    const k = setup(workloads);
+    await k.runtime.pollOnce();
+    await k.runtime.refreshInterest();
+    await k.runtime.pollOnce();
+    const before = k.fake.state.configMaps.size;
+    k.fake.fail("listWorkloads", new KubeApiError(500, "etcd timeout"));
+    await expect(k.runtime.refreshInterest()).rejects.toThrow("etcd timeout");
+    expect(k.runtime.interest()?.repositories.size).toBe(2);
+    expect(k.fake.state.configMaps.size).toBe(before);
+    expect(k.runtime.notReadyReasons()).toEqual([]);
+  });
+
+  it("stops asking registries the moment leadership is lost, even mid-cycle", async () => {
+    const k = setup(workloads);
+    await k.runtime.refreshInterest();
+    let calls = 0;
+    const original = k.registry.client.listTags;
+    k.registry.client.listTags = async (key, credentials) => {
+      calls += 1;
+      k.leader.value = false;
+      return original(key, credentials);
+    };
+    const report = await k.runtime.pollOnce();
+    // Both repositories were due; the first one's listing took leadership away.
+    expect(report?.due).toBe(2);
+    expect(report?.polled).toBe(0);
+    expect(k.fake.state.configMaps.size).toBe(0);
+    expect(calls).toBe(1);
+  });
+});

@@ -1,0 +1,136 @@
+import pino from "pino";
+import { Registry } from "prom-client";
+import { describe, expect, it } from "vitest";
+import { buildTagConfigMap, tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
+import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
+import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
+import { createTagStore } from "../../../../src/sidecar/runtime/create-tag-store.ts";
+import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
+
+const repo = "reg.example.com/shop/web";
+const name = tagConfigMapName(repo);
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+function setup() {
+  const fake = fakeSidecarKube();
+  const register = new Registry();
+  const metrics = createSidecarMetrics(register);
+  const store = createTagStore({
+    kube: fake.kube,
+    namespace: "headwind",
+    metrics,
+    logger: pino({ level: "silent" }),
+  });
+  const writes = async () =>
+    (await register.getSingleMetric("headwind_sidecar_configmap_writes_total")?.get())?.values.map(
+      (v) => `${v.labels.result} ${v.value}`,
+    );
+  return { fake, store, writes };
+}
+
+describe("createTagStore", () => {
+  it("writes a poll result by server-side apply as headwind-sidecar, then skips the same content", async () => {
+    const { fake, store, writes } = setup();
+    await store.reload();
+    const observed = { repository: repo, tags: ["1.0.0", "1.1.0"], digests: {}, truncated: false };
+    expect(await store.write(observed)).toBe("applied");
+    expect(await store.write({ ...observed, tags: ["1.1.0", "1.0.0"] })).toBe("unchanged");
+    expect(fake.calls).toEqual([
+      "listConfigMaps headwind",
+      `applyConfigMap headwind/${name} headwind-sidecar`,
+    ]);
+    expect(fake.state.configMaps.get(`headwind/${name}`)?.data).toEqual(
+      buildTagConfigMap(observed, "headwind").data,
+    );
+    expect(await writes()).toEqual(["applied 1", "unchanged 1"]);
+  });
+
+  it("knows what is there from the LIST: an unchanged poll after a restart costs no write", async () => {
+    const { fake, store } = setup();
+    const observed = { repository: repo, tags: ["1.0.0"], digests: {}, truncated: false };
+    await fake.kube.applyConfigMap(buildTagConfigMap(observed, "headwind"), "headwind-sidecar");
+    fake.calls.length = 0;
+    await store.reload();
+    expect(await store.write(observed)).toBe("unchanged");
+    expect([...store.observed().keys()]).toEqual([repo]);
+    expect(fake.calls).toEqual(["listConfigMaps headwind"]);
+  });
+
+  it("marks a listing cut short as truncated", async () => {
+    const { fake, store } = setup();
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: true });
+    expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.truncated).toBe("true");
+  });
+
+  it("merges webhook tags into the live ConfigMap, conditional on its resourceVersion", async () => {
+    const { fake, store } = setup();
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+    fake.calls.length = 0;
+    expect(await store.merge(repo, new Map([["1.1.0", digest("b")]]))).toBe("applied");
+    expect(await store.merge(repo, new Map([["1.1.0", digest("b")]]))).toBe("unchanged");
+    const data = fake.state.configMaps.get(`headwind/${name}`)?.data;
+    expect(data?.tags).toBe("1.0.0\n1.1.0");
+    expect(JSON.parse(data?.digests ?? "")).toEqual({ "1.1.0": digest("b") });
+    expect(fake.calls).toEqual([
+      `getConfigMap headwind/${name}`,
+      `applyConfigMap headwind/${name} headwind-sidecar`,
+      `getConfigMap headwind/${name}`,
+    ]);
+  });
+
+  it("creates the ConfigMap when a webhook comes first", async () => {
+    const { fake, store } = setup();
+    await store.merge(repo, new Map([["2.0.0", digest("c")]]));
+    expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.tags).toBe("2.0.0");
+  });
+
+  it("reads again and retries when another replica wrote in between (409), then gives up", async () => {
+    const { fake, store, writes } = setup();
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+    const apply = fake.kube.applyConfigMap;
+    let raced = false;
+    fake.kube.applyConfigMap = async (cm, manager) => {
+      if (!raced) {
+        raced = true;
+        // The other replica's write lands between our GET and our apply.
+        await apply(
+          { ...buildTagConfigMap({ repository: repo, tags: ["1.0.0", "0.9.0"], digests: {} }, "headwind") },
+          manager,
+        );
+      }
+      return apply(cm, manager);
+    };
+    await store.merge(repo, new Map([["1.1.0", digest("b")]]));
+    expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.tags).toBe("0.9.0\n1.0.0\n1.1.0");
+    expect(await writes()).toContain("conflict 1");
+
+    fake.kube.applyConfigMap = async () => {
+      throw new KubeApiError(409, "conflict", "Conflict");
+    };
+    await expect(store.merge(repo, new Map([["1.2.0", digest("d")]]))).rejects.toThrow("conflict");
+  });
+
+  it("prunes ConfigMaps of repositories no longer in use, and only those", async () => {
+    const { fake, store, writes } = setup();
+    const other = "reg.example.com/shop/api";
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+    await store.write({ repository: other, tags: ["1.0.0"], digests: {}, truncated: false });
+    await store.reload();
+    expect(await store.prune(new Set([repo]))).toEqual([other]);
+    expect([...fake.state.configMaps.keys()]).toEqual([`headwind/${name}`]);
+    expect(await store.prune(new Set([repo]))).toEqual([]);
+    expect(await writes()).toContain("deleted 1");
+  });
+
+  it("leaves a ConfigMap alone when it changed since the LIST (409 on the conditional delete)", async () => {
+    const { fake, store } = setup();
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+    await store.reload();
+    await fake.kube.applyConfigMap(
+      buildTagConfigMap({ repository: repo, tags: ["1.0.0", "1.1.0"], digests: {} }, "headwind"),
+      "headwind-sidecar",
+    );
+    expect(await store.prune(new Set())).toEqual([]);
+    expect(fake.state.configMaps.size).toBe(1);
+  });
+});
