@@ -10,6 +10,7 @@
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { workloadKinds } from "../../core/workloads/workload-kinds.ts";
+import { listAllPages } from "../../kube/list-pages.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
 import { type PollCycleReport, runPollCycle } from "../poller/run-poll-cycle.ts";
@@ -23,7 +24,7 @@ import type { LeaseElector } from "./create-lease-elector.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
 import type { TagStore } from "./create-tag-store.ts";
 import { serviceAccountKey, serviceAccountOf } from "./service-account-of.ts";
-import { listAllPages, type SidecarKube } from "./sidecar-kube.ts";
+import type { SidecarKube } from "./sidecar-kube.ts";
 
 export interface SidecarRuntimeDeps {
   readonly kube: SidecarKube;
