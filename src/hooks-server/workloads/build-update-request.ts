@@ -13,7 +13,7 @@ import {
   urKind,
 } from "../../core/updaterequests/update-request.ts";
 import type { ContainerImage } from "../../core/workloads/container-images.ts";
-import type { HookSettings } from "../hook-settings.ts";
+import type { HookSettings } from "../config/hook-settings.ts";
 
 export interface NewUpdateRequest {
   readonly target: TargetRef;

@@ -10,11 +10,11 @@ import { verifyWebhookAuth } from "./auth/verify-webhook-auth.ts";
 import type { ReplayCache } from "./create-replay-cache.ts";
 import type { WebhookMetrics } from "./create-webhook-metrics.ts";
 import { clip, type DeliveryOutcome, refuse } from "./delivery-outcome.ts";
-import type { ImageEvent } from "./image-event.ts";
 import { isJsonContentType } from "./is-json-content-type.ts";
-import type { ParseResult } from "./parse-result.ts";
-import { webhookVendors } from "./vendors/webhook-vendors.ts";
+import type { ImageEvent } from "./vendors/image-event.ts";
+import type { ParseResult } from "./vendors/parse-result.ts";
 import type { WebhookSource } from "./webhook-source.ts";
+import { webhookVendors } from "./webhook-vendors.ts";
 
 export interface Delivery {
   readonly source: WebhookSource;

@@ -3,7 +3,7 @@
  * current time come in (and, for `google-oidc`, Google's current keys).
  */
 
-import type { HeadersLike } from "../headers-like.ts";
+import type { HeadersLike } from "../vendors/headers-like.ts";
 import type { AuthResult } from "./auth-result.ts";
 import { hmacHex } from "./hmac-hex.ts";
 import { safeEqual } from "./safe-equal.ts";

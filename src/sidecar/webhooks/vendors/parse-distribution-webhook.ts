@@ -6,8 +6,8 @@
  */
 
 import { arrayAt, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent, type ImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult } from "../parse-result.ts";
+import { createImageEvent, type ImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult } from "./parse-result.ts";
 
 const manifestMediaTypes = new Set([
   "application/vnd.docker.distribution.manifest.v1+json",

@@ -5,9 +5,9 @@
  */
 
 import { isDigestLike, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import type { HeadersLike } from "../headers-like.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import type { HeadersLike } from "./headers-like.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "github";
 const packageEvents = new Set(["package", "registry_package"]);

@@ -3,7 +3,7 @@
  * It is only a hint — the caller confirms it with a registry HEAD before recording anything,
  * because most vendors (Docker Hub, Quay, ACR, distribution) cannot authenticate the payload.
  */
-import { parseImageRef } from "../../core/images/image-ref.ts";
+import { parseImageRef } from "../../../core/images/image-ref.ts";
 
 export interface ImageEvent {
   /** The parser that produced the event (`dockerhub`, `harbor`, …). */
