@@ -171,9 +171,18 @@ const testedElsewhere: Record<string, readonly [string, string]> = {
     "tests/http/hooks/workloads-hook.test.ts",
     "v2 fixtures and strict refusals",
   ],
-  "src/hooks-server/config/hook-settings.ts": ["tests/unit/hooks-server/config/read-hooks-config.test.ts", "the defaults"],
-  "src/hooks-server/metacontroller/wire.ts": ["tests/http/hooks/workloads-hook.test.ts", "v2 maps of the fixtures"],
-  "src/hooks-server/notify/notification.ts": ["tests/unit/hooks-server/notify/create-notifier.test.ts", "every event"],
+  "src/hooks-server/config/hook-settings.ts": [
+    "tests/unit/hooks-server/config/read-hooks-config.test.ts",
+    "the defaults",
+  ],
+  "src/hooks-server/metacontroller/wire.ts": [
+    "tests/http/hooks/workloads-hook.test.ts",
+    "v2 maps of the fixtures",
+  ],
+  "src/hooks-server/notify/notification.ts": [
+    "tests/unit/hooks-server/notify/create-notifier.test.ts",
+    "every event",
+  ],
   "src/hooks-server/notify/format-notification.ts": [
     "tests/unit/hooks-server/notify/create-notifier.test.ts",
     "every payload",

@@ -1,7 +1,7 @@
 /**
  * Docker Hub repository webhooks. Only pushes exist, with no event field, no digest and no
  * signature: the source is authenticated by its secret URL path alone.
- * Shape: docs.docker.com/docker-hub/repos/manage/webhooks (peers.md C.1).
+ * Shape: docs.docker.com/docker-hub/repos/manage/webhooks (docs/design/registry-protocols.md, Webhooks: Docker Hub).
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";

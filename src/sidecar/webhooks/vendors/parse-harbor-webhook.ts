@@ -1,7 +1,7 @@
 /**
  * Harbor project webhooks, both payload formats: `Default` (`type: PUSH_ARTIFACT`, legacy
  * `pushImage`) and `CloudEvents` (`type: harbor.artifact.pushed`). One event may carry several
- * resources; all are read. The host appears only inside `resource_url` (peers.md C.2).
+ * resources; all are read. The host appears only inside `resource_url` (docs/design/registry-protocols.md, Webhooks: Harbor).
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { arrayAt, isDigestLike, recordAt, stringAt } from "../../../core/json/narrow-json.ts";

@@ -2,7 +2,7 @@
  * Sonatype Nexus Repository 3 "Webhook: Repository" component events. The payload has neither
  * digest nor Docker host (the connector port is Nexus config), so the source must configure its
  * `registry`. Asset events are left out: a docker component event already names image and tag
- * (peers.md C.10; Sonatype's published sample is npm, the docker field mapping is by analogy).
+ * (docs/design/registry-protocols.md, Webhooks: Sonatype Nexus; Sonatype's published sample is npm, the docker field mapping is by analogy).
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";

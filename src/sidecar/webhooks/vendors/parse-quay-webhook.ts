@@ -1,7 +1,7 @@
 /**
  * Quay repository push notifications (`repo_push`). No digest, no signature, no custom headers:
  * authenticate by secret URL path. `updated_tags` is a list today and was an object on older
- * quay.io, so both are read (peers.md C.3).
+ * quay.io, so both are read (docs/design/registry-protocols.md, Webhooks: Quay).
  */
 
 import { hostOf, isRecord, stringAt } from "../../../core/json/narrow-json.ts";

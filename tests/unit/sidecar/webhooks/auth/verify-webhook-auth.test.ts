@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { verifyWebhookAuth } from "../../../../../src/sidecar/webhooks/auth/verify-webhook-auth.ts";
 import type { WebhookAuth } from "../../../../../src/sidecar/webhooks/auth/webhook-auth.ts";
 
-// Test vectors from peers.md C.4, C.9, C.10: secret `fixture-secret`, body `{"action":"published"}`.
+// Test vectors from docs/design/registry-protocols.md, Webhooks: GitHub Packages: secret `fixture-secret`, body `{"action":"published"}`.
 const body = new TextEncoder().encode('{"action":"published"}');
 const secret = "fixture-secret";
 const sha256Hex = "b1bdcfb6ab7695902cda9939dd07ba0d72431bcfcc79ad70f04c720b99aa71bc";
