@@ -4,9 +4,10 @@
  * format it does not know rather than guessing.
  */
 import { createHash } from "node:crypto";
+import { annotations, labels } from "../metadata-keys.ts";
 
 export const tagsFormat = "headwind.sh/tags/v1";
-export const tagsLabel = "headwind.sh/tags";
+export const tagsLabel = labels.tags;
 /** ConfigMaps are capped at 1 MiB; this leaves room for metadata and managed fields. */
 export const maxDataBytes = 900 * 1024;
 const alwaysDropFirst = [/^sha256-/, /\.sig$/, /\.att$/, /\.sbom$/];
@@ -94,7 +95,7 @@ export function buildTagConfigMap(
       name: tagConfigMapName(observed.repository),
       namespace,
       labels: { [tagsLabel]: "v1", "app.kubernetes.io/managed-by": "headwind" },
-      annotations: { "headwind.sh/repository": observed.repository },
+      annotations: { [annotations.repository]: observed.repository },
     },
     data: encodeTagData(observed),
   };

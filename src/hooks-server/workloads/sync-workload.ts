@@ -4,10 +4,10 @@
  * request it keeps (an omitted attachment is deleted), and writes history annotations.
  */
 import { createHash } from "node:crypto";
-import { annotations as names } from "../../core/annotations/annotation-names.ts";
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { annotations as names } from "../../core/metadata-keys.ts";
 import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
 import {
   type TargetRef,

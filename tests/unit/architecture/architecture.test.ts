@@ -83,7 +83,7 @@ const testedElsewhere: Record<string, readonly [string, string]> = {
     "the composition root, run as a process",
   ],
   "src/sidecar/main.ts": ["tests/cluster/sidecar-process.test.ts", "the composition root, run as a process"],
-  "src/core/annotations/annotation-names.ts": [
+  "src/core/metadata-keys.ts": [
     "tests/unit/core/annotations/parse-annotations.test.ts",
     "names only; read through the parser",
   ],

@@ -28,38 +28,29 @@ export function importGraph(files: readonly string[]): Map<string, string[]> {
   return graph;
 }
 
-/** Strongly connected components with more than one member (or a self-import): the cycles. */
+/** Every node reachable from `start` in one or more steps. */
+function reachable(graph: ReadonlyMap<string, readonly string[]>, start: string): Set<string> {
+  const seen = new Set<string>();
+  const pending = [...(graph.get(start) ?? [])];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (seen.has(node)) continue;
+    seen.add(node);
+    pending.push(...(graph.get(node) ?? []));
+  }
+  return seen;
+}
+
+/** The cycles: groups of nodes that each reach every other (a graph of a few hundred files). */
 export function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
-  let index = 0;
-  const indices = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
+  const reach = new Map([...graph.keys()].map((node) => [node, reachable(graph, node)]));
+  const grouped = new Set<string>();
   const found: string[][] = [];
-  const visit = (node: string): void => {
-    indices.set(node, index);
-    low.set(node, index);
-    index++;
-    stack.push(node);
-    onStack.add(node);
-    for (const next of graph.get(node) ?? []) {
-      if (!indices.has(next)) {
-        visit(next);
-        low.set(node, Math.min(low.get(node) ?? 0, low.get(next) ?? 0));
-      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node) ?? 0, indices.get(next) ?? 0));
-    }
-    if (low.get(node) !== indices.get(node)) return;
-    const component: string[] = [];
-    let member: string | undefined;
-    do {
-      member = stack.pop();
-      if (member === undefined) break;
-      onStack.delete(member);
-      component.push(member);
-    } while (member !== node);
-    if (component.length > 1 || (graph.get(node) ?? []).includes(node)) found.push(component.sort());
-  };
-  for (const node of graph.keys()) if (!indices.has(node)) visit(node);
+  for (const [node, from] of reach) {
+    if (grouped.has(node) || !from.has(node)) continue;
+    const group = [...from].filter((other) => reach.get(other)?.has(node)).sort();
+    for (const member of group) grouped.add(member);
+    found.push(group);
+  }
   return found;
 }
 
