@@ -40,7 +40,7 @@ export async function receiveWebhookDelivery(
   const keys = await googleKeysFor(source, headers, deps.googleKeys);
   if (keys === undefined)
     return refuse("unavailable", 503, "could not fetch Google's signing keys, retry later");
-  const auth = verifyWebhookAuth(source.auth, raw, headers, deps.clock(), keys);
+  const auth = await verifyWebhookAuth(source.auth, raw, headers, deps.clock(), keys);
   if (auth.kind === "unauthorized")
     return refuse("unauthorized", 401, "unauthorized", { reason: auth.reason });
   if (auth.kind === "stale") return refuse("replay", 409, "replayed delivery", { reason: auth.reason });

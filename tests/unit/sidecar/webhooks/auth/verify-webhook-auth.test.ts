@@ -66,8 +66,8 @@ describe("verifyWebhookAuth", () => {
     ],
     ["JFrog, missing", jfrog, {}, "unauthorized"],
     ["secret path", { type: "none-secret-path" }, {}, "ok"],
-  ])("%s → %s", (_case, auth, headers, expected) => {
-    expect(verifyWebhookAuth(auth, body, new Headers(headers), now).kind).toBe(expected);
+  ])("%s → %s", async (_case, auth, headers, expected) => {
+    expect((await verifyWebhookAuth(auth, body, new Headers(headers), now)).kind).toBe(expected);
   });
 
   describe("generic-hmac-timestamp", () => {
@@ -87,8 +87,10 @@ describe("verifyWebhookAuth", () => {
       ["no timestamp", { "X-Headwind-Signature": `sha256=${genericHex}` }, 0, "unauthorized"],
       ["non-numeric timestamp", signed("soon"), 0, "unauthorized"],
       ["no signature", { "X-Headwind-Timestamp": "1767225600" }, 0, "unauthorized"],
-    ])("%s → %s", (_case, headers, offset, expected) => {
-      expect(verifyWebhookAuth(generic, body, new Headers(headers), now + offset * 1000).kind).toBe(expected);
+    ])("%s → %s", async (_case, headers, offset, expected) => {
+      expect((await verifyWebhookAuth(generic, body, new Headers(headers), now + offset * 1000)).kind).toBe(
+        expected,
+      );
     });
   });
 });
