@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: Headwind's main job, end to end, on the same local control plane and registry the
  * tests use. Both production entry points run as child processes under their own ServiceAccount
- * tokens; the Metacontroller test driver stands in for Metacontroller (it cannot be built here).
- * Run through scripts/demo.sh, which starts kube-apiserver + etcd and exports KUBECONFIG.
+ * tokens, and real Metacontroller drives the repository's DecoratorControllers (hooks/*.yaml, the
+ * webhook address pointed at the local hooks server). Run through scripts/demo.sh, which builds
+ * Metacontroller on first use, starts kube-apiserver + etcd and exports KUBECONFIG.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,8 +20,9 @@ import {
   serviceAccountToken,
   waitFor,
 } from "../tests/helpers/cluster.ts";
-import { createMetacontrollerDriver } from "../tests/helpers/metacontroller-driver.ts";
-import { installHeadwind } from "../tests/helpers/metacontroller-harness.ts";
+import { installHeadwind } from "../tests/helpers/headwind-install.ts";
+import { startMetacontroller } from "../tests/helpers/metacontroller.ts";
+import { installControllers } from "../tests/helpers/metacontroller-controllers.ts";
 import { pushImage } from "../tests/helpers/registry-push.ts";
 import { freePort, startRegistry } from "../tests/helpers/registry-server.ts";
 import { installSidecarRbac } from "../tests/helpers/sidecar-cluster.ts";
@@ -99,12 +101,9 @@ async function main(): Promise<void> {
   const version = (await kubeRequest(admin, "GET", "/version")) as { gitVersion: string };
   say(`Local control plane: kube-apiserver ${version.gitVersion} and etcd on 127.0.0.1 (scripts/cluster.sh)`);
 
-  const controllers = await installHeadwind(admin);
+  await installHeadwind(admin);
   await installSidecarRbac(admin);
-  say(
-    "Installed Headwind's CRD, RBAC and both DecoratorControllers (hooks/*.yaml)",
-    controllers.map((c) => c.metadata.name).join("\n"),
-  );
+  say("Installed Headwind's CRD, RBAC, and Metacontroller's CRDs");
 
   const hooksPort = await freePort();
   const sidecarPort = await freePort();
@@ -137,20 +136,12 @@ async function main(): Promise<void> {
     `hooks   http://127.0.0.1:${hooksPort}  (src/hooks-server/main.ts)\nsidecar http://127.0.0.1:${sidecarPort}  (src/sidecar/main.ts; registry notifications go here)`,
   );
 
-  const driver = createMetacontrollerDriver({
-    kubeConfig: admin,
-    controllers,
-    hookBaseUrl: `http://127.0.0.1:${hooksPort}`,
-    trigger: "changes",
-  });
-  const stopDriver = new AbortController();
-  const driving = driver.run({ intervalMs: 300, signal: stopDriver.signal });
-  cleanups.push(async () => {
-    stopDriver.abort();
-    await driving;
-  });
+  const { controllers } = await installControllers(admin, `http://127.0.0.1:${hooksPort}`, "demo");
+  const metacontroller = await startMetacontroller({ instance: "demo" });
+  cleanups.push(() => metacontroller.stop());
   say(
-    "Metacontroller's part is played by the test driver (tests/helpers/metacontroller-driver.ts), calling the hooks",
+    `Started Metacontroller v4.17.2 (pid ${metacontroller.pid}) with Headwind's DecoratorControllers from hooks/*.yaml, calling the hooks on 127.0.0.1:${hooksPort}`,
+    controllers.map((c) => c.metadata.name).join("\n"),
   );
 
   await kubeRequest(admin, "POST", "/api/v1/namespaces", { metadata: { name: "demo" } });
