@@ -1,9 +1,10 @@
-// Flows c, d and e with real Metacontroller: a person's rejection sticks, an unanswered request
+// Flows c, d, e and h with real Metacontroller: a person's rejection sticks, an unanswered request
 // expires on Metacontroller's own resync timer and is proposed again, a newer tag supersedes a
-// pending request through the InPlace attachment update.
+// pending request through the InPlace attachment update, and min-update-interval defers the next
+// update until Metacontroller's timer says the interval is over.
 import { describe, expect, it } from "vitest";
 import { updateRequestName } from "../../src/core/updaterequests/update-request.ts";
-import { applyObjects } from "../helpers/cluster.ts";
+import { applyObjects, waitFor } from "../helpers/cluster.ts";
 import { type Flow, useFlows } from "../helpers/flows.ts";
 import {
   deleteTags,
@@ -12,6 +13,8 @@ import {
   kubectlPatchStatus,
   listUpdateRequests,
   publishTags,
+  readWorkload,
+  reportRolloutDone,
   workload,
 } from "../helpers/headwind-objects.ts";
 
@@ -145,6 +148,53 @@ describe("flow: a person's verdict and time", () => {
       "Normal/UpdatePending",
       "Normal/UpdateSuperseded",
     ]);
+    expect(await imageOf(flows.kc, ns, "web")).toBe(flow.image("1.2.0"));
+    expect(await flow.problems()).toEqual([]);
+  });
+
+  it("h: min-update-interval defers the next update; Metacontroller's timer proposes it once the interval is over", async () => {
+    const interval = 4;
+    const flow = await flows.start();
+    const { ns } = flow;
+    const annotations = {
+      "headwind.sh/policy": "minor",
+      "headwind.sh/require-approval": "false",
+      "headwind.sh/min-update-interval": `${interval}s`,
+    };
+    await applyObjects(flows.kc, [workload("web", flow.image("1.0.0"), { annotations })], { namespace: ns });
+    await publishTags(flows.kc, flow.image("1.0.0"), ["1.0.0", "1.1.0"]);
+    const first = await flow.waitForPhase("Progressing");
+    await reportRolloutDone(flows.kc, ns, "web");
+    await flow.waitForPhase("Completed", first.metadata.name);
+    const lastUpdate = await waitFor(
+      "the history annotation",
+      async () => (await readWorkload(flows.kc, ns, "web")).metadata.annotations?.["headwind.sh/last-update"],
+    );
+
+    const pushed = Date.now();
+    await publishTags(flows.kc, flow.image("1.0.0"), ["1.0.0", "1.1.0", "1.2.0"]);
+    const deferral = await waitFor("a workloads sync that defers 1.2.0", async () =>
+      flow
+        .calls()
+        .find(
+          (c) =>
+            c.path === "/hooks/workloads/sync" && c.at > pushed && c.answer?.resyncAfterSeconds !== undefined,
+        ),
+    );
+    expect(deferral.answer?.resyncAfterSeconds).toBeGreaterThan(0);
+    expect(deferral.answer?.resyncAfterSeconds).toBeLessThanOrEqual(interval);
+    expect((await listUpdateRequests(flows.kc, ns)).length).toBe(1);
+
+    const second = await waitFor(
+      "the deferred update",
+      async () =>
+        (await listUpdateRequests(flows.kc, ns)).find((u) => u.spec.newImage === flow.image("1.2.0")),
+      { timeoutMs: 30_000 },
+    );
+    // Whole seconds on both sides: the proposal comes no earlier than the interval allows.
+    const waited = Date.parse(String(second.metadata.creationTimestamp)) - Date.parse(lastUpdate);
+    expect(waited).toBeGreaterThanOrEqual((interval - 1) * 1000);
+    await flow.waitForPhase("Progressing", second.metadata.name);
     expect(await imageOf(flows.kc, ns, "web")).toBe(flow.image("1.2.0"));
     expect(await flow.problems()).toEqual([]);
   });
