@@ -15,9 +15,12 @@ export interface AuditWrite {
   /** The resourceVersion the request carried (an update's precondition), if any. */
   readonly resourceVersion: string | undefined;
   readonly code: number;
+  /** When the apiserver finished it (epoch ms). */
+  readonly at: number;
 }
 
 interface AuditEvent {
+  stageTimestamp: string;
   verb: string;
   user: { username: string };
   objectRef?: {
@@ -41,16 +44,17 @@ export async function auditCursor(): Promise<number> {
   return (await stat(logPath())).size;
 }
 
-export async function auditWritesSince(cursor: number): Promise<AuditWrite[]> {
+/** The complete lines written since `cursor`, and the cursor to read on from. */
+export async function readAudit(cursor: number): Promise<{ writes: AuditWrite[]; next: number }> {
   const file = await open(logPath(), "r");
   try {
     const { size } = await file.stat();
     const buffer = Buffer.alloc(size - cursor);
     await file.read(buffer, 0, buffer.length, cursor);
-    const text = buffer.toString("utf8");
     // A line still being written is left for the next read.
-    return text
-      .slice(0, text.lastIndexOf("\n") + 1)
+    const complete = buffer.subarray(0, buffer.lastIndexOf(10) + 1);
+    const writes = complete
+      .toString("utf8")
       .split("\n")
       .filter((line) => line.trim() !== "")
       .map((line) => {
@@ -64,9 +68,15 @@ export async function auditWritesSince(cursor: number): Promise<AuditWrite[]> {
           name: event.objectRef?.name,
           resourceVersion: event.objectRef?.resourceVersion,
           code: event.responseStatus?.code ?? 0,
+          at: Date.parse(event.stageTimestamp),
         };
       });
+    return { writes, next: cursor + complete.length };
   } finally {
     await file.close();
   }
+}
+
+export async function auditWritesSince(cursor: number): Promise<AuditWrite[]> {
+  return (await readAudit(cursor)).writes;
 }

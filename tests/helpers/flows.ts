@@ -236,7 +236,7 @@ export async function startFlow(
           const quiet = Date.now() - Math.max(since, router.lastCallAt(ns)) >= quietMs;
           return quiet && (await isIdle(metacontroller));
         },
-        { timeoutMs: 60_000, intervalMs: 100 },
+        { timeoutMs: 600_000, intervalMs: 100 },
       );
     },
     close: async () => {

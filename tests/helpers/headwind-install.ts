@@ -1,10 +1,14 @@
-/** Headwind's cluster-wide prerequisites on the test apiserver, and the hooks' own identity. */
+/** Headwind's cluster-wide prerequisites on the test apiserver, and its components' own identities. */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import {
   applyYamlFile,
+  configForToken,
   installCrds,
   kubeRequest,
   serviceAccountConfig,
+  serviceAccountToken,
   statusCode,
   waitFor,
 } from "./cluster.ts";
@@ -40,4 +44,16 @@ export async function hooksServiceAccount(kc: KubeConfig): Promise<KubeConfig> {
     return true;
   });
   return asHooks;
+}
+
+/** A kubeconfig file in `dir` for one of Headwind's ServiceAccounts, as its Pod would have. */
+export async function serviceAccountKubeconfig(
+  admin: KubeConfig,
+  account: string,
+  dir: string,
+): Promise<string> {
+  const token = await serviceAccountToken(admin, headwindNamespace, account);
+  const path = join(dir, `${account}.kubeconfig`);
+  await writeFile(path, configForToken(admin, token, account).exportConfig(), { mode: 0o600 });
+  return path;
 }

@@ -5,11 +5,12 @@
  * the dedicated-instance option of manifests/components/metacontroller-dedicated), with the client
  * limits and workers Headwind ships in manifests/components/metacontroller-tuning.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { parseAllDocuments } from "yaml";
 import { waitFor } from "./cluster.ts";
 import { freePort } from "./registry-server.ts";
+import { type Stoppable, stoppable } from "./stoppable.ts";
 
 export const instanceLabel = "headwind.sh/metacontroller";
 
@@ -22,17 +23,13 @@ export interface MetacontrollerOptions {
   readonly logLevel?: number;
 }
 
-export interface Metacontroller {
+export interface Metacontroller extends Stoppable {
   readonly instance: string;
   readonly pid: number;
   /** Prometheus text from its --metrics-address. */
   metrics(): Promise<string>;
   /** The last lines it logged (bounded). */
   log(): string[];
-  /** SIGTERM, then SIGKILL after 10 s. */
-  stop(): Promise<void>;
-  /** SIGKILL: no chance to finish anything. */
-  kill(): Promise<void>;
 }
 
 const keptLines = 5000;
@@ -61,11 +58,6 @@ export async function shippedTuning(): Promise<string[]> {
   const flags = ops.filter((op) => op.op === "add" && op.path.endsWith("/args/-")).map((op) => op.value);
   if (flags.length === 0) throw new Error(`${url.pathname}: no args added`);
   return flags;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
 export async function startMetacontroller(options: MetacontrollerOptions): Promise<Metacontroller> {
@@ -105,20 +97,12 @@ export async function startMetacontroller(options: MetacontrollerOptions): Promi
     child.kill("SIGKILL");
     throw error;
   }
-  const signal = async (name: NodeJS.Signals, graceMs: number) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(name);
-    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-    await exited(child);
-    clearTimeout(timer);
-  };
   return {
     instance: options.instance,
     pid: child.pid ?? 0,
     metrics: async () => (await fetch(metricsUrl)).text(),
     log: () => [...lines],
-    stop: () => signal("SIGTERM", 10_000),
-    kill: () => signal("SIGKILL", 0),
+    ...stoppable(child),
   };
 }
 
