@@ -19,6 +19,20 @@ export function letterRunTags(count: number, letter = "a"): string[] {
   });
 }
 
+/** `a`/`b` mixes at the length limit ending in `x`: keeps every thread of `.*a` loops alive. */
+export function mixedLetterTags(count: number): string[] {
+  let seed = 1;
+  const next = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed;
+  };
+  return Array.from({ length: count }, () => {
+    let tag = "";
+    while (tag.length < maxTagLength - 1) tag += (next() >> 16) & 1 ? "a" : "b";
+    return `${tag}x`;
+  });
+}
+
 /** Version-looking tags at the length limit: long pre-release and variant runs. */
 export function longVersionTags(count: number): string[] {
   return Array.from({ length: count }, (_, i) => {
@@ -30,7 +44,19 @@ export function longVersionTags(count: number): string[] {
   });
 }
 
-/** The patterns and exclusions of the issue's list, and their relatives. */
-export const hostileRegexes = ["^(a+)+$", "^(a|a)*$", "^(a|aa)+$", "(a*)*b", "^([a-z0-9]+)+$", "^(.*a){3}$"];
+/**
+ * The patterns and exclusions of the issue's list, and their relatives. The last two regexes are
+ * the costliest found that the annotation caps still accept (compile-tag-regex.ts).
+ */
+export const hostileRegexes = [
+  "^(a+)+$",
+  "^(a|a)*$",
+  "^(a|aa)+$",
+  "(a*)*b",
+  "^([a-z0-9]+)+$",
+  "^(.*a){3}$",
+  "^(?:.*a){6}$",
+  "^[ab]*a[ab]{16}$",
+];
 export const hostileGlobs = ["*a*a*a*a*b", "*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "*-*-*-*-*-*x", "*1*1*1*1*1*1*x"];
 export const hostileExclusions = ["*a*a*a*a*b", "*1*1*1*1*1*x", "*.*.*.*.*.*.*.*y", "*-*-*-*-*-*-*-z"];

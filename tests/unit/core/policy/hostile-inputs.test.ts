@@ -17,6 +17,7 @@ import {
   hostileRegexes,
   letterRunTags,
   longVersionTags,
+  mixedLetterTags,
   rcDigitTags,
 } from "../../../helpers/adversarial-tags.ts";
 import { aSpec } from "../../../helpers/policy-spec.ts";
@@ -43,6 +44,7 @@ const generators: [string, (n: number) => string[]][] = [
   ["runs of a", (n) => letterRunTags(n)],
   ["runs of 1", (n) => letterRunTags(n, "1")],
   ["long versions", longVersionTags],
+  ["a/b mixes ending in x", mixedLetterTags],
 ];
 
 const specs: [string, PolicySpec][] = [
