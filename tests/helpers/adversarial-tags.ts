@@ -54,9 +54,8 @@ export const hostileRegexes = [
   "^(a|aa)+$",
   "(a*)*b",
   "^([a-z0-9]+)+$",
-  "^(.*a){3}$",
-  "^(?:.*a){6}$",
-  "^[ab]*a[ab]{16}$",
+  "^(?:.*a){4}$",
+  "^(?:[ab]*a){3}[ab]{3}$",
 ];
 export const hostileGlobs = ["*a*a*a*a*b", "*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "*-*-*-*-*-*x", "*1*1*1*1*1*1*x"];
 export const hostileExclusions = ["*a*a*a*a*b", "*1*1*1*1*1*x", "*.*.*.*.*.*.*.*y", "*-*-*-*-*-*-*-z"];

@@ -11,8 +11,12 @@ import { RE2JS, RE2JSException, RE2JSSyntaxException } from "re2js";
 
 export const maxPatternLength = 256;
 export const maxCaptureGroups = 4;
-/** Instructions for a pattern RE2 cannot run one-pass: about 30 ms per 1,000 tags of 128 characters. */
-export const maxProgramSize = 24;
+/**
+ * Instructions for a pattern RE2 cannot run one-pass. Its cost is instructions × characters, and
+ * the costliest patterns of this size found take about 25 ms of CPU per 1,000 tags of 128
+ * characters on a loaded 2-core machine (bench/adversarial.bench.ts).
+ */
+export const maxProgramSize = 16;
 /** Instructions for a one-pass pattern (bounds compile time and memory, not matching time). */
 export const maxOnePassProgramSize = 512;
 

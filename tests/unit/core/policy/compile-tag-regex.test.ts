@@ -50,7 +50,7 @@ describe("compileTagRegex", () => {
     const result = compileTagRegex("(.*a){6}$");
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(
-      /^too costly to run on untrusted tags \(33 RE2 instructions; at most 24 /,
+      /^too costly to run on untrusted tags \(33 RE2 instructions; at most 16 /,
     );
   });
 
