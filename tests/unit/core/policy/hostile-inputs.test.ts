@@ -29,14 +29,19 @@ const current = image;
 
 /**
  * The CPU time of one whole decision as the hook makes it, reading and indexing the tags included.
- * CPU time, not wall time: on a shared machine wall time also counts other processes' turns.
+ * CPU time, not wall time, and the least of three runs: on a shared machine other processes add to
+ * both, never take away, so the least is the decision's own cost.
  */
 function decideMs(spec: PolicySpec, tags: readonly string[]): number {
   const observed = { repository: "registry.example/app", tags, digests: {}, truncated: false };
-  const start = process.cpuUsage();
-  selectUpdate(current, spec, observed);
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
+  let least = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 3; run++) {
+    const start = process.cpuUsage();
+    selectUpdate(current, spec, observed);
+    const used = process.cpuUsage(start);
+    least = Math.min(least, (used.user + used.system) / 1000);
+  }
+  return least;
 }
 
 const generators: [string, (n: number) => string[]][] = [
