@@ -39,7 +39,9 @@ describe("hostile decisions over 1,000 tags", () => {
     decide(aSpec("glob", { pattern: hostileGlobs[0] }), runs),
   );
   bench("minor, four hostile exclusions, runs of a", () => decide(exclusions, runs));
-  bench("costliest regex within the caps (^(?:[ab]*a){3}[ab]{3}$), runs of a", () => decide(costliestRegex, runs));
+  bench("costliest regex within the caps (^(?:[ab]*a){3}[ab]{3}$), runs of a", () =>
+    decide(costliestRegex, runs),
+  );
   bench("costliest regex within the caps, a/b mixes", () => decide(costliestRegex, mixes[1000]));
 });
 
