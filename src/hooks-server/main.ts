@@ -14,6 +14,7 @@ import { createKubeGateway } from "./effects/kube-gateway.ts";
 import { createHookMetrics } from "./http/create-hook-metrics.ts";
 import { createHooksApp } from "./http/create-hooks-app.ts";
 import { createNotifier } from "./notify/create-notifier.ts";
+import { createTagCache } from "./workloads/create-tag-cache.ts";
 
 const config = readHooksConfig(process.env);
 const logger = pino({ level: config.logLevel, base: { service: "headwind-hooks" } });
@@ -42,6 +43,7 @@ const app = createHooksApp({
   clock,
   settings: config.settings,
   tracer: tracing.tracer,
+  readTags: createTagCache(),
   maxBodyBytes: config.maxBodyBytes,
 });
 
