@@ -92,15 +92,17 @@ const elector = createLeaseElector({
 const warn = (what: string) => (error: unknown) =>
   logger.warn({ err: error instanceof Error ? error.message : String(error) }, what);
 /** Changes come in bursts (a rollout touches every replica's object): one refresh per burst. */
-let refreshSoon: ReturnType<typeof setTimeout> | undefined;
+let refreshScheduled = false;
 const view = createWorkloadView({
   kube,
   kinds: workloadKinds,
   // The LIST that follows a watch: a safety net for missed events (and the only source without one).
   resyncMs: config.interestIntervalSeconds * 1000,
   onChange: () => {
-    refreshSoon ??= setTimeout(() => {
-      refreshSoon = undefined;
+    if (refreshScheduled) return;
+    refreshScheduled = true;
+    setTimeout(() => {
+      refreshScheduled = false;
       void refresh();
     }, 100);
   },

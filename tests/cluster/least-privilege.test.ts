@@ -514,9 +514,7 @@ describe("sidecar token: the real ingest calls (src/sidecar's own Kubernetes cli
     expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/namespaces/${workload}/secrets/pull`))).toBe(
       403,
     );
-    expect(
-      await statusOf(kubeRequest(sidecar, "GET", `/api/v1/pods?watch=true&timeoutSeconds=1`)),
-    ).toBe(403);
+    expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/pods?watch=true&timeoutSeconds=1`))).toBe(403);
     expect(
       await statusOf(
         kubeRequest(

@@ -9,7 +9,6 @@
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
-import { annotations } from "../../core/metadata-keys.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
 import { type PollCycleReport, runPollCycle } from "../poller/run-poll-cycle.ts";
