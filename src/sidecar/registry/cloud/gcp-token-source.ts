@@ -15,7 +15,17 @@ export interface GcpTokenSourceOptions {
 }
 
 export function createGcpTokenSource(options: GcpTokenSourceOptions = {}): CloudTokenSource<"gcp"> {
-  const auth = options.auth ?? new GoogleAuth({ scopes: [cloudPlatformScope] });
+  const auth =
+    options.auth ??
+    new GoogleAuth({
+      scopes: [cloudPlatformScope],
+      // No project is needed for a registry token; naming one stops the library from looking for
+      // it, which it does by running `gcloud` when that is installed.
+      projectId: "unused-by-headwind",
+      // The expiring cache around this source decides when to refresh; the library's own cache
+      // would hand back the token being replaced.
+      clientOptions: { eagerRefreshThresholdMillis: Number.MAX_SAFE_INTEGER },
+    });
   return async () => {
     const client = await auth.getClient();
     const { token } = await client.getAccessToken();
