@@ -114,7 +114,9 @@ describe("ACR through Azure Workload Identity", () => {
         repository: web,
         kind: "credentials",
         message: expect.stringMatching(
-          new RegExp(`^unauthorized: azure credentials for ${acr.host}: AuthenticationRequiredError: .*AADSTS700213`),
+          new RegExp(
+            `^unauthorized: azure credentials for ${acr.host}: AuthenticationRequiredError: .*AADSTS700213`,
+          ),
         ),
       },
     ]);
