@@ -70,8 +70,11 @@ function ecrTarget(host: string): CloudTarget | undefined {
 const gcrHosts = new Set(["gcr.io", "us.gcr.io", "eu.gcr.io", "asia.gcr.io", "marketplace.gcr.io"]);
 const artifactRegistrySuffix = "-docker.pkg.dev";
 
-/** `us`, `europe-west1`, `us-central1`: dash-separated, no empty word. */
-const isLocation = (text: string) => text.split("-").every((word) => /^[a-z0-9]{1,32}$/.test(word));
+/** `us`, `europe-west1`, `northamerica-northeast1`: one to three dash-separated words. */
+function isLocation(text: string): boolean {
+  const words = text.split("-");
+  return words.length <= 3 && words.every((word) => /^[a-z0-9]{1,24}$/.test(word));
+}
 
 /** `<name>.azurecr.<tld>`; a name is letters and digits, with one dash-hash under domain-name-label scoping. */
 const acrHost = /^[a-z0-9]{5,50}(?:-[a-z0-9]{1,16})?\.azurecr\.(io|cn|us)$/;
