@@ -58,7 +58,8 @@ export function createCloudHarness(options: CloudHarnessOptions) {
     maxRetries: 0,
   });
   const loadDockerConfigs = async () => options.dockerConfigs ?? [];
-  const credentialsRefs = options.dockerConfigs === undefined ? [] : [{ namespace: "apps", name: "pull-secret" }];
+  const credentialsRefs =
+    options.dockerConfigs === undefined ? [] : [{ namespace: "apps", name: "pull-secret" }];
 
   /** One cycle over `repositories` (all due), digests for `digestTags`; answers the report and what was observed. */
   async function poll(repositories: readonly string[], digestTags: readonly string[] = []) {
