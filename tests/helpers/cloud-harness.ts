@@ -4,7 +4,7 @@
  * tests: poll repositories and confirm webhook tags, recording what would be written.
  */
 import type { WorkloadIdentityCredentialOptions } from "@azure/identity";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { Registry } from "prom-client";
 import type { ObservedTags } from "../../src/core/tags/tag-configmap.ts";
 import { createPollerMetrics } from "../../src/sidecar/poller/create-poller-metrics.ts";
@@ -29,15 +29,11 @@ export interface CloudHarnessOptions {
   readonly azureIdentityOptions?: WorkloadIdentityCredentialOptions;
 }
 
-export function createCloudHarness(options: CloudHarnessOptions) {
-  const register = new Registry();
-  const logger = pino({ level: process.env.HEADWIND_TEST_LOG ?? "silent" });
-  const metrics = {
-    cloud: createCloudMetrics(register),
-    poller: createPollerMetrics(register),
-    sidecar: createSidecarMetrics(register),
-  };
-  const cloudCredentials: CloudCredentials = createCloudCredentials({
+/** Cloud credentials as src/sidecar/main.ts builds them: SDK token sources from the environment. */
+export function buildCloudCredentials(
+  options: CloudHarnessOptions & { readonly register: Registry; readonly logger: Logger },
+): CloudCredentials {
+  return createCloudCredentials({
     settings: options.settings,
     sources: createCloudTokenSources(options.settings.enabled, {
       fetch,
@@ -48,9 +44,19 @@ export function createCloudHarness(options: CloudHarnessOptions) {
         : { azureIdentityOptions: options.azureIdentityOptions }),
     }),
     now: options.now,
-    metrics: metrics.cloud,
-    logger,
+    metrics: createCloudMetrics(options.register),
+    logger: options.logger,
   });
+}
+
+export function createCloudHarness(options: CloudHarnessOptions) {
+  const register = new Registry();
+  const logger = pino({ level: process.env.HEADWIND_TEST_LOG ?? "silent" });
+  const metrics = {
+    poller: createPollerMetrics(register),
+    sidecar: createSidecarMetrics(register),
+  };
+  const cloudCredentials = buildCloudCredentials({ ...options, register, logger });
   const client = createRegistryClient({
     fetch,
     now: options.now,

@@ -13,6 +13,7 @@ import { createKubeTransport, type KubeTransport } from "../../src/kube/create-k
 import { createKubeWatch } from "../../src/kube/create-kube-watch.ts";
 import { listAllPages } from "../../src/kube/list-pages.ts";
 import { createPollerMetrics } from "../../src/sidecar/poller/create-poller-metrics.ts";
+import type { CloudCredentials } from "../../src/sidecar/registry/cloud/create-cloud-credentials.ts";
 import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
 import { createDockerConfigLoader } from "../../src/sidecar/runtime/create-docker-config-loader.ts";
 import { createLeaseElector } from "../../src/sidecar/runtime/create-lease-elector.ts";
@@ -102,6 +103,7 @@ export interface TestSidecarOptions {
   readonly leaseName?: string;
   readonly sources?: readonly WebhookSource[];
   readonly pollIntervalSeconds?: number;
+  readonly cloudCredentials?: CloudCredentials;
 }
 
 export function createTestSidecar(options: TestSidecarOptions) {
@@ -158,6 +160,7 @@ export function createTestSidecar(options: TestSidecarOptions) {
     metrics,
     clock,
     logger,
+    ...(options.cloudCredentials === undefined ? {} : { cloudCredentials: options.cloudCredentials }),
   });
   const app = createSidecarApp({
     sources: options.sources ?? [],

@@ -31,6 +31,7 @@ function setup(
 ) {
   let now = 1_700_000_000_000;
   const asked: string[] = [];
+  const logs: Record<string, unknown>[] = [];
   const answer = (provider: CloudProvider, what: string): Promise<CloudToken> => {
     asked.push(`${provider} ${what}`);
     if (options.failing?.includes(provider))
@@ -55,11 +56,12 @@ function setup(
     sources,
     now: () => now,
     metrics: createCloudMetrics(register),
-    logger: pino({ level: "silent" }),
+    logger: pino({ level: "info" }, { write: (line: string) => logs.push(JSON.parse(line)) }),
   });
   return {
     credentials,
     asked,
+    logs,
     metrics: () => register.metrics(),
     advance: (ms: number) => {
       now += ms;
@@ -188,5 +190,18 @@ describe("createCloudCredentials", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("logs each exchange, failed or not, with provider and registry and never the secret", async () => {
+    const { credentials, logs } = setup({ failing: ["azure"] });
+    await credentials(ecr);
+    await credentials(ecr);
+    await credentials(acr);
+    expect(logs.map(({ level, msg, provider, registry }) => ({ level, msg, provider, registry }))).toEqual([
+      { level: 30, msg: "cloud credentials obtained", provider: "aws", registry: ecr },
+      { level: 40, msg: "cloud credentials failed", provider: "azure", registry: acr },
+    ]);
+    expect(logs[1]?.error).toBe("CloudCredentialError: azure refused");
+    expect(JSON.stringify(logs)).not.toContain("aws:123456789012/us-east-1:1");
   });
 });
