@@ -9,8 +9,8 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pollErrorAnnotation, tagConfigMapName } from "../../src/core/tags/tag-configmap.ts";
 import type { ConfigMapObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
-import { type AwsStandIn, startAwsStandIn } from "../helpers/cloud-aws.ts";
-import { cloudTestDir, stubCloudEnv, tokenFile } from "../helpers/cloud-env.ts";
+import { type AwsStandIn, irsaEnvironment, startAwsStandIn } from "../helpers/cloud-aws.ts";
+import { cloudTestDir, stubCloudEnv } from "../helpers/cloud-env.ts";
 import { type GceMetadata, startGceMetadata } from "../helpers/cloud-gce-metadata.ts";
 import { buildCloudCredentials } from "../helpers/cloud-harness.ts";
 import { type CloudRegistry, startCloudRegistry } from "../helpers/cloud-registry.ts";
@@ -77,13 +77,7 @@ beforeAll(async () => {
     startCloudRegistry({ kind: "gar", accepts: metadata.accepts }),
   ]);
   await Promise.all([ecr.push("apps/web", ["1.0.0", "1.1.0"]), gar.push("team/api", ["2.0.0", "2.1.0"])]);
-  stubCloudEnv(dir, {
-    AWS_ROLE_ARN: roleArn,
-    AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile(dir, "irsa", irsaToken),
-    AWS_ENDPOINT_URL_STS: aws.stsUrl,
-    AWS_ENDPOINT_URL_ECR: aws.ecrUrl,
-    GCE_METADATA_HOST: metadata.host,
-  });
+  stubCloudEnv(dir, { ...irsaEnvironment(aws, dir, roleArn, irsaToken), GCE_METADATA_HOST: metadata.host });
   const cloudCredentials = buildCloudCredentials({
     settings: {
       enabled: new Set(["aws", "gcp"] as const),

@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { verifySigV4 } from "./cloud-aws-sigv4.ts";
+import { tokenFile } from "./cloud-env.ts";
 import { type LoopbackServer, listenOnLoopback } from "./registry-listen.ts";
 
 export interface AwsStandInOptions {
@@ -163,5 +164,15 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
     stop: async () => {
       await Promise.all(servers.map((server) => server.close()));
     },
+  };
+}
+
+/** What EKS injects for IRSA, with the SDK's endpoints pointed at the stand-in. */
+export function irsaEnvironment(aws: AwsStandIn, dir: string, roleArn: string, token: string) {
+  return {
+    AWS_ROLE_ARN: roleArn,
+    AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile(dir, "irsa-token", token),
+    AWS_ENDPOINT_URL_STS: aws.stsUrl,
+    AWS_ENDPOINT_URL_ECR: aws.ecrUrl,
   };
 }

@@ -10,6 +10,7 @@ import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
+import { tokenFile } from "./cloud-env.ts";
 import { createSelfSignedCert } from "./registry-self-signed-cert.ts";
 
 export interface EntraOptions {
@@ -88,5 +89,15 @@ export async function startEntra(options: EntraOptions): Promise<Entra> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** What the AKS Workload Identity webhook injects, with the authority host pointed at the stand-in. */
+export function workloadIdentityEnvironment(entra: Entra, dir: string, options: EntraOptions) {
+  return {
+    AZURE_CLIENT_ID: options.clientId,
+    AZURE_TENANT_ID: options.tenantId,
+    AZURE_FEDERATED_TOKEN_FILE: tokenFile(dir, "azure-identity-token", options.federatedToken),
+    AZURE_AUTHORITY_HOST: entra.authorityHost,
   };
 }

@@ -5,8 +5,8 @@
 // registry is the real distribution registry behind an ACR-style front on one loopback host.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { acrRefreshTokenUser } from "../../../src/sidecar/registry/cloud/acr-token-source.ts";
-import { type Entra, startEntra } from "../../helpers/cloud-entra.ts";
-import { cloudTestDir, stubCloudEnv, tokenFile } from "../../helpers/cloud-env.ts";
+import { type Entra, startEntra, workloadIdentityEnvironment } from "../../helpers/cloud-entra.ts";
+import { cloudTestDir, stubCloudEnv } from "../../helpers/cloud-env.ts";
 import { createCloudHarness } from "../../helpers/cloud-harness.ts";
 import { acrUser, type CloudRegistry, startCloudRegistry } from "../../helpers/cloud-registry.ts";
 import { refuseNonLoopbackSockets, type SocketGuard } from "../../helpers/loopback-sockets.ts";
@@ -30,12 +30,7 @@ const settings = () => ({
 const path = (prefix: string) => acr.requests.filter((request) => request.path.startsWith(prefix));
 
 function workloadIdentityEnv(token = federatedToken) {
-  stubCloudEnv(dir, {
-    AZURE_CLIENT_ID: clientId,
-    AZURE_TENANT_ID: tenantId,
-    AZURE_FEDERATED_TOKEN_FILE: tokenFile(dir, "azure-identity-token", token),
-    AZURE_AUTHORITY_HOST: entra.authorityHost,
-  });
+  stubCloudEnv(dir, workloadIdentityEnvironment(entra, dir, { tenantId, clientId, federatedToken: token }));
 }
 
 function harness() {

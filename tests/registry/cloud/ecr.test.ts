@@ -3,7 +3,7 @@
 // that accepts only the passwords GetAuthorizationToken issued. The registry host is loopback, so
 // the per-registry override names its account and region.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type AwsStandIn, startAwsStandIn } from "../../helpers/cloud-aws.ts";
+import { type AwsStandIn, irsaEnvironment, startAwsStandIn } from "../../helpers/cloud-aws.ts";
 import { cloudTestDir, stubCloudEnv, tokenFile } from "../../helpers/cloud-env.ts";
 import { createCloudHarness } from "../../helpers/cloud-harness.ts";
 import { type CloudRegistry, startCloudRegistry } from "../../helpers/cloud-registry.ts";
@@ -27,12 +27,7 @@ function settings() {
 }
 
 function irsaEnv() {
-  stubCloudEnv(dir, {
-    AWS_ROLE_ARN: roleArn,
-    AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile(dir, "irsa-token", webIdentityToken),
-    AWS_ENDPOINT_URL_STS: aws.stsUrl,
-    AWS_ENDPOINT_URL_ECR: aws.ecrUrl,
-  });
+  stubCloudEnv(dir, irsaEnvironment(aws, dir, roleArn, webIdentityToken));
 }
 
 /** Secrets the ECR front saw, in order (undefined: none). */

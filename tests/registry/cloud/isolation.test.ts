@@ -3,9 +3,9 @@
 // that names a token realm on another host gets nothing sent there, and a failing provider fails
 // its own registry only.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type AwsStandIn, startAwsStandIn } from "../../helpers/cloud-aws.ts";
-import { type Entra, startEntra } from "../../helpers/cloud-entra.ts";
-import { cloudTestDir, stubCloudEnv, tokenFile } from "../../helpers/cloud-env.ts";
+import { type AwsStandIn, irsaEnvironment, startAwsStandIn } from "../../helpers/cloud-aws.ts";
+import { type Entra, startEntra, workloadIdentityEnvironment } from "../../helpers/cloud-entra.ts";
+import { cloudTestDir, stubCloudEnv } from "../../helpers/cloud-env.ts";
 import { type GceMetadata, startGceMetadata } from "../../helpers/cloud-gce-metadata.ts";
 import { createCloudHarness } from "../../helpers/cloud-harness.ts";
 import { type CloudRegistry, startCloudRegistry } from "../../helpers/cloud-registry.ts";
@@ -77,15 +77,9 @@ beforeAll(async () => {
       : undefined,
   );
   stubCloudEnv(dir, {
-    AWS_ROLE_ARN: roleArn,
-    AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile(dir, "irsa", irsaToken),
-    AWS_ENDPOINT_URL_STS: aws.stsUrl,
-    AWS_ENDPOINT_URL_ECR: aws.ecrUrl,
+    ...irsaEnvironment(aws, dir, roleArn, irsaToken),
     GCE_METADATA_HOST: metadata.host,
-    AZURE_CLIENT_ID: azure.clientId,
-    AZURE_TENANT_ID: azure.tenantId,
-    AZURE_FEDERATED_TOKEN_FILE: tokenFile(dir, "azure", azure.federatedToken),
-    AZURE_AUTHORITY_HOST: entra.authorityHost,
+    ...workloadIdentityEnvironment(entra, dir, azure),
   });
 });
 
