@@ -3,11 +3,13 @@
 // acting as the headwind-sidecar ServiceAccount. While the metadata server fails, Google's
 // registry alone fails, and its tag ConfigMap says why (headwind.sh/poll-error); once it recovers,
 // the next poll writes the tags and server-side apply removes the annotation.
+
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { pollErrorAnnotation, tagConfigMapName } from "../../src/core/tags/tag-configmap.ts";
+import { annotations } from "../../src/core/metadata-keys.ts";
+import { tagConfigMapName } from "../../src/core/tags/tag-configmap.ts";
 import type { ConfigMapObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import { type AwsStandIn, irsaEnvironment, startAwsStandIn } from "../helpers/cloud-aws.ts";
 import { cloudTestDir, stubCloudEnv } from "../helpers/cloud-env.ts";
@@ -126,10 +128,10 @@ describe("sidecar with cloud credentials on the real apiserver", () => {
       },
     ]);
     expect((await configMap(web()))?.data?.tags).toBe("1.0.0\n1.1.0");
-    expect((await configMap(web()))?.metadata.annotations?.[pollErrorAnnotation]).toBeUndefined();
+    expect((await configMap(web()))?.metadata.annotations?.[annotations.pollError]).toBeUndefined();
     const failed = await configMap(api());
     expect(failed?.data?.tags).toBe("");
-    expect(failed?.metadata.annotations?.[pollErrorAnnotation]).toBe(mine?.[0]?.message);
+    expect(failed?.metadata.annotations?.[annotations.pollError]).toBe(mine?.[0]?.message);
     expect(await cloudMetrics.metrics()).toContain(
       `headwind_cloud_credential_errors_total{provider="gcp",registry="${gar.host}"} 1`,
     );
@@ -144,7 +146,7 @@ describe("sidecar with cloud credentials on the real apiserver", () => {
     expect(report?.failed.filter((failure) => [web(), api()].includes(failure.repository))).toEqual([]);
     const recovered = await configMap(api());
     expect(recovered?.data?.tags).toBe("2.0.0\n2.1.0");
-    expect(recovered?.metadata.annotations?.[pollErrorAnnotation]).toBeUndefined();
+    expect(recovered?.metadata.annotations?.[annotations.pollError]).toBeUndefined();
     // The ECR token is still fresh: no second exchange.
     expect(aws.calls).toEqual(["sts 200", "ecr us-west-2 200"]);
   });

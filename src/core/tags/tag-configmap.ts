@@ -9,8 +9,6 @@ import { isValidDigest, isValidTag } from "./tag-grammar.ts";
 
 export const tagsFormat = "headwind.sh/tags/v1";
 export const tagsLabel = labels.tags;
-/** Why the latest poll of the repository failed (one line); absent after a successful one. */
-export const pollErrorAnnotation = annotations.pollError;
 /** ConfigMaps are capped at 1 MiB; this leaves room for metadata and managed fields. */
 export const maxDataBytes = 900 * 1024;
 const alwaysDropFirst = [/^sha256-/, /\.sig$/, /\.att$/, /\.sbom$/];

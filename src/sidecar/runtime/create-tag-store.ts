@@ -17,7 +17,6 @@ import {
   buildTagConfigMap,
   type ObservedTags,
   parseTagConfigMap,
-  pollErrorAnnotation,
   type TagConfigMap,
   tagConfigMapName,
   tagsLabel,
@@ -56,6 +55,7 @@ export interface TagStoreDeps {
 }
 
 const repositoryAnnotation = annotations.repository;
+const pollErrorAnnotation = annotations.pollError;
 
 function sameStrings(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>) {
   const left = Object.entries(a ?? {});

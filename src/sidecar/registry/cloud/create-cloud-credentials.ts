@@ -14,7 +14,7 @@ import type { RegistryCredentials } from "../select-credentials.ts";
 import type { CloudToken, CloudTokenSources } from "./cloud-token.ts";
 import type { CloudMetrics } from "./create-cloud-metrics.ts";
 import { createExpiringCache, type Expiring } from "./create-expiring-cache.ts";
-import { describeCloudError } from "./describe-cloud-error.ts";
+import { CloudCredentialError, describeCloudError } from "./describe-cloud-error.ts";
 import type { CloudSettings } from "./parse-cloud-settings.ts";
 import { type CloudTarget, cloudTargetFor } from "./provider-for-host.ts";
 
@@ -79,6 +79,8 @@ export function createCloudCredentials(deps: CloudCredentialsDeps): CloudCredent
       const pending = ask(target, registry);
       if (pending === undefined) throw new Error(`no ${provider} credential source is set up`);
       const token = await withDeadline(pending, timeoutMs, `the ${provider} credential exchange`);
+      if (!Number.isFinite(token.expiresAt))
+        throw new CloudCredentialError(`the ${provider} credential exchange gave no usable expiry`);
       metrics.tokenRequests.inc({ provider, result: "ok" });
       const expiresAt = new Date(token.expiresAt).toISOString();
       logger.info({ provider, registry, expiresAt }, "cloud credentials obtained");

@@ -8,7 +8,7 @@ import { GoogleAuth } from "google-auth-library";
 import type { CloudTokenSource } from "./cloud-token.ts";
 import { CloudCredentialError } from "./describe-cloud-error.ts";
 
-export const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
+const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 
 export interface GcpTokenSourceOptions {
   readonly auth?: GoogleAuth;

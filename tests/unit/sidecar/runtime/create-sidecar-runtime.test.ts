@@ -2,11 +2,8 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
-import {
-  buildTagConfigMap,
-  pollErrorAnnotation,
-  tagConfigMapName,
-} from "../../../../src/core/tags/tag-configmap.ts";
+import { annotations } from "../../../../src/core/metadata-keys.ts";
+import { buildTagConfigMap, tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
 import { createPollerMetrics } from "../../../../src/sidecar/poller/create-poller-metrics.ts";
 import type { CloudCredentials } from "../../../../src/sidecar/registry/cloud/create-cloud-credentials.ts";
@@ -233,7 +230,7 @@ describe("createSidecarRuntime", () => {
     ]);
     const annotation = (repository: string) =>
       k.fake.state.configMaps.get(`headwind/${tagConfigMapName(repository)}`)?.metadata.annotations?.[
-        pollErrorAnnotation
+        annotations.pollError
       ];
     expect(annotation(`${ecr}/shop/app`)).toBe(`unauthorized: aws credentials for ${ecr}: denied`);
     expect(annotation("reg.example.com/shop/down")).toBe("unavailable: reg.example.com/shop/down failed");

@@ -1,11 +1,8 @@
 import pino from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import {
-  buildTagConfigMap,
-  pollErrorAnnotation,
-  tagConfigMapName,
-} from "../../../../src/core/tags/tag-configmap.ts";
+import { annotations } from "../../../../src/core/metadata-keys.ts";
+import { buildTagConfigMap, tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
 import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
 import { createTagStore } from "../../../../src/sidecar/runtime/create-tag-store.ts";
@@ -140,7 +137,7 @@ describe("createTagStore", () => {
 
   describe("recordFailure", () => {
     const error = (live: { metadata: { annotations?: Record<string, string> } } | undefined) =>
-      live?.metadata.annotations?.[pollErrorAnnotation];
+      live?.metadata.annotations?.[annotations.pollError];
 
     it("creates an empty ConfigMap saying why a repository never polled; a repeat costs no call; success clears it", async () => {
       const { fake, store } = setup();

@@ -204,4 +204,18 @@ describe("createCloudCredentials", () => {
     expect(logs[1]?.error).toBe("CloudCredentialError: azure refused");
     expect(JSON.stringify(logs)).not.toContain("aws:123456789012/us-east-1:1");
   });
+
+  it("refuses a token without a usable expiry rather than caching it forever or never", async () => {
+    const credentials = createCloudCredentials({
+      settings: { enabled: new Set(["gcp"]), overrides: new Map() },
+      sources: { gcp: async () => ({ username: "oauth2accesstoken", password: "t", expiresAt: Number.NaN }) },
+      now: Date.now,
+      metrics: createCloudMetrics(new Registry()),
+      logger: pino({ level: "silent" }),
+    });
+    expect(await credentials(gcr)).toMatchObject({
+      ok: false,
+      error: { kind: "unavailable", message: expect.stringContaining("gave no usable expiry") },
+    });
+  });
 });
