@@ -1,10 +1,11 @@
 /**
- * Cloud credentials kept until shortly before they expire. Per key, at most one exchange runs at
- * a time (concurrent first uses, and concurrent refreshes, share it); a failure is remembered for
- * a short while, so a broken provider is asked once per cycle rather than once per repository;
- * and the number of keys is bounded (least recently used dropped first), because keys come from
- * registry hosts that workloads name.
+ * Cloud credentials kept until shortly before they expire, on lru-cache: per key, at most one
+ * exchange runs at a time (concurrent first uses, and concurrent refreshes, share its `fetch`); a
+ * failure is kept as a value for a short while, so a broken provider is asked once per cycle rather
+ * than once per repository; and the number of keys is bounded (least recently used dropped first),
+ * because keys come from registry hosts that workloads name.
  */
+import { LRUCache } from "lru-cache";
 
 export interface Expiring<T> {
   readonly value: T;
@@ -28,61 +29,38 @@ export interface ExpiringCache<T> {
   readonly size: number;
 }
 
-type Entry<T> =
-  | { readonly state: "fresh"; readonly value: T; readonly until: number }
-  | { readonly state: "failed"; readonly error: unknown; readonly until: number }
-  | { readonly state: "pending"; readonly promise: Promise<T> };
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 export function createExpiringCache<T>(options: ExpiringCacheOptions): ExpiringCache<T> {
-  const { now, marginMs, failureTtlMs, maxEntries } = options;
-  const entries = new Map<string, Entry<T>>();
-
-  /** Inserting at the end keeps the Map in least-recently-used order. */
-  function put(key: string, entry: Entry<T>): void {
-    entries.delete(key);
-    entries.set(key, entry);
-    for (const oldest of entries.keys()) {
-      if (entries.size <= maxEntries) break;
-      entries.delete(oldest);
-    }
-  }
-
-  function usable(entry: Entry<T> | undefined): Entry<T> | undefined {
-    if (entry === undefined || entry.state === "pending") return entry;
-    return now() < entry.until ? entry : undefined;
-  }
-
-  function start(key: string, fetch: () => Promise<Expiring<T>>): Promise<T> {
-    // Started a tick later, so a fetch that throws at once still lands in the entry below.
-    const promise = Promise.resolve()
-      .then(fetch)
-      .then(
-        ({ value, expiresAt }) => {
-          const margin = Math.min(marginMs, Math.max(0, (expiresAt - now()) / 2));
-          // An eviction while in flight means the key was dropped: leave it dropped.
-          if (entries.get(key) === pending) put(key, { state: "fresh", value, until: expiresAt - margin });
-          return value;
-        },
-        (error: unknown) => {
-          if (entries.get(key) === pending) put(key, { state: "failed", error, until: now() + failureTtlMs });
-          throw error;
-        },
-      );
-    const pending: Entry<T> = { state: "pending", promise };
-    put(key, pending);
-    return promise;
-  }
+  const { now, marginMs, failureTtlMs } = options;
+  const cache = new LRUCache<string, Outcome<T>, () => Promise<Expiring<T>>>({
+    max: options.maxEntries,
+    perf: { now },
+    // Every staleness check reads the injected clock (the default caches it for a millisecond).
+    ttlResolution: 0,
+    fetchMethod: async (_key, _stale, { options: entry, context: fetch }) => {
+      try {
+        const { value, expiresAt } = await fetch();
+        const lifetime = expiresAt - now();
+        // A ttl of 0 would mean "forever": an already expired value is kept for one millisecond.
+        entry.ttl = Math.max(1, lifetime - Math.min(marginMs, Math.max(0, lifetime / 2)));
+        return { ok: true, value };
+      } catch (error) {
+        entry.ttl = failureTtlMs;
+        return { ok: false, error };
+      }
+    },
+  });
 
   return {
-    get(key, fetch) {
-      const entry = usable(entries.get(key));
-      if (entry === undefined) return start(key, fetch);
-      put(key, entry);
-      if (entry.state === "pending") return entry.promise;
-      return entry.state === "fresh" ? Promise.resolve(entry.value) : Promise.reject(entry.error);
+    async get(key, fetch) {
+      const outcome = await cache.fetch(key, { context: fetch });
+      if (outcome === undefined) throw new Error(`no value for ${key}`);
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
     },
     get size() {
-      return entries.size;
+      return cache.size;
     },
   };
 }

