@@ -51,7 +51,10 @@ export function describeCloudError(error: unknown): { kind: RegistryErrorKind; d
   if (!(error instanceof Error))
     return { kind: "unavailable", detail: String(error).slice(0, maxDetailLength) };
   const status = statusOf(error);
-  const refused = refusals.includes(error.name) || status === 400 || status === 401 || status === 403;
+  // AWS answers throttling with 400 too; waiting helps there.
+  const throttled = /throttl|toomanyrequests|limitexceeded/i.test(error.name) || status === 429;
+  const refused =
+    !throttled && (refusals.includes(error.name) || status === 400 || status === 401 || status === 403);
   // SDK messages can carry server text across lines; a ConfigMap annotation and a log line want one.
   const message = error.message.replace(/\s+/g, " ").trim();
   const detail = `${error.name}: ${message}`.slice(0, maxDetailLength);

@@ -21,6 +21,8 @@ describe("describeCloudError", () => {
     [named("GaxiosError", "forbidden", { response: { status: 403 } }), "unauthorized"],
     [new CloudCredentialError("exchange answered 401", 401), "unauthorized"],
     [named("GaxiosError", "server error", { status: 503 }), "unavailable"],
+    [named("ThrottlingException", "Rate exceeded", { $metadata: { httpStatusCode: 400 } }), "unavailable"],
+    [named("AuthenticationError", "AADSTS50196: request throttled", { statusCode: 429 }), "unavailable"],
     [named("TimeoutError", "socket hang up"), "unavailable"],
     [new CloudCredentialError("sent no JSON"), "unavailable"],
   ])("classifies %s", (error, kind) => {
