@@ -1,7 +1,7 @@
 /**
  * The exchanges of the enabled clouds, each built from its SDK's own environment settings. An SDK
- * is loaded on the first exchange for its cloud (together they cost ~1.5 s and ~35 MB at start-up),
- * so enabling a cloud whose registries no workload uses costs nothing.
+ * is loaded on the first exchange for its cloud, not at start-up: each is a large module tree, and
+ * enabling a cloud whose registries no workload uses should cost nothing.
  */
 import type { WorkloadIdentityCredentialOptions } from "@azure/identity";
 import type { CloudTokenSource, CloudTokenSources } from "./cloud-token.ts";
