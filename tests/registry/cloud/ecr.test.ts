@@ -3,6 +3,7 @@
 // that accepts only the passwords GetAuthorizationToken issued. The registry host is loopback, so
 // the per-registry override names its account and region.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createEcrTokenSource } from "../../../src/sidecar/registry/cloud/ecr-token-source.ts";
 import { type AwsStandIn, irsaEnvironment, startAwsStandIn } from "../../helpers/cloud-aws.ts";
 import { cloudTestDir, stubCloudEnv, tokenFile } from "../../helpers/cloud-env.ts";
 import { createCloudHarness } from "../../helpers/cloud-harness.ts";
@@ -54,8 +55,11 @@ afterAll(async () => {
   guard?.restore();
   await ecr?.stop();
   await aws?.stop();
-  expect(guard.refused).toEqual([]);
+  expect(guard.refused.filter((host) => !endpointProbe.test(host))).toEqual([]);
 });
+
+/** The hosts the endpoint test below aims at on purpose (refused at the socket, never reached). */
+const endpointProbe = /^api\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 
 describe("ECR through IRSA (web identity → STS → GetAuthorizationToken)", () => {
   it("polls and confirms a webhook tag with one exchange, then refreshes the token before it expires", async () => {
@@ -159,5 +163,21 @@ describe("ECR through EKS Pod Identity (container credentials endpoint)", () => 
     const { report } = await harness.poll([web]);
     expect(report).toMatchObject({ polled: 1, failed: [] });
     expect(aws.calls).toEqual(["pod-identity 200", "ecr eu-west-1 200"]);
+  });
+});
+
+describe("ECR API endpoints", () => {
+  it("asks the FIPS endpoint for a FIPS registry and the China partition's for a China one", async () => {
+    stubCloudEnv(dir, {});
+    const source = createEcrTokenSource({
+      credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }),
+    });
+    const fips = { provider: "aws" as const, account: "123456789012", region: "us-gov-west-1", fips: true };
+    const china = { provider: "aws" as const, account: "123456789012", region: "cn-north-1", fips: false };
+    await expect(source(fips, "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com")).rejects.toThrow();
+    await expect(source(china, "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn")).rejects.toThrow();
+    expect(new Set(guard.refused)).toEqual(
+      new Set(["api.ecr-fips.us-gov-west-1.amazonaws.com", "api.ecr.cn-north-1.amazonaws.com.cn"]),
+    );
   });
 });
