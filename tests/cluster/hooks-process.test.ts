@@ -1,14 +1,16 @@
 // The hooks composition root as shipped: `node --import tsx src/hooks-server/main.ts` (what
 // `npm start` runs) with the admin kubeconfig: it listens on its three ports, answers health,
 // metrics and a hook call, refuses a bad configuration with a clear message, and exits 0 on SIGTERM.
+import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminConfig, waitFor } from "../helpers/cluster.ts";
-import { startHeadwindProcess } from "../helpers/headwind-process.ts";
 import { freePort } from "../helpers/registry-server.ts";
 
+const root = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
 let kubeconfig: string;
 
@@ -21,8 +23,21 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const startHooks = (env: Record<string, string>) =>
-  startHeadwindProcess("src/hooks-server/main.ts", { KUBECONFIG: kubeconfig, ...env });
+function startHooks(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/hooks-server/main.ts"], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", KUBECONFIG: kubeconfig, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, logs: () => output, exited };
+}
 
 describe("npm start (hooks server)", () => {
   it("serves hooks, health, metrics and the approval API; SIGTERM exits 0", async () => {
