@@ -10,6 +10,7 @@ export default defineConfig({
       { test: { name: "registry", include: ["tests/registry/**/*.test.ts"], testTimeout: 60_000 } },
       // The files an operator deploys (alert rules, dashboards), checked with the real tools.
       { test: { name: "deploy", include: ["tests/deploy/**/*.test.ts"], testTimeout: 60_000 } },
+      { test: { name: "docs", include: ["tests/docs/**/*.test.ts"] } },
       {
         test: {
           name: "cluster",
