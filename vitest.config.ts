@@ -8,6 +8,9 @@ export default defineConfig({
       { test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       { test: { name: "http", include: ["tests/http/**/*.test.ts"] } },
       { test: { name: "registry", include: ["tests/registry/**/*.test.ts"], testTimeout: 60_000 } },
+      // The files an operator deploys (alert rules, dashboards), checked with the real tools.
+      { test: { name: "deploy", include: ["tests/deploy/**/*.test.ts"], testTimeout: 60_000 } },
+      { test: { name: "docs", include: ["tests/docs/**/*.test.ts"] } },
       {
         test: {
           name: "cluster",

@@ -4,6 +4,8 @@
  * token (so every call is an RBAC-checked real call), and builds the sidecar's parts the way
  * src/sidecar/main.ts does — with loopback-only registry access and counted requests.
  */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import pino from "pino";
 import { Registry } from "prom-client";
@@ -81,6 +83,25 @@ export function loopbackOnly(inner: typeof fetch = fetch): typeof fetch {
     if (url.hostname !== "127.0.0.1") throw new TypeError(`test sidecar refuses non-loopback ${url.origin}`);
     return inner(input, init);
   };
+}
+
+/**
+ * The same refusal for a sidecar running as a process: a module to import first (node --import)
+ * that wraps its global fetch. Written into `dir`; returns its path.
+ */
+export async function writeLoopbackPreload(dir: string): Promise<string> {
+  const file = join(dir, "loopback-only.mjs");
+  await writeFile(
+    file,
+    `const inner = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : input);
+  if (url.hostname !== "127.0.0.1") throw new TypeError("test sidecar refuses non-loopback " + url.origin);
+  return inner(input, init);
+};
+`,
+  );
+  return file;
 }
 
 /** Records `METHOD path` of every API call (query dropped), to count what a cycle costs. */
