@@ -1,8 +1,10 @@
 /** Composition root of the hooks server: the only place that reads the environment and opens ports. */
+import { setTimeout as sleep } from "node:timers/promises";
 import { serve } from "@hono/node-server";
 import { KubeConfig } from "@kubernetes/client-node";
 import pino from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { createKubeTransport } from "../kube/create-kube-transport.ts";
 import { createMetricsApp } from "../observability/create-metrics-app.ts";
 import { startTracing } from "../observability/start-tracing.ts";
 import { createApprovalApp } from "./approval-api/create-approval-app.ts";
@@ -27,10 +29,14 @@ const notify = createNotifier({
   config: config.notify,
   fetch,
   clock,
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
 });
+// Each call is also bounded by the effect budget's signal; this is the ceiling for any single one.
+const gateway = createKubeGateway(createKubeTransport(kube, 10_000));
+if (config.hookAuth.mode === "disabled")
+  logger.warn("HEADWIND_HOOK_AUTH=disabled: hook calls are accepted without a credential");
 const execute = createExecutor({
-  gateway: createKubeGateway(kube),
+  gateway,
   notify,
   clock,
   instance: config.instance,
@@ -38,7 +44,9 @@ const execute = createExecutor({
 const app = createHooksApp({
   logger,
   metrics: createHookMetrics(registry),
+  hookAuth: config.hookAuth,
   execute,
+  gateway,
   clock,
   settings: config.settings,
   tracer: tracing.tracer,

@@ -16,6 +16,8 @@ export interface KubeRequest {
   readonly path: string;
   readonly body?: unknown;
   readonly contentType?: string;
+  /** Ends the call early (a caller working to a deadline); it then rejects like a network failure. */
+  readonly signal?: AbortSignal;
 }
 
 /** Resolves the parsed body of a 2xx answer; rejects with a `KubeApiError` otherwise. */
@@ -59,7 +61,7 @@ function exchange(
 }
 
 export function createKubeTransport(config: KubeConfig, timeoutMs = 30_000): KubeTransport {
-  return async ({ method, path, body, contentType = "application/json" }) => {
+  return async ({ method, path, body, contentType = "application/json", signal }) => {
     const server = config.getCurrentCluster()?.server;
     if (!server) throw new KubeApiError(0, "the kubeconfig names no current cluster");
     const url = new URL(path, server);
@@ -67,6 +69,7 @@ export function createKubeTransport(config: KubeConfig, timeoutMs = 30_000): Kub
       method,
       headers: { accept: "application/json" },
       timeout: timeoutMs,
+      ...(signal ? { signal } : {}),
     };
     await config.applyToHTTPSOptions(options);
     const payload = body === undefined ? undefined : JSON.stringify(body);

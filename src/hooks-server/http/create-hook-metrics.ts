@@ -10,6 +10,8 @@ export interface HookMetrics {
   readonly deferred: Counter<"kind">;
   readonly transitions: Counter<"phase">;
   readonly effects: Counter<"type" | "result">;
+  readonly unauthorized: Counter<"reason">;
+  readonly refused: Counter<"reason">;
 }
 
 export function createHookMetrics(registry: Registry): HookMetrics {
@@ -62,6 +64,18 @@ export function createHookMetrics(registry: Registry): HookMetrics {
       name: "headwind_effects_total",
       help: "Effects run by result",
       labelNames: ["type", "result"],
+      registers,
+    }),
+    unauthorized: new Counter({
+      name: "headwind_hook_unauthorized_total",
+      help: "Hook calls answered 401: credential missing or invalid",
+      labelNames: ["reason"],
+      registers,
+    }),
+    refused: new Counter({
+      name: "headwind_effects_refused_total",
+      help: "Effects refused because the live cluster did not back the request (no patch, no notification)",
+      labelNames: ["reason"],
       registers,
     }),
   };

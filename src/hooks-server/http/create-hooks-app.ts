@@ -9,6 +9,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import type { EffectExecutor } from "../effects/effect.ts";
+import type { KubeGateway } from "../effects/kube-gateway.ts";
 import type { HookSettings } from "../hook-settings.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import {
@@ -18,7 +19,9 @@ import {
 } from "../metacontroller/parse-hook-request.ts";
 import { customizeUpdateRequest } from "../updaterequests/customize-update-request.ts";
 import { customizeWorkload } from "../workloads/customize-workloads.ts";
+import { checkHookCredential } from "./check-hook-credential.ts";
 import type { HookMetrics } from "./create-hook-metrics.ts";
+import type { HookAuth } from "./hook-auth-config.ts";
 import { readJson } from "./read-json.ts";
 import { runUpdateRequestSync } from "./run-update-request-sync.ts";
 import { runWorkloadSync } from "./run-workload-sync.ts";
@@ -26,7 +29,11 @@ import { runWorkloadSync } from "./run-workload-sync.ts";
 export interface HooksAppDeps {
   readonly logger: Logger;
   readonly metrics: HookMetrics;
+  /** Who may call the hooks: Metacontroller, with the credential from the Secret, or (tests) anyone. */
+  readonly hookAuth: HookAuth;
   readonly execute: EffectExecutor;
+  /** Live reads and status writes of the UpdateRequests hook. */
+  readonly gateway: KubeGateway;
   readonly clock: () => Date;
   readonly settings: HookSettings;
   readonly tracer: Tracer;
@@ -97,6 +104,16 @@ export function createHooksApp(deps: HooksAppDeps): Hono {
   };
 
   const tooLarge = (c: Context) => c.json({ error: `request body over ${limit} bytes` }, 413);
+  // Before the body is read: an unauthenticated caller costs a header check, never 16 MiB.
+  app.use("/hooks/*", async (c, next) => {
+    if (deps.hookAuth.mode === "disabled") return next();
+    const verdict = checkHookCredential(c.req.header("authorization"), deps.hookAuth.tokens);
+    if (verdict === "ok") return next();
+    deps.metrics.unauthorized.inc({ reason: verdict });
+    deps.logger.warn({ path: c.req.path, reason: verdict }, "hook call refused: no valid credential");
+    c.header("WWW-Authenticate", 'Bearer realm="headwind-hooks"');
+    return c.json({ error: "hook calls need the credential from the hook Secret" }, 401);
+  });
   app.use("/hooks/*", bodyLimit({ maxSize: limit, onError: tooLarge }));
   app.post(
     "/hooks/workloads/customize",
