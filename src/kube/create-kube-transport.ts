@@ -60,17 +60,22 @@ function exchange(
   });
 }
 
+function optionsFor(method: string, timeoutMs: number, signal: AbortSignal | undefined) {
+  const options: https.RequestOptions = {
+    method,
+    headers: { accept: "application/json" },
+    timeout: timeoutMs,
+  };
+  if (signal) options.signal = signal;
+  return options;
+}
+
 export function createKubeTransport(config: KubeConfig, timeoutMs = 30_000): KubeTransport {
   return async ({ method, path, body, contentType = "application/json", signal }) => {
     const server = config.getCurrentCluster()?.server;
     if (!server) throw new KubeApiError(0, "the kubeconfig names no current cluster");
     const url = new URL(path, server);
-    const options: https.RequestOptions = {
-      method,
-      headers: { accept: "application/json" },
-      timeout: timeoutMs,
-      ...(signal ? { signal } : {}),
-    };
+    const options = optionsFor(method, timeoutMs, signal);
     await config.applyToHTTPSOptions(options);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload !== undefined) options.headers = { ...options.headers, "content-type": contentType };

@@ -70,8 +70,9 @@ export function statusPatch(
 
 export function createKubeGateway(send: KubeTransport): KubeGateway {
   return {
-    getWorkload: (ref, signal) =>
-      orMissing<KubeObject>(send({ method: "GET", path: workloadPath(ref), signal })),
+    async getWorkload(ref, signal) {
+      return orMissing<KubeObject>(send({ method: "GET", path: workloadPath(ref), signal }));
+    },
     async patchWorkload(ref, ops, signal) {
       return (await send({
         method: "PATCH",
