@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../src/core/kube-object.ts";
 import type { UpdateRequest } from "../../../src/core/updaterequests/update-request.ts";
+import { containerImages } from "../../../src/core/workloads/container-images.ts";
 import { createExecutor } from "../../../src/hooks-server/effects/create-executor.ts";
 import type { Notification } from "../../../src/hooks-server/effects/effect.ts";
 import type { Notifier } from "../../../src/hooks-server/notify/create-notifier.ts";
@@ -22,10 +23,8 @@ function annotated(image: string, namespace = "shop", name = "web", uid = "d-1")
   };
 }
 
-function imageOf(object: KubeObject | undefined): string | undefined {
-  return (object?.spec as { template: { spec: { containers: { image: string }[] } } } | undefined)?.template
-    .spec.containers[0]?.image;
-}
+const imageOf = (object: KubeObject | undefined) =>
+  object === undefined ? undefined : containerImages(object)[0]?.image;
 
 /** The hooks app on an in-memory apiserver holding `objects`, notifying through `notify`. */
 function setup(objects: KubeObject[], notify?: Notifier, effectBudgetMs = 15_000) {

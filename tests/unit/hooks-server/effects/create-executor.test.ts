@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
+import { containerImages } from "../../../../src/core/workloads/container-images.ts";
 import type { PatchEffect } from "../../../../src/hooks-server/effects/check-patch-authority.ts";
 import { createExecutor, eventOf } from "../../../../src/hooks-server/effects/create-executor.ts";
 import type { Effect, Notification } from "../../../../src/hooks-server/effects/effect.ts";
@@ -25,9 +26,9 @@ function annotated(image: string): KubeObject {
   return { ...d, metadata: { ...d.metadata, annotations: { "headwind.sh/policy": "minor" } } };
 }
 
-function setup(image = "nginx:1.25.3", phase: "Applying" | "Pending" = "Applying") {
+function setup(running = "nginx:1.25.3", phase: "Applying" | "Pending" = "Applying") {
   const gateway = fakeKubeGateway();
-  gateway.put(annotated(image));
+  gateway.put(annotated(running));
   gateway.put(anUpdateRequest({ phase }));
   const sent: Notification[] = [];
   const execute = createExecutor({
@@ -40,10 +41,11 @@ function setup(image = "nginx:1.25.3", phase: "Applying" | "Pending" = "Applying
     clock: () => now,
     instance: "unit",
   });
-  const image$ = () =>
-    (gateway.workload(apply.target)?.spec as { template: { spec: { containers: { image: string }[] } } })
-      .template.spec.containers[0]?.image;
-  return { gateway, execute, sent, image: image$ };
+  const image = () => {
+    const live = gateway.workload(apply.target);
+    return live === undefined ? undefined : containerImages(live)[0]?.image;
+  };
+  return { gateway, execute, sent, image };
 }
 
 describe("createExecutor: image patches", () => {
