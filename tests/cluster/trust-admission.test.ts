@@ -47,6 +47,7 @@ async function attempt(p: Promise<unknown>): Promise<{ status: number; message: 
 const paths: Record<string, string> = {
   Deployment: "apps/v1/namespaces/NS/deployments",
   StatefulSet: "apps/v1/namespaces/NS/statefulsets",
+  DaemonSet: "apps/v1/namespaces/NS/daemonsets",
   CronJob: "batch/v1/namespaces/NS/cronjobs",
 };
 const pathOf = (kind: string, name: string) => `/apis/${paths[kind]?.replace("NS", ns)}/${name}`;
@@ -71,7 +72,7 @@ const podSpecPath = (kind: string) =>
 async function deploy(
   name: string,
   annotations: Record<string, string>,
-  kind: "Deployment" | "StatefulSet" | "CronJob" = "Deployment",
+  kind: "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob" = "Deployment",
 ) {
   await applyObjects(
     kc,
@@ -89,7 +90,7 @@ async function deploy(
 describe("the hooks ServiceAccount on workloads (real token, ValidatingAdmissionPolicy)", () => {
   const optedIn = { "headwind.sh/policy": "minor" };
 
-  it.each(["Deployment", "StatefulSet", "CronJob"] as const)(
+  it.each(["Deployment", "StatefulSet", "DaemonSet", "CronJob"] as const)(
     "%s: moves container and init container images within their repositories (the guarded patch)",
     async (kind) => {
       const name = `images-${kind.toLowerCase()}`;

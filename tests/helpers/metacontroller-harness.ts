@@ -5,6 +5,7 @@
  * and actions (a person's kubectl approval, the deployment controller's status report).
  */
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { CoreV1Api, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import { trace } from "@opentelemetry/api";
@@ -14,11 +15,13 @@ import { parseImageRef, repositoryKey } from "../../src/core/images/image-ref.ts
 import { buildTagConfigMap } from "../../src/core/tags/tag-configmap.ts";
 import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
 import type { Notification } from "../../src/hooks-server/effects/effect.ts";
-import { createKubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
+import { createKubeGateway, type KubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
 import type { HookSettings } from "../../src/hooks-server/hook-settings.ts";
 import { createHookMetrics } from "../../src/hooks-server/http/create-hook-metrics.ts";
 import { createHooksApp } from "../../src/hooks-server/http/create-hooks-app.ts";
 import type { Notifier } from "../../src/hooks-server/notify/create-notifier.ts";
+import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
+import { installAdmission } from "./admission.ts";
 import {
   adminConfig,
   applyObjects,
@@ -95,10 +98,35 @@ export async function hooksServiceAccount(kc: KubeConfig): Promise<KubeConfig> {
   return asHooks;
 }
 
+/** The Secret hooks/*.yaml names for webhook.authorization: created once with a random token. */
+export const hookCredentials = {
+  name: "headwind-hook-credentials",
+  namespace: headwindNamespace,
+  key: "token",
+};
+
+/** The hook credential of this cluster (hooks/*.yaml's Secret), created on first use. */
+export async function ensureHookCredential(kc: KubeConfig): Promise<string> {
+  const path = `/api/v1/namespaces/${hookCredentials.namespace}/secrets/${hookCredentials.name}`;
+  try {
+    await kubeRequest(kc, "POST", `/api/v1/namespaces/${hookCredentials.namespace}/secrets`, {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: hookCredentials.name },
+      stringData: { [hookCredentials.key]: randomBytes(32).toString("hex") },
+    });
+  } catch (error) {
+    if (statusCode(error) !== 409) throw error;
+  }
+  const secret = (await kubeRequest(kc, "GET", path)) as { data: Record<string, string> };
+  return Buffer.from(secret.data[hookCredentials.key] ?? "", "base64").toString("utf8");
+}
+
 export interface HooksServer {
   readonly url: string;
   readonly notifications: Notification[];
   readonly logs: Record<string, unknown>[];
+  readonly registry: Registry;
   close(): Promise<void>;
 }
 
@@ -106,35 +134,47 @@ export async function startHooksServer(options: {
   gatewayConfig: KubeConfig;
   clock: Clock;
   settings: HookSettings;
+  /** The credential the hooks accept (what Metacontroller reads from the Secret). */
+  hookToken: string;
+  /** Instead of recording: a real notifier, to a receiver the test runs. */
+  notify?: Notifier;
+  /** Wraps the real gateway (a negative control that weakens it). */
+  wrapGateway?: (real: KubeGateway) => KubeGateway;
 }): Promise<HooksServer> {
   const notifications: Notification[] = [];
-  const notify: Notifier = async (notification) => {
+  const record: Notifier = async (notification) => {
     notifications.push(notification);
     return [];
   };
   const { logger, lines } = logSink();
+  const real = createKubeGateway(createKubeTransport(options.gatewayConfig));
+  const gateway = options.wrapGateway?.(real) ?? real;
   const execute = createExecutor({
-    gateway: createKubeGateway(options.gatewayConfig),
-    notify,
+    gateway,
+    notify: options.notify ?? record,
     clock: options.clock.now,
     instance: "cluster-test",
   });
+  const registry = new Registry();
   const app = createHooksApp({
     logger,
-    metrics: createHookMetrics(new Registry()),
+    metrics: createHookMetrics(registry),
+    hookAuth: { mode: "bearer", tokens: [options.hookToken] },
     execute,
+    gateway,
     clock: options.clock.now,
     settings: options.settings,
     tracer: trace.getTracer("cluster-test"),
   });
   const server = await listenOnLoopback(app.fetch);
-  return { url: server.origin, notifications, logs: lines, close: () => server.close() };
+  return { url: server.origin, notifications, logs: lines, registry, close: () => server.close() };
 }
 
 export const flowSettings: HookSettings = {
   namespace: headwindNamespace,
   approvalTtlSeconds: 3600,
   historyLimit: 10,
+  effectBudgetMs: 15_000,
 };
 
 export interface Flow {
@@ -156,8 +196,9 @@ export async function startFlow(
 ): Promise<Flow> {
   const ns = await createTestNamespace(kc, "hw-flow");
   const clock = controllableClock();
-  const hooks = await startHooksServer({ gatewayConfig, clock, settings: flowSettings });
-  const driver = flowDriver(kc, controllers, hooks, clock, [ns], extra);
+  const hookToken = await ensureHookCredential(kc);
+  const hooks = await startHooksServer({ gatewayConfig, clock, settings: flowSettings, hookToken });
+  const driver = flowDriver(kc, controllers, hooks, clock, [ns], { hookToken, ...extra });
   return {
     ns,
     clock,
@@ -168,14 +209,23 @@ export async function startFlow(
   };
 }
 
+/**
+ * The driver, sending the credential hooks/*.yaml's webhook.authorization names (the driver itself
+ * does not read Secrets; real Metacontroller does, see trust-real-metacontroller.test.ts).
+ */
 export function flowDriver(
   kc: KubeConfig,
   controllers: readonly DecoratorController[],
   hooks: HooksServer,
   clock: Clock,
   namespaces: readonly string[],
-  extra: Partial<DriverOptions> = {},
+  extra: Partial<DriverOptions> & { hookToken?: string } = {},
 ): MetacontrollerDriver {
+  const { hookToken, ...options } = extra;
+  const withCredential = (request: Request) => {
+    if (hookToken !== undefined) request.headers.set("authorization", `Bearer ${hookToken}`);
+    return fetch(request);
+  };
   return createMetacontrollerDriver({
     kubeConfig: kc,
     controllers,
@@ -183,7 +233,8 @@ export function flowDriver(
     trigger: "changes",
     now: clock.ms,
     namespaces,
-    ...extra,
+    fetch: withCredential,
+    ...options,
   });
 }
 
@@ -404,17 +455,11 @@ export async function headwindEvents(kc: KubeConfig, namespace: string): Promise
     );
 }
 
-/** The phases the driver wrote for one UpdateRequest, in order, across the given passes. */
-export function phasesWritten(reports: readonly PassReport[], name: string): string[] {
-  const phases: string[] = [];
-  for (const report of reports) {
-    for (const record of report.synced) {
-      const phase = record.statusWritten?.phase;
-      if (record.parent.endsWith(`/${name}`) && typeof phase === "string" && phases.at(-1) !== phase)
-        phases.push(phase);
-    }
-  }
-  return phases;
+/** The phases the hooks wrote for one UpdateRequest, in order (from the hooks server's log). */
+export function phasesWritten(logs: readonly Record<string, unknown>[], name: string): string[] {
+  return logs
+    .filter((l) => l.msg === "update request moved" && String(l.updateRequest).endsWith(`/${name}`))
+    .map((l) => String(l.to));
 }
 
 /** Every pass error, as text, so a test can assert there were none. */
@@ -439,6 +484,7 @@ export function useFlows(): Flows {
     kc = adminConfig();
     controllers = await installHeadwind(kc);
     asHooks = await hooksServiceAccount(kc);
+    await installAdmission(kc, asHooks);
   });
   afterEach(async () => {
     await current?.close();

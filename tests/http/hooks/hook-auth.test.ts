@@ -1,6 +1,7 @@
 // Hook calls need the credential Metacontroller sends (webhook.authorization in hooks/*.yaml): the
 // attack of issue 7 — one forged POST from anywhere in the cluster — starts with a 401 now.
 import { describe, expect, it } from "vitest";
+import { fakeKubeGateway } from "../../helpers/fake-kube-gateway.ts";
 import { hooksApp, hookToken, recordingExecutor } from "../../helpers/hooks-app.ts";
 import { aDeployment, anUpdateRequest, urRequest } from "../../helpers/update-requests.ts";
 
@@ -15,7 +16,8 @@ const forged = urRequest(anUpdateRequest({ phase: "Applying" }), aDeployment("ng
 describe("hook authentication", () => {
   it.each(hooks)("%s: 401 without a credential, and nothing runs", async (path) => {
     const execute = recordingExecutor();
-    const { post, registry, gateway } = hooksApp({ execute });
+    const gateway = fakeKubeGateway();
+    const { post, registry } = hooksApp({ execute, gateway });
     const res = await post(path, forged, { authorization: "" });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe('Bearer realm="headwind-hooks"');
