@@ -134,8 +134,8 @@ export async function startHooksServer(options: {
   gatewayConfig: KubeConfig;
   clock: Clock;
   settings: HookSettings;
-  /** The credential the hooks accept (what Metacontroller reads from the Secret). */
-  hookToken: string;
+  /** The credential the hooks accept (what Metacontroller reads from the Secret); a list may change later. */
+  hookToken: string | string[];
   /** Instead of recording: a real notifier, to a receiver the test runs. */
   notify?: Notifier;
   /** Wraps the real gateway (a negative control that weakens it). */
@@ -159,7 +159,10 @@ export async function startHooksServer(options: {
   const app = createHooksApp({
     logger,
     metrics: createHookMetrics(registry),
-    hookAuth: { mode: "bearer", tokens: [options.hookToken] },
+    hookAuth: {
+      mode: "bearer",
+      tokens: typeof options.hookToken === "string" ? [options.hookToken] : options.hookToken,
+    },
     execute,
     gateway,
     clock: options.clock.now,
