@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { tagConfigMapName } from "../src/core/tags/tag-configmap.ts";
+import { installAdmission } from "../tests/helpers/admission.ts";
 import {
   adminConfig,
   applyObjects,
@@ -20,7 +21,12 @@ import {
   waitFor,
 } from "../tests/helpers/cluster.ts";
 import { createMetacontrollerDriver } from "../tests/helpers/metacontroller-driver.ts";
-import { installHeadwind } from "../tests/helpers/metacontroller-harness.ts";
+import {
+  ensureHookCredential,
+  hooksServiceAccount,
+  installHeadwind,
+  withHookCredential,
+} from "../tests/helpers/metacontroller-harness.ts";
 import { pushImage } from "../tests/helpers/registry-push.ts";
 import { freePort, startRegistry } from "../tests/helpers/registry-server.ts";
 import { installSidecarRbac } from "../tests/helpers/sidecar-cluster.ts";
@@ -101,8 +107,10 @@ async function main(): Promise<void> {
 
   const controllers = await installHeadwind(admin);
   await installSidecarRbac(admin);
+  await installAdmission(admin, await hooksServiceAccount(admin));
+  const hookToken = await ensureHookCredential(admin);
   say(
-    "Installed Headwind's CRD, RBAC and both DecoratorControllers (hooks/*.yaml)",
+    "Installed Headwind's CRD, RBAC, admission policies, hook credential Secret and both DecoratorControllers (hooks/*.yaml)",
     controllers.map((c) => c.metadata.name).join("\n"),
   );
 
@@ -125,6 +133,7 @@ async function main(): Promise<void> {
 
   await start("src/hooks-server/main.ts", hooksPort, {
     KUBECONFIG: await kubeconfigFor(admin, "headwind-hooks"),
+    HEADWIND_HOOK_TOKEN: hookToken,
   });
   await start("src/sidecar/main.ts", sidecarPort, {
     KUBECONFIG: await kubeconfigFor(admin, "headwind-sidecar"),
@@ -142,6 +151,7 @@ async function main(): Promise<void> {
     controllers,
     hookBaseUrl: `http://127.0.0.1:${hooksPort}`,
     trigger: "changes",
+    fetch: withHookCredential(hookToken),
   });
   const stopDriver = new AbortController();
   const driving = driver.run({ intervalMs: 300, signal: stopDriver.signal });
@@ -150,7 +160,7 @@ async function main(): Promise<void> {
     await driving;
   });
   say(
-    "Metacontroller's part is played by the test driver (tests/helpers/metacontroller-driver.ts), calling the hooks",
+    "Metacontroller's part is played by the test driver (tests/helpers/metacontroller-driver.ts), calling the hooks with the credential from the Secret",
   );
 
   await kubeRequest(admin, "POST", "/api/v1/namespaces", { metadata: { name: "demo" } });
@@ -190,7 +200,8 @@ async function main(): Promise<void> {
     kubectl("-n", "demo", "get", "updaterequests", "-o", "wide"),
   );
 
-  const patch = '{"status":{"phase":"Approved","approvedBy":"demo-user"}}';
+  // approvedBy must be the approver's own user name (manifests/admission/approvals.yaml).
+  const patch = '{"status":{"phase":"Approved","approvedBy":"headwind-admin"}}';
   const approve = [
     "-n",
     "demo",

@@ -225,10 +225,6 @@ export function flowDriver(
   extra: Partial<DriverOptions> & { hookToken?: string } = {},
 ): MetacontrollerDriver {
   const { hookToken, ...options } = extra;
-  const withCredential = (request: Request) => {
-    if (hookToken !== undefined) request.headers.set("authorization", `Bearer ${hookToken}`);
-    return fetch(request);
-  };
   return createMetacontrollerDriver({
     kubeConfig: kc,
     controllers,
@@ -236,9 +232,17 @@ export function flowDriver(
     trigger: "changes",
     now: clock.ms,
     namespaces,
-    fetch: withCredential,
+    ...(hookToken === undefined ? {} : { fetch: withHookCredential(hookToken) }),
     ...options,
   });
+}
+
+/** The driver's fetch, sending the hook credential as Metacontroller's webhook.authorization does. */
+export function withHookCredential(token: string): (request: Request) => Promise<Response> {
+  return (request) => {
+    request.headers.set("authorization", `Bearer ${token}`);
+    return fetch(request);
+  };
 }
 
 export interface WorkloadOptions {
