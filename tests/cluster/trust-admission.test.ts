@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
+import { approveCommand } from "../../src/hooks-server/notify/format-notification.ts";
 import { installAdmission } from "../helpers/admission.ts";
 import {
   adminConfig,
@@ -288,6 +289,23 @@ describe("approvals on every path (real kubectl, ValidatingAdmissionPolicy and C
     await request("pending-ok", { phase: "Pending" });
     expect(await kubectlPatch("pending-ok", { phase: "Approved", approvedBy: admin })).toBe("");
     expect(await phaseOf("pending-ok")).toBe("Approved");
+  });
+
+  it("the approve command every notification carries works as pasted into a shell", async () => {
+    await request("pasted", { phase: "Pending" });
+    const command = approveCommand({
+      event: "update_request_created",
+      target: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: ns },
+      container: "app",
+      currentImage: "registry.test:5000/shop/app:1.0.0",
+      newImage: "registry.test:5000/shop/app:1.1.0",
+      policy: "minor",
+      updateRequestName: "pasted",
+      requiresApproval: true,
+    });
+    await run("bash", ["-c", command]);
+    const approved = (await kubeRequest(kc, "GET", urPath("pasted"))) as { status?: Record<string, unknown> };
+    expect(approved.status).toEqual({ phase: "Approved", approvedBy: admin });
   });
 
   it("a person rejects in their own name, with a reason", async () => {
