@@ -11,7 +11,7 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNotifier } from "../../src/hooks-server/notify/create-notifier.ts";
 import { installAdmission } from "../helpers/admission.ts";
-import { adminConfig, applyObjects, createTestNamespace, waitFor } from "../helpers/cluster.ts";
+import { adminConfig, applyObjects, createTestNamespace, kubeRequest, waitFor } from "../helpers/cluster.ts";
 import {
   controllableClock,
   ensureHookCredential,
@@ -115,11 +115,12 @@ describe("real Metacontroller with the hook credential", () => {
       kc,
       [
         {
-          ...workload(name, from, { annotations: { "headwind.sh/policy": "minor" } }),
+          ...workload(name, from),
+          // No minimum interval: the rotation test below proposes again right after this update.
           metadata: {
             name,
             labels: { [instanceLabel]: mc.instance },
-            annotations: { "headwind.sh/policy": "minor" },
+            annotations: { "headwind.sh/policy": "minor", "headwind.sh/min-update-interval": "0" },
           },
         },
       ],
@@ -188,5 +189,50 @@ describe("real Metacontroller with the hook credential", () => {
         "headwind_",
       );
     expect(within("5")).toBe(within("+Inf"));
+  });
+
+  it("a rotation as the README does it: new value accepted, Secret swapped, Metacontroller restarted, old value dropped, no 401", async () => {
+    const refusedBefore = count(
+      await metric("headwind_hook_unauthorized_total"),
+      "headwind_hook_unauthorized_total",
+    );
+    const next = randomBytes(32).toString("hex");
+    accepted.push(next);
+    await kubeRequest(
+      kc,
+      "PATCH",
+      `/api/v1/namespaces/headwind/secrets/headwind-hook-credentials`,
+      {
+        stringData: { token: next, accepted: credential },
+      },
+      "application/merge-patch+json",
+    );
+    await mc.restart();
+    accepted.splice(accepted.indexOf(credential), 1);
+    const from = `registry.test:5000/${ns}/app:1.0.0`;
+    await publishTags(kc, from, ["1.0.0", "1.1.0", "1.2.0"]);
+    await waitFor(
+      "a proposal for 1.2.0 made with the new value",
+      async () =>
+        (await listUpdateRequests(kc, ns)).some(
+          (u) => u.spec.newImage.endsWith(":1.2.0") && u.status?.phase === "Pending",
+        ),
+      { timeoutMs: 90_000 },
+    ).catch((error: unknown) => {
+      const synced = hooks.logs.filter((l) => l.msg === "workload synced").slice(-3);
+      throw new Error(
+        `${error}\n--- hooks ---\n${JSON.stringify(synced)}\n--- metacontroller ---\n${mc.output()}`,
+      );
+    });
+    expect(count(await metric("headwind_hook_unauthorized_total"), "headwind_hook_unauthorized_total")).toBe(
+      refusedBefore,
+    );
+    await kubeRequest(
+      kc,
+      "PATCH",
+      `/api/v1/namespaces/headwind/secrets/headwind-hook-credentials`,
+      [{ op: "remove", path: "/data/accepted" }],
+      "application/json-patch+json",
+    );
   });
 });

@@ -23,6 +23,8 @@ export interface RealMetacontroller {
   readonly instance: string;
   /** What the process printed, for a failing test's message. */
   readonly output: () => string;
+  /** What a `kubectl rollout restart` of Metacontroller does: it resolves every hook credential anew. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -93,28 +95,37 @@ export async function startRealMetacontroller(
   const controllers = ownControllers(await loadRepositoryControllers(), instance, options);
   await applyObjects(kc, controllers as unknown as KubernetesObject[]);
   const [health, metrics] = [await freePort(), await freePort()];
+  const args = [
+    `--kubeconfig=${kubeconfig}`,
+    `--target-label-selector=${instanceLabel}=${instance}`,
+    `--health-probe-bind-address=127.0.0.1:${health}`,
+    `--metrics-address=127.0.0.1:${metrics}`,
+    "--discovery-interval=2s",
+    "--zap-log-level=4",
+  ];
   const lines: string[] = [];
-  const child: ChildProcess = spawn(
-    binary(),
-    [
-      `--kubeconfig=${kubeconfig}`,
-      `--target-label-selector=${instanceLabel}=${instance}`,
-      `--health-probe-bind-address=127.0.0.1:${health}`,
-      `--metrics-address=127.0.0.1:${metrics}`,
-      "--discovery-interval=2s",
-      "--zap-log-level=4",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  for (const stream of [child.stdout, child.stderr])
-    stream?.on("data", (chunk: Buffer) => lines.push(...chunk.toString().split("\n").filter(Boolean)));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const launch = () => {
+    const child: ChildProcess = spawn(binary(), args, { stdio: ["ignore", "pipe", "pipe"] });
+    for (const stream of [child.stdout, child.stderr])
+      stream?.on("data", (chunk: Buffer) => lines.push(...chunk.toString().split("\n").filter(Boolean)));
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    return {
+      async kill() {
+        if (child.exitCode === null) child.kill("SIGTERM");
+        await exited;
+      },
+    };
+  };
+  let running = launch();
   return {
     instance,
     output: () => lines.slice(-200).join("\n"),
+    async restart() {
+      await running.kill();
+      running = launch();
+    },
     async stop() {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      await exited;
+      await running.kill();
       for (const dc of controllers)
         await kubeRequest(
           kc,
