@@ -3,7 +3,7 @@
 // workload kind and container type, made only when the live UpdateRequest and workload back it;
 // conflicts that never overwrite; repeats that are no-ops; refusals for good that end instead of
 // being retried; and Events (events.k8s.io/v1) that are created once.
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ContainerType } from "../../src/core/workloads/container-images.ts";
 import { findWorkloadKind } from "../../src/core/workloads/workload-kinds.ts";

@@ -33,7 +33,7 @@ async function pendingProposal(f: Flow, tags: readonly string[]) {
   expect(passErrors(reports)).toEqual([]);
   const urs = await listUpdateRequests(flows.kc, f.ns);
   expect(urs.map((ur) => ur.status?.phase)).toEqual(["Pending"]);
-  return { configMap, reports, ur: urs[0] as (typeof urs)[number] };
+  return { configMap, ur: urs[0] as (typeof urs)[number] };
 }
 
 const reasonsOn = async (ns: string, name: string) =>
@@ -46,7 +46,7 @@ describe("flow: a person's verdict and time", () => {
   it("c: a rejection sticks: later passes and a re-created tag ConfigMap never propose it again", async () => {
     const flow = await flows.start();
     const { ns, driver, hooks, clock } = flow;
-    const { configMap, reports, ur } = await pendingProposal(flow, ["1.2.0", "1.3.0"]);
+    const { configMap, ur } = await pendingProposal(flow, ["1.2.0", "1.3.0"]);
     const name = ur.metadata.name;
 
     await kubectlPatchStatus(ns, name, {
@@ -87,7 +87,7 @@ describe("flow: a person's verdict and time", () => {
   it("d: past expiresAt the request expires; the next pass proposes it again (new name, attempt 1)", async () => {
     const flow = await flows.start();
     const { ns, driver, hooks, clock } = flow;
-    const { reports, ur } = await pendingProposal(flow, ["1.2.0", "1.3.0"]);
+    const { ur } = await pendingProposal(flow, ["1.2.0", "1.3.0"]);
     const to = flow.image("1.3.0");
     expect(ur.metadata.name).toBe(updateRequestName(target(ns), "app", to, 0));
     expect(ur.spec.expiresAt).toBe(

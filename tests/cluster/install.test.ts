@@ -382,8 +382,8 @@ describe("stored workloads in the restricted namespace", () => {
 
   it("the hooks take their credential from the Secret both DecoratorControllers name, and cannot start without it", async () => {
     const [hooks] = await deployments();
-    const env = (hooks?.spec.template.spec.containers[0] as { env?: { name: string; valueFrom?: unknown }[] })
-      .env;
+    const [container] = hooks?.spec.template.spec.containers ?? [];
+    const env = (container as { env?: { name: string; valueFrom?: unknown }[] } | undefined)?.env;
     const from = (name: string) => env?.find((e) => e.name === name)?.valueFrom;
     expect(from("HEADWIND_HOOK_TOKEN")).toEqual({
       secretKeyRef: { name: "headwind-hook-credentials", key: "token" },

@@ -5,8 +5,9 @@
 // CRD's transition rules forbid.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Phase } from "../../src/core/updaterequests/update-request.ts";
 import { approveCommand } from "../../src/hooks-server/notify/format-notification.ts";
 import { installAdmission } from "../helpers/admission.ts";
 import {
@@ -17,6 +18,7 @@ import {
   statusCode,
 } from "../helpers/cluster.ts";
 import { hooksServiceAccount, installHeadwind, workload } from "../helpers/metacontroller-harness.ts";
+import { type OwnedRequest, ownedUpdateRequest } from "../helpers/owned-update-request.ts";
 
 const run = promisify(execFile);
 const admin = "headwind-admin";
@@ -104,7 +106,7 @@ describe("the hooks ServiceAccount on workloads (real token, ValidatingAdmission
           {
             op: "replace",
             path: `${base}/initContainers/0/image`,
-            value: "registry.test:5000/shop/init:1.0.1@sha256:" + "a".repeat(64),
+            value: `registry.test:5000/shop/init:1.0.1@sha256:${"a".repeat(64)}`,
           },
         ]),
       );
@@ -242,24 +244,19 @@ describe("approvals on every path (real kubectl, ValidatingAdmissionPolicy and C
   const urPath = (name: string) => `/apis/headwind.sh/v1alpha1/namespaces/${ns}/updaterequests/${name}`;
 
   /** An UpdateRequest whose status Headwind (the hooks ServiceAccount) has set to `status`. */
-  async function request(name: string, status: Record<string, unknown>): Promise<void> {
-    await applyObjects(kc, [
-      {
-        apiVersion: "headwind.sh/v1alpha1",
-        kind: "UpdateRequest",
-        metadata: { name, namespace: ns },
-        spec: {
-          targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: ns },
-          containerName: "app",
-          currentImage: "registry.test:5000/shop/app:1.0.0",
-          newImage: "registry.test:5000/shop/app:1.1.0",
-          policy: "minor",
-          approval: "Required",
-          expiresAt: "2099-01-01T00:00:00Z",
-        },
-      } as KubernetesObject,
-    ]);
-    await kubeRequest(asHooks, "PATCH", `${urPath(name)}/status`, { status }, "application/merge-patch+json");
+  async function request(name: string, status: { phase: Phase } & Record<string, unknown>): Promise<void> {
+    const [target] = (await applyObjects(kc, [workload("web", "registry.test:5000/shop/app:1.0.0")], {
+      namespace: ns,
+    })) as OwnedRequest["target"][];
+    if (!target) throw new Error("no workload");
+    await ownedUpdateRequest(kc, asHooks, {
+      target,
+      name,
+      currentImage: "registry.test:5000/shop/app:1.0.0",
+      newImage: "registry.test:5000/shop/app:1.1.0",
+      phase: status.phase,
+      status,
+    });
   }
 
   /** Exactly what a person types; resolves with kubectl's error output ("" when it passed). */
@@ -315,7 +312,7 @@ describe("approvals on every path (real kubectl, ValidatingAdmissionPolicy and C
     );
   });
 
-  it.each(["Expired", "Rejected", "RolledBack", "Completed", "Failed", "Superseded", "Progressing"])(
+  it.each<Phase>(["Expired", "Rejected", "RolledBack", "Completed", "Failed", "Superseded", "Progressing"])(
     "approving a %s request is denied",
     async (phase) => {
       const name = `approve-${phase.toLowerCase()}`;

@@ -18,6 +18,8 @@ export interface OwnedRequest {
   readonly currentImage: string;
   readonly newImage: string;
   readonly phase: Phase;
+  /** More of the status Headwind would have written with the phase. */
+  readonly status?: Record<string, unknown>;
 }
 
 /** Creates the request (as admin, like Metacontroller) in `phase` (as the hooks); returns the effect for `step`. */
@@ -70,7 +72,7 @@ export async function ownedUpdateRequest(
     asHooks,
     "PATCH",
     `/apis/headwind.sh/v1alpha1/namespaces/${namespace}/updaterequests/${name}/status`,
-    { status: { phase: request.phase } },
+    { status: { ...request.status, phase: request.phase } },
     "application/merge-patch+json",
   );
   const [from, to] =

@@ -5,19 +5,15 @@ import {
   checkPatchAuthority,
   type PatchEffect,
 } from "../../../../src/hooks-server/effects/check-patch-authority.ts";
-import { aDeployment, anUpdateRequest } from "../../../helpers/update-requests.ts";
+import {
+  aDeployment,
+  anApplyPatch,
+  anOptedInDeployment,
+  anUpdateRequest,
+} from "../../../helpers/update-requests.ts";
 
-const apply: PatchEffect = {
-  type: "patchImage",
-  key: "ur-1/apply",
-  step: "apply",
-  updateRequest: { namespace: "shop", name: "web-nginx-0b80d67fed", uid: "ur-1" },
-  target: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" },
-  containerType: "containers",
-  container: "nginx",
-  from: "nginx:1.25.3",
-  to: "nginx:1.27.0",
-};
+const apply = anApplyPatch();
+const annotated = (policy?: string) => anOptedInDeployment("nginx:1.25.3", policy);
 const rollback: PatchEffect = {
   ...apply,
   key: "ur-1/rollback",
@@ -26,10 +22,6 @@ const rollback: PatchEffect = {
   to: apply.from,
 };
 
-function annotated(policy = "minor"): KubeObject {
-  const d = aDeployment("nginx:1.25.3");
-  return { ...d, metadata: { ...d.metadata, annotations: { "headwind.sh/policy": policy } } };
-}
 const applying = anUpdateRequest({ phase: "Applying" });
 
 describe("checkPatchAuthority", () => {

@@ -1,34 +1,17 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../../src/core/kube-object.ts";
 import { containerImages } from "../../../../src/core/workloads/container-images.ts";
-import type { PatchEffect } from "../../../../src/hooks-server/effects/check-patch-authority.ts";
 import { createExecutor, eventOf } from "../../../../src/hooks-server/effects/create-executor.ts";
 import type { Effect, Notification } from "../../../../src/hooks-server/effects/effect.ts";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
 import { fakeKubeGateway } from "../../../helpers/fake-kube-gateway.ts";
-import { aDeployment, anUpdateRequest } from "../../../helpers/update-requests.ts";
+import { anApplyPatch, anOptedInDeployment, anUpdateRequest } from "../../../helpers/update-requests.ts";
 
 const now = new Date("2026-11-25T12:00:00.000Z");
-const apply: PatchEffect = {
-  type: "patchImage",
-  key: "ur-1/apply",
-  step: "apply",
-  updateRequest: { namespace: "shop", name: "web-nginx-0b80d67fed", uid: "ur-1" },
-  target: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" },
-  containerType: "containers",
-  container: "nginx",
-  from: "nginx:1.25.3",
-  to: "nginx:1.27.0",
-};
-
-function annotated(image: string): KubeObject {
-  const d = aDeployment(image);
-  return { ...d, metadata: { ...d.metadata, annotations: { "headwind.sh/policy": "minor" } } };
-}
+const apply = anApplyPatch();
 
 function setup(running = "nginx:1.25.3", phase: "Applying" | "Pending" = "Applying") {
   const gateway = fakeKubeGateway();
-  gateway.put(annotated(running));
+  gateway.put(anOptedInDeployment(running));
   gateway.put(anUpdateRequest({ phase }));
   const sent: Notification[] = [];
   const execute = createExecutor({
@@ -97,7 +80,7 @@ describe("createExecutor: image patches", () => {
     raced.gateway.before = (call) => {
       if (call.startsWith("PATCH")) {
         raced.gateway.before = undefined;
-        raced.gateway.put(annotated("nginx:1.26.1"));
+        raced.gateway.put(anOptedInDeployment("nginx:1.26.1"));
       }
     };
     expect(await raced.execute([apply])).toEqual([

@@ -4,7 +4,13 @@ import {
   syncUpdateRequest,
   watchSeconds,
 } from "../../../../src/hooks-server/updaterequests/sync-update-request.ts";
-import { aDeployment, anUpdateRequest, aPod, urRequest } from "../../../helpers/update-requests.ts";
+import {
+  aDeployment,
+  anApplyPatch,
+  anUpdateRequest,
+  aPod,
+  urRequest,
+} from "../../../helpers/update-requests.ts";
 
 const now = new Date("2026-11-25T12:00:00.000Z");
 const at = now.toISOString();
@@ -80,19 +86,7 @@ describe("syncUpdateRequest", () => {
       urRequest(anUpdateRequest({ phase: "Applying", approvedBy: "alice" }), aDeployment("nginx:1.25.3")),
       now,
     );
-    expect(d.effects).toEqual([
-      {
-        type: "patchImage",
-        key: "ur-1/apply",
-        step: "apply",
-        updateRequest: { namespace: "shop", name: "web-nginx-0b80d67fed", uid: "ur-1" },
-        target: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" },
-        containerType: "containers",
-        container: "nginx",
-        from: "nginx:1.25.3",
-        to: "nginx:1.27.0",
-      },
-    ]);
+    expect(d.effects).toEqual([anApplyPatch()]);
     expect(d.status).toEqual({
       phase: "Progressing",
       approvedBy: "alice",
