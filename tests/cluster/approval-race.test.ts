@@ -1,98 +1,75 @@
-// The approval race on the real apiserver: a person's status patch (HTTP merge patch, or kubectl)
-// lands while the Metacontroller driver is in the middle of a pass over the same UpdateRequest.
-// The hooks write the status themselves, as a merge patch conditional on the resourceVersion they
-// read, and leave it alone when that fails (409: the next sync decides again); Metacontroller is
-// answered `status: null` and writes nothing. The approval must survive: after the dust settles
-// every round is past Pending. Every third round the person's approval is made to land exactly
-// between the hooks' read and their write (the gateway pauses there and a real patch goes to the
-// apiserver), so the narrow window is hit for sure; the other rounds land it at random in the pass.
+// The approval race with real Metacontroller: a person's status patch (HTTP merge patch, or
+// kubectl) lands while the UpdateRequests hook is syncing the same request. The hooks write the
+// status themselves, as a merge patch conditional on the resourceVersion they just read, and leave
+// it alone when that fails (409: the change brings the next sync); Metacontroller is answered
+// `status: null` and writes nothing. The window is the hooks' own, between their read and their
+// write: every third fresh round the approval is injected exactly there (the gateway pauses and a
+// real patch goes to the apiserver), the other rounds land it at random. No approval may be lost.
 import { setTimeout as sleep } from "node:timers/promises";
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
 import type { KubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
-import { installAdmission } from "../helpers/admission.ts";
-import { adminConfig, applyObjects, createTestNamespace, kubeRequest } from "../helpers/cluster.ts";
-import type { DecoratorController } from "../helpers/metacontroller-controllers.ts";
+import { applyObjects, kubeRequest, waitFor } from "../helpers/cluster.ts";
+import { type Flow, useFlows } from "../helpers/flows.ts";
 import {
-  controllableClock,
-  ensureHookCredential,
-  flowDriver,
-  flowSettings,
-  type HooksServer,
-  hooksServiceAccount,
   httpPatchStatus,
-  installHeadwind,
   kubectlPatchStatus,
   listUpdateRequests,
-  passErrors,
-  startHooksServer,
   workload,
-} from "../helpers/metacontroller-harness.ts";
+} from "../helpers/headwind-objects.ts";
 
 const rounds = 30;
 const pastPending = ["Applying", "Progressing", "Completed"];
-
-let kc: KubeConfig;
-let asHooks: KubeConfig;
-let controllers: DecoratorController[];
-let hookToken: string;
-let hooks: HooksServer;
-const clock = controllableClock();
 const admin = "headwind-admin";
-/** Runs once, between a hooks read and its status write: the person's approval, injected. */
-let beforeWrite: (() => Promise<void>) | undefined;
 
-/** The real gateway, pausing before a status write while an approval is waiting to be injected. */
+const flows = useFlows();
+
+/** Runs once, between a hooks read of `name` and its status write: the person's approval. */
+let injection: { name: string; approve: () => Promise<unknown> } | undefined;
+
+/** The real gateway, pausing before the status write of the request an approval waits for. */
 const injecting = (real: KubeGateway): KubeGateway => ({
   ...real,
   async writeUpdateRequestStatus(ur, status, signal) {
-    const inject = beforeWrite;
-    beforeWrite = undefined;
-    await inject?.();
+    const due = injection;
+    if (due !== undefined && due.name === ur.metadata.name) {
+      injection = undefined;
+      await due.approve();
+    }
     return real.writeUpdateRequestStatus(ur, status, signal);
   },
 });
 
-beforeAll(async () => {
-  kc = adminConfig();
-  const all = await installHeadwind(kc);
-  controllers = all.filter((dc) => dc.metadata.name === "headwind-updaterequests");
-  asHooks = await hooksServiceAccount(kc);
-  await installAdmission(kc, asHooks);
-  hookToken = await ensureHookCredential(kc);
-  hooks = await startHooksServer({
-    gatewayConfig: asHooks,
-    clock,
-    settings: flowSettings,
-    hookToken,
-    wrapGateway: injecting,
-  });
-});
-
-afterAll(async () => {
-  await hooks?.close();
-});
-
-/** Hook log lines since `from` that say `text`. */
-const said = (server: HooksServer, from: number, text: string) =>
-  server.logs.slice(from).filter((l) => JSON.stringify(l).includes(text)).length;
+/** The same, sending its writes without the resourceVersion: last write wins (a negative control). */
+const unconditional = (real: KubeGateway): KubeGateway => {
+  const paused = injecting(real);
+  return {
+    ...real,
+    writeUpdateRequestStatus: (ur, status, signal) =>
+      paused.writeUpdateRequestStatus(
+        { ...ur, metadata: { ...ur.metadata, resourceVersion: undefined } },
+        status,
+        signal,
+      ),
+  };
+};
 
 /**
  * The UpdateRequest as the workloads controller creates it: spec only, no status yet, and the
  * controller owner reference Metacontroller stamps on attachments (the hooks refuse requests without).
  */
-function updateRequest(ns: string, from: string, to: string, ownerUid: string): KubernetesObject {
+function updateRequest(flow: Flow, name: string, target: string, ownerUid: string): KubernetesObject {
   return {
     apiVersion: "headwind.sh/v1alpha1",
     kind: "UpdateRequest",
     metadata: {
-      name: "race",
-      namespace: ns,
+      name,
+      namespace: flow.ns,
       ownerReferences: [
         {
           apiVersion: "apps/v1",
           kind: "Deployment",
-          name: "web",
+          name: target,
           uid: ownerUid,
           controller: true,
           blockOwnerDeletion: true,
@@ -100,16 +77,16 @@ function updateRequest(ns: string, from: string, to: string, ownerUid: string): 
       ],
     },
     spec: {
-      targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: ns },
+      targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target, namespace: flow.ns },
       containerName: "app",
       containerType: "containers",
-      currentImage: from,
-      newImage: to,
+      currentImage: flow.image("1.0.0"),
+      newImage: flow.image("1.1.0"),
       policy: "minor",
       reason: "race",
       approval: "Required",
-      expiresAt: new Date(clock.ms() + 3600_000).toISOString(),
-      selector: { app: "web" },
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      selector: { app: target },
     },
   } as KubernetesObject;
 }
@@ -123,125 +100,107 @@ interface Round {
   /** A stale write that reached the apiserver and was refused by the CRD's transition rule. */
   readonly refusedByTransitionRule: number;
   readonly phase: string | undefined;
-  readonly approvedBy: string | undefined;
+  readonly approvedBy: unknown;
 }
 
-async function round(server: HooksServer, i: number, jitterMs: number): Promise<Round & { passMs: number }> {
-  const ns = await createTestNamespace(kc, "hw-race");
-  const [from, to] = [`registry.test:5000/${ns}/app:1.0.0`, `registry.test:5000/${ns}/app:1.1.0`];
+const said = (flow: Flow, from: number, name: string, text: string) =>
+  flow.hooks.logs
+    .slice(from)
+    .filter((l) => JSON.stringify(l).includes(text) && JSON.stringify(l).includes(name)).length;
+
+async function round(flow: Flow, i: number, inject: boolean): Promise<Round> {
+  const name = `race-${i}`;
+  const target = `web-${i}`;
+  // Opted in (the hooks patch only such workloads), with no tags to propose from.
   const [deployment] = await applyObjects(
-    kc,
-    [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })],
-    { namespace: ns },
+    flows.kc,
+    [workload(target, flow.image("1.0.0"), { annotations: { "headwind.sh/policy": "minor" } })],
+    { namespace: flow.ns },
   );
-  await kubeRequest(
-    kc,
-    "POST",
-    `/apis/headwind.sh/v1alpha1/namespaces/${ns}/updaterequests`,
-    updateRequest(ns, from, to, deployment?.metadata?.uid ?? ""),
-  );
-  const driver = flowDriver(kc, controllers, server, clock, [ns], { hookToken });
-  // Odd rounds: the request already waits (Pending written, the hook now answers at once).
+  // Odd rounds: the request already waits (Pending written, the hook now answers at once), and an
+  // unrelated change to it starts the sync the approval races with.
   const fresh = i % 2 === 0;
-  if (!fresh) await driver.settle();
+  const base = `/apis/headwind.sh/v1alpha1/namespaces/${flow.ns}/updaterequests`;
+  const request = updateRequest(flow, name, target, deployment?.metadata?.uid ?? "");
+  if (!fresh) {
+    await kubeRequest(flows.kc, "POST", base, request);
+    await flow.waitForPhase("Pending", name);
+    await flow.settle(200);
+  }
   const via = i % 5 === 4 ? "kubectl" : "http";
   const approval = { phase: "Approved", approvedBy: admin };
   const approve = () =>
-    via === "http" ? httpPatchStatus(kc, ns, "race", approval) : kubectlPatchStatus(ns, "race", approval);
-  const injected = fresh && i % 3 === 0;
-  const logged = server.logs.length;
-  if (injected) beforeWrite = approve;
-  const [pass] = await Promise.all([
-    driver.reconcileOnce(),
-    injected ? Promise.resolve() : sleep(jitterMs).then(approve),
-  ]);
-  beforeWrite = undefined;
-  const after = await driver.settle();
-  const refusedByTransitionRule = said(server, logged, "phase cannot change from Approved to Pending");
-  // A hook refused by the transition rule answers 5xx once; the next sync finds the approval.
-  if (refusedByTransitionRule === 0) expect(passErrors([pass, ...after])).toEqual([]);
-  const [ur] = await listUpdateRequests(kc, ns);
+    via === "http"
+      ? httpPatchStatus(flows.kc, flow.ns, name, approval)
+      : kubectlPatchStatus(flow.ns, name, approval);
+  const injected = fresh && inject;
+  const logged = flow.hooks.logs.length;
+  if (injected) injection = { name, approve };
+  await (fresh
+    ? kubeRequest(flows.kc, "POST", base, request)
+    : kubeRequest(
+        flows.kc,
+        "PATCH",
+        `${base}/${name}`,
+        { metadata: { annotations: { touched: "yes" } } },
+        "application/merge-patch+json",
+      ));
+  if (!injected) {
+    await sleep(Math.floor(Math.random() * 40));
+    await approve();
+  }
+  const ur = await waitFor(`${name} to move past Pending`, async () => {
+    const found = (await listUpdateRequests(flows.kc, flow.ns)).find((u) => u.metadata.name === name);
+    return pastPending.includes(found?.status?.phase ?? "") ? found : undefined;
+  });
+  injection = undefined;
   return {
     fresh,
     injected,
     via,
-    conflicts: said(server, logged, "update request changed meanwhile"),
-    refusedByTransitionRule,
-    phase: ur?.status?.phase,
-    approvedBy: ur?.status?.approvedBy as string | undefined,
-    passMs: pass.durationMs,
+    conflicts: said(flow, logged, name, "update request changed meanwhile"),
+    refusedByTransitionRule: said(flow, logged, name, "phase cannot change from Approved to Pending"),
+    phase: ur.status?.phase,
+    approvedBy: ur.status?.approvedBy,
   };
 }
 
 describe("approval race", () => {
-  it(`never loses a person's approval to a concurrent sync (${rounds} rounds)`, async () => {
+  it(`never loses a person's approval to a concurrent sync (${rounds} rounds, real Metacontroller)`, async () => {
+    const flow = await flows.start({ wrapGateway: injecting });
     const started = Date.now();
     const results: Round[] = [];
-    let passMs = 20;
-    for (let i = 0; i < rounds; i++) {
-      // The approval lands somewhere inside the pass: uniformly over the last pass's duration.
-      const result = await round(hooks, i, Math.floor(Math.random() * passMs));
-      if (result.fresh) passMs = Math.max(5, result.passMs);
-      results.push(result);
-    }
+    for (let i = 0; i < rounds; i++) results.push(await round(flow, i, i % 3 === 0));
     const lost = results.filter((r) => !pastPending.includes(r.phase ?? "") || r.approvedBy !== admin);
     const raced = results.filter((r) => r.conflicts > 0);
-    const summary = {
-      rounds,
-      seconds: (Date.now() - started) / 1000,
-      conflictRounds: raced.length,
-      injectedRounds: results.filter((r) => r.injected).length,
-      statusConflicts: raced.reduce((n, r) => n + r.conflicts, 0),
-      viaKubectl: results.filter((r) => r.via === "kubectl").length,
-      lostApprovals: lost.length,
-    };
-    console.log(`approval race: ${JSON.stringify(summary)}`);
+    console.log(
+      `approval race: ${JSON.stringify({
+        rounds,
+        seconds: (Date.now() - started) / 1000,
+        conflictRounds: raced.length,
+        injectedRounds: results.filter((r) => r.injected).length,
+        viaKubectl: results.filter((r) => r.via === "kubectl").length,
+        lostApprovals: lost.length,
+      })}`,
+    );
     expect(lost).toEqual([]);
     // The 409 path must really have been taken, or this test proved nothing about it: every
-    // injected approval landed inside the window.
+    // approval injected inside the window made the hooks' write fail, and nothing else did.
     const injected = results.filter((r) => r.injected);
     expect(injected.length).toBeGreaterThan(0);
     expect(injected.filter((r) => r.conflicts === 0)).toEqual([]);
+    // A request already waiting is answered at once: there is nothing to refuse.
+    expect(raced.filter((r) => !r.fresh)).toEqual([]);
     expect(results.filter((r) => r.refusedByTransitionRule > 0)).toEqual([]);
+    expect(await flow.problems()).toEqual([]);
   });
 
   it("negative control: unconditional status writes reach the apiserver stale, and only the CRD's transition rule saves the approval", async () => {
-    // Proves the race above is real: hooks whose status write skips the resourceVersion check send
-    // their stale Pending after the person's Approved; the second layer (manifests/crds transition
-    // rules) refuses it. Fresh requests only; stops at the first such round.
-    const unsafe = await startHooksServer({
-      gatewayConfig: asHooks,
-      clock,
-      settings: flowSettings,
-      hookToken,
-      wrapGateway: (real) => {
-        const paused = injecting(real);
-        return {
-          ...real,
-          writeUpdateRequestStatus: (ur, status, signal) =>
-            paused.writeUpdateRequestStatus(
-              { ...ur, metadata: { ...ur.metadata, resourceVersion: undefined } },
-              status,
-              signal,
-            ),
-        };
-      },
-    });
-    try {
-      let passMs = 20;
-      let caught: (Round & { passMs: number }) | undefined;
-      let tried = 0;
-      while (caught === undefined && tried < 60) {
-        const result = await round(unsafe, 2 * tried, Math.floor(Math.random() * passMs));
-        passMs = Math.max(5, result.passMs);
-        tried++;
-        expect(pastPending).toContain(result.phase);
-        if (result.refusedByTransitionRule > 0) caught = result;
-      }
-      console.log(`approval race, negative control: a stale write refused by the CRD after ${tried} rounds`);
-      expect(caught?.approvedBy).toBe(admin);
-    } finally {
-      await unsafe.close();
-    }
+    const flow = await flows.start({ wrapGateway: unconditional });
+    const result = await round(flow, 0, true);
+    expect(result.injected).toBe(true);
+    expect(result.refusedByTransitionRule).toBeGreaterThan(0);
+    expect(result.approvedBy).toBe(admin);
+    expect(pastPending).toContain(result.phase);
   });
 });

@@ -8,17 +8,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ContainerType } from "../../src/core/workloads/container-images.ts";
 import { findWorkloadKind } from "../../src/core/workloads/workload-kinds.ts";
 import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
-import type { Effect, EffectExecutor, Notification } from "../../src/hooks-server/effects/effect.ts";
+import type { Effect, EffectExecutor } from "../../src/hooks-server/effects/effect.ts";
 import { createKubeGateway, type KubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
+import type { Notification } from "../../src/hooks-server/notify/notification.ts";
 import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
 import { installAdmission } from "../helpers/admission.ts";
 import { adminConfig, applyObjects, createTestNamespace, kubeRequest } from "../helpers/cluster.ts";
-import {
-  controllableClock,
-  hooksServiceAccount,
-  installHeadwind,
-  workload,
-} from "../helpers/metacontroller-harness.ts";
+import { hooksServiceAccount, installHeadwind } from "../helpers/headwind-install.ts";
+import { workload } from "../helpers/headwind-objects.ts";
 import { type OwnedRequest, ownedUpdateRequest } from "../helpers/owned-update-request.ts";
 
 type Kind = "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob";
@@ -30,7 +27,8 @@ let kc: KubeConfig;
 let asHooks: KubeConfig;
 let ns: string;
 let gateway: KubeGateway;
-const clock = controllableClock();
+// Whole seconds, so object timestamps and the executor's "now" agree.
+const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 const notified: Notification[] = [];
 
 beforeAll(async () => {
@@ -49,7 +47,7 @@ function executor(over: KubeGateway = gateway): EffectExecutor {
       notified.push(n);
       return [];
     },
-    clock: clock.now,
+    clock: () => now,
     instance: "executor-test",
   });
 }
@@ -274,7 +272,7 @@ describe("executor on the real apiserver", () => {
         newImage: image("evented", "1.1.0"),
         policy: "minor",
         approval: "Required",
-        expiresAt: new Date(clock.ms() + 3600_000).toISOString(),
+        expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
       },
     })) as { metadata: { uid: string } };
     const regarding = [
@@ -320,6 +318,6 @@ describe("executor on the real apiserver", () => {
       ["Deployment", deployment?.metadata?.uid, "Normal"],
       ["UpdateRequest", ur.metadata.uid, "Warning"],
     ]);
-    expect(mine[0]?.eventTime).toBe(clock.now().toISOString().replace("Z", "000Z"));
+    expect(mine[0]?.eventTime).toBe(now.toISOString().replace("Z", "000Z"));
   });
 });

@@ -17,7 +17,8 @@ import {
   kubeRequest,
   statusCode,
 } from "../helpers/cluster.ts";
-import { hooksServiceAccount, installHeadwind, workload } from "../helpers/metacontroller-harness.ts";
+import { hooksServiceAccount, installHeadwind } from "../helpers/headwind-install.ts";
+import { workload } from "../helpers/headwind-objects.ts";
 import { type OwnedRequest, ownedUpdateRequest } from "../helpers/owned-update-request.ts";
 
 const run = promisify(execFile);

@@ -4,6 +4,8 @@
 // UpdateRequest in phase Applying and a made-up "related" Deployment whose uid matches the forged
 // owner reference — aimed at an unannotated kube-system/coredns. Without the credential it is a
 // 401; with a stolen credential it still patches nothing, because the body is only a hint.
+
+import { randomBytes } from "node:crypto";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installAdmission } from "../helpers/admission.ts";
@@ -14,27 +16,20 @@ import {
   kubeRequest,
   statusCode,
 } from "../helpers/cluster.ts";
-import {
-  controllableClock,
-  ensureHookCredential,
-  flowSettings,
-  type HooksServer,
-  headwindEvents,
-  hooksServiceAccount,
-  imageOf,
-  installHeadwind,
-  startHooksServer,
-  workload,
-} from "../helpers/metacontroller-harness.ts";
+import { type FlowHooks, flowHooks, flowSettings, offsetClock } from "../helpers/flows.ts";
+import { hooksServiceAccount, installHeadwind } from "../helpers/headwind-install.ts";
+import { headwindEvents, imageOf, workload } from "../helpers/headwind-objects.ts";
 import { type OwnedRequest, ownedUpdateRequest } from "../helpers/owned-update-request.ts";
+import { type LoopbackServer, listenOnLoopback } from "../helpers/registry-listen.ts";
 
 const corednsImage = "registry.k8s.io/coredns/coredns:v1.11.1";
 const bogusImage = "registry.k8s.io/coredns/coredns:v0.0.0-does-not-exist";
 
 let kc: KubeConfig;
 let asHooks: KubeConfig;
-let hooks: HooksServer;
-let token: string;
+let hooks: FlowHooks;
+let server: LoopbackServer;
+const token = randomBytes(32).toString("hex");
 let coredns: OwnedRequest["target"];
 
 beforeAll(async () => {
@@ -42,13 +37,13 @@ beforeAll(async () => {
   await installHeadwind(kc);
   asHooks = await hooksServiceAccount(kc);
   await installAdmission(kc, asHooks);
-  token = await ensureHookCredential(kc);
-  hooks = await startHooksServer({
+  hooks = flowHooks({
     gatewayConfig: asHooks,
-    clock: controllableClock(),
+    clock: offsetClock(),
     settings: flowSettings,
-    hookToken: token,
+    hookTokens: [token],
   });
+  server = await listenOnLoopback(hooks.handler);
   try {
     await kubeRequest(kc, "POST", "/api/v1/namespaces", { metadata: { name: "kube-system" } });
   } catch (error) {
@@ -59,7 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await hooks?.close();
+  await server?.close();
 });
 
 /** What Metacontroller would send for `ur`, with `target` as the related workload. */
@@ -74,7 +69,7 @@ function syncBody(ur: Record<string, unknown>, target: KubernetesObject) {
 }
 
 function post(body: unknown, authorization?: string) {
-  return fetch(`${hooks.url}/hooks/updaterequests/sync`, {
+  return fetch(`${server.origin}/hooks/updaterequests/sync`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
     body: JSON.stringify(body),

@@ -6,12 +6,13 @@ import { Writable } from "node:stream";
 import { trace } from "@opentelemetry/api";
 import pino from "pino";
 import { Registry } from "prom-client";
+import type { HookAuth } from "../../src/hooks-server/config/hook-auth-config.ts";
+import { defaultHookSettings, type HookSettings } from "../../src/hooks-server/config/hook-settings.ts";
 import type { Effect, EffectExecutor, EffectOutcome } from "../../src/hooks-server/effects/effect.ts";
 import type { KubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
-import { defaultHookSettings, type HookSettings } from "../../src/hooks-server/hook-settings.ts";
 import { createHookMetrics } from "../../src/hooks-server/http/create-hook-metrics.ts";
 import { createHooksApp } from "../../src/hooks-server/http/create-hooks-app.ts";
-import type { HookAuth } from "../../src/hooks-server/http/hook-auth-config.ts";
+import { createTagCache } from "../../src/hooks-server/workloads/create-tag-cache.ts";
 import { fakeKubeGateway } from "./fake-kube-gateway.ts";
 
 export const fixedNow = new Date("2026-11-25T12:00:00.000Z");
@@ -66,6 +67,7 @@ export function hooksApp(options: HooksAppOptions = {}) {
     clock: () => options.now ?? fixedNow,
     settings: { ...defaultHookSettings, ...options.settings },
     tracer: trace.getTracer("test"),
+    readTags: createTagCache(),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
   });
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>

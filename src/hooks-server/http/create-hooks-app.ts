@@ -4,13 +4,10 @@
  * failure to compute or carry out a full answer is a 5xx (Metacontroller retries with backoff),
  * never a 200 that would drop attachments. Answers carry only contract fields.
  */
-import { type Span, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { type Span, SpanStatusCode } from "@opentelemetry/api";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
-import type { EffectExecutor } from "../effects/effect.ts";
-import type { KubeGateway } from "../effects/kube-gateway.ts";
-import type { HookSettings } from "../hook-settings.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import {
   type Parsed,
@@ -20,26 +17,10 @@ import {
 import { customizeUpdateRequest } from "../updaterequests/customize-update-request.ts";
 import { customizeWorkload } from "../workloads/customize-workloads.ts";
 import { checkHookCredential } from "./check-hook-credential.ts";
-import type { HookMetrics } from "./create-hook-metrics.ts";
-import type { HookAuth } from "./hook-auth-config.ts";
+import type { HooksAppDeps } from "./hooks-app-deps.ts";
 import { readJson } from "./read-json.ts";
 import { runUpdateRequestSync } from "./run-update-request-sync.ts";
 import { runWorkloadSync } from "./run-workload-sync.ts";
-
-export interface HooksAppDeps {
-  readonly logger: Logger;
-  readonly metrics: HookMetrics;
-  /** Who may call the hooks: Metacontroller, with the credential from the Secret, or (tests) anyone. */
-  readonly hookAuth: HookAuth;
-  readonly execute: EffectExecutor;
-  /** Live reads and status writes of the UpdateRequests hook. */
-  readonly gateway: KubeGateway;
-  readonly clock: () => Date;
-  readonly settings: HookSettings;
-  readonly tracer: Tracer;
-  /** Metacontroller sends every related object in one body; 16 MiB leaves room for big workloads. */
-  readonly maxBodyBytes?: number;
-}
 
 type Handler = (body: unknown, log: Logger) => Promise<unknown>;
 

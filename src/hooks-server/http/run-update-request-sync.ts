@@ -17,9 +17,9 @@ import {
   type UpdateRequestStatus,
 } from "../../core/updaterequests/update-request.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
+import type { HookSettings } from "../config/hook-settings.ts";
 import type { Effect, EffectExecutor, EffectOutcome } from "../effects/effect.ts";
 import type { KubeGateway } from "../effects/kube-gateway.ts";
-import type { HookSettings } from "../hook-settings.ts";
 import type { DecoratorSyncRequest, DecoratorSyncResponse } from "../metacontroller/wire.ts";
 import { applyOutcomes } from "../updaterequests/apply-outcomes.ts";
 import { liveRefusal, withLiveObjects } from "../updaterequests/live-request.ts";

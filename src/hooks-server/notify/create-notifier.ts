@@ -5,9 +5,9 @@
  * as documented), and retried with exponential backoff when the receiver surely did not take it.
  */
 import { createHmac } from "node:crypto";
-import type { Notification } from "../effects/effect.ts";
 import { slackPayload, teamsPayload, webhookPayload } from "./format-notification.ts";
 import { DeliveryError, isRetryableDelivery } from "./is-retryable-delivery.ts";
+import type { Notification } from "./notification.ts";
 import type { NotifyConfig } from "./notify-config.ts";
 
 export interface NotifierDeps {

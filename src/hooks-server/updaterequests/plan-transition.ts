@@ -7,7 +7,8 @@
  */
 
 import type { Phase, UpdateRequest, UpdateRequestStatus } from "../../core/updaterequests/update-request.ts";
-import type { Effect, Notification, NotificationEvent } from "../effects/effect.ts";
+import type { Effect } from "../effects/effect.ts";
+import type { Notification, NotificationEvent } from "../notify/notification.ts";
 
 export interface TransitionPlan {
   /** The status to write: the new one with its notifications claimed. */

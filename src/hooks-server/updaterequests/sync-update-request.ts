@@ -1,8 +1,8 @@
 /**
- * The UpdateRequests sync hook: the state machine of DESIGN.md, a pure function of the request and
- * the time. It returns `status: null` whenever nothing changes, so nothing is written and a person's
- * concurrent `kubectl patch --subresource=status` approval is never overwritten. Image changes come
- * back as patch effects for the executor.
+ * The UpdateRequests sync hook: the state machine of docs/design/architecture.md, a pure function of
+ * the request and the time. It returns `status: null` whenever nothing changes, so nothing is
+ * written and a person's concurrent `kubectl patch --subresource=status` approval is never
+ * overwritten. Image changes come back as patch effects for the executor.
  */
 
 import type { KubeObject } from "../../core/kube-object.ts";

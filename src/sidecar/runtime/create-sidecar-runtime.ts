@@ -9,7 +9,9 @@
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { annotations } from "../../core/metadata-keys.ts";
 import { workloadKinds } from "../../core/workloads/workload-kinds.ts";
+import { listAllPages } from "../../kube/list-pages.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
 import { type PollCycleReport, runPollCycle } from "../poller/run-poll-cycle.ts";
@@ -23,7 +25,7 @@ import type { LeaseElector } from "./create-lease-elector.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
 import type { TagStore } from "./create-tag-store.ts";
 import { serviceAccountKey, serviceAccountOf } from "./service-account-of.ts";
-import { listAllPages, type SidecarKube } from "./sidecar-kube.ts";
+import type { SidecarKube } from "./sidecar-kube.ts";
 
 export interface SidecarRuntimeDeps {
   readonly kube: SidecarKube;
@@ -56,7 +58,7 @@ export interface SidecarRuntime {
   notReadyReasons(): string[];
 }
 
-const policyAnnotation = "headwind.sh/policy";
+const policyAnnotation = annotations.policy;
 
 /** The annotation filter is client-side: label selectors cannot select on annotations. */
 function isOptedIn(workload: KubeObject): boolean {

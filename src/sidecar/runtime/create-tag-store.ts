@@ -9,6 +9,7 @@
  * resourceVersion read, again on a conflict — because any replica may be writing the same one.
  */
 import type { Logger } from "pino";
+import { annotations } from "../../core/metadata-keys.ts";
 import {
   buildTagConfigMap,
   type ObservedTags,
@@ -18,8 +19,9 @@ import {
   tagsLabel,
 } from "../../core/tags/tag-configmap.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
+import { listAllPages } from "../../kube/list-pages.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
-import { type ConfigMapObject, listAllPages, type SidecarKube } from "./sidecar-kube.ts";
+import type { ConfigMapObject, SidecarKube } from "./sidecar-kube.ts";
 
 export const sidecarFieldManager = "headwind-sidecar";
 
@@ -47,7 +49,7 @@ export interface TagStoreDeps {
   readonly mergeAttempts?: number;
 }
 
-const repositoryAnnotation = "headwind.sh/repository";
+const repositoryAnnotation = annotations.repository;
 
 function sameStrings(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>) {
   const left = Object.entries(a ?? {});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { containerImages } from "../../../../src/core/workloads/container-images.ts";
 import { createExecutor, eventOf } from "../../../../src/hooks-server/effects/create-executor.ts";
-import type { Effect, Notification } from "../../../../src/hooks-server/effects/effect.ts";
+import type { Effect } from "../../../../src/hooks-server/effects/effect.ts";
+import type { Notification } from "../../../../src/hooks-server/notify/notification.ts";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
 import { fakeKubeGateway } from "../../../helpers/fake-kube-gateway.ts";
 import { anApplyPatch, anOptedInDeployment, anUpdateRequest } from "../../../helpers/update-requests.ts";

@@ -1,0 +1,50 @@
+/** The hooks server's configuration, from its environment, read once at start-up. */
+
+import { ConfigError, readInteger } from "../../core/config/config-error.ts";
+import { type NotifyConfig, readNotifyConfig } from "../notify/notify-config.ts";
+import { type HookAuth, readHookAuth } from "./hook-auth-config.ts";
+import type { HookSettings } from "./hook-settings.ts";
+
+export interface HooksConfig {
+  readonly port: number;
+  readonly metricsPort: number;
+  /** The approval API; 0 turns it off. */
+  readonly apiPort: number;
+  readonly logLevel: string;
+  readonly hookAuth: HookAuth;
+  readonly settings: HookSettings;
+  readonly notify: NotifyConfig;
+  readonly maxBodyBytes: number;
+  readonly otlpEndpoint: string | undefined;
+  readonly instance: string;
+}
+
+const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export function readHooksConfig(env: Readonly<Record<string, string | undefined>>): HooksConfig {
+  const problems: string[] = [];
+  const logLevel = env.LOG_LEVEL ?? "info";
+  if (!levels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(", ")}`);
+  const namespace = env.HEADWIND_NAMESPACE ?? "headwind";
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
+    problems.push("HEADWIND_NAMESPACE is not a namespace name");
+  const config: HooksConfig = {
+    port: readInteger(env, "PORT", 8000, problems, 1, 65_535),
+    metricsPort: readInteger(env, "METRICS_PORT", 9090, problems, 0, 65_535),
+    apiPort: readInteger(env, "API_PORT", 8081, problems, 0, 65_535),
+    logLevel,
+    hookAuth: readHookAuth(env, problems),
+    settings: {
+      namespace,
+      approvalTtlSeconds: readInteger(env, "HEADWIND_APPROVAL_TTL_SECONDS", 86_400, problems, 60),
+      historyLimit: readInteger(env, "HEADWIND_HISTORY_LIMIT", 10, problems, 1, 100),
+      effectBudgetMs: readInteger(env, "HEADWIND_EFFECT_BUDGET_SECONDS", 15, problems, 1, 25) * 1000,
+    },
+    notify: readNotifyConfig(env, problems),
+    maxBodyBytes: readInteger(env, "HEADWIND_MAX_BODY_BYTES", 16 * 1024 * 1024, problems, 1024),
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    instance: env.POD_NAME ?? env.HOSTNAME ?? "headwind-hooks",
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
