@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tagConfigMapName } from "../../src/core/tags/tag-configmap.ts";
@@ -33,22 +33,15 @@ let registry: RegistryServer;
 let dir: string;
 const children: ChildProcess[] = [];
 
-/**
- * Other cluster-tier files leave annotated workloads naming registries such as registry.test:5000;
- * the process would poll them. A preload makes its fetch refuse anything but 127.0.0.1 (no DNS
- * lookup, no packet), so the test stays on loopback.
- */
-const loopbackPreload = `const inner = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : input);
-  if (url.hostname !== "127.0.0.1") throw new TypeError("test sidecar refuses non-loopback " + url.origin);
-  return inner(input, init);
-};
-`;
-
 function startSidecar(env: Record<string, string>) {
-  const preload = join(dir, "loopback-only.mjs");
-  const args = ["--import", "tsx", "--import", pathToFileURL(preload).href, "src/sidecar/main.ts"];
+  // Other files leave workloads naming registries such as registry.test:5000: loopback only.
+  const args = [
+    "--import",
+    "tsx",
+    "--import",
+    "./tests/helpers/loopback-only-fetch.ts",
+    "src/sidecar/main.ts",
+  ];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", ...env },
@@ -76,7 +69,6 @@ beforeAll(async () => {
   admin = adminConfig();
   await installSidecarRbac(admin);
   dir = await mkdtemp(join(tmpdir(), "headwind-sidecar-process-"));
-  await writeFile(join(dir, "loopback-only.mjs"), loopbackPreload);
   registry = await startRegistry();
   await pushImage(registry.origin, "team/proc", ["1.0.0", "1.1.0"]);
   const ns = await createTestNamespace(admin, "hw-sc-proc");

@@ -19,9 +19,10 @@ export async function startEntryPoint(
   entry: string,
   port: number,
   env: Record<string, string>,
-  options: { output?: "inherit" | "ignore" } = {},
+  options: { output?: "inherit" | "ignore"; loopbackOnly?: boolean } = {},
 ): Promise<EntryPoint> {
-  const child = spawn(process.execPath, ["--import", "tsx", `${root}${entry}`], {
+  const preload = options.loopbackOnly ? ["--import", `${root}tests/helpers/loopback-only-fetch.ts`] : [];
+  const child = spawn(process.execPath, ["--import", "tsx", ...preload, `${root}${entry}`], {
     cwd: root,
     env: { ...process.env, PORT: String(port), METRICS_PORT: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", options.output ?? "inherit", options.output ?? "inherit"],
