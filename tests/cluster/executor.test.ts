@@ -5,6 +5,7 @@
 // being retried; and Events (events.k8s.io/v1) that are created once.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Phase } from "../../src/core/updaterequests/update-request.ts";
 import type { ContainerType } from "../../src/core/workloads/container-images.ts";
 import { findWorkloadKind } from "../../src/core/workloads/workload-kinds.ts";
 import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
@@ -56,6 +57,17 @@ const image = (name: string, tag: string) => `registry.test:5000/${name}:${tag}`
 
 type Target = OwnedRequest["target"];
 
+/** A request Metacontroller made for `target` and the hooks moved to `phase`; the patch it asks for. */
+const owned = (
+  target: Target,
+  name: string,
+  from: string,
+  to: string,
+  phase: Phase,
+  containerType: ContainerType = "containers",
+) =>
+  ownedUpdateRequest(kc, asHooks, { target, name, containerType, currentImage: from, newImage: to, phase });
+
 async function deploy(kind: Kind, name: string, from: string, annotations = optedIn): Promise<Target> {
   const [stored] = await applyObjects(kc, [workload(name, from, { kind, initImage: from, annotations })], {
     namespace: ns,
@@ -101,14 +113,7 @@ describe("executor on the real apiserver", () => {
         const name = `${kind.toLowerCase()}-${type.toLowerCase()}`;
         const [from, to, theirs] = [image(name, "1.0.0"), image(name, "1.1.0"), image(name, "1.0.9")];
         const target = await deploy(kind, name, from);
-        const apply = await ownedUpdateRequest(kc, asHooks, {
-          target,
-          name,
-          containerType: type,
-          currentImage: from,
-          newImage: to,
-          phase: "Applying",
-        });
+        const apply = await owned(target, name, from, to, "Applying", type);
         const execute = executor();
 
         const [applied] = await execute([apply]);
@@ -122,14 +127,7 @@ describe("executor on the real apiserver", () => {
         expect(await execute([apply])).toEqual([{ key: `${name}/apply`, result: "noop", generation: 2 }]);
 
         await edit(kind, name, type, theirs);
-        const next = await ownedUpdateRequest(kc, asHooks, {
-          target,
-          name: `${name}-next`,
-          containerType: type,
-          currentImage: to,
-          newImage: image(name, "1.2.0"),
-          phase: "Applying",
-        });
+        const next = await owned(target, `${name}-next`, to, image(name, "1.2.0"), "Applying", type);
         const [conflict] = await execute([next]);
         const container = type === "containers" ? "app" : "init";
         expect(conflict).toEqual({
@@ -146,13 +144,7 @@ describe("executor on the real apiserver", () => {
     const name = "raced";
     const [from, to, theirs] = [image(name, "1.0.0"), image(name, "1.1.0"), image(name, "1.0.1")];
     const target = await deploy("Deployment", name, from);
-    const apply = await ownedUpdateRequest(kc, asHooks, {
-      target,
-      name,
-      currentImage: from,
-      newImage: to,
-      phase: "Applying",
-    });
+    const apply = await owned(target, name, from, to, "Applying");
     // The real gateway, with someone else's edit landing right after the executor's GET.
     let raced = false;
     const racing: KubeGateway = {
@@ -179,13 +171,7 @@ describe("executor on the real apiserver", () => {
     const name = "unbacked";
     const [from, to] = [image(name, "1.0.0"), image(name, "1.1.0")];
     const target = await deploy("Deployment", name, from);
-    const pending = await ownedUpdateRequest(kc, asHooks, {
-      target,
-      name,
-      currentImage: from,
-      newImage: to,
-      phase: "Pending",
-    });
+    const pending = await owned(target, name, from, to, "Pending");
     const madeUp: Effect = {
       ...pending,
       key: "made-up/apply",
@@ -207,13 +193,7 @@ describe("executor on the real apiserver", () => {
     ]);
     expect((await live("Deployment", name)).image("containers")).toBe(from);
 
-    const gone = await ownedUpdateRequest(kc, asHooks, {
-      target,
-      name: "gone",
-      currentImage: from,
-      newImage: to,
-      phase: "Applying",
-    });
+    const gone = await owned(target, "gone", from, to, "Applying");
     await kubeRequest(kc, "DELETE", `/apis/apps/v1/namespaces/${ns}/deployments/${name}`);
     expect(await executor()([gone])).toEqual([
       {
@@ -229,13 +209,7 @@ describe("executor on the real apiserver", () => {
     const name = "denied";
     const [from, to] = [image(name, "1.0.0"), image(name, "1.1.0")];
     const target = await deploy("Deployment", name, from);
-    const apply = await ownedUpdateRequest(kc, asHooks, {
-      target,
-      name,
-      currentImage: from,
-      newImage: to,
-      phase: "Applying",
-    });
+    const apply = await owned(target, name, from, to, "Applying");
     // The executor's own check passes (it read an opted-in workload); the apiserver sees it opted out.
     const optingOut: KubeGateway = {
       ...gateway,
