@@ -220,6 +220,22 @@ const testedElsewhere: Record<string, readonly [string, string]> = {
     "tests/cluster/sidecar-process.test.ts",
     "scraped from the running process",
   ],
+  "src/sidecar/registry/cloud/acr-token-source.ts": [
+    "tests/registry/cloud/acr.test.ts",
+    "against loopback Entra ID and ACR stand-ins",
+  ],
+  "src/sidecar/registry/cloud/create-cloud-metrics.ts": [
+    "tests/unit/sidecar/registry/cloud/create-cloud-credentials.test.ts",
+    "scraped after exchanges",
+  ],
+  "src/sidecar/registry/cloud/ecr-token-source.ts": [
+    "tests/registry/cloud/ecr.test.ts",
+    "against loopback STS, Pod Identity and ECR stand-ins",
+  ],
+  "src/sidecar/registry/cloud/gcp-token-source.ts": [
+    "tests/registry/cloud/gcp.test.ts",
+    "against a loopback metadata server",
+  ],
   "src/sidecar/runtime/create-docker-config-loader.ts": [
     "tests/unit/sidecar/runtime/create-sidecar-runtime.test.ts",
     "pull secrets per poll",
