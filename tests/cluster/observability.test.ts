@@ -131,6 +131,8 @@ describe("dashboard and alert queries against the processes' real metrics", () =
         API_PORT: String(apiPort),
         METRICS_PORT: String(hooksMetrics),
         HEADWIND_NAMESPACE: hw,
+        // What Metacontroller reads from the Secret and sends; the router passes it on unchanged.
+        HEADWIND_HOOK_TOKEN: flows.credential,
       },
       { output: "ignore" },
     );
