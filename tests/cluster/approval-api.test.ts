@@ -23,6 +23,8 @@ import { subjectAccessReview } from "../helpers/rbac-review.ts";
 import { type LoopbackServer, listenOnLoopback } from "../helpers/registry-listen.ts";
 
 let kc: KubeConfig;
+/** Headwind's own identity: the status fields other than a person's verdict are its to write. */
+let asHooks: KubeConfig;
 let ns: string;
 let other: string;
 let server: LoopbackServer;
@@ -57,7 +59,7 @@ async function createUpdateRequest(namespace: string, status?: Record<string, un
   await applyObjects(kc, [updateRequest(namespace, name)]);
   if (status)
     await kubeRequest(
-      kc,
+      asHooks,
       "PATCH",
       `${urPath(namespace, name)}/status`,
       { status },
@@ -94,7 +96,7 @@ const user = (name: string) => `system:serviceaccount:${ns}:${name}`;
 beforeAll(async () => {
   kc = adminConfig();
   await installHeadwind(kc);
-  const asHooks = await hooksServiceAccount(kc);
+  asHooks = await hooksServiceAccount(kc);
   ns = await createTestNamespace(kc, "hw-api");
   other = await createTestNamespace(kc, "hw-api-other");
   // A person who may approve in `ns` (the Role the README suggests), one who may only look, one with nothing.
@@ -263,10 +265,10 @@ describe("approval API on a real apiserver", () => {
     const name = await createUpdateRequest(ns, { phase: "Pending" });
     let writes = 0;
     beforePatch = async () => {
-      // An unrelated status write, as the hook's Metacontroller might make: the resourceVersion moves.
+      // An unrelated status write, as the hooks might make: the resourceVersion moves.
       if (writes++ === 0)
         await kubeRequest(
-          kc,
+          asHooks,
           "PATCH",
           `${urPath(ns, name)}/status`,
           { status: { message: "still waiting" } },

@@ -4,7 +4,7 @@
 // conflicts that never overwrite; repeats that are no-ops; refusals for good that end instead of
 // being retried; and Events (events.k8s.io/v1) that are created once.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Phase } from "../../src/core/updaterequests/update-request.ts";
 import type { ContainerType } from "../../src/core/workloads/container-images.ts";
 import { findWorkloadKind } from "../../src/core/workloads/workload-kinds.ts";
@@ -15,6 +15,7 @@ import type { Notification } from "../../src/hooks-server/notify/notification.ts
 import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
 import { installAdmission } from "../helpers/admission.ts";
 import { adminConfig, applyObjects, createTestNamespace, kubeRequest } from "../helpers/cluster.ts";
+import { emptyNamespace } from "../helpers/flows.ts";
 import { hooksServiceAccount, installHeadwind } from "../helpers/headwind-install.ts";
 import { workload } from "../helpers/headwind-objects.ts";
 import { type OwnedRequest, ownedUpdateRequest } from "../helpers/owned-update-request.ts";
@@ -39,6 +40,11 @@ beforeAll(async () => {
   await installAdmission(kc, asHooks);
   ns = await createTestNamespace(kc, "hw-exec");
   gateway = createKubeGateway(createKubeTransport(asHooks));
+});
+
+// Opted-in workloads left behind would be the next test files' (the sidecar's, Metacontroller's).
+afterAll(async () => {
+  if (ns) await emptyNamespace(kc, ns);
 });
 
 function executor(over: KubeGateway = gateway): EffectExecutor {
