@@ -293,7 +293,8 @@ describe("approval API on a real apiserver", () => {
         kc,
         "PATCH",
         `${urPath(ns, raced)}/status`,
-        { status: { phase: "Rejected", rejectedBy: "carol" } },
+        // A person rejects in their own name (manifests/admission/approvals.yaml).
+        { status: { phase: "Rejected", rejectedBy: "headwind-admin" } },
         "application/merge-patch+json",
       );
     };
@@ -303,7 +304,7 @@ describe("approval API on a real apiserver", () => {
       status: 409,
       body: { error: "UpdateRequest is in Rejected state, cannot approve", current_phase: "Rejected" },
     });
-    expect((await read(ns, raced)).status).toEqual({ phase: "Rejected", rejectedBy: "carol" });
+    expect((await read(ns, raced)).status).toEqual({ phase: "Rejected", rejectedBy: "headwind-admin" });
   });
 
   it("lists by namespace with list there; all namespaces needs list cluster-wide", async () => {
