@@ -23,6 +23,8 @@ import { subjectAccessReview } from "../helpers/rbac-review.ts";
 import { type LoopbackServer, listenOnLoopback } from "../helpers/registry-listen.ts";
 
 let kc: KubeConfig;
+/** Headwind's own identity: the status fields other than a person's verdict are its to write. */
+let asHooks: KubeConfig;
 let ns: string;
 let other: string;
 let server: LoopbackServer;
@@ -296,7 +298,8 @@ describe("approval API on a real apiserver", () => {
         asHooks,
         "PATCH",
         `${urPath(ns, raced)}/status`,
-        { status: { phase: "Rejected", rejectedBy: "carol" } },
+        // A person rejects in their own name (manifests/admission/approvals.yaml).
+        { status: { phase: "Rejected", rejectedBy: "headwind-admin" } },
         "application/merge-patch+json",
       );
     };
@@ -306,7 +309,7 @@ describe("approval API on a real apiserver", () => {
       status: 409,
       body: { error: "UpdateRequest is in Rejected state, cannot approve", current_phase: "Rejected" },
     });
-    expect((await read(ns, raced)).status).toEqual({ phase: "Rejected", rejectedBy: "carol" });
+    expect((await read(ns, raced)).status).toEqual({ phase: "Rejected", rejectedBy: "headwind-admin" });
   });
 
   it("lists by namespace with list there; all namespaces needs list cluster-wide", async () => {
