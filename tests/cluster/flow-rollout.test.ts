@@ -104,10 +104,8 @@ describe("flow: rollout failure and concurrent changes", () => {
     expect(flow.phases(name)).toEqual(["Applying", "Progressing", "RollingBack", "RolledBack"]);
     // Both rollback Events may carry the same time: compared as a set.
     expect((await reasonsOn(ns, name)).sort()).toEqual([
-      "Normal/UpdateApplying",
       "Normal/UpdateProgressing",
       "Warning/UpdateRolledBack",
-      "Warning/UpdateRollingBack",
     ]);
     expect(hooks.notifications.map((n) => n.event)).toEqual(["rollback_triggered", "rollback_completed"]);
     expect(hooks.notifications[0]).toMatchObject({ currentImage: to, newImage: from });

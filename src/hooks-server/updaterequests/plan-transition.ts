@@ -62,7 +62,14 @@ function notification(
   };
 }
 
-const warnings: readonly (Phase | undefined)[] = ["Failed", "RollingBack", "RolledBack", "Expired"];
+const warnings: readonly (Phase | undefined)[] = ["Failed", "RolledBack", "Expired"];
+
+/**
+ * Steps written just before an effect (the image patch, the rollback patch). The phase after them
+ * is always written too (Progressing, RolledBack or Failed) and carries the Event, so Events for
+ * these would only double every update's Events, two API writes each.
+ */
+const stepsBeforeAnEffect: readonly (Phase | undefined)[] = ["Applying", "RollingBack"];
 
 function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Effect[] {
   const { spec, metadata } = ur;
@@ -104,6 +111,7 @@ export function planTransition(ur: UpdateRequest, after: UpdateRequestStatus): T
       notification: notification(ur, event, after),
     }),
   );
-  const changed = after.phase !== before.phase || fresh.length > 0;
-  return { status, effects: [...(changed ? events(ur, after, key) : []), ...notes] };
+  const announced =
+    (after.phase !== before.phase || fresh.length > 0) && !stepsBeforeAnEffect.includes(after.phase);
+  return { status, effects: [...(announced ? events(ur, after, key) : []), ...notes] };
 }

@@ -41,11 +41,7 @@ describe("planTransition", () => {
       },
     );
     expect(plan.status.notified).toEqual(["Pending/update_request_created", "Applying/update_approved"]);
-    expect(plan.effects.map((e) => e.key)).toEqual([
-      "ur-1/Applying/ur",
-      "ur-1/Applying/target",
-      "ur-1/Applying/update_approved",
-    ]);
+    expect(plan.effects.map((e) => e.key)).toEqual(["ur-1/Applying/update_approved"]);
   });
 
   it("never sends a notification already claimed, whatever the transition says", () => {
@@ -69,6 +65,23 @@ describe("planTransition", () => {
     expect(events.map((e) => e.type === "event" && [e.regarding.kind, e.eventType, e.reason])).toEqual([
       ["UpdateRequest", "Warning", "UpdateFailed"],
       ["Deployment", "Warning", "UpdateFailed"],
+    ]);
+  });
+
+  it("raises no Event for a step written just before its effect: the phase after it carries one", () => {
+    const eventsOf = (from: UpdateRequestStatus, to: UpdateRequestStatus) =>
+      planTransition(anUpdateRequest(from), to)
+        .effects.filter((e) => e.type === "event")
+        .map((e) => e.type === "event" && `${e.regarding.kind}/${e.reason}`);
+    expect(eventsOf({ phase: "Approved" }, { phase: "Applying" })).toEqual([]);
+    expect(eventsOf({ phase: "Progressing" }, { phase: "RollingBack", message: "x" })).toEqual([]);
+    expect(eventsOf({ phase: "Applying" }, { phase: "Progressing" })).toEqual([
+      "UpdateRequest/UpdateProgressing",
+      "Deployment/UpdateProgressing",
+    ]);
+    expect(eventsOf({ phase: "RollingBack" }, { phase: "RolledBack" })).toEqual([
+      "UpdateRequest/UpdateRolledBack",
+      "Deployment/UpdateRolledBack",
     ]);
   });
 

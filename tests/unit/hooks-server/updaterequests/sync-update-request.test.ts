@@ -93,7 +93,8 @@ describe("syncUpdateRequest", () => {
       appliedAt: at,
       message: "applied; watching the rollout",
     });
-    expect(d.resyncAfterSeconds).toBe(watchSeconds);
+    // Woken for the deadline only: the rollout's own changes bring every other sync.
+    expect(d.resyncAfterSeconds).toBe(300);
     const applied = applyOutcomes(d, [{ key: "ur-1/apply", result: "applied", generation: 5 }]);
     expect(applied.status?.appliedGeneration).toBe(5);
     const refused = applyOutcomes(d, [
@@ -132,6 +133,15 @@ describe("syncUpdateRequest", () => {
   ])("reads %s", (_what, status, pods, phase) => {
     const d = syncUpdateRequest(urRequest(progressing(), aDeployment("nginx:1.27.0", status), pods), now);
     expect(d.status?.phase ?? null).toBe(phase);
+  });
+
+  it("waits for a rollout under way without a periodic look: woken only for its deadline", () => {
+    // Applied two minutes ago with a 300 s rollback timeout: 180 s left.
+    const d = syncUpdateRequest(
+      urRequest(progressing(), aDeployment("nginx:1.27.0", halfway), [aPod("web-1", "nginx:1.27.0")]),
+      now,
+    );
+    expect(d).toEqual({ status: null, effects: [], resyncAfterSeconds: 180 });
   });
 
   it("counts failed checks up to health-check-retries, at most one per watch interval", () => {
