@@ -119,7 +119,8 @@ beforeAll(async () => {
   namespace = await createTestNamespace(kc, "hw-chart");
   // Metacontroller is a prerequisite of the install (its DecoratorController type).
   await installCrds(kc, new URL("../fixtures/crds/metacontroller-crds-v1.yaml", import.meta.url));
-});
+  // Building helm on a fresh machine takes minutes (scripts/test.sh builds it before the run).
+}, 900_000);
 
 afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
