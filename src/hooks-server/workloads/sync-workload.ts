@@ -9,6 +9,7 @@ import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/pa
 import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
+import { visibleTags } from "../../core/tags/visible-tags.ts";
 import {
   type TargetRef,
   type UpdateRequest,
@@ -60,19 +61,21 @@ interface Accumulator {
   resyncAfter: number | undefined;
 }
 
+/** The related tag ConfigMaps this workload may see: its namespace's scope, else the shared one. */
 function observedTags(
   request: DecoratorSyncRequest,
   namespace: string,
+  workloadNamespace: string,
   errors: string[],
 ): Map<string, ObservedTags> {
-  const byRepository = new Map<string, ObservedTags>();
+  const observations: ObservedTags[] = [];
   for (const configMap of objectsOf(request.related, "ConfigMap", "v1")) {
     if (configMap.metadata.namespace !== namespace) continue;
     const parsed = parseTagConfigMap(configMap);
-    if (parsed.ok) byRepository.set(parsed.value.repository, parsed.value);
+    if (parsed.ok) observations.push(parsed.value);
     else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${parsed.error}`);
   }
-  return byRepository;
+  return visibleTags(observations, workloadNamespace);
 }
 
 function warning(workload: KubeObject, message: string): Effect {
@@ -159,7 +162,7 @@ function contextOf(
     workload,
     target: { apiVersion: kind.apiVersion, kind: kind.kind, name: workload.metadata.name, namespace },
     config,
-    observed: observedTags(request, settings.namespace, errors),
+    observed: observedTags(request, settings.namespace, namespace, errors),
     existing,
     history,
     lastUpdateMs: lastUpdate === undefined ? undefined : Date.parse(lastUpdate),

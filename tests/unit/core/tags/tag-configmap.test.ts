@@ -8,6 +8,8 @@ import {
 } from "../../../../src/core/tags/tag-configmap.ts";
 
 const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const digest1 = `sha256:${"1".repeat(64)}`;
+const digest2 = `sha256:${"2".repeat(64)}`;
 
 describe("tagConfigMapName", () => {
   it.each(["docker.io/library/nginx", "registry:5000/a/b", `ghcr.io/${"x".repeat(300)}`, "UPPER.io/A__b"])(
@@ -23,6 +25,25 @@ describe("tagConfigMapName", () => {
   it("differs for repositories that slug alike", () => {
     expect(tagConfigMapName("a.io/b-c")).not.toBe(tagConfigMapName("a.io/b.c"));
   });
+
+  it("gives each namespace scope its own valid name, apart from the shared one", () => {
+    const repository = `ghcr.io/${"x".repeat(300)}`;
+    const names = [
+      tagConfigMapName(repository),
+      tagConfigMapName(repository, "team-a"),
+      tagConfigMapName(repository, "team-b"),
+      tagConfigMapName(repository, "a".repeat(63)),
+    ];
+    expect(new Set(names).size).toBe(4);
+    for (const name of names) {
+      expect(name).toMatch(dns1123);
+      expect(name.length).toBeLessThanOrEqual(63);
+    }
+    // A namespace named like a registry cannot make its scope's name another repository's shared one.
+    expect(tagConfigMapName("docker.io/library/nginx", "localhost")).not.toBe(
+      tagConfigMapName("localhost/docker.io/library/nginx"),
+    );
+  });
 });
 
 describe("buildTagConfigMap / parseTagConfigMap", () => {
@@ -30,7 +51,7 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
     const observed = {
       repository: "docker.io/library/nginx",
       tags: ["1.25", "1.27", "latest", "1.25"],
-      digests: { latest: "sha256:1", gone: "sha256:2" },
+      digests: { latest: digest1, gone: digest2 },
     };
     const configMap = buildTagConfigMap(observed, "headwind");
     expect(configMap.metadata.namespace).toBe("headwind");
@@ -40,10 +61,44 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
       value: {
         repository: observed.repository,
         tags: ["1.25", "1.27", "latest"],
-        digests: { latest: "sha256:1" },
+        digests: { latest: digest1 },
         truncated: false,
       },
     });
+  });
+
+  it("keeps a namespace scope in the name, a label and the data", () => {
+    const configMap = buildTagConfigMap(
+      { repository: "r.io/private", namespace: "team-a", tags: ["1.0"], digests: {} },
+      "headwind",
+    );
+    expect(configMap.metadata.name).toBe(tagConfigMapName("r.io/private", "team-a"));
+    expect(configMap.metadata.labels).toEqual({
+      "headwind.sh/tags": "v1",
+      "app.kubernetes.io/managed-by": "headwind",
+      "headwind.sh/namespace": "team-a",
+    });
+    expect(configMap.data.namespace).toBe("team-a");
+    expect(parseTagConfigMap(configMap)).toEqual({
+      ok: true,
+      value: { repository: "r.io/private", namespace: "team-a", tags: ["1.0"], digests: {}, truncated: false },
+    });
+    const shared = buildTagConfigMap({ repository: "r.io/private", tags: ["1.0"], digests: {} }, "headwind");
+    expect(shared.data.namespace).toBeUndefined();
+    expect(shared.metadata.labels["headwind.sh/namespace"]).toBeUndefined();
+  });
+
+  it("never stores a tag or digest outside the OCI grammar (a newline cannot split the list)", () => {
+    const configMap = buildTagConfigMap(
+      {
+        repository: "r.io/a",
+        tags: ["1.0", "1.1\n9.9.9", "9.9.9\r", "x".repeat(129), "-bad", "1.2"],
+        digests: { "1.0": `${digest1}\n`, "1.2": digest2, "1.1\n9.9.9": digest1 },
+      },
+      "hw",
+    );
+    expect(configMap.data.tags).toBe("1.0\n1.2");
+    expect(JSON.parse(configMap.data.digests ?? "")).toEqual({ "1.2": digest2 });
   });
 
   it("stays under the size cap for 50,000 tags, keeping the highest versions", () => {
