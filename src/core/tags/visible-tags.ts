@@ -13,7 +13,8 @@ export function visibleTags(
   const visible = new Map<string, ObservedTags>();
   for (const observed of observations) {
     if (observed.namespace === undefined) {
-      if (visible.get(observed.repository)?.namespace === undefined) visible.set(observed.repository, observed);
+      if (visible.get(observed.repository)?.namespace === undefined)
+        visible.set(observed.repository, observed);
     } else if (observed.namespace === namespace) {
       visible.set(observed.repository, observed);
     }

@@ -81,7 +81,13 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
     expect(configMap.data.namespace).toBe("team-a");
     expect(parseTagConfigMap(configMap)).toEqual({
       ok: true,
-      value: { repository: "r.io/private", namespace: "team-a", tags: ["1.0"], digests: {}, truncated: false },
+      value: {
+        repository: "r.io/private",
+        namespace: "team-a",
+        tags: ["1.0"],
+        digests: {},
+        truncated: false,
+      },
     });
     const shared = buildTagConfigMap({ repository: "r.io/private", tags: ["1.0"], digests: {} }, "headwind");
     expect(shared.data.namespace).toBeUndefined();
