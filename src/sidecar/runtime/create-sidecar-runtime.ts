@@ -2,14 +2,20 @@
  * The sidecar's moving parts, wired but not scheduled (the composition root owns the timers):
  * the interest LIST every replica runs, the poll cycle only the Lease holder runs, the clean-up of
  * ConfigMaps no workload needs (leader only, right after a successful LIST), webhook ingestion on
- * every replica, and readiness.
+ * every replica (hints queued and checked in the background), and readiness.
  *
  * Polling state (when each repository was last polled) lives in memory only: a new leader polls
  * everything once, which is the safe answer after a takeover anyway.
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
 import { workloadKinds } from "../../core/workloads/workload-kinds.ts";
+import {
+  createCredentialResolver,
+  operatorCredentials,
+  type SharedCredentials,
+} from "../poller/create-credential-resolver.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
 import { type PollCycleReport, runPollCycle } from "../poller/run-poll-cycle.ts";
@@ -19,6 +25,8 @@ import { splitRepositoryKey } from "../registry/split-repository-key.ts";
 import { buildInterest, type InterestSet } from "./build-interest.ts";
 import type { DockerConfigLoader } from "./create-docker-config-loader.ts";
 import { createEventIngest, type OnEvents } from "./create-event-ingest.ts";
+import { createHintCheck } from "./create-hint-check.ts";
+import { createHintQueue } from "./create-hint-queue.ts";
 import type { LeaseElector } from "./create-lease-elector.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
 import type { TagStore } from "./create-tag-store.ts";
@@ -35,15 +43,40 @@ export interface SidecarRuntimeDeps {
   readonly defaultPollingIntervalSeconds: number;
   /** Names of credential Secrets in `namespace` tried for every registry (HEADWIND_REGISTRY_CREDENTIALS). */
   readonly registryCredentials: readonly string[];
+  /**
+   * The shared scope's credentials (read for every namespace without its own); by default the first
+   * of `registryCredentials` that matches the registry. Cloud identity plugs in here.
+   */
+  readonly sharedCredentials?: SharedCredentials;
   readonly metrics: { readonly sidecar: SidecarMetrics; readonly poller: PollerMetrics };
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly logger: Logger;
   /** `limit` of each LIST page (default 500). */
   readonly pageSize?: number;
-  /** For the webhook confirmation's one retry of a 404 (see createEventIngest). */
+  /** For the webhook confirmation's one retry of a 404 (see createHintCheck). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Bounds on webhook work (issue 8 §4); defaults in `defaultHintLimits`. */
+  readonly hintLimits?: Partial<HintLimits>;
 }
+
+export interface HintLimits {
+  /** Distinct (repository, tag) hints taken from one delivery. */
+  readonly perDelivery: number;
+  /** Hinted tags HEADed one by one per repository; more become one re-list. */
+  readonly tagsPerRepository: number;
+  /** Repositories waiting for a check. */
+  readonly repositories: number;
+  /** Checks running at once, across all registries. */
+  readonly concurrency: number;
+}
+
+export const defaultHintLimits: HintLimits = {
+  perDelivery: 100,
+  tagsPerRepository: 10,
+  repositories: 1000,
+  concurrency: 4,
+};
 
 export interface SidecarRuntime {
   /** LISTs workloads (and their ServiceAccounts and the tag ConfigMaps) into a new interest set. */
@@ -52,6 +85,8 @@ export interface SidecarRuntime {
   pollOnce(): Promise<PollCycleReport | undefined>;
   interest(): InterestSet | undefined;
   readonly onEvents: OnEvents;
+  /** Resolves once no webhook hint waits or is being checked (tests, shutdown). */
+  hintsIdle(): Promise<void>;
   /** Why the sidecar cannot serve yet; empty once the first interest LIST succeeded. */
   notReadyReasons(): string[];
 }
@@ -76,6 +111,16 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Every ConfigMap the interest may need: each repository's shared one and its namespaces' own. */
+function configMapsInUse(interest: InterestSet): Set<string> {
+  const names = new Set<string>();
+  for (const [repository, uses] of interest.repositories) {
+    names.add(tagConfigMapName(repository));
+    for (const use of uses) names.add(tagConfigMapName(repository, use.namespace));
+  }
+  return names;
+}
+
 export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   const { kube, store, elector, logger, metrics } = deps;
   const pageSize = deps.pageSize ?? 500;
@@ -85,6 +130,33 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   let refreshing: Promise<InterestSet> | undefined;
   let polling = false;
   const limit = createKeyedLimiter(8);
+  const resolveScopes = createCredentialResolver({
+    loadDockerConfigs: deps.loadDockerConfigs,
+    sharedCredentials:
+      deps.sharedCredentials ??
+      operatorCredentials(
+        deps.loadDockerConfigs,
+        deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
+      ),
+  });
+  const hintLimits = { ...defaultHintLimits, ...deps.hintLimits };
+  const queue = createHintQueue({
+    concurrency: hintLimits.concurrency,
+    maxRepositories: hintLimits.repositories,
+    maxTags: hintLimits.tagsPerRepository,
+    run: createHintCheck({
+      interest: () => current,
+      client: deps.client,
+      resolveScopes,
+      store,
+      metrics: metrics.sidecar,
+      logger,
+      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+    }),
+    onError: (hint, error) =>
+      logger.error({ repository: hint.repository, err: messageOf(error) }, "webhook hint check failed"),
+    onPending: (waiting) => metrics.sidecar.hintQueue.set(waiting),
+  });
 
   /** Filtered page by page, so memory holds the annotated workloads, not the whole cluster's. */
   async function annotatedWorkloads(): Promise<KubeObject[]> {
@@ -127,7 +199,6 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         serviceAccountPullSecrets: await pullSecretsOfServiceAccounts(workloads),
         observed: store.observed(),
         defaultPollingIntervalSeconds: deps.defaultPollingIntervalSeconds,
-        operatorSecrets: deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
       });
       current = interest;
       lastInterestError = undefined;
@@ -141,9 +212,9 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         "interest refreshed",
       );
       if (elector.isLeader()) {
-        const deleted = await store.prune(new Set(interest.repositories.keys()));
+        const deleted = await store.prune(configMapsInUse(interest));
         if (deleted.length > 0)
-          logger.info({ repositories: deleted }, "deleted tag ConfigMaps no workload uses");
+          logger.info({ configMaps: deleted }, "deleted tag ConfigMaps no workload uses");
       }
       return interest;
     } catch (error) {
@@ -174,10 +245,15 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         interest: current.poll,
         lastPolled,
         now: deps.clock,
-        loadDockerConfigs: deps.loadDockerConfigs,
-        onObserved: async (observed) => {
+        resolveScopes,
+        onObserved: async (observed, scope) => {
           if (!elector.isLeader()) throw new Error("no longer the leader: poll result not written");
           await store.write(observed);
+          if (scope.namespace === undefined) {
+            const retired = await store.retire(observed.repository, scope.namespaces);
+            if (retired.length > 0)
+              logger.info({ configMaps: retired }, "deleted tag ConfigMaps of scopes now read as shared");
+          }
         },
         metrics: metrics.poller,
       });
@@ -201,13 +277,12 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
     interest: () => current,
     onEvents: createEventIngest({
       interest: () => current,
-      client: deps.client,
-      loadDockerConfigs: deps.loadDockerConfigs,
-      store,
+      queue,
       metrics: metrics.sidecar,
       logger,
-      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+      maxHintsPerDelivery: hintLimits.perDelivery,
     }),
+    hintsIdle: () => queue.idle(),
     notReadyReasons: () =>
       current === undefined ? [`interest LIST has not succeeded: ${lastInterestError ?? "unknown"}`] : [],
   };

@@ -10,6 +10,7 @@ import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
 const repo = "reg.example.com/shop/web";
 const name = tagConfigMapName(repo);
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const confirmed = (tag: string, d: string) => ({ tags: [tag], digests: { [tag]: d } });
 
 function setup() {
   const fake = fakeSidecarKube();
@@ -52,7 +53,7 @@ describe("createTagStore", () => {
     fake.calls.length = 0;
     await store.reload();
     expect(await store.write(observed)).toBe("unchanged");
-    expect([...store.observed().keys()]).toEqual([repo]);
+    expect(store.observed().map((o) => o.repository)).toEqual([repo]);
     expect(fake.calls).toEqual(["listConfigMaps headwind"]);
   });
 
@@ -66,8 +67,8 @@ describe("createTagStore", () => {
     const { fake, store } = setup();
     await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
     fake.calls.length = 0;
-    expect(await store.merge(repo, new Map([["1.1.0", digest("b")]]))).toBe("applied");
-    expect(await store.merge(repo, new Map([["1.1.0", digest("b")]]))).toBe("unchanged");
+    expect(await store.merge({ repository: repo }, confirmed("1.1.0", digest("b")))).toBe("applied");
+    expect(await store.merge({ repository: repo }, confirmed("1.1.0", digest("b")))).toBe("unchanged");
     const data = fake.state.configMaps.get(`headwind/${name}`)?.data;
     expect(data?.tags).toBe("1.0.0\n1.1.0");
     expect(JSON.parse(data?.digests ?? "")).toEqual({ "1.1.0": digest("b") });
@@ -80,7 +81,7 @@ describe("createTagStore", () => {
 
   it("creates the ConfigMap when a webhook comes first", async () => {
     const { fake, store } = setup();
-    await store.merge(repo, new Map([["2.0.0", digest("c")]]));
+    await store.merge({ repository: repo }, confirmed("2.0.0", digest("c")));
     expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.tags).toBe("2.0.0");
   });
 
@@ -100,26 +101,68 @@ describe("createTagStore", () => {
       }
       return apply(cm, manager);
     };
-    await store.merge(repo, new Map([["1.1.0", digest("b")]]));
+    await store.merge({ repository: repo }, confirmed("1.1.0", digest("b")));
     expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.tags).toBe("0.9.0\n1.0.0\n1.1.0");
     expect(await writes()).toContain("conflict 1");
 
     fake.kube.applyConfigMap = async () => {
       throw new KubeApiError(409, "conflict", "Conflict");
     };
-    await expect(store.merge(repo, new Map([["1.2.0", digest("d")]]))).rejects.toThrow("conflict");
+    await expect(store.merge({ repository: repo }, confirmed("1.2.0", digest("d")))).rejects.toThrow(
+      "conflict",
+    );
   });
 
-  it("prunes ConfigMaps of repositories no longer in use, and only those", async () => {
+  it("prunes ConfigMaps whose names are no longer in use, and only those", async () => {
     const { fake, store, writes } = setup();
     const other = "reg.example.com/shop/api";
     await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
     await store.write({ repository: other, tags: ["1.0.0"], digests: {}, truncated: false });
+    await store.write({
+      repository: repo,
+      namespace: "team-a",
+      tags: ["1.0.0"],
+      digests: {},
+      truncated: false,
+    });
     await store.reload();
-    expect(await store.prune(new Set([repo]))).toEqual([other]);
+    expect(await store.prune(new Set([name]))).toEqual([
+      tagConfigMapName(other),
+      tagConfigMapName(repo, "team-a"),
+    ]);
     expect([...fake.state.configMaps.keys()]).toEqual([`headwind/${name}`]);
-    expect(await store.prune(new Set([repo]))).toEqual([]);
-    expect(await writes()).toContain("deleted 1");
+    expect(await store.prune(new Set([name]))).toEqual([]);
+    expect(await writes()).toContain("deleted 2");
+  });
+
+  it("keeps each credential scope in its own ConfigMap, merged and read back apart", async () => {
+    const { fake, store } = setup();
+    await store.merge({ repository: repo, namespace: "team-a" }, confirmed("1.0.0", digest("a")));
+    await store.merge({ repository: repo }, { tags: ["0.9.0"], digests: {}, truncated: true });
+    const scoped = fake.state.configMaps.get(`headwind/${tagConfigMapName(repo, "team-a")}`);
+    expect(scoped?.data?.namespace).toBe("team-a");
+    expect(scoped?.metadata.labels?.["headwind.sh/namespace"]).toBe("team-a");
+    expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.truncated).toBe("true");
+    await store.reload();
+    expect(
+      store
+        .observed()
+        .map((o) => `${o.namespace ?? "shared"} ${o.tags}`)
+        .sort(),
+    ).toEqual(["shared 0.9.0", "team-a 1.0.0"]);
+  });
+
+  it("retires the ConfigMaps of namespaces that now read a repository as shared", async () => {
+    const { fake, store } = setup();
+    for (const namespace of ["team-a", "team-b"])
+      await store.write({ repository: repo, namespace, tags: ["1.0.0"], digests: {}, truncated: false });
+    fake.calls.length = 0;
+    expect(await store.retire(repo, ["team-a", "team-c"])).toEqual([tagConfigMapName(repo, "team-a")]);
+    expect([...fake.state.configMaps.keys()]).toEqual([`headwind/${tagConfigMapName(repo, "team-b")}`]);
+    // Nothing cached for these namespaces: no API call at all.
+    fake.calls.length = 0;
+    expect(await store.retire(repo, ["team-c"])).toEqual([]);
+    expect(fake.calls).toEqual([]);
   });
 
   it("leaves a ConfigMap alone when it changed since the LIST (409 on the conditional delete)", async () => {
