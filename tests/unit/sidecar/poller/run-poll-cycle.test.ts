@@ -150,7 +150,7 @@ describe("runPollCycle", () => {
   it("a namespace whose secret the registry refuses fails alone: the owner's scope and the shared one are polled", async () => {
     const client = {
       ...fakeRegistryClient({}).client,
-      listTags: async (key: string, credentials?: { username: string }) =>
+      listTags: async (_key: string, credentials?: { username: string }) =>
         credentials?.username === "wrong"
           ? {
               ok: false as const,
