@@ -1,9 +1,12 @@
 /**
- * The one thing every vendor webhook is reduced to: "this repository may have a new tag/digest".
- * It is only a hint — the caller confirms it with a registry HEAD before recording anything,
- * because most vendors (Docker Hub, Quay, ACR, distribution) cannot authenticate the payload.
+ * The one thing every vendor webhook is reduced to: "this repository may have something new". It
+ * is only a hint — the caller confirms it against the registry before recording anything, because
+ * most vendors (Docker Hub, Quay, ACR, distribution) cannot authenticate the payload. An event
+ * with a tag names a tag to confirm; one without (a push by digest, an untagged version) still
+ * says the repository changed, and makes the caller re-check it (issue 9 §4).
  */
 import { parseImageRef } from "../../core/images/image-ref.ts";
+import { isValidDigest, isValidTag } from "../../core/tags/tag-grammar.ts";
 
 export interface ImageEvent {
   /** The parser that produced the event (`dockerhub`, `harbor`, …). */
@@ -12,6 +15,7 @@ export interface ImageEvent {
   readonly registry: string;
   /** Normalised repository path (`library/nginx`, `acme/web`). */
   readonly repository: string;
+  /** The pushed tag; absent for a push by digest. */
   readonly tag?: string;
   readonly digest?: string;
 }
@@ -23,34 +27,47 @@ export interface ImageEventParts {
   readonly digest?: string | undefined;
 }
 
-/**
- * Builds a normalised event, or returns the reason the parts do not form a valid reference.
- * Host and path are lowercased (GitHub keeps owner casing); the tag keeps its case because tags
- * are case-sensitive.
- */
-export function createImageEvent(vendor: string, parts: ImageEventParts): ImageEvent | string {
-  const host = parts.registry.trim().toLowerCase();
-  const path = parts.repository
-    .trim()
-    .toLowerCase()
-    .replace(/^\/+|\/+$/g, "");
-  const tag = parts.tag === undefined ? "" : `:${parts.tag}`;
-  const digest = parts.digest === undefined ? "" : `@${parts.digest}`;
-  const ref = parseImageRef(`${host}/${path}${tag}${digest}`);
-  // A host without a dot, port or `localhost` would be read as a Docker Hub namespace.
-  if (ref === undefined || ref.domain === undefined || path.length === 0) {
-    return `not a valid image reference: ${clip(host)}/${clip(path)}`;
-  }
-  return {
-    vendor,
-    registry: ref.registry,
-    repository: ref.repository,
-    ...(ref.tag === undefined ? {} : { tag: ref.tag }),
-    ...(ref.digest === undefined ? {} : { digest: ref.digest }),
-  };
+/** A payload entry whose name, tag or digest breaks the OCI grammar: dropped and counted. */
+export interface InvalidReference {
+  readonly invalid: string;
+}
+
+export function isInvalidReference(value: unknown): value is InvalidReference {
+  return typeof value === "object" && value !== null && "invalid" in value;
 }
 
 /** Keeps reasons short: they end up in logs and responses. */
 function clip(text: string): string {
   return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
+/**
+ * Builds a normalised event, or says why the parts are not a valid reference. Host and path are
+ * lowercased (GitHub keeps owner casing); the tag keeps its case because tags are case-sensitive.
+ * Tag and digest must follow the OCI grammar (a tag of 128 characters at most, a digest of its
+ * algorithm's exact length), so nothing malformed ever reaches a registry request or a ConfigMap.
+ */
+export function createImageEvent(vendor: string, parts: ImageEventParts): ImageEvent | InvalidReference {
+  const host = parts.registry.trim().toLowerCase();
+  const path = parts.repository
+    .trim()
+    .toLowerCase()
+    .replace(/^\/+|\/+$/g, "");
+  const { tag, digest } = parts;
+  if (tag !== undefined && !isValidTag(tag))
+    return { invalid: `not an OCI tag: ${clip(JSON.stringify(tag))}` };
+  if (digest !== undefined && !isValidDigest(digest))
+    return { invalid: `not an OCI digest: ${clip(JSON.stringify(digest))}` };
+  const ref = parseImageRef(`${host}/${path}`);
+  // A host without a dot, port or `localhost` would be read as a Docker Hub namespace.
+  if (ref === undefined || ref.domain === undefined || path.length === 0) {
+    return { invalid: `not a valid image reference: ${clip(host)}/${clip(path)}` };
+  }
+  return {
+    vendor,
+    registry: ref.registry,
+    repository: ref.repository,
+    ...(tag === undefined ? {} : { tag }),
+    ...(digest === undefined ? {} : { digest }),
+  };
 }

@@ -60,12 +60,14 @@ async function deliver(
   const key = result.deliveryId === undefined ? undefined : `${source.name}\n${result.deliveryId}`;
   if (key !== undefined && !deps.replays.remember(key))
     return duplicate(result.deliveryId, deps.duplicateStatus);
-  const counts = { accepted: result.events.length, ignored: result.ignored.length };
+  const counts = { accepted: result.events.length, ignored: result.ignored.length + result.invalid.length };
   const log = {
     ...counts,
     deliveryId: clip(result.deliveryId),
     ignoredReasons: result.ignored.slice(0, 10).map(clip),
+    ...(result.invalid.length === 0 ? {} : { invalidReasons: result.invalid.slice(0, 10).map(clip) }),
   };
+  if (result.invalid.length > 0) deps.metrics.invalid.inc({ vendor: source.vendor }, result.invalid.length);
   if (result.events.length > 0) {
     try {
       await deps.onEvents([...result.events], source.name);

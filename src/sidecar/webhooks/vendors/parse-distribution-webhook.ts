@@ -1,12 +1,13 @@
 /**
  * CNCF distribution (`registry:2`/`registry:3`) notification envelopes, also sent by self-managed
  * GitLab and Harbor's embedded registry. Events in one envelope are unrelated; blob pushes, pulls,
- * deletes, mounts and untagged manifests (per-platform parts of a multi-arch push) are left out
- * (peers.md C.11, distribution notifications/event.go).
+ * deletes and mounts are left out. A manifest pushed by digest (a platform of a multi-arch push,
+ * or `push name@digest`) is an event without a tag: news about the repository all the same
+ * (peers.md C.11, distribution notifications/event.go; issue 9 §4).
  */
 
 import { arrayAt, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent, type ImageEvent } from "../image-event.ts";
+import { createImageEvent, type ImageEvent, type InvalidReference } from "../image-event.ts";
 import { collect, invalid, type ParseOptions, type ParseResult } from "../parse-result.ts";
 
 const manifestMediaTypes = new Set([
@@ -39,7 +40,7 @@ function fromEvent(
   index: number,
   options: ParseOptions,
   vendor: string,
-): ImageEvent | string {
+): ImageEvent | InvalidReference | string {
   const action = stringAt(event, "action");
   const target = recordAt(event, "target");
   if (action !== "push") return `events[${index}]: action ${action ?? "(missing)"} is not a push`;
@@ -51,7 +52,6 @@ function fromEvent(
   const tag = stringAt(target, "tag");
   const digest = stringAt(target, "digest");
   if (repository === undefined) return `events[${index}]: missing target.repository`;
-  if (tag === undefined) return `events[${index}]: untagged manifest ${digest ?? "(no digest)"}`;
   const registry = options.registry ?? stringAt(recordAt(event, "request"), "host");
   if (registry === undefined) return `events[${index}]: missing request.host`;
   return createImageEvent(vendor, { registry, repository, tag, digest });

@@ -1,11 +1,12 @@
 /**
  * Harbor project webhooks, both payload formats: `Default` (`type: PUSH_ARTIFACT`, legacy
  * `pushImage`) and `CloudEvents` (`type: harbor.artifact.pushed`). One event may carry several
- * resources; all are read. The host appears only inside `resource_url` (peers.md C.2).
+ * resources; all are read. The host appears only inside `resource_url` (peers.md C.2). A push by
+ * digest (Harbor puts the digest where the tag goes) is an event without a tag (issue 9 §4).
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { arrayAt, isDigestLike, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent, type ImageEvent } from "../image-event.ts";
+import { createImageEvent, type ImageEvent, type InvalidReference } from "../image-event.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
 
 const vendor = "harbor";
@@ -37,11 +38,11 @@ function fromResource(
   resource: unknown,
   repository: string | undefined,
   options: ParseOptions,
-): ImageEvent | string {
-  const tag = stringAt(resource, "tag");
+): ImageEvent | InvalidReference | string {
+  const named = stringAt(resource, "tag");
   const digest = stringAt(resource, "digest");
   // Harbor reports a digest-only push with the digest in place of the tag.
-  if (tag === undefined || isDigestLike(tag)) return `untagged artifact ${digest ?? "(no digest)"}`;
+  const tag = named === undefined || isDigestLike(named) ? undefined : named;
   const url = stringAt(resource, "resource_url");
   const ref = url === undefined ? undefined : parseImageRef(url);
   const registry = options.registry ?? (ref?.domain === undefined ? undefined : ref.registry);

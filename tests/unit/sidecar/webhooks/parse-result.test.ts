@@ -4,17 +4,18 @@ import { collect, invalid, parsed } from "../../../../src/sidecar/webhooks/parse
 const event = { vendor: "x", registry: "r.example", repository: "a" };
 
 describe("parse-result", () => {
-  it("sorts outcomes into events and reasons", () => {
-    expect(collect([event, "skipped", event], "id-1")).toEqual({
+  it("sorts outcomes into events, reasons and invalid references", () => {
+    expect(collect([event, "skipped", { invalid: "not an OCI tag" }, event], "id-1")).toEqual({
       kind: "events",
       events: [event, event],
       ignored: ["skipped"],
+      invalid: ["not an OCI tag"],
       deliveryId: "id-1",
     });
   });
 
   it("leaves out an empty delivery id", () => {
-    expect(parsed([], [], "")).toEqual({ kind: "events", events: [], ignored: [] });
+    expect(parsed([], [], "")).toEqual({ kind: "events", events: [], ignored: [], invalid: [] });
   });
 
   it("wraps a message as an error", () => {
