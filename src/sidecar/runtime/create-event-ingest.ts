@@ -30,26 +30,29 @@ interface Hints {
   relist: boolean;
 }
 
-/** A delivery's hints per repository in use, at most `maxHints` distinct ones; counts what it drops. */
-function collectHints(
-  events: readonly ImageEvent[],
-  interest: InterestSet,
-  maxHints: number,
-  ignore: (reason: IgnoredEventReason) => void,
-): Map<string, Hints> {
+interface Collected {
+  readonly byRepository: Map<string, Hints>;
+  readonly notInUse: number;
+  readonly overLimit: number;
+}
+
+/** A delivery's hints per repository in use, at most `maxHints` distinct ones, and what was dropped. */
+function collectHints(events: readonly ImageEvent[], interest: InterestSet, maxHints: number): Collected {
   const byRepository = new Map<string, Hints>();
   let hints = 0;
+  let notInUse = 0;
+  let overLimit = 0;
   for (const event of events) {
     const repository = `${event.registry}/${event.repository}`;
     if (!interest.repositories.has(repository)) {
-      ignore("not_in_use");
+      notInUse += 1;
       continue;
     }
     const seen = byRepository.get(repository) ?? { tags: new Set<string>(), relist: false };
     const fresh = event.tag === undefined ? !seen.relist : !seen.tags.has(event.tag);
     if (!fresh) continue;
     if (hints >= maxHints) {
-      ignore("over_limit");
+      overLimit += 1;
       continue;
     }
     hints += 1;
@@ -57,7 +60,7 @@ function collectHints(
     else seen.tags.add(event.tag);
     byRepository.set(repository, seen);
   }
-  return byRepository;
+  return { byRepository, notInUse, overLimit };
 }
 
 export function createEventIngest(deps: EventIngestDeps): OnEvents {
@@ -69,7 +72,11 @@ export function createEventIngest(deps: EventIngestDeps): OnEvents {
     const interest = deps.interest();
     // A 503 makes the vendor retry once we know which repositories are in use.
     if (interest === undefined) throw new Error("the interest set is not loaded yet");
-    for (const [repository, { tags, relist }] of collectHints(events, interest, maxHints, ignore)) {
+    const { byRepository, notInUse, overLimit } = collectHints(events, interest, maxHints);
+    // Counted once per delivery: a forged one must not cost a metric update per entry.
+    if (notInUse > 0) ignore("not_in_use", notInUse);
+    if (overLimit > 0) ignore("over_limit", overLimit);
+    for (const [repository, { tags, relist }] of byRepository) {
       const added = deps.queue.add(repository, tags, relist);
       if (added === "full") ignore("queue_full", tags.size + (relist ? 1 : 0));
       logger.debug({ source, repository, tags: tags.size, relist, added }, "webhook hint queued");

@@ -41,33 +41,60 @@ function clip(text: string): string {
   return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
 
-/**
- * Builds a normalised event, or says why the parts are not a valid reference. Host and path are
- * lowercased (GitHub keeps owner casing); the tag keeps its case because tags are case-sensitive.
- * Tag and digest must follow the OCI grammar (a tag of 128 characters at most, a digest of its
- * algorithm's exact length), so nothing malformed ever reaches a registry request or a ConfigMap.
- */
-export function createImageEvent(vendor: string, parts: ImageEventParts): ImageEvent | InvalidReference {
-  const host = parts.registry.trim().toLowerCase();
-  const path = parts.repository
-    .trim()
-    .toLowerCase()
-    .replace(/^\/+|\/+$/g, "");
-  const { tag, digest } = parts;
-  if (tag !== undefined && !isValidTag(tag))
-    return { invalid: `not an OCI tag: ${clip(JSON.stringify(tag))}` };
-  if (digest !== undefined && !isValidDigest(digest))
-    return { invalid: `not an OCI digest: ${clip(JSON.stringify(digest))}` };
+type Name = Pick<ImageEvent, "registry" | "repository"> | InvalidReference;
+
+/** A host without a dot, port or `localhost` would be read as a Docker Hub namespace. */
+function parseName(host: string, path: string): Name {
   const ref = parseImageRef(`${host}/${path}`);
-  // A host without a dot, port or `localhost` would be read as a Docker Hub namespace.
   if (ref === undefined || ref.domain === undefined || path.length === 0) {
     return { invalid: `not a valid image reference: ${clip(host)}/${clip(path)}` };
   }
-  return {
-    vendor,
-    registry: ref.registry,
-    repository: ref.repository,
-    ...(tag === undefined ? {} : { tag }),
-    ...(digest === undefined ? {} : { digest }),
+  return { registry: ref.registry, repository: ref.repository };
+}
+
+/** Distinct names one delivery may hold before the memo starts over (it only saves work). */
+const maxNames = 1000;
+
+/**
+ * Builds normalised events for one delivery, parsing each distinct repository name once — a
+ * forged delivery repeating one name 100,000 times costs 100,000 map lookups, not reference
+ * parses. Host and path are lowercased (GitHub keeps owner casing); the tag keeps its case
+ * because tags are case-sensitive. Tag and digest must follow the OCI grammar (a tag of 128
+ * characters at most, a digest of its algorithm's exact length), so nothing malformed ever
+ * reaches a registry request or a ConfigMap.
+ */
+export function imageEventFactory(vendor: string): (parts: ImageEventParts) => ImageEvent | InvalidReference {
+  const names = new Map<string, Name>();
+  return (parts) => {
+    const { tag, digest } = parts;
+    if (tag !== undefined && !isValidTag(tag))
+      return { invalid: `not an OCI tag: ${clip(JSON.stringify(tag))}` };
+    if (digest !== undefined && !isValidDigest(digest))
+      return { invalid: `not an OCI digest: ${clip(JSON.stringify(digest))}` };
+    const host = parts.registry.trim().toLowerCase();
+    const path = parts.repository
+      .trim()
+      .toLowerCase()
+      .replace(/^\/+|\/+$/g, "");
+    const key = `${host}\n${path}`;
+    let name = names.get(key);
+    if (name === undefined) {
+      if (names.size >= maxNames) names.clear();
+      name = parseName(host, path);
+      names.set(key, name);
+    }
+    if (isInvalidReference(name)) return name;
+    return {
+      vendor,
+      registry: name.registry,
+      repository: name.repository,
+      ...(tag === undefined ? {} : { tag }),
+      ...(digest === undefined ? {} : { digest }),
+    };
   };
+}
+
+/** One event (see `imageEventFactory`), for payloads that carry one. */
+export function createImageEvent(vendor: string, parts: ImageEventParts): ImageEvent | InvalidReference {
+  return imageEventFactory(vendor)(parts);
 }

@@ -7,7 +7,12 @@
  */
 
 import { arrayAt, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent, type ImageEvent, type InvalidReference } from "../image-event.ts";
+import {
+  type ImageEvent,
+  type ImageEventParts,
+  type InvalidReference,
+  imageEventFactory,
+} from "../image-event.ts";
 import { collect, invalid, type ParseOptions, type ParseResult } from "../parse-result.ts";
 
 const manifestMediaTypes = new Set([
@@ -29,8 +34,9 @@ export function parseDistributionWebhook(
   const events = arrayAt(body, "events");
   if (events === undefined) return invalid("missing events array");
   const ids = events.map((event) => stringAt(event, "id")).filter((id) => id !== undefined);
+  const create = imageEventFactory(vendor);
   return collect(
-    events.map((event, index) => fromEvent(event, index, options, vendor)),
+    events.map((event, index) => fromEvent(event, index, options, create)),
     ids.length === events.length ? ids.join(",") : undefined,
   );
 }
@@ -39,7 +45,7 @@ function fromEvent(
   event: unknown,
   index: number,
   options: ParseOptions,
-  vendor: string,
+  create: (parts: ImageEventParts) => ImageEvent | InvalidReference,
 ): ImageEvent | InvalidReference | string {
   const action = stringAt(event, "action");
   const target = recordAt(event, "target");
@@ -54,5 +60,5 @@ function fromEvent(
   if (repository === undefined) return `events[${index}]: missing target.repository`;
   const registry = options.registry ?? stringAt(recordAt(event, "request"), "host");
   if (registry === undefined) return `events[${index}]: missing request.host`;
-  return createImageEvent(vendor, { registry, repository, tag, digest });
+  return create({ registry, repository, tag, digest });
 }

@@ -6,7 +6,12 @@
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { arrayAt, isDigestLike, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent, type ImageEvent, type InvalidReference } from "../image-event.ts";
+import {
+  type ImageEvent,
+  type ImageEventParts,
+  type InvalidReference,
+  imageEventFactory,
+} from "../image-event.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
 
 const vendor = "harbor";
@@ -28,8 +33,9 @@ export function parseHarborWebhook(
     return invalid(`missing ${cloudEvent ? "data" : "event_data"}.resources`);
   }
   const repository = stringAt(recordAt(data, "repository"), "repo_full_name");
+  const create = imageEventFactory(vendor);
   return collect(
-    resources.map((resource) => fromResource(resource, repository, options)),
+    resources.map((resource) => fromResource(resource, repository, options, create)),
     deliveryId,
   );
 }
@@ -38,6 +44,7 @@ function fromResource(
   resource: unknown,
   repository: string | undefined,
   options: ParseOptions,
+  create: (parts: ImageEventParts) => ImageEvent | InvalidReference,
 ): ImageEvent | InvalidReference | string {
   const named = stringAt(resource, "tag");
   const digest = stringAt(resource, "digest");
@@ -49,5 +56,5 @@ function fromResource(
   const path = repository ?? ref?.repository;
   if (registry === undefined) return `no registry host in resource_url ${url ?? "(missing)"}`;
   if (path === undefined) return "no repository.repo_full_name or resource_url";
-  return createImageEvent(vendor, { registry, repository: path, tag, digest });
+  return create({ registry, repository: path, tag, digest });
 }

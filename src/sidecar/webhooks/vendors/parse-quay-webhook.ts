@@ -5,7 +5,7 @@
  */
 
 import { hostOf, isRecord, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent } from "../image-event.ts";
+import { imageEventFactory } from "../image-event.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
 
 const vendor = "quay";
@@ -20,7 +20,8 @@ export function parseQuayWebhook(body: unknown, _headers: unknown, options: Pars
   const registry = options.registry ?? (dockerUrl === undefined ? undefined : hostOf(dockerUrl));
   if (registry === undefined)
     return invalid("missing docker_url (and no registry configured for the source)");
-  return collect(tags.map((tag) => createImageEvent(vendor, { registry, repository, tag })));
+  const create = imageEventFactory(vendor);
+  return collect(tags.map((tag) => create({ registry, repository, tag })));
 }
 
 function updatedTags(value: unknown): string[] | undefined {
