@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { bench, describe } from "vitest";
 import { bestTag } from "../src/core/policy/select-update.ts";
 import { buildTagConfigMap } from "../src/core/tags/tag-configmap.ts";
-import { defaultHookSettings } from "../src/hooks-server/hook-settings.ts";
+import { defaultHookSettings } from "../src/hooks-server/config/hook-settings.ts";
 import { parseDecoratorSyncRequest } from "../src/hooks-server/metacontroller/parse-hook-request.ts";
 import { syncUpdateRequest } from "../src/hooks-server/updaterequests/sync-update-request.ts";
 import { syncWorkload } from "../src/hooks-server/workloads/sync-workload.ts";

@@ -8,12 +8,12 @@ import { startTracing } from "../observability/start-tracing.ts";
 import { createApprovalApp } from "./approval-api/create-approval-app.ts";
 import { createApprovalGateway } from "./approval-api/create-approval-gateway.ts";
 import { createApprovalMetrics } from "./approval-api/create-approval-metrics.ts";
+import { readHooksConfig } from "./config/read-hooks-config.ts";
 import { createExecutor } from "./effects/create-executor.ts";
 import { createKubeGateway } from "./effects/kube-gateway.ts";
 import { createHookMetrics } from "./http/create-hook-metrics.ts";
 import { createHooksApp } from "./http/create-hooks-app.ts";
 import { createNotifier } from "./notify/create-notifier.ts";
-import { readHooksConfig } from "./read-hooks-config.ts";
 
 const config = readHooksConfig(process.env);
 const logger = pino({ level: config.logLevel, base: { service: "headwind-hooks" } });

@@ -1,14 +1,12 @@
 /**
  * Raw Kubernetes API requests: the body goes on the wire exactly as given and comes back as parsed
  * JSON. client-node 1.4's typed models drop fields they do not map on some paths (its
- * KubernetesObjectApi.patch among them), so server-side apply and the few other calls the sidecar
- * makes go through this instead. Credentials, CA and exec/token-file auth still come from the
- * KubeConfig, applied per request so a rotated ServiceAccount token is picked up.
+ * KubernetesObjectApi.patch among them), so every call Headwind makes goes through this instead;
+ * client-node only loads the kubeconfig.
  */
-import http from "node:http";
-import https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { KubeApiError } from "./kube-api-error.ts";
+import { createKubeConnection, type KubeConnection } from "./kube-connection.ts";
 
 export interface KubeRequest {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -20,6 +18,9 @@ export interface KubeRequest {
 
 /** Resolves the parsed body of a 2xx answer; rejects with a `KubeApiError` otherwise. */
 export type KubeTransport = (request: KubeRequest) => Promise<unknown>;
+
+/** An apiserver answer is bounded too: a List of 500 large objects stays far below this. */
+const maxBodyBytes = 64 * 1024 * 1024;
 
 function statusOf(text: string): { message?: string; reason?: string } {
   try {
@@ -34,49 +35,44 @@ function statusOf(text: string): { message?: string; reason?: string } {
 }
 
 /** One exchange: the status and the body's text (the caller judges the status). */
-function exchange(
-  url: URL,
-  options: https.RequestOptions,
-  payload: string | undefined,
+async function exchange(
+  connection: KubeConnection,
+  request: KubeRequest,
   timeoutMs: number,
 ): Promise<{ status: number; text: string }> {
-  const send = url.protocol === "http:" ? http.request : https.request;
+  const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (payload !== undefined) headers["content-type"] = request.contentType ?? "application/json";
+  const where = `${request.method} ${request.path.split("?")[0]}`;
+  const sent = await connection.open(request.method, request.path, headers, timeoutMs);
   return new Promise((resolve, reject) => {
-    const request = send(url, options, (response) => {
+    sent.on("response", (response) => {
       const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      response.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBodyBytes) response.destroy(new Error(`answer larger than ${maxBodyBytes} bytes`));
+        else chunks.push(chunk);
+      });
       response.on("end", () =>
         resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
       );
-      response.on("error", reject);
+      response.on("error", (error) => reject(new KubeApiError(0, `${where}: ${error.message}`)));
     });
-    request.on("timeout", () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on("error", (error) =>
-      reject(new KubeApiError(0, `${options.method} ${url.pathname}: ${error.message}`)),
-    );
-    request.end(payload);
+    sent.on("error", (error) => reject(new KubeApiError(0, `${where}: ${error.message}`)));
+    sent.end(payload);
   });
 }
 
 export function createKubeTransport(config: KubeConfig, timeoutMs = 30_000): KubeTransport {
-  return async ({ method, path, body, contentType = "application/json" }) => {
-    const server = config.getCurrentCluster()?.server;
-    if (!server) throw new KubeApiError(0, "the kubeconfig names no current cluster");
-    const url = new URL(path, server);
-    const options: https.RequestOptions = {
-      method,
-      headers: { accept: "application/json" },
-      timeout: timeoutMs,
-    };
-    await config.applyToHTTPSOptions(options);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    if (payload !== undefined) options.headers = { ...options.headers, "content-type": contentType };
-    const { status, text } = await exchange(url, options, payload, timeoutMs);
+  const connection = createKubeConnection(config);
+  return async (request) => {
+    const { status, text } = await exchange(connection, request, timeoutMs);
     if (status >= 200 && status < 300) return text === "" ? undefined : (JSON.parse(text) as unknown);
     const detail = statusOf(text);
     throw new KubeApiError(
       status,
-      `${method} ${url.pathname}: HTTP ${status}${detail.message ? ` ${detail.message}` : ""}`,
+      `${request.method} ${request.path.split("?")[0]}: HTTP ${status}${detail.message ? ` ${detail.message}` : ""}`,
       detail.reason,
     );
   };

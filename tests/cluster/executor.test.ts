@@ -7,12 +7,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ContainerType } from "../../src/core/workloads/container-images.ts";
 import { findWorkloadKind } from "../../src/core/workloads/workload-kinds.ts";
 import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
-import type { Effect, EffectExecutor, Notification } from "../../src/hooks-server/effects/effect.ts";
+import type { Effect, EffectExecutor } from "../../src/hooks-server/effects/effect.ts";
 import {
   createKubeGateway,
   type KubeGateway,
   type ObjectKey,
 } from "../../src/hooks-server/effects/kube-gateway.ts";
+import type { Notification } from "../../src/hooks-server/notify/notification.ts";
 import { adminConfig, applyObjects, createTestNamespace, kubeRequest } from "../helpers/cluster.ts";
 import {
   controllableClock,

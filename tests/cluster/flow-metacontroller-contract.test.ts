@@ -2,7 +2,7 @@
 // what it sends (v2 maps, related objects from other namespaces, one entry per type), what it
 // applies (labels/annotations with null deletes, attachments created with owner reference and
 // last-applied, InPlace vs OnDelete, omitted ones deleted) and what it refuses (non-200, strict
-// v2 violations: nothing applied). The flows trust these behaviours; metacontroller.md §1.2–§4.
+// v2 violations: nothing applied). The flows trust these behaviours; docs/design/metacontroller-contract.md.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adminConfig, applyObjects, createTestNamespace, kubeRequest, waitFor } from "../helpers/cluster.ts";

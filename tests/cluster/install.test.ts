@@ -2,7 +2,7 @@
 // and the same bundle server-side applied by the client) is accepted whole, without a Pod Security
 // warning in the `restricted` namespace, re-applies without changing anything, stores hardened
 // containers, and serves an UpdateRequest type that validates, defaults and moves status the way
-// DESIGN.md says.
+// docs/design/architecture.md says.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import https from "node:https";
@@ -339,7 +339,7 @@ const containerChecks: readonly [string, (c: Container, pod: PodSecurity) => boo
   ],
 ];
 
-/** Every way a container of the pod spec falls short of the hardening DESIGN.md asks for. */
+/** Every way a container of the pod spec falls short of the hardening the install promises (README, Security). */
 function hardeningGaps(spec: PodSpec): string[] {
   const pod = spec.securityContext ?? {};
   const gaps = spec.hostNetwork || spec.hostPID || spec.hostIPC ? ["pod shares a host namespace"] : [];

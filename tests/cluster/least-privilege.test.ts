@@ -20,9 +20,10 @@ import type { Effect } from "../../src/hooks-server/effects/effect.ts";
 import { createKubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
 import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
 import { kubeStatus } from "../../src/kube/kube-api-error.ts";
+import { listAllPages } from "../../src/kube/list-pages.ts";
 import { createLeaseElector } from "../../src/sidecar/runtime/create-lease-elector.ts";
 import { sidecarFieldManager } from "../../src/sidecar/runtime/create-tag-store.ts";
-import { createSidecarKube, type LeaseObject, listAllPages } from "../../src/sidecar/runtime/sidecar-kube.ts";
+import { createSidecarKube, type LeaseObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import {
   adminConfig,
   applyObjects,

@@ -3,8 +3,8 @@ import { Writable } from "node:stream";
 import { trace } from "@opentelemetry/api";
 import pino from "pino";
 import { Registry } from "prom-client";
+import { defaultHookSettings } from "../../src/hooks-server/config/hook-settings.ts";
 import type { Effect, EffectExecutor, EffectOutcome } from "../../src/hooks-server/effects/effect.ts";
-import { defaultHookSettings } from "../../src/hooks-server/hook-settings.ts";
 import { createHookMetrics } from "../../src/hooks-server/http/create-hook-metrics.ts";
 import { createHooksApp } from "../../src/hooks-server/http/create-hooks-app.ts";
 

@@ -12,13 +12,13 @@ import { Registry } from "prom-client";
 import { afterEach, beforeAll } from "vitest";
 import { parseImageRef, repositoryKey } from "../../src/core/images/image-ref.ts";
 import { buildTagConfigMap } from "../../src/core/tags/tag-configmap.ts";
+import type { HookSettings } from "../../src/hooks-server/config/hook-settings.ts";
 import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
-import type { Notification } from "../../src/hooks-server/effects/effect.ts";
 import { createKubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
-import type { HookSettings } from "../../src/hooks-server/hook-settings.ts";
 import { createHookMetrics } from "../../src/hooks-server/http/create-hook-metrics.ts";
 import { createHooksApp } from "../../src/hooks-server/http/create-hooks-app.ts";
 import type { Notifier } from "../../src/hooks-server/notify/create-notifier.ts";
+import type { Notification } from "../../src/hooks-server/notify/notification.ts";
 import {
   adminConfig,
   applyObjects,

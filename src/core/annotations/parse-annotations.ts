@@ -3,9 +3,9 @@
  * falls back to the safe default and yields an error message fit for a Kubernetes Event.
  */
 import semver from "semver";
+import { annotations as names } from "../metadata-keys.ts";
 import { safeRegExp } from "../policy/is-allowed-tag.ts";
 import { defaultExclusions, type Policy, type PolicySpec, policies } from "../policy/policy-spec.ts";
-import { annotations as names } from "./annotation-names.ts";
 import { parseDuration } from "./parse-duration.ts";
 
 export const eventSources = ["webhook", "polling", "both", "none"] as const;

@@ -8,12 +8,13 @@
  * scope (`data.namespace`), which only workloads of that namespace may use (see `visibleTags`).
  */
 import { createHash } from "node:crypto";
+import { annotations, labels } from "../metadata-keys.ts";
 import { isValidDigest, isValidTag } from "./tag-grammar.ts";
 
 export const tagsFormat = "headwind.sh/tags/v1";
-export const tagsLabel = "headwind.sh/tags";
+export const tagsLabel = labels.tags;
 /** On scoped ConfigMaps: the namespace whose pull secrets read them (`kubectl get cm -l`). */
-export const tagsNamespaceLabel = "headwind.sh/namespace";
+export const tagsNamespaceLabel = labels.tagsNamespace;
 /** ConfigMaps are capped at 1 MiB; this leaves room for metadata and managed fields. */
 export const maxDataBytes = 900 * 1024;
 const alwaysDropFirst = [/^sha256-/, /\.sig$/, /\.att$/, /\.sbom$/];
@@ -133,7 +134,7 @@ export function buildTagConfigMap(
         "app.kubernetes.io/managed-by": "headwind",
         ...(observed.namespace === undefined ? {} : { [tagsNamespaceLabel]: observed.namespace }),
       },
-      annotations: { "headwind.sh/repository": observed.repository },
+      annotations: { [annotations.repository]: observed.repository },
     },
     data: encodeTagData(observed),
   };

@@ -11,6 +11,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { Logger } from "pino";
+import { annotations } from "../../core/metadata-keys.ts";
 import { readJson } from "../http/read-json.ts";
 import { parseHistory } from "../workloads/update-history.ts";
 import type { AccessCheck, ApprovalGateway, Identity } from "./approval-gateway.ts";
@@ -32,7 +33,7 @@ export interface ApprovalAppDeps {
 
 type Env = { Variables: { route: string; identity: Identity } };
 
-const historyAnnotation = "headwind.sh/update-history";
+const historyAnnotation = annotations.updateHistory;
 const group = "headwind.sh";
 const namespacePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const namePattern = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import type { DecoratorSyncRequest, DecoratorSyncResponse } from "../metacontroller/wire.ts";
 import { syncWorkload } from "../workloads/sync-workload.ts";
-import type { HooksAppDeps } from "./create-hooks-app.ts";
+import type { HooksAppDeps } from "./hooks-app-deps.ts";
 
 export async function runWorkloadSync(
   request: DecoratorSyncRequest,

@@ -3,7 +3,9 @@
  * groups attachments by them). Existing requests are rebuilt from their own spec, so returning
  * them again changes nothing unless the workloads hook marks one superseded.
  */
+
 import type { WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
+import { labels } from "../../core/metadata-keys.ts";
 import {
   type TargetRef,
   type UpdateRequest,
@@ -13,7 +15,7 @@ import {
   urKind,
 } from "../../core/updaterequests/update-request.ts";
 import type { ContainerImage } from "../../core/workloads/container-images.ts";
-import type { HookSettings } from "../hook-settings.ts";
+import type { HookSettings } from "../config/hook-settings.ts";
 
 export interface NewUpdateRequest {
   readonly target: TargetRef;
@@ -29,8 +31,8 @@ export interface NewUpdateRequest {
 function labelsFor(spec: UpdateRequestSpec): Record<string, string> {
   return {
     "app.kubernetes.io/managed-by": "headwind",
-    "headwind.sh/target-kind": spec.targetRef.kind.toLowerCase(),
-    "headwind.sh/target-name": spec.targetRef.name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ""),
+    [labels.targetKind]: spec.targetRef.kind.toLowerCase(),
+    [labels.targetName]: spec.targetRef.name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ""),
   };
 }
 

@@ -4,10 +4,10 @@
  * request it keeps (an omitted attachment is deleted), and writes history annotations.
  */
 import { createHash } from "node:crypto";
-import { annotations as names } from "../../core/annotations/annotation-names.ts";
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { annotations as names } from "../../core/metadata-keys.ts";
 import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
 import { visibleTags } from "../../core/tags/visible-tags.ts";
 import {
@@ -19,8 +19,8 @@ import {
 import { type ContainerImage, containerImages, podSelector } from "../../core/workloads/container-images.ts";
 import { isManaged } from "../../core/workloads/is-managed.ts";
 import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import type { HookSettings } from "../config/hook-settings.ts";
 import type { Effect } from "../effects/effect.ts";
-import type { HookSettings } from "../hook-settings.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from "../metacontroller/wire.ts";
 import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";

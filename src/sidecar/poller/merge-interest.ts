@@ -1,7 +1,8 @@
 /**
  * What the poller watches: one entry per repository, however many workloads use it, holding one
  * use per namespace — because credentials never cross namespaces, each namespace's own pull
- * secrets are kept apart, and the credential scopes are worked out from them at poll time.
+ * secrets are kept apart, and the credential scopes are worked out from them at poll time
+ * (docs/design/architecture.md, The sidecar).
  */
 
 /** An imagePullSecret a workload names; the Kubernetes side loads its `.dockerconfigjson`. */

@@ -9,9 +9,11 @@
  * write replaces the ConfigMap's digests. Each namespace's own pull secrets stay with that
  * namespace: they are never merged with another's (credentials never cross namespaces).
  */
+
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import { effectiveTag, type ImageRef, parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { annotations } from "../../core/metadata-keys.ts";
 import { selectUpdate } from "../../core/policy/select-update.ts";
 import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
 import { visibleTags } from "../../core/tags/visible-tags.ts";
@@ -49,7 +51,7 @@ interface Use extends NamespaceUse {
   readonly pollingIntervalSeconds: number;
 }
 
-const policyAnnotation = "headwind.sh/policy";
+const policyAnnotation = annotations.policy;
 
 function namesOf(list: unknown): string[] {
   if (!Array.isArray(list)) return [];

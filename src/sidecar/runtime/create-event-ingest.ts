@@ -8,7 +8,7 @@
  * dropped, and the vendor still gets its 202. The queue (`createHintQueue`) bounds the rest.
  */
 import type { Logger } from "pino";
-import type { ImageEvent } from "../webhooks/image-event.ts";
+import type { ImageEvent } from "../webhooks/vendors/image-event.ts";
 import type { InterestSet } from "./build-interest.ts";
 import type { HintQueue } from "./create-hint-queue.ts";
 import type { IgnoredEventReason, SidecarMetrics } from "./create-sidecar-metrics.ts";

@@ -9,8 +9,10 @@
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { annotations } from "../../core/metadata-keys.ts";
 import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
 import { workloadKinds } from "../../core/workloads/workload-kinds.ts";
+import { listAllPages } from "../../kube/list-pages.ts";
 import {
   createCredentialResolver,
   operatorCredentials,
@@ -31,7 +33,7 @@ import type { LeaseElector } from "./create-lease-elector.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
 import type { TagStore } from "./create-tag-store.ts";
 import { serviceAccountKey, serviceAccountOf } from "./service-account-of.ts";
-import { listAllPages, type SidecarKube } from "./sidecar-kube.ts";
+import type { SidecarKube } from "./sidecar-kube.ts";
 
 export interface SidecarRuntimeDeps {
   readonly kube: SidecarKube;
@@ -91,7 +93,7 @@ export interface SidecarRuntime {
   notReadyReasons(): string[];
 }
 
-const policyAnnotation = "headwind.sh/policy";
+const policyAnnotation = annotations.policy;
 
 /** The annotation filter is client-side: label selectors cannot select on annotations. */
 function isOptedIn(workload: KubeObject): boolean {

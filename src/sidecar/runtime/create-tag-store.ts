@@ -18,8 +18,9 @@ import {
   tagsLabel,
 } from "../../core/tags/tag-configmap.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
+import { listAllPages } from "../../kube/list-pages.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
-import { type ConfigMapObject, listAllPages, type SidecarKube } from "./sidecar-kube.ts";
+import type { ConfigMapObject, SidecarKube } from "./sidecar-kube.ts";
 
 export const sidecarFieldManager = "headwind-sidecar";
 

@@ -7,19 +7,10 @@
 import type { KubeObject } from "../../core/kube-object.ts";
 import type { TagConfigMap } from "../../core/tags/tag-configmap.ts";
 import type { WorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import { groupBase } from "../../kube/api-paths.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
-import { kubeStatus } from "../../kube/kube-api-error.ts";
-
-export interface Page<T> {
-  readonly items: T[];
-  /** The `continue` token of the next page; undefined on the last page. */
-  readonly continueToken: string | undefined;
-}
-
-export interface PageRequest {
-  readonly limit: number;
-  readonly continueToken?: string | undefined;
-}
+import { getOrUndefined } from "../../kube/get-or-undefined.ts";
+import { type Page, type PageRequest, pageOf, pageQuery } from "../../kube/list-pages.ts";
 
 export interface ConfigMapObject {
   apiVersion?: string;
@@ -82,38 +73,6 @@ export interface SidecarKube {
 }
 
 const applyPatch = "application/apply-patch+yaml";
-
-function groupBase(apiVersion: string): string {
-  return apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-}
-
-function pageQuery(page: PageRequest, extra: Record<string, string> = {}): string {
-  const query = new URLSearchParams({ ...extra, limit: String(page.limit) });
-  if (page.continueToken !== undefined) query.set("continue", page.continueToken);
-  return query.toString();
-}
-
-interface ListBody<T> {
-  items?: T[];
-  metadata?: { continue?: string };
-}
-
-function pageOf<T>(body: unknown, fill: (item: T) => T = (item) => item): Page<T> {
-  const list = (body ?? {}) as ListBody<T>;
-  const next = list.metadata?.continue;
-  return { items: (list.items ?? []).map(fill), continueToken: next ? next : undefined };
-}
-
-/** GET that answers undefined for a 404. */
-async function getOrUndefined<T>(transport: KubeTransport, path: string): Promise<T | undefined> {
-  try {
-    return (await transport({ method: "GET", path })) as T;
-  } catch (error) {
-    if (kubeStatus(error) === 404) return undefined;
-    throw error;
-  }
-}
-
 const enc = encodeURIComponent;
 
 export function createSidecarKube(transport: KubeTransport): SidecarKube {
@@ -180,19 +139,4 @@ export function createSidecarKube(transport: KubeTransport): SidecarKube {
       })) as LeaseObject;
     },
   };
-}
-
-/** Every page of a paginated LIST, in order. */
-export async function listAllPages<T>(
-  fetchPage: (page: PageRequest) => Promise<Page<T>>,
-  limit = 500,
-): Promise<T[]> {
-  const items: T[] = [];
-  let continueToken: string | undefined;
-  do {
-    const page = await fetchPage({ limit, continueToken });
-    items.push(...page.items);
-    continueToken = page.continueToken;
-  } while (continueToken !== undefined);
-  return items;
 }

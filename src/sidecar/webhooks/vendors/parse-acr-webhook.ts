@@ -1,12 +1,12 @@
 /**
  * Azure Container Registry webhooks. No signature (authenticate with a custom header configured
  * on the webhook); digest-only pushes have an empty `target.tag` and become events without a tag
- * (peers.md C.6; issue 9 §4).
+ * (docs/design/registry-protocols.md, Webhooks: Azure Container Registry; issue 9 §4).
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "acr";
 

@@ -2,13 +2,13 @@
  * Google Artifact Registry (and Container Registry) notifications delivered by a Pub/Sub push
  * subscription: the message JSON sits base64-encoded in `message.data`. The "unwrapped" push
  * option posts the message JSON itself, so a body with `action` at the top is read as such
- * (peers.md C.7). An insert with only a `digest` is a push by digest: an event without a tag
+ * (docs/design/registry-protocols.md, Webhooks: Google Artifact Registry). An insert with only a `digest` is a push by digest: an event without a tag
  * (issue 9 §4).
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { isRecord, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "gar";
 

@@ -4,14 +4,14 @@
  * `package_url` names (an image on the container registry, or not a container at all), and when
  * there is none by the package's type, ecosystem or registry type saying "container" — GitHub's
  * spelling of those has varied. Untagged versions (platform manifests, pushes by digest) are
- * events without a tag (peers.md C.4; issue 9 §4).
+ * events without a tag (docs/design/registry-protocols.md, Webhooks: GitHub Packages; issue 9 §4).
  */
 
 import { type ImageRef, parseImageRef } from "../../../core/images/image-ref.ts";
 import { isDigestLike, type JsonRecord, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import type { HeadersLike } from "../headers-like.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import type { HeadersLike } from "./headers-like.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "github";
 const packageEvents = new Set(["package", "registry_package"]);

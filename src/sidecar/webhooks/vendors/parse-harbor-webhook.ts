@@ -1,7 +1,7 @@
 /**
  * Harbor project webhooks, both payload formats: `Default` (`type: PUSH_ARTIFACT`, legacy
  * `pushImage`) and `CloudEvents` (`type: harbor.artifact.pushed`). One event may carry several
- * resources; all are read. The host appears only inside `resource_url` (peers.md C.2). A push by
+ * resources; all are read. The host appears only inside `resource_url` (docs/design/registry-protocols.md, Webhooks: Harbor). A push by
  * digest (Harbor puts the digest where the tag goes) is an event without a tag (issue 9 §4).
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
@@ -11,8 +11,8 @@ import {
   type ImageEventParts,
   type InvalidReference,
   imageEventFactory,
-} from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+} from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "harbor";
 const pushTypes = new Set(["PUSH_ARTIFACT", "pushImage", "harbor.artifact.pushed"]);

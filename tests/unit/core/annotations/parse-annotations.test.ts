@@ -29,7 +29,7 @@ describe("parseAnnotations", () => {
     });
   });
 
-  it("reads every annotation (headwind.md §16.5)", () => {
+  it("reads every annotation (docs/design/original-headwind.md)", () => {
     const { config, errors } = parseAnnotations(
       h({
         policy: "Minor",

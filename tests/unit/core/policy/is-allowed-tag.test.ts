@@ -4,7 +4,7 @@ import type { Policy } from "../../../../src/core/policy/policy-spec.ts";
 import { aSpec } from "../../../helpers/policy-spec.ts";
 
 // Columns: #, current, candidate, policy, pattern, expected, why. The numbers are the rows of
-// reference/headwind.md §16.1; "fixed" marks a row where the original answer was a bug.
+// docs/design/original-headwind.md; "fixed" marks a row where the original answer was a bug.
 const rows: [number, string, string, Policy, string | undefined, boolean, string][] = [
   [1, "1.2.3", "1.2.4", "patch", undefined, true, ""],
   [2, "1.2.3", "1.3.0", "patch", undefined, false, ""],

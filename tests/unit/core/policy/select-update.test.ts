@@ -23,7 +23,7 @@ const d1 = `sha256:${"1".repeat(64)}`;
 const d2 = `sha256:${"2".repeat(64)}`;
 
 describe("bestTag", () => {
-  // Columns: current, policy, pattern, tags in registry order, best. Rows of headwind.md §16.3.
+  // Columns: current, policy, pattern, tags in registry order, best. Rows of docs/design/original-headwind.md.
   it.each<[string, Policy, string | undefined, string[], string | undefined]>([
     ["1.2.3", "patch", undefined, ["1.2.4", "1.2.5", "1.3.0", "latest", "v1.2.6"], "v1.2.6"],
     ["1.2.3", "minor", undefined, ["1.3.0", "1.2.9", "2.0.0", "1.4.1"], "1.4.1"],

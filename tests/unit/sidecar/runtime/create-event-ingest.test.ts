@@ -5,7 +5,7 @@ import type { InterestSet } from "../../../../src/sidecar/runtime/build-interest
 import { createEventIngest } from "../../../../src/sidecar/runtime/create-event-ingest.ts";
 import type { AddResult } from "../../../../src/sidecar/runtime/create-hint-queue.ts";
 import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
-import type { ImageEvent } from "../../../../src/sidecar/webhooks/image-event.ts";
+import type { ImageEvent } from "../../../../src/sidecar/webhooks/vendors/image-event.ts";
 
 const used = "reg.example.com/shop/web";
 const other = "reg.example.com/shop/api";

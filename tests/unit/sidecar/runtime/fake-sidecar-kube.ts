@@ -5,11 +5,10 @@
  */
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
+import type { Page, PageRequest } from "../../../../src/kube/list-pages.ts";
 import type {
   ConfigMapObject,
   LeaseObject,
-  Page,
-  PageRequest,
   SecretObject,
   SidecarKube,
 } from "../../../../src/sidecar/runtime/sidecar-kube.ts";

@@ -3,19 +3,19 @@
  * types make sense for it (a vendor that can sign is never allowed to go unsigned).
  */
 
-import type { WebhookAuthType } from "../auth/webhook-auth.ts";
-import type { WebhookParser } from "../parse-result.ts";
-import { parseAcrWebhook } from "./parse-acr-webhook.ts";
-import { parseDistributionWebhook } from "./parse-distribution-webhook.ts";
-import { parseDockerhubWebhook } from "./parse-dockerhub-webhook.ts";
-import { parseEcrWebhook } from "./parse-ecr-webhook.ts";
-import { parseGarWebhook } from "./parse-gar-webhook.ts";
-import { parseGenericWebhook } from "./parse-generic-webhook.ts";
-import { parseGithubWebhook } from "./parse-github-webhook.ts";
-import { parseHarborWebhook } from "./parse-harbor-webhook.ts";
-import { parseJfrogWebhook } from "./parse-jfrog-webhook.ts";
-import { parseNexusWebhook } from "./parse-nexus-webhook.ts";
-import { parseQuayWebhook } from "./parse-quay-webhook.ts";
+import type { WebhookAuthType } from "./auth/webhook-auth.ts";
+import { parseAcrWebhook } from "./vendors/parse-acr-webhook.ts";
+import { parseDistributionWebhook } from "./vendors/parse-distribution-webhook.ts";
+import { parseDockerhubWebhook } from "./vendors/parse-dockerhub-webhook.ts";
+import { parseEcrWebhook } from "./vendors/parse-ecr-webhook.ts";
+import { parseGarWebhook } from "./vendors/parse-gar-webhook.ts";
+import { parseGenericWebhook } from "./vendors/parse-generic-webhook.ts";
+import { parseGithubWebhook } from "./vendors/parse-github-webhook.ts";
+import { parseHarborWebhook } from "./vendors/parse-harbor-webhook.ts";
+import { parseJfrogWebhook } from "./vendors/parse-jfrog-webhook.ts";
+import { parseNexusWebhook } from "./vendors/parse-nexus-webhook.ts";
+import { parseQuayWebhook } from "./vendors/parse-quay-webhook.ts";
+import type { WebhookParser } from "./vendors/parse-result.ts";
 
 export interface WebhookVendorSpec {
   readonly parse: WebhookParser;

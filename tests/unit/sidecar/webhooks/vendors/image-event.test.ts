@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createImageEvent } from "../../../../src/sidecar/webhooks/image-event.ts";
+import { createImageEvent } from "../../../../../src/sidecar/webhooks/vendors/image-event.ts";
 
 const digest = "sha256:a8099506674b6a71757819953346da3b4736e502aca77a491e118913a0138854";
 

@@ -1,8 +1,8 @@
 /** The hooks server's configuration, from its environment, read once at start-up. */
 
-import { ConfigError, readInteger } from "../core/config/config-error.ts";
+import { ConfigError, readInteger } from "../../core/config/config-error.ts";
+import { type NotifyConfig, readNotifyConfig } from "../notify/notify-config.ts";
 import type { HookSettings } from "./hook-settings.ts";
-import { type NotifyConfig, readNotifyConfig } from "./notify/notify-config.ts";
 
 export interface HooksConfig {
   readonly port: number;

@@ -3,9 +3,9 @@ import {
   isWebhookVendor,
   type WebhookVendor,
   webhookVendors,
-} from "../../../../../src/sidecar/webhooks/vendors/webhook-vendors.ts";
-import { loadWebhookFixture } from "../load-webhook-fixture.ts";
-import { describeParserContract, type ParserContractCase } from "../webhook-parser-contract.ts";
+} from "../../../../src/sidecar/webhooks/webhook-vendors.ts";
+import { loadWebhookFixture } from "./load-webhook-fixture.ts";
+import { describeParserContract, type ParserContractCase } from "./webhook-parser-contract.ts";
 
 const fixture = (vendor: string, name: string, headers?: Record<string, string>) => ({
   body: loadWebhookFixture(vendor, name),

@@ -1,4 +1,4 @@
-/** Every annotation Headwind reads or writes, named once. The names are the original Headwind's. */
+/** Every annotation and label Headwind reads or writes, named once. The annotation names are the original Headwind's. */
 export const annotations = {
   policy: "headwind.sh/policy",
   pattern: "headwind.sh/pattern",
@@ -17,4 +17,17 @@ export const annotations = {
   updateHistory: "headwind.sh/update-history",
   lastUpdate: "headwind.sh/last-update",
   errors: "headwind.sh/errors",
+  /** On a tag ConfigMap: the repository it observes (a label value cannot hold it). */
+  repository: "headwind.sh/repository",
+} as const;
+
+/** Every label Headwind sets, named once. */
+export const labels = {
+  /** Marks a tag ConfigMap. */
+  tags: "headwind.sh/tags",
+  /** On a tag ConfigMap of a namespace's own credential scope: that namespace. */
+  tagsNamespace: "headwind.sh/namespace",
+  /** On an UpdateRequest: its target, so people can select requests by workload. */
+  targetKind: "headwind.sh/target-kind",
+  targetName: "headwind.sh/target-name",
 } as const;

@@ -5,8 +5,8 @@
  * with a tag names a tag to confirm; one without (a push by digest, an untagged version) still
  * says the repository changed, and makes the caller re-check it (issue 9 §4).
  */
-import { parseImageRef } from "../../core/images/image-ref.ts";
-import { isValidDigest, isValidTag } from "../../core/tags/tag-grammar.ts";
+import { parseImageRef } from "../../../core/images/image-ref.ts";
+import { isValidDigest, isValidTag } from "../../../core/tags/tag-grammar.ts";
 
 export interface ImageEvent {
   /** The parser that produced the event (`dockerhub`, `harbor`, …). */
@@ -43,6 +43,15 @@ function clip(text: string): string {
 
 type Name = Pick<ImageEvent, "registry" | "repository"> | InvalidReference;
 
+/** Drops leading and trailing slashes in one pass (`/\/+$/` retries from every slash of a run). */
+function trimSlashes(path: string): string {
+  let start = 0;
+  let end = path.length;
+  while (start < end && path[start] === "/") start++;
+  while (end > start && path[end - 1] === "/") end--;
+  return path.slice(start, end);
+}
+
 /** A host without a dot, port or `localhost` would be read as a Docker Hub namespace. */
 function parseName(host: string, path: string): Name {
   const ref = parseImageRef(`${host}/${path}`);
@@ -50,6 +59,14 @@ function parseName(host: string, path: string): Name {
     return { invalid: `not a valid image reference: ${clip(host)}/${clip(path)}` };
   }
   return { registry: ref.registry, repository: ref.repository };
+}
+
+function checkTagAndDigest({ tag, digest }: ImageEventParts): InvalidReference | undefined {
+  if (tag !== undefined && !isValidTag(tag))
+    return { invalid: `not an OCI tag: ${clip(JSON.stringify(tag))}` };
+  if (digest !== undefined && !isValidDigest(digest))
+    return { invalid: `not an OCI digest: ${clip(JSON.stringify(digest))}` };
+  return undefined;
 }
 
 /** Distinct names one delivery may hold before the memo starts over (it only saves work). */
@@ -65,25 +82,23 @@ const maxNames = 1000;
  */
 export function imageEventFactory(vendor: string): (parts: ImageEventParts) => ImageEvent | InvalidReference {
   const names = new Map<string, Name>();
-  return (parts) => {
-    const { tag, digest } = parts;
-    if (tag !== undefined && !isValidTag(tag))
-      return { invalid: `not an OCI tag: ${clip(JSON.stringify(tag))}` };
-    if (digest !== undefined && !isValidDigest(digest))
-      return { invalid: `not an OCI digest: ${clip(JSON.stringify(digest))}` };
-    const host = parts.registry.trim().toLowerCase();
-    const path = parts.repository
-      .trim()
-      .toLowerCase()
-      .replace(/^\/+|\/+$/g, "");
+  function nameOf(registry: string, repository: string): Name {
+    const host = registry.trim().toLowerCase();
+    const path = trimSlashes(repository.trim().toLowerCase());
     const key = `${host}\n${path}`;
-    let name = names.get(key);
-    if (name === undefined) {
-      if (names.size >= maxNames) names.clear();
-      name = parseName(host, path);
-      names.set(key, name);
-    }
+    const seen = names.get(key);
+    if (seen !== undefined) return seen;
+    if (names.size >= maxNames) names.clear();
+    const name = parseName(host, path);
+    names.set(key, name);
+    return name;
+  }
+  return (parts) => {
+    const rejected = checkTagAndDigest(parts);
+    if (rejected !== undefined) return rejected;
+    const name = nameOf(parts.registry, parts.repository);
     if (isInvalidReference(name)) return name;
+    const { tag, digest } = parts;
     return {
       vendor,
       registry: name.registry,

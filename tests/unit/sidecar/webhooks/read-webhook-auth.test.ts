@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readSecret, readWebhookAuth } from "../../../../../src/sidecar/webhooks/auth/read-webhook-auth.ts";
+import { readSecret, readWebhookAuth } from "../../../../src/sidecar/webhooks/read-webhook-auth.ts";
 
 const readers = {
   env: { TOKEN: "t0ken" },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collect, invalid, parsed } from "../../../../src/sidecar/webhooks/parse-result.ts";
+import { collect, invalid, parsed } from "../../../../../src/sidecar/webhooks/vendors/parse-result.ts";
 
 const event = { vendor: "x", registry: "r.example", repository: "a" };
 

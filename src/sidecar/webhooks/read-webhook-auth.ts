@@ -3,9 +3,9 @@
  * `secretFile` (a mounted Secret). Secrets are never accepted inline, so the config itself can live
  * in a ConfigMap. Problems are appended to the shared list instead of thrown.
  */
-import { isRecord, type JsonRecord } from "../../../core/json/narrow-json.ts";
-import type { WebhookVendor } from "../vendors/webhook-vendors.ts";
-import { type WebhookAuth, type WebhookAuthType, webhookAuthTypes } from "./webhook-auth.ts";
+import { isRecord, type JsonRecord } from "../../core/json/narrow-json.ts";
+import { type WebhookAuth, type WebhookAuthType, webhookAuthTypes } from "./auth/webhook-auth.ts";
+import type { WebhookVendor } from "./webhook-vendors.ts";
 
 export interface SecretReaders {
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/core/config/config-error.ts";
-import { readHooksConfig } from "../../../src/hooks-server/read-hooks-config.ts";
+import { ConfigError } from "../../../../src/core/config/config-error.ts";
+import { readHooksConfig } from "../../../../src/hooks-server/config/read-hooks-config.ts";
 
 describe("readHooksConfig", () => {
   it("has working defaults", () => {
