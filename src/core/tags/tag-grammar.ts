@@ -1,32 +1,30 @@
 /**
- * The OCI distribution grammar for tags and digests (distribution-spec, "Pulling manifests";
- * image-spec descriptor.md#digests), checked wherever one enters from outside: registry answers,
- * webhook payloads, ConfigMaps read back. Both patterns are single character classes with one
- * quantifier each, so a check is linear in the input and the length guard runs first.
+ * Tags and digests as the OCI distribution spec writes them. Everything a registry or a webhook
+ * names is checked here before it is stored or read back: a tag with a newline could split the
+ * ConfigMap's one-tag-a-line encoding, and a 100 KB "tag" would make every decision slow.
+ * https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests
  */
 
-const maxTagLength = 128;
-const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+export const maxTagLength = 128;
 
-/** The registered algorithms and the length of their lowercase hex encoding. */
-const digestHexLength: Readonly<Record<string, number>> = { sha256: 64, sha512: 128 };
-const lowerHex = /^[a-f0-9]*$/;
+/** `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`: one unambiguous character class per position, linear. */
+const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
-/** At most 128 characters of `[A-Za-z0-9_][A-Za-z0-9._-]*`: no newline, slash, colon or space. */
-export function isValidTag(tag: string): boolean {
-  return tag.length > 0 && tag.length <= maxTagLength && tagPattern.test(tag);
+/** Registered digest algorithms and the length of their lowercase hex encoding (OCI image spec). */
+const hexLengths: ReadonlyMap<string, number> = new Map([
+  ["sha256", 64],
+  ["sha512", 128],
+  ["blake3", 64],
+]);
+const lowerHex = /^[a-f0-9]+$/;
+
+export function isValidTag(value: string): boolean {
+  return tagPattern.test(value);
 }
 
-/**
- * `algorithm:hex` with a registered algorithm and exactly its length of lowercase hex. Other
- * algorithms are refused: their right length is unknown, and no registry serves them.
- */
-export function isValidDigest(digest: string): boolean {
-  const colon = digest.indexOf(":");
+export function isValidDigest(value: string): boolean {
+  const colon = value.indexOf(":");
   if (colon < 0) return false;
-  const algorithm = digest.slice(0, colon);
-  if (!Object.hasOwn(digestHexLength, algorithm)) return false;
-  const length = digestHexLength[algorithm];
-  const hex = digest.slice(colon + 1);
-  return hex.length === length && lowerHex.test(hex);
+  const encoded = value.slice(colon + 1);
+  return hexLengths.get(value.slice(0, colon)) === encoded.length && lowerHex.test(encoded);
 }
