@@ -103,7 +103,7 @@ async function seenBy(workload: KubeObject | undefined): Promise<ObservedTags | 
     const parsed = live === undefined ? undefined : parseTagConfigMap(live);
     if (parsed?.ok) observations.push(parsed.value);
   }
-  return visibleTags(observations, workload.metadata.namespace ?? "").get(repository());
+  return visibleTags(observations, workload.metadata.namespace ?? "", (o) => o).get(repository());
 }
 
 beforeAll(async () => {

@@ -149,9 +149,14 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   );
 }
 
-export type ParsedTags = { ok: true; value: ObservedTags } | { ok: false; error: string };
+/** `dropped` counts tags and digests that broke the OCI grammar and were left out. */
+export type ParsedTags = { ok: true; value: ObservedTags; dropped: number } | { ok: false; error: string };
 
-/** Reads a tag ConfigMap (as Metacontroller sends it); any doubt is an error, never a guess. */
+/**
+ * Reads a tag ConfigMap (as Metacontroller sends it); any doubt about the format is an error, never
+ * a guess. Each tag and digest is checked again: whoever could write the ConfigMap could also
+ * write a 100 KB "tag", and the writer's own checks are not this reader's guarantee.
+ */
 export function parseTagConfigMap(object: unknown): ParsedTags {
   const data = (object as { data?: unknown } | null)?.data;
   if (!isStringRecord(data)) return { ok: false, error: "tag ConfigMap has no string data" };
@@ -165,10 +170,19 @@ export function parseTagConfigMap(object: unknown): ParsedTags {
     return { ok: false, error: "tag ConfigMap digests are not JSON" };
   }
   if (!isStringRecord(digests)) return { ok: false, error: "tag ConfigMap digests are not a string map" };
-  const tags = (data.tags ?? "").split("\n").filter((tag) => tag.length > 0);
-  const scope = data.namespace === undefined ? {} : { namespace: data.namespace };
+  const lines = (data.tags ?? "").split("\n").filter((tag) => tag.length > 0);
+  const tags = lines.filter(isValidTag);
+  const entries = Object.entries(digests);
+  const valid = entries.filter(([tag, digest]) => isValidTag(tag) && isValidDigest(digest));
   return {
     ok: true,
-    value: { repository: data.repository, ...scope, tags, digests, truncated: data.truncated === "true" },
+    value: {
+      repository: data.repository,
+      ...(data.namespace === undefined ? {} : { namespace: data.namespace }),
+      tags,
+      digests: Object.fromEntries(valid),
+      truncated: data.truncated === "true",
+    },
+    dropped: lines.length - tags.length + entries.length - valid.length,
   };
 }

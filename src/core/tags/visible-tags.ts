@@ -1,23 +1,28 @@
 /**
- * Which tag observations a workload may use: credentials never cross namespaces (issue 8 §5).
- * What a namespace's own pull secrets read is visible to that namespace only; the shared scope
+ * Which tag observations a workload may use: credentials never cross namespaces. What a
+ * namespace's own pull secrets read is visible to that namespace only; the shared scope
  * (anonymous, or the operator's credentials) to everyone. Judged by the data, never by a name.
  */
 import type { ObservedTags } from "./tag-configmap.ts";
 
-/** One observation per repository for a workload in `namespace`: its own scope wins over the shared one. */
-export function visibleTags(
-  observations: Iterable<ObservedTags>,
+/**
+ * One item per repository for a workload in `namespace`: its own scope wins over the shared one.
+ * `observedOf` reads the observation an item carries (the hooks keep it beside a tag index).
+ */
+export function visibleTags<T>(
+  items: Iterable<T>,
   namespace: string,
-): Map<string, ObservedTags> {
-  const visible = new Map<string, ObservedTags>();
-  for (const observed of observations) {
-    if (observed.namespace === undefined) {
-      if (visible.get(observed.repository)?.namespace === undefined)
-        visible.set(observed.repository, observed);
-    } else if (observed.namespace === namespace) {
-      visible.set(observed.repository, observed);
-    }
+  observedOf: (item: T) => ObservedTags,
+): Map<string, T> {
+  const visible = new Map<string, T>();
+  const scopeOf = new Map<string, string | undefined>();
+  for (const item of items) {
+    const { repository, namespace: scope } = observedOf(item);
+    if (scope !== undefined && scope !== namespace) continue;
+    // A namespace's own read is never replaced by the shared one, whatever the order.
+    if (scope === undefined && scopeOf.get(repository) !== undefined) continue;
+    visible.set(repository, item);
+    scopeOf.set(repository, scope);
   }
   return visible;
 }

@@ -5,7 +5,6 @@
 import type { WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import type { ImageRef } from "../../core/images/image-ref.ts";
 import { selectUpdate } from "../../core/policy/select-update.ts";
-import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
 import {
   activePhases,
   isVerdict,
@@ -13,6 +12,7 @@ import {
   type UpdateRequest,
 } from "../../core/updaterequests/update-request.ts";
 import type { ContainerImage } from "../../core/workloads/container-images.ts";
+import type { RepositoryTags } from "./read-repository-tags.ts";
 
 export type ContainerPlan =
   | { kind: "propose"; newImage: string; attempt: number; supersede: UpdateRequest[] }
@@ -23,7 +23,7 @@ export type ContainerPlan =
 export interface ContainerInput {
   readonly container: ContainerImage;
   readonly ref: ImageRef;
-  readonly observed: ObservedTags | undefined;
+  readonly observed: RepositoryTags | undefined;
   readonly config: WorkloadConfig;
   /** This container's existing requests. */
   readonly requests: readonly UpdateRequest[];
@@ -38,7 +38,8 @@ const isActive = (ur: UpdateRequest) => isPending(ur) || activePhases.includes(p
 export function planContainer(input: ContainerInput): ContainerPlan {
   if (input.observed === undefined)
     return { kind: "idle", reason: "no tags observed for this repository yet" };
-  const selection = selectUpdate(input.ref, input.config.spec, input.observed);
+  const { observed, index } = input.observed;
+  const selection = selectUpdate(input.ref, input.config.spec, observed, index);
   if (selection.kind !== "update") return { kind: "idle", reason: selection.reason };
   const newImage = selection.image;
   const same = input.requests.filter((ur) => ur.spec.newImage === newImage);

@@ -8,7 +8,6 @@ import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/pa
 import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations as names } from "../../core/metadata-keys.ts";
-import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
 import { visibleTags } from "../../core/tags/visible-tags.ts";
 import {
   type TargetRef,
@@ -25,6 +24,7 @@ import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from "../metacontroller/wire.ts";
 import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";
 import { planContainer } from "./plan-container.ts";
+import { type RepositoryTags, readRepositoryTags, type TagReader } from "./read-repository-tags.ts";
 import { retainUpdateRequests } from "./retain-update-requests.ts";
 import { type HistoryEntry, mergeHistory, parseHistory } from "./update-history.ts";
 
@@ -34,6 +34,8 @@ export interface WorkloadReport {
   deferred: string[];
   idle: string[];
   errors: string[];
+  /** Tags and digests in the related ConfigMaps that broke the OCI grammar and were left out. */
+  droppedTags: number;
 }
 
 export interface WorkloadDecision {
@@ -46,7 +48,7 @@ interface Context {
   readonly workload: KubeObject;
   readonly target: TargetRef;
   readonly config: WorkloadConfig;
-  readonly observed: Map<string, ObservedTags>;
+  readonly observed: Map<string, RepositoryTags>;
   readonly existing: readonly UpdateRequest[];
   readonly history: readonly HistoryEntry[];
   readonly lastUpdateMs: number | undefined;
@@ -66,16 +68,17 @@ function observedTags(
   request: DecoratorSyncRequest,
   namespace: string,
   workloadNamespace: string,
+  readTags: TagReader,
   errors: string[],
-): Map<string, ObservedTags> {
-  const observations: ObservedTags[] = [];
+): Map<string, RepositoryTags> {
+  const read: RepositoryTags[] = [];
   for (const configMap of objectsOf(request.related, "ConfigMap", "v1")) {
     if (configMap.metadata.namespace !== namespace) continue;
-    const parsed = parseTagConfigMap(configMap);
-    if (parsed.ok) observations.push(parsed.value);
-    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${parsed.error}`);
+    const tags = readTags(configMap);
+    if (tags.ok) read.push(tags.value);
+    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${tags.error}`);
   }
-  return visibleTags(observations, workloadNamespace);
+  return visibleTags(read, workloadNamespace, (tags) => tags.observed);
 }
 
 function warning(workload: KubeObject, message: string): Effect {
@@ -141,6 +144,7 @@ function contextOf(
   request: DecoratorSyncRequest,
   now: Date,
   settings: HookSettings,
+  readTags: TagReader,
   errors: string[],
 ): Context {
   const workload = request.object;
@@ -162,7 +166,7 @@ function contextOf(
     workload,
     target: { apiVersion: kind.apiVersion, kind: kind.kind, name: workload.metadata.name, namespace },
     config,
-    observed: observedTags(request, settings.namespace, namespace, errors),
+    observed: observedTags(request, settings.namespace, namespace, readTags, errors),
     existing,
     history,
     lastUpdateMs: lastUpdate === undefined ? undefined : Date.parse(lastUpdate),
@@ -180,14 +184,25 @@ function annotationsOf(ctx: Context, errors: readonly string[]): Record<string, 
   };
 }
 
+/** `readTags` reads a related tag ConfigMap; the server passes one that keeps what it read. */
 export function syncWorkload(
   request: DecoratorSyncRequest,
   now: Date,
   settings: HookSettings,
+  readTags: TagReader = readRepositoryTags,
 ): WorkloadDecision {
   const errors: string[] = [];
-  const ctx = contextOf(request, now, settings, errors);
-  const report: WorkloadReport = { proposed: [], superseded: [], deferred: [], idle: [], errors };
+  const ctx = contextOf(request, now, settings, readTags, errors);
+  let droppedTags = 0;
+  for (const tags of ctx.observed.values()) droppedTags += tags.dropped;
+  const report: WorkloadReport = {
+    proposed: [],
+    superseded: [],
+    deferred: [],
+    idle: [],
+    errors,
+    droppedTags,
+  };
   const acc: Accumulator = { report, created: [], supersededBy: new Map(), resyncAfter: undefined };
   for (const container of containerImages(ctx.workload)) {
     if (isManaged(ctx.config, container.name, container.image)) decideContainer(ctx, container, acc);

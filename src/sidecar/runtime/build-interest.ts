@@ -111,7 +111,8 @@ function usesOf(
 export function buildInterest(input: InterestInput): InterestSet {
   const visibleByNamespace = new Map<string, ReadonlyMap<string, ObservedTags>>();
   const visible = (namespace: string) => {
-    const seen = visibleByNamespace.get(namespace) ?? visibleTags(input.observed, namespace);
+    const seen =
+      visibleByNamespace.get(namespace) ?? visibleTags(input.observed, namespace, (observed) => observed);
     visibleByNamespace.set(namespace, seen);
     return seen;
   };

@@ -8,8 +8,6 @@ import {
 } from "../../../../src/core/tags/tag-configmap.ts";
 
 const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const digest1 = `sha256:${"1".repeat(64)}`;
-const digest2 = `sha256:${"2".repeat(64)}`;
 
 describe("tagConfigMapName", () => {
   it.each(["docker.io/library/nginx", "registry:5000/a/b", `ghcr.io/${"x".repeat(300)}`, "UPPER.io/A__b"])(
@@ -46,12 +44,15 @@ describe("tagConfigMapName", () => {
   });
 });
 
+const d1 = `sha256:${"1".repeat(64)}`;
+const d2 = `sha256:${"2".repeat(64)}`;
+
 describe("buildTagConfigMap / parseTagConfigMap", () => {
   it("round-trips tags and digests", () => {
     const observed = {
       repository: "docker.io/library/nginx",
       tags: ["1.25", "1.27", "latest", "1.25"],
-      digests: { latest: digest1, gone: digest2 },
+      digests: { latest: d1, gone: d2 },
     };
     const configMap = buildTagConfigMap(observed, "headwind");
     expect(configMap.metadata.namespace).toBe("headwind");
@@ -61,9 +62,31 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
       value: {
         repository: observed.repository,
         tags: ["1.25", "1.27", "latest"],
-        digests: { latest: digest1 },
+        digests: { latest: d1 },
         truncated: false,
       },
+      dropped: 0,
+    });
+  });
+
+  it("drops and counts what breaks the OCI grammar, whoever wrote it", () => {
+    const configMap = {
+      data: {
+        format: tagsFormat,
+        repository: "r.io/a",
+        tags: ["1.0", "-bad", "x".repeat(129), "1.1 beta", "1.2", ""].join("\n"),
+        digests: JSON.stringify({ "1.0": d1, "1.2": "sha256:short", "-bad": d2, "1.1": d2 }),
+      },
+    };
+    expect(parseTagConfigMap(configMap)).toEqual({
+      ok: true,
+      value: {
+        repository: "r.io/a",
+        tags: ["1.0", "1.2"],
+        digests: { "1.0": d1, "1.1": d2 },
+        truncated: false,
+      },
+      dropped: 5,
     });
   });
 
@@ -88,6 +111,7 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
         digests: {},
         truncated: false,
       },
+      dropped: 0,
     });
     const shared = buildTagConfigMap({ repository: "r.io/private", tags: ["1.0"], digests: {} }, "headwind");
     expect(shared.data.namespace).toBeUndefined();
@@ -99,12 +123,12 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
       {
         repository: "r.io/a",
         tags: ["1.0", "1.1\n9.9.9", "9.9.9\r", "x".repeat(129), "-bad", "1.2"],
-        digests: { "1.0": `${digest1}\n`, "1.2": digest2, "1.1\n9.9.9": digest1 },
+        digests: { "1.0": `${d1}\n`, "1.2": d2, "1.1\n9.9.9": d1 },
       },
       "hw",
     );
     expect(configMap.data.tags).toBe("1.0\n1.2");
-    expect(JSON.parse(configMap.data.digests ?? "")).toEqual({ "1.2": digest2 });
+    expect(JSON.parse(configMap.data.digests ?? "")).toEqual({ "1.2": d2 });
   });
 
   it("stays under the size cap for 50,000 tags, keeping the highest versions", () => {

@@ -25,7 +25,7 @@ describe("visibleTags", () => {
     ["team-c", [teamA, teamB], {}],
     ["team-a", [], {}],
   ])("for %s: %j", (namespace, list, expected) => {
-    const seen = visibleTags(list, namespace);
+    const seen = visibleTags(list, namespace, (o) => o);
     expect(Object.fromEntries([...seen].map(([repository, o]) => [repository, o.tags[0]]))).toEqual(expected);
   });
 });
