@@ -199,10 +199,12 @@ describe("sidecar webhooks on the real apiserver", () => {
   it("acknowledges a duplicate delivery with 202 and does not process it again", async () => {
     const body = envelope("dup-1", "apps/notify", "1.1.0");
     expect((await post(body)).status).toBe(202);
+    await sidecar.runtime.hintsIdle();
     sidecar.registryCalls.reset();
     const again = await post(body);
     expect(again.status).toBe(202);
     expect(await again.json()).toEqual({ accepted: 0, ignored: 0, duplicate: true });
+    await sidecar.runtime.hintsIdle();
     expect(sidecar.registryCalls.exchanges).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Credential scopes: whose credentials read a repository, and so who may see what they read
- * (issue 8 §5). A namespace whose own pull secrets hold credentials for the registry gets a scope
+ * Credential scopes: whose credentials read a repository, and so who may see what they read —
+ * credentials never cross namespaces. A namespace whose own pull secrets hold credentials for the registry gets a scope
  * of its own, read with those and shown to its workloads only. Every other namespace shares one
  * scope, read with the shared credentials — anonymous unless the operator configured some for
  * everyone (HEADWIND_REGISTRY_CREDENTIALS; cloud identity plugs in here too). A namespace whose

@@ -1,6 +1,6 @@
 /**
  * `onEvents` for the webhook receiver: turns a delivery's events into hints and queues them, then
- * returns at once — the delivery is answered without waiting for any registry (issue 8 §4). Only
+ * returns at once — the delivery is answered without waiting for any registry. Only
  * repositories some workload uses are considered: any other is counted and dropped before any
  * outbound request, so a webhook can never make the sidecar contact a registry no image in the
  * cluster comes from. A delivery is worth at most `maxHintsPerDelivery` distinct hints — a

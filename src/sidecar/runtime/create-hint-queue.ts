@@ -1,5 +1,5 @@
 /**
- * The webhook hints waiting for the registry, bounded three ways (issue 8 §4): at most
+ * The webhook hints waiting for the registry, bounded three ways: at most
  * `maxRepositories` repositories wait, each holds at most `maxTags` hinted tags (more become one
  * re-list: 100,000 hinted tags cost one listing, not 100,000 HEADs), and at most `concurrency`
  * checks run at once across all registries. Hints for a repository already waiting join its entry;

@@ -58,7 +58,7 @@ export interface SidecarRuntimeDeps {
   readonly pageSize?: number;
   /** For the webhook confirmation's one retry of a 404 (see createHintCheck). */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Bounds on webhook work (issue 8 §4); defaults in `defaultHintLimits`. */
+  /** Bounds on webhook work; defaults in `defaultHintLimits`. */
   readonly hintLimits?: Partial<HintLimits>;
 }
 

@@ -3,7 +3,7 @@
  * is only a hint — the caller confirms it against the registry before recording anything, because
  * most vendors (Docker Hub, Quay, ACR, distribution) cannot authenticate the payload. An event
  * with a tag names a tag to confirm; one without (a push by digest, an untagged version) still
- * says the repository changed, and makes the caller re-check it (issue 9 §4).
+ * says the repository changed, and makes the caller re-check it.
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { isValidDigest, isValidTag } from "../../../core/tags/tag-grammar.ts";

@@ -1,7 +1,7 @@
 /**
  * Azure Container Registry webhooks. No signature (authenticate with a custom header configured
  * on the webhook); digest-only pushes have an empty `target.tag` and become events without a tag
- * (docs/design/registry-protocols.md, Webhooks: Azure Container Registry; issue 9 §4).
+ * (docs/design/registry-protocols.md, Webhooks: Azure Container Registry).
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";

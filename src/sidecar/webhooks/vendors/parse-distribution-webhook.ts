@@ -3,7 +3,7 @@
  * GitLab and Harbor's embedded registry. Events in one envelope are unrelated; blob pushes, pulls,
  * deletes and mounts are left out. A manifest pushed by digest (a platform of a multi-arch push,
  * or `push name@digest`) is an event without a tag: news about the repository all the same
- * (docs/design/registry-protocols.md, Webhooks: CNCF distribution, distribution notifications/event.go; issue 9 §4).
+ * (docs/design/registry-protocols.md, Webhooks: CNCF distribution, distribution notifications/event.go).
  */
 
 import { arrayAt, recordAt, stringAt } from "../../../core/json/narrow-json.ts";

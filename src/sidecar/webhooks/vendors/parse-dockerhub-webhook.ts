@@ -1,7 +1,7 @@
 /**
  * Docker Hub repository webhooks. Only pushes exist, with no event field, no digest and no
  * signature: the source is authenticated by its secret URL path alone. A push without a tag is
- * an event without one: the repository changed (issue 9 §4).
+ * an event without one: the repository changed.
  * Shape: docs.docker.com/docker-hub/repos/manage/webhooks (docs/design/registry-protocols.md, Webhooks: Docker Hub).
  */
 

@@ -2,7 +2,7 @@
  * AWS ECR pushes as native EventBridge events ("ECR Image Action"), delivered through an API
  * destination. Scan, replication and pull-through-cache events share the envelope and are left
  * out (docs/design/registry-protocols.md, Webhooks: Amazon ECR, docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html). A push
- * without `image-tag` (by digest) is an event without a tag (issue 9 §4).
+ * without `image-tag` (by digest) is an event without a tag.
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";

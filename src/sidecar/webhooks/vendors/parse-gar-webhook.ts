@@ -2,8 +2,8 @@
  * Google Artifact Registry (and Container Registry) notifications delivered by a Pub/Sub push
  * subscription: the message JSON sits base64-encoded in `message.data`. The "unwrapped" push
  * option posts the message JSON itself, so a body with `action` at the top is read as such
- * (docs/design/registry-protocols.md, Webhooks: Google Artifact Registry). An insert with only a `digest` is a push by digest: an event without a tag
- * (issue 9 §4).
+ * (docs/design/registry-protocols.md, Webhooks: Google Artifact Registry). An insert with only a
+ * `digest` is a push by digest: an event without a tag.
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { isRecord, recordAt, stringAt } from "../../../core/json/narrow-json.ts";

@@ -4,7 +4,7 @@
  * `package_url` names (an image on the container registry, or not a container at all), and when
  * there is none by the package's type, ecosystem or registry type saying "container" — GitHub's
  * spelling of those has varied. Untagged versions (platform manifests, pushes by digest) are
- * events without a tag (docs/design/registry-protocols.md, Webhooks: GitHub Packages; issue 9 §4).
+ * events without a tag (docs/design/registry-protocols.md, Webhooks: GitHub Packages).
  */
 
 import { type ImageRef, parseImageRef } from "../../../core/images/image-ref.ts";

@@ -2,7 +2,7 @@
  * Harbor project webhooks, both payload formats: `Default` (`type: PUSH_ARTIFACT`, legacy
  * `pushImage`) and `CloudEvents` (`type: harbor.artifact.pushed`). One event may carry several
  * resources; all are read. The host appears only inside `resource_url` (docs/design/registry-protocols.md, Webhooks: Harbor). A push by
- * digest (Harbor puts the digest where the tag goes) is an event without a tag (issue 9 §4).
+ * digest (Harbor puts the digest where the tag goes) is an event without a tag.
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { arrayAt, isDigestLike, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
