@@ -20,6 +20,7 @@ import {
 import { type LoopbackServer, listenOnLoopback } from "../helpers/registry-listen.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import {
+  htpasswdBasic,
   htpasswdPassword,
   htpasswdUser,
   type RegistryServer,
@@ -32,7 +33,7 @@ import {
   installSidecarRbac,
 } from "../helpers/sidecar-cluster.ts";
 
-const basic = `Basic ${Buffer.from(`${htpasswdUser}:${htpasswdPassword}`).toString("base64")}`;
+const basic = htpasswdBasic;
 const token = "scope-test-token-41d9";
 const path = "team/private";
 

@@ -13,6 +13,7 @@ import {
 } from "../helpers/cluster.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import {
+  htpasswdBasic,
   htpasswdPassword,
   htpasswdUser,
   type RegistryServer,
@@ -25,7 +26,7 @@ import {
   installSidecarRbac,
 } from "../helpers/sidecar-cluster.ts";
 
-const basic = `Basic ${Buffer.from(`${htpasswdUser}:${htpasswdPassword}`).toString("base64")}`;
+const basic = htpasswdBasic;
 
 let admin: KubeConfig;
 let sidecarConfig: KubeConfig;

@@ -9,6 +9,7 @@ import { createRegistryClient } from "../../src/sidecar/registry/create-registry
 import { createCountingFetch } from "../helpers/registry-counting-fetch.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import {
+  htpasswdBasic,
   htpasswdPassword,
   htpasswdUser,
   type RegistryServer,
@@ -16,7 +17,7 @@ import {
 } from "../helpers/registry-server.ts";
 import { startTokenServer, type TokenServer } from "../helpers/registry-token-server.ts";
 
-const basic = `Basic ${Buffer.from(`${htpasswdUser}:${htpasswdPassword}`).toString("base64")}`;
+const basic = htpasswdBasic;
 const pullSecret = { namespace: "shop", name: "regcred" };
 
 /** One workload's interest, in namespace `shop`. */
