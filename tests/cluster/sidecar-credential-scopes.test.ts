@@ -144,6 +144,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  sidecar?.stop();
   await sidecar?.elector.release();
   await server?.close();
   await registry?.stop();
@@ -151,7 +152,7 @@ afterAll(async () => {
 
 describe("credentials never cross namespaces", () => {
   it("polls the private repository with each namespace's own secret; only the owner's read is stored, in its own scope", async () => {
-    await sidecar.runtime.refreshInterest();
+    await sidecar.refreshInterest();
     sidecar.registryCalls.reset();
     const report = await sidecar.runtime.pollOnce();
     const failures = (report?.failed ?? [])
@@ -209,7 +210,7 @@ describe("credentials never cross namespaces", () => {
 
   it("the wrong secret fixed: that namespace gets its own scope, the owner's stays its own", async () => {
     await applyObjects(admin, [pullSecret(ns.wrong, htpasswdPassword)]);
-    await sidecar.runtime.refreshInterest();
+    await sidecar.refreshInterest();
     time.now += 300_000;
     const report = await sidecar.runtime.pollOnce();
     expect(

@@ -162,10 +162,11 @@ beforeAll(async () => {
     ],
     { namespace: ns },
   );
-  await sidecar.runtime.refreshInterest();
+  await sidecar.refreshInterest();
 });
 
 afterAll(async () => {
+  sidecar?.stop();
   await server?.close();
   await registry?.stop();
 });

@@ -23,7 +23,8 @@ export interface EventIngestDeps {
   readonly maxHintsPerDelivery?: number;
 }
 
-export type OnEvents = (events: ImageEvent[], source: string) => Promise<void>;
+/** `overLimit`: entries the parser already left unread; counted with the hints dropped here. */
+export type OnEvents = (events: ImageEvent[], source: string, overLimit?: number) => Promise<void>;
 
 interface Hints {
   readonly tags: Set<string>;
@@ -68,14 +69,14 @@ export function createEventIngest(deps: EventIngestDeps): OnEvents {
   const maxHints = deps.maxHintsPerDelivery ?? 100;
   const ignore = (reason: IgnoredEventReason, count = 1) => metrics.ignoredEvents.inc({ reason }, count);
 
-  return async (events, source) => {
+  return async (events, source, unread = 0) => {
     const interest = deps.interest();
     // A 503 makes the vendor retry once we know which repositories are in use.
     if (interest === undefined) throw new Error("the interest set is not loaded yet");
     const { byRepository, notInUse, overLimit } = collectHints(events, interest, maxHints);
     // Counted once per delivery: a forged one must not cost a metric update per entry.
     if (notInUse > 0) ignore("not_in_use", notInUse);
-    if (overLimit > 0) ignore("over_limit", overLimit);
+    if (overLimit + unread > 0) ignore("over_limit", overLimit + unread);
     for (const [repository, { tags, relist }] of byRepository) {
       const added = deps.queue.add(repository, tags, relist);
       if (added === "full") ignore("queue_full", tags.size + (relist ? 1 : 0));

@@ -6,6 +6,7 @@
  * (docs/design/registry-protocols.md, Webhooks: CNCF distribution, distribution notifications/event.go).
  */
 
+import { createHash } from "node:crypto";
 import { arrayAt, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
 import {
   type ImageEvent,
@@ -13,7 +14,14 @@ import {
   type InvalidReference,
   imageEventFactory,
 } from "./image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult } from "./parse-result.ts";
+import {
+  collect,
+  firstEntries,
+  invalid,
+  type ParseOptions,
+  type ParseResult,
+  withOverLimit,
+} from "./parse-result.ts";
 
 const manifestMediaTypes = new Set([
   "application/vnd.docker.distribution.manifest.v1+json",
@@ -24,6 +32,12 @@ const manifestMediaTypes = new Set([
   "application/vnd.oci.image.index.v1+json",
 ]);
 
+/** One event's id as it is; many ids as one short digest, so the replay cache holds no long keys. */
+function deliveryIdOf(ids: readonly string[]): string {
+  if (ids.length === 1) return ids[0] ?? "";
+  return `sha256:${createHash("sha256").update(ids.join(",")).digest("hex")}`;
+}
+
 /** The distribution format is shared by several vendors; the label says which one sent it. */
 export function parseDistributionWebhook(
   body: unknown,
@@ -33,12 +47,14 @@ export function parseDistributionWebhook(
 ): ParseResult {
   const events = arrayAt(body, "events");
   if (events === undefined) return invalid("missing events array");
-  const ids = events.map((event) => stringAt(event, "id")).filter((id) => id !== undefined);
+  const { kept, over } = firstEntries(events);
+  const ids = kept.map((event) => stringAt(event, "id")).filter((id) => id !== undefined);
   const create = imageEventFactory(vendor);
-  return collect(
-    events.map((event, index) => fromEvent(event, index, options, create)),
-    ids.length === events.length ? ids.join(",") : undefined,
+  const result = collect(
+    kept.map((event, index) => fromEvent(event, index, options, create)),
+    ids.length === events.length ? deliveryIdOf(ids) : undefined,
   );
+  return withOverLimit(result, over);
 }
 
 function fromEvent(

@@ -12,7 +12,15 @@ import {
   type InvalidReference,
   imageEventFactory,
 } from "./image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
+import {
+  collect,
+  firstEntries,
+  invalid,
+  type ParseOptions,
+  type ParseResult,
+  parsed,
+  withOverLimit,
+} from "./parse-result.ts";
 
 const vendor = "harbor";
 const pushTypes = new Set(["PUSH_ARTIFACT", "pushImage", "harbor.artifact.pushed"]);
@@ -34,10 +42,12 @@ export function parseHarborWebhook(
   }
   const repository = stringAt(recordAt(data, "repository"), "repo_full_name");
   const create = imageEventFactory(vendor);
-  return collect(
-    resources.map((resource) => fromResource(resource, repository, options, create)),
+  const { kept, over } = firstEntries(resources);
+  const result = collect(
+    kept.map((resource) => fromResource(resource, repository, options, create)),
     deliveryId,
   );
+  return withOverLimit(result, over);
 }
 
 function fromResource(

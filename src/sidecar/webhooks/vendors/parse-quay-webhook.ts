@@ -6,7 +6,15 @@
 
 import { hostOf, isRecord, stringAt } from "../../../core/json/narrow-json.ts";
 import { imageEventFactory } from "./image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
+import {
+  collect,
+  firstEntries,
+  invalid,
+  type ParseOptions,
+  type ParseResult,
+  parsed,
+  withOverLimit,
+} from "./parse-result.ts";
 
 const vendor = "quay";
 
@@ -21,7 +29,8 @@ export function parseQuayWebhook(body: unknown, _headers: unknown, options: Pars
   if (registry === undefined)
     return invalid("missing docker_url (and no registry configured for the source)");
   const create = imageEventFactory(vendor);
-  return collect(tags.map((tag) => create({ registry, repository, tag })));
+  const { kept, over } = firstEntries(tags);
+  return withOverLimit(collect(kept.map((tag) => create({ registry, repository, tag }))), over);
 }
 
 function updatedTags(value: unknown): string[] | undefined {

@@ -13,6 +13,8 @@ export type ParseResult =
       readonly ignored: readonly string[];
       /** One short reason per item dropped for breaking the OCI grammar (counted as a metric). */
       readonly invalid: readonly string[];
+      /** Entries past `maxEntriesPerDelivery`, left unread (counted with the hints over the limit). */
+      readonly overLimit?: number;
       /** The vendor's delivery id, when it sends one, for replay detection. */
       readonly deliveryId?: string;
     }
@@ -34,6 +36,28 @@ export function parsed(
   return deliveryId === undefined || deliveryId === ""
     ? { kind: "events", events, ignored, invalid }
     : { kind: "events", events, ignored, invalid, deliveryId };
+}
+
+/**
+ * Entries of one delivery a parser reads at most: more than the hints a delivery may give (see the
+ * sidecar's per-delivery cap), few enough that a forged delivery of 100,000 tags is not turned
+ * into 100,000 events before it can be answered.
+ */
+export const maxEntriesPerDelivery = 1000;
+
+/** The entries a parser reads, and how many it leaves unread. */
+export function firstEntries<T>(entries: readonly T[]): {
+  readonly kept: readonly T[];
+  readonly over: number;
+} {
+  return entries.length <= maxEntriesPerDelivery
+    ? { kept: entries, over: 0 }
+    : { kept: entries.slice(0, maxEntriesPerDelivery), over: entries.length - maxEntriesPerDelivery };
+}
+
+/** Adds the count of unread entries to an events result. */
+export function withOverLimit(result: ParseResult, over: number): ParseResult {
+  return result.kind === "events" && over > 0 ? { ...result, overLimit: over } : result;
 }
 
 export function invalid(message: string): ParseResult {
