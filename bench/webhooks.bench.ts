@@ -91,6 +91,6 @@ describe("webhooks: a forged delivery", () => {
   bench(`100,000 tags of a followed repository (${forged.length} bytes) up to the answer`, async () => {
     const result = parseQuayWebhook(JSON.parse(forged), new Headers());
     if (result.kind !== "events") throw new Error(result.message);
-    await ingest([...result.events], "quay");
+    await ingest([...result.events], "quay", result.overLimit);
   });
 });

@@ -80,6 +80,12 @@ describe("createEventIngest (onEvents)", () => {
     expect(await k.ignored()).toEqual(["over_limit 99901"]);
   });
 
+  it("counts the entries the parser left unread with the hints over the limit", async () => {
+    const k = setup(inUse, "queued", 100);
+    await k.onEvents([event(used, "1.0.0")], "s", 99_000);
+    expect(await k.ignored()).toEqual(["over_limit 99000"]);
+  });
+
   it("counts hints a full queue could not take", async () => {
     const k = setup(inUse, "full");
     await k.onEvents([event(used, "1.0.0"), event(used, "1.1.0"), event(other)], "s");

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { collect, invalid, parsed } from "../../../../../src/sidecar/webhooks/vendors/parse-result.ts";
+import {
+  collect,
+  firstEntries,
+  invalid,
+  maxEntriesPerDelivery,
+  parsed,
+  withOverLimit,
+} from "../../../../../src/sidecar/webhooks/vendors/parse-result.ts";
 
 const event = { vendor: "x", registry: "r.example", repository: "a" };
 
@@ -20,5 +27,15 @@ describe("parse-result", () => {
 
   it("wraps a message as an error", () => {
     expect(invalid("bad")).toEqual({ kind: "error", message: "bad" });
+  });
+
+  it("reads at most maxEntriesPerDelivery entries and says how many it left", () => {
+    const many = Array.from({ length: maxEntriesPerDelivery + 5 }, (_, i) => i);
+    const { kept, over } = firstEntries(many);
+    expect([kept.length, over]).toEqual([maxEntriesPerDelivery, 5]);
+    expect(firstEntries([1, 2])).toEqual({ kept: [1, 2], over: 0 });
+    expect(withOverLimit(parsed([], []), 5)).toMatchObject({ overLimit: 5 });
+    expect(withOverLimit(parsed([], []), 0)).not.toHaveProperty("overLimit");
+    expect(withOverLimit(invalid("bad"), 5)).toEqual(invalid("bad"));
   });
 });
