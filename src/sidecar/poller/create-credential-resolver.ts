@@ -3,11 +3,12 @@
  * credentials never cross namespaces. A namespace whose own pull secrets hold credentials for the registry gets a scope
  * of its own, read with those and shown to its workloads only. Every other namespace shares one
  * scope, read with the shared credentials — anonymous unless the operator configured some for
- * everyone (HEADWIND_REGISTRY_CREDENTIALS; cloud identity plugs in here too). A namespace whose
+ * everyone (HEADWIND_REGISTRY_CREDENTIALS) or the sidecar's cloud identity for that cloud's hosts. A namespace whose
  * Secrets cannot be read is left out with a failure, costing that namespace only.
  */
-import type { RegistryCredentials } from "../registry/select-credentials.ts";
-import { selectCredentials } from "../registry/select-credentials.ts";
+import { chooseCredentials } from "../registry/cloud/choose-credentials.ts";
+import type { CloudCredentials } from "../registry/cloud/create-cloud-credentials.ts";
+import { type RegistryCredentials, selectCredentials } from "../registry/select-credentials.ts";
 import type { NamespaceUse, SecretRef } from "./merge-interest.ts";
 
 export interface CredentialScope {
@@ -50,13 +51,22 @@ function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-/** The shared credentials from operator-configured Secrets: the first that matches the registry. */
-export function operatorCredentials(
+/**
+ * The shared scope's credentials: the first operator-configured Secret that matches the registry,
+ * else the sidecar's cloud identity for a host of that cloud (`chooseCredentials`), else anonymous.
+ * A cloud provider that fails throws: the shared scope of that registry fails alone.
+ */
+export function sharedCredentials(
   loadDockerConfigs: CredentialResolverDeps["loadDockerConfigs"],
   secrets: readonly SecretRef[],
+  cloud?: CloudCredentials,
 ): SharedCredentials {
-  return async (registry) =>
-    secrets.length === 0 ? undefined : selectCredentials(await loadDockerConfigs(secrets), registry);
+  return async (registry) => {
+    const configs = secrets.length === 0 ? [] : await loadDockerConfigs(secrets);
+    const chosen = await chooseCredentials(configs, registry, cloud);
+    if (!chosen.ok) throw new Error(chosen.error.message);
+    return chosen.value;
+  };
 }
 
 export function createCredentialResolver(deps: CredentialResolverDeps): CredentialResolver {
@@ -96,7 +106,7 @@ export function createCredentialResolver(deps: CredentialResolverDeps): Credenti
         digestTags: [...new Set(shared.flatMap((use) => use.digestTags))].sort(),
       });
     } catch (cause) {
-      failed.push({ namespace: undefined, message: `shared credentials: ${messageOf(cause)}` });
+      failed.push({ namespace: undefined, message: messageOf(cause) });
     }
     return { scopes, failed };
   };

@@ -83,10 +83,10 @@ async function pollOne(deps: PollCycleDeps, item: PollInterest, limit: KeyedLimi
   const { repository } = item;
   const registry = splitRepositoryKey(repository)?.registry ?? "unknown";
   const resolution = await deps.resolveScopes(registry, item.uses);
-  const unresolved: Outcome[] = resolution.failed.map(({ namespace, message }) => ({
-    ok: false,
-    failure: { repository, namespace, kind: "credentials", message },
-  }));
+  const unresolved: Outcome[] = resolution.failed.map(({ namespace, message }) => {
+    deps.metrics.registryErrors.inc({ registry });
+    return { ok: false, failure: { repository, namespace, kind: "credentials", message } };
+  });
   const polled = await Promise.all(
     resolution.scopes.map((scope) =>
       limit(registry, async () => {

@@ -11,14 +11,11 @@
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
-import {
-  createCredentialResolver,
-  operatorCredentials,
-  type SharedCredentials,
-} from "../poller/create-credential-resolver.ts";
+import { createCredentialResolver, sharedCredentials } from "../poller/create-credential-resolver.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
-import { type PollCycleReport, runPollCycle } from "../poller/run-poll-cycle.ts";
+import { type PollCycleReport, type PollFailure, runPollCycle } from "../poller/run-poll-cycle.ts";
+import type { CloudCredentials } from "../registry/cloud/create-cloud-credentials.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
 import { registryError } from "../registry/registry-result.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
@@ -45,11 +42,6 @@ export interface SidecarRuntimeDeps {
   readonly defaultPollingIntervalSeconds: number;
   /** Names of credential Secrets in `namespace` tried for every registry (HEADWIND_REGISTRY_CREDENTIALS). */
   readonly registryCredentials: readonly string[];
-  /**
-   * The shared scope's credentials (read for every namespace without its own); by default the first
-   * of `registryCredentials` that matches the registry. Cloud identity plugs in here.
-   */
-  readonly sharedCredentials?: SharedCredentials;
   readonly metrics: { readonly sidecar: SidecarMetrics; readonly poller: PollerMetrics };
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
@@ -58,6 +50,8 @@ export interface SidecarRuntimeDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Bounds on webhook work; defaults in `defaultHintLimits`. */
   readonly hintLimits?: Partial<HintLimits>;
+  /** Workload identity for cloud registries: the shared scope's credentials where no operator secret matches. */
+  readonly cloudCredentials?: CloudCredentials;
 }
 
 export interface HintLimits {
@@ -123,12 +117,11 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   const limit = createKeyedLimiter(8);
   const resolveScopes = createCredentialResolver({
     loadDockerConfigs: deps.loadDockerConfigs,
-    sharedCredentials:
-      deps.sharedCredentials ??
-      operatorCredentials(
-        deps.loadDockerConfigs,
-        deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
-      ),
+    sharedCredentials: sharedCredentials(
+      deps.loadDockerConfigs,
+      deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
+      deps.cloudCredentials,
+    ),
   });
   const hintLimits = { ...defaultHintLimits, ...deps.hintLimits };
   const queue = createHintQueue({
@@ -210,6 +203,20 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       elector.isLeader() ? deps.client.headDigest(key, tag, credentials) : notLeader(key),
   };
 
+  /** Each failed repository's ConfigMap says why (a write failure has nothing to add: it could not write). */
+  async function recordFailures(failures: readonly PollFailure[]): Promise<void> {
+    for (const { repository, namespace, kind, message } of failures) {
+      if (kind === "write" || !elector.isLeader()) continue;
+      const scope = namespace === undefined ? { repository } : { repository, namespace };
+      await store.recordFailure(scope, message).catch((error: unknown) => {
+        logger.warn(
+          { repository, error: messageOf(error) },
+          "could not record the poll error on its ConfigMap",
+        );
+      });
+    }
+  }
+
   async function pollOnce(): Promise<PollCycleReport | undefined> {
     if (!elector.isLeader()) {
       lastPolled = new Map();
@@ -237,6 +244,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       });
       lastPolled = new Map(report.lastPolled);
       for (const failure of report.failed) logger.warn(failure, "repository poll failed");
+      await recordFailures(report.failed);
       if (report.due > 0) logger.debug({ due: report.due, polled: report.polled }, "poll cycle");
       return report;
     } finally {

@@ -7,8 +7,12 @@
  * Poll results replace a ConfigMap's content (the listing is the registry's whole truth). Webhook
  * results are merged into the live object instead — GET, merge, apply conditional on the
  * resourceVersion read, again on a conflict — because any replica may be writing the same one.
+ * A failed poll leaves the tags alone and says why in the `headwind.sh/poll-error` annotation
+ * (creating an empty ConfigMap for a repository never polled successfully); the next successful
+ * poll removes it.
  */
 import type { Logger } from "pino";
+import { annotations } from "../../core/metadata-keys.ts";
 import {
   buildTagConfigMap,
   type ObservedTags,
@@ -46,6 +50,8 @@ export interface TagStore {
   write(observed: ObservedTags): Promise<WriteResult>;
   /** Adds what a webhook confirmed to the live ConfigMap of the scope, creating it when missing. */
   merge(scope: TagScope, update: TagUpdate): Promise<WriteResult>;
+  /** Records why a poll failed on the scope's ConfigMap, keeping its tags. */
+  recordFailure(scope: TagScope, message: string): Promise<WriteResult>;
   /** Deletes the cached ConfigMaps whose names are not in `inUse`; answers the names deleted. */
   prune(inUse: ReadonlySet<string>): Promise<string[]>;
   /**
@@ -65,14 +71,21 @@ export interface TagStoreDeps {
   readonly mergeAttempts?: number;
 }
 
+const pollErrorAnnotation = annotations.pollError;
+
 function sameStrings(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>) {
   const left = Object.entries(a ?? {});
   return left.length === Object.keys(b).length && left.every(([key, value]) => b[key] === value);
 }
 
-/** Ours matches when the data is identical and our labels and annotations are there (others may add theirs). */
+/**
+ * Ours matches when the data is identical, our labels and annotations are there (others may add
+ * theirs) and the poll error is the one we mean to show, or none.
+ */
 function holds(live: ConfigMapObject | undefined, desired: TagConfigMap): boolean {
   if (live === undefined || !sameStrings(live.data, desired.data)) return false;
+  if (live.metadata.annotations?.[pollErrorAnnotation] !== desired.metadata.annotations[pollErrorAnnotation])
+    return false;
   const has = (mine: Record<string, string>, theirs: Record<string, string> | undefined) =>
     Object.entries(mine).every(([key, value]) => theirs?.[key] === value);
   return (
@@ -81,11 +94,23 @@ function holds(live: ConfigMapObject | undefined, desired: TagConfigMap): boolea
   );
 }
 
-function desiredOf(observed: ObservedTags, namespace: string): TagConfigMap {
+/** Error text from registries and cloud SDKs, made one bounded line for an annotation. */
+const maxPollErrorLength = 1024;
+
+function desiredOf(observed: ObservedTags, namespace: string, pollError?: string): TagConfigMap {
   const desired = buildTagConfigMap(observed, namespace);
   // A listing cut short (maxPages) is as incomplete as one cut for size: readers are told.
   if (observed.truncated) desired.data.truncated = "true";
+  if (pollError !== undefined)
+    desired.metadata.annotations[pollErrorAnnotation] = pollError
+      .replace(/\s+/g, " ")
+      .slice(0, maxPollErrorLength);
   return desired;
+}
+
+function observedIn(live: ConfigMapObject | undefined): ObservedTags | undefined {
+  const parsed = live === undefined ? undefined : parseTagConfigMap(live);
+  return parsed?.ok ? parsed.value : undefined;
 }
 
 export function createTagStore(deps: TagStoreDeps): TagStore {
@@ -112,8 +137,7 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
   async function mergeOnce(scope: TagScope, update: TagUpdate) {
     const name = tagConfigMapName(scope.repository, scope.namespace);
     const live = await kube.getConfigMap(namespace, name);
-    const parsed = live === undefined ? undefined : parseTagConfigMap(live);
-    const before = parsed?.ok ? parsed.value : undefined;
+    const before = observedIn(live);
     const observed: ObservedTags = {
       repository: scope.repository,
       ...(scope.namespace === undefined ? {} : { namespace: scope.namespace }),
@@ -121,14 +145,40 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
       digests: { ...before?.digests, ...update.digests },
       truncated: (before?.truncated ?? false) || (update.truncated ?? false),
     };
-    const desired = desiredOf(observed, namespace);
-    if (live !== undefined) cache.set(name, live);
+    // A webhook says nothing about why polling fails: the poll error stays until a poll succeeds.
+    return applyChanged(
+      live,
+      desiredOf(observed, namespace, live?.metadata.annotations?.[pollErrorAnnotation]),
+    );
+  }
+
+  /** Applies `desired` conditional on the version of `live` read just before, unless `live` already holds it. */
+  async function applyChanged(
+    live: ConfigMapObject | undefined,
+    desired: TagConfigMap,
+  ): Promise<WriteResult> {
+    if (live !== undefined) cache.set(desired.metadata.name, live);
     if (holds(live, desired)) {
       metrics.configMapWrites.inc({ result: "unchanged" });
-      return "unchanged" as const;
+      return "unchanged";
     }
     await apply(desired, live?.metadata.resourceVersion);
-    return "applied" as const;
+    return "applied";
+  }
+
+  /** The cached copy answers a repeated failure for free; otherwise the live object is read, as for a merge. */
+  async function recordFailure(scope: TagScope, message: string): Promise<WriteResult> {
+    const name = tagConfigMapName(scope.repository, scope.namespace);
+    const empty: ObservedTags = { ...scope, tags: [], digests: {}, truncated: false };
+    const cached = cache.get(name);
+    if (holds(cached, desiredOf(observedIn(cached) ?? empty, namespace, message))) {
+      metrics.configMapWrites.inc({ result: "unchanged" });
+      return "unchanged";
+    }
+    const live = await kube.getConfigMap(namespace, name);
+    // Not a tag ConfigMap we can read: not ours to rewrite.
+    if (live !== undefined && observedIn(live) === undefined) return "unchanged";
+    return applyChanged(live, desiredOf(observedIn(live) ?? empty, namespace, message));
   }
 
   /** Deletes the version we saw; false when it changed meanwhile (judged again next time). */
@@ -182,6 +232,8 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
       await apply(desired);
       return "applied";
     },
+
+    recordFailure,
 
     async merge(scope, update) {
       for (let attempt = 1; ; attempt++) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   createCredentialResolver,
-  operatorCredentials,
+  sharedCredentials,
 } from "../../../../src/sidecar/poller/create-credential-resolver.ts";
 import type { NamespaceUse, SecretRef } from "../../../../src/sidecar/poller/merge-interest.ts";
 
@@ -118,23 +118,21 @@ describe("createCredentialResolver", () => {
     });
     const resolution = await resolve("reg.io", [use("team-a", ["pull"]), use("team-b")]);
     expect(resolution.scopes.map((scope) => scope.namespace)).toEqual(["team-a"]);
-    expect(resolution.failed).toEqual([
-      { namespace: undefined, message: "shared credentials: no operator secret" },
-    ]);
+    expect(resolution.failed).toEqual([{ namespace: undefined, message: "no operator secret" }]);
   });
 });
 
-describe("operatorCredentials", () => {
+describe("sharedCredentials", () => {
   it("selects the registry's entry from the operator's Secrets, loading nothing when there are none", async () => {
     const secrets = loader({ "headwind/global": auths("reg.io", "operator") });
     const refs = [{ namespace: "headwind", name: "global" }];
-    expect(await operatorCredentials(secrets.load, refs)("reg.io")).toEqual({
+    expect(await sharedCredentials(secrets.load, refs)("reg.io")).toEqual({
       username: "operator",
       password: "pw",
     });
-    expect(await operatorCredentials(secrets.load, refs)("other.io")).toBeUndefined();
+    expect(await sharedCredentials(secrets.load, refs)("other.io")).toBeUndefined();
     expect(secrets.loaded).toEqual(["headwind/global", "headwind/global"]);
-    expect(await operatorCredentials(secrets.load, [])("reg.io")).toBeUndefined();
+    expect(await sharedCredentials(secrets.load, [])("reg.io")).toBeUndefined();
     expect(secrets.loaded).toHaveLength(2);
   });
 });
