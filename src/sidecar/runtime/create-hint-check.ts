@@ -118,8 +118,10 @@ export function createHintCheck(deps: HintCheckDeps): HintCheck {
     }
     const registry = splitRepositoryKey(hint.repository)?.registry ?? "";
     const resolution = await deps.resolveScopes(registry, uses);
-    for (const failure of resolution.failed)
+    for (const failure of resolution.failed) {
       logger.warn({ repository: hint.repository, ...failure }, "webhook hint not checked for this scope");
+      ignore("unconfirmed", Math.max(1, hint.tags.size));
+    }
     // One scope after another: the queue's concurrency then bounds the requests in flight.
     for (const scope of resolution.scopes) await checkScope(hint, scope);
   };
