@@ -1,7 +1,9 @@
 /**
- * The workloads customize hook: relate exactly the tag ConfigMaps of the workload's images.
- * Metacontroller caches this per (uid, generation), so it may depend on the spec only — images
- * live in the spec, annotations do not, hence every container is related whatever `images` says.
+ * The workloads customize hook: relate exactly the tag ConfigMaps of the workload's images — for
+ * each repository its own namespace's scope and the shared one (sync prefers the first, see
+ * `visibleTags`). Metacontroller caches this per (uid, generation), so it may depend on the spec
+ * (and the never-changing namespace) only — images live in the spec, annotations do not, hence
+ * every container is related whatever `images` says.
  */
 import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
@@ -12,9 +14,12 @@ import type { CustomizeResponse } from "../metacontroller/wire.ts";
 
 export function customizeWorkload(workload: KubeObject, settings: HookSettings): CustomizeResponse {
   const names = new Set<string>();
+  const { namespace } = workload.metadata;
   for (const { image } of containerImages(workload)) {
     const ref = parseImageRef(image);
-    if (ref !== undefined) names.add(tagConfigMapName(repositoryKey(ref)));
+    if (ref === undefined) continue;
+    names.add(tagConfigMapName(repositoryKey(ref)));
+    if (namespace !== undefined) names.add(tagConfigMapName(repositoryKey(ref), namespace));
   }
   if (names.size === 0) return { relatedResources: [] };
   return {

@@ -8,6 +8,7 @@ import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/pa
 import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations as names } from "../../core/metadata-keys.ts";
+import { visibleTags } from "../../core/tags/visible-tags.ts";
 import {
   type TargetRef,
   type UpdateRequest,
@@ -62,20 +63,22 @@ interface Accumulator {
   resyncAfter: number | undefined;
 }
 
+/** The related tag ConfigMaps this workload may see: its namespace's scope, else the shared one. */
 function observedTags(
   request: DecoratorSyncRequest,
   namespace: string,
+  workloadNamespace: string,
   readTags: TagReader,
   errors: string[],
 ): Map<string, RepositoryTags> {
-  const byRepository = new Map<string, RepositoryTags>();
+  const read: RepositoryTags[] = [];
   for (const configMap of objectsOf(request.related, "ConfigMap", "v1")) {
     if (configMap.metadata.namespace !== namespace) continue;
-    const read = readTags(configMap);
-    if (read.ok) byRepository.set(read.value.observed.repository, read.value);
-    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${read.error}`);
+    const tags = readTags(configMap);
+    if (tags.ok) read.push(tags.value);
+    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${tags.error}`);
   }
-  return byRepository;
+  return visibleTags(read, workloadNamespace, (tags) => tags.observed);
 }
 
 function warning(workload: KubeObject, message: string): Effect {
@@ -163,7 +166,7 @@ function contextOf(
     workload,
     target: { apiVersion: kind.apiVersion, kind: kind.kind, name: workload.metadata.name, namespace },
     config,
-    observed: observedTags(request, settings.namespace, readTags, errors),
+    observed: observedTags(request, settings.namespace, namespace, readTags, errors),
     existing,
     history,
     lastUpdateMs: lastUpdate === undefined ? undefined : Date.parse(lastUpdate),

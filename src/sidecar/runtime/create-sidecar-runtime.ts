@@ -2,13 +2,16 @@
  * The sidecar's moving parts, wired but not scheduled (the composition root owns the timers):
  * the interest every replica builds from the workloads it watches (create-workload-view.ts), the
  * poll cycle only the Lease holder runs, the clean-up of ConfigMaps no workload needs (leader only,
- * right after a refresh), webhook ingestion on every replica, and readiness.
+ * right after a refresh), webhook ingestion on every replica (hints queued and checked in the
+ * background), and readiness.
  *
  * Polling state (when each repository was last polled) lives in memory only: a new leader polls
  * everything once, which is the safe answer after a takeover anyway.
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
+import { createCredentialResolver, sharedCredentials } from "../poller/create-credential-resolver.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
 import { type PollCycleReport, type PollFailure, runPollCycle } from "../poller/run-poll-cycle.ts";
@@ -19,6 +22,8 @@ import { splitRepositoryKey } from "../registry/split-repository-key.ts";
 import { buildInterest, type InterestSet } from "./build-interest.ts";
 import type { DockerConfigLoader } from "./create-docker-config-loader.ts";
 import { createEventIngest, type OnEvents } from "./create-event-ingest.ts";
+import { createHintCheck } from "./create-hint-check.ts";
+import { createHintQueue } from "./create-hint-queue.ts";
 import type { LeaseElector } from "./create-lease-elector.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
 import type { TagStore } from "./create-tag-store.ts";
@@ -41,11 +46,31 @@ export interface SidecarRuntimeDeps {
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly logger: Logger;
-  /** For the webhook confirmation's one retry of a 404 (see createEventIngest). */
+  /** For the webhook confirmation's one retry of a 404 (see createHintCheck). */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Workload identity for cloud registries, used when no pull secret matches. */
+  /** Bounds on webhook work; defaults in `defaultHintLimits`. */
+  readonly hintLimits?: Partial<HintLimits>;
+  /** Workload identity for cloud registries: the shared scope's credentials where no operator secret matches. */
   readonly cloudCredentials?: CloudCredentials;
 }
+
+export interface HintLimits {
+  /** Distinct (repository, tag) hints taken from one delivery. */
+  readonly perDelivery: number;
+  /** Hinted tags HEADed one by one per repository; more become one re-list. */
+  readonly tagsPerRepository: number;
+  /** Repositories waiting for a check. */
+  readonly repositories: number;
+  /** Checks running at once, across all registries. */
+  readonly concurrency: number;
+}
+
+export const defaultHintLimits: HintLimits = {
+  perDelivery: 100,
+  tagsPerRepository: 10,
+  repositories: 1000,
+  concurrency: 4,
+};
 
 export interface SidecarRuntime {
   /** The watched workloads (with their ServiceAccounts and the tag ConfigMaps) into a new interest set. */
@@ -54,6 +79,8 @@ export interface SidecarRuntime {
   pollOnce(): Promise<PollCycleReport | undefined>;
   interest(): InterestSet | undefined;
   readonly onEvents: OnEvents;
+  /** Resolves once no webhook hint waits or is being checked (tests, shutdown). */
+  hintsIdle(): Promise<void>;
   /** Why the sidecar cannot serve yet; empty once the first interest refresh succeeded. */
   notReadyReasons(): string[];
 }
@@ -70,6 +97,16 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Every ConfigMap the interest may need: each repository's shared one and its namespaces' own. */
+function configMapsInUse(interest: InterestSet): Set<string> {
+  const names = new Set<string>();
+  for (const [repository, uses] of interest.repositories) {
+    names.add(tagConfigMapName(repository));
+    for (const use of uses) names.add(tagConfigMapName(repository, use.namespace));
+  }
+  return names;
+}
+
 export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   const { kube, store, elector, logger, metrics } = deps;
   let current: InterestSet | undefined;
@@ -78,6 +115,32 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   let refreshing: Promise<InterestSet> | undefined;
   let polling = false;
   const limit = createKeyedLimiter(8);
+  const resolveScopes = createCredentialResolver({
+    loadDockerConfigs: deps.loadDockerConfigs,
+    sharedCredentials: sharedCredentials(
+      deps.loadDockerConfigs,
+      deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
+      deps.cloudCredentials,
+    ),
+  });
+  const hintLimits = { ...defaultHintLimits, ...deps.hintLimits };
+  const queue = createHintQueue({
+    concurrency: hintLimits.concurrency,
+    maxRepositories: hintLimits.repositories,
+    maxTags: hintLimits.tagsPerRepository,
+    run: createHintCheck({
+      interest: () => current,
+      client: deps.client,
+      resolveScopes,
+      store,
+      metrics: metrics.sidecar,
+      logger,
+      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+    }),
+    onError: (hint, error) =>
+      logger.error({ repository: hint.repository, err: messageOf(error) }, "webhook hint check failed"),
+    onPending: (waiting) => metrics.sidecar.hintQueue.set(waiting),
+  });
 
   /** One GET per distinct ServiceAccount, a few at a time; a missing one is left out of the map. */
   async function pullSecretsOfServiceAccounts(workloads: readonly KubeObject[]) {
@@ -107,7 +170,6 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         serviceAccountPullSecrets: await pullSecretsOfServiceAccounts(workloads),
         observed: store.observed(),
         defaultPollingIntervalSeconds: deps.defaultPollingIntervalSeconds,
-        operatorSecrets: deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
       });
       current = interest;
       lastInterestError = undefined;
@@ -121,9 +183,9 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         "interest refreshed",
       );
       if (elector.isLeader()) {
-        const deleted = await store.prune(new Set(interest.repositories.keys()));
+        const deleted = await store.prune(configMapsInUse(interest));
         if (deleted.length > 0)
-          logger.info({ repositories: deleted }, "deleted tag ConfigMaps no workload uses");
+          logger.info({ configMaps: deleted }, "deleted tag ConfigMaps no workload uses");
       }
       return interest;
     } catch (error) {
@@ -141,13 +203,12 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       elector.isLeader() ? deps.client.headDigest(key, tag, credentials) : notLeader(key),
   };
 
-  const cloud = deps.cloudCredentials === undefined ? {} : { cloudCredentials: deps.cloudCredentials };
-
   /** Each failed repository's ConfigMap says why (a write failure has nothing to add: it could not write). */
   async function recordFailures(failures: readonly PollFailure[]): Promise<void> {
-    for (const { repository, kind, message } of failures) {
+    for (const { repository, namespace, kind, message } of failures) {
       if (kind === "write" || !elector.isLeader()) continue;
-      await store.recordFailure(repository, message).catch((error: unknown) => {
+      const scope = namespace === undefined ? { repository } : { repository, namespace };
+      await store.recordFailure(scope, message).catch((error: unknown) => {
         logger.warn(
           { repository, error: messageOf(error) },
           "could not record the poll error on its ConfigMap",
@@ -169,13 +230,17 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         interest: current.poll,
         lastPolled,
         now: deps.clock,
-        loadDockerConfigs: deps.loadDockerConfigs,
-        onObserved: async (observed) => {
+        resolveScopes,
+        onObserved: async (observed, scope) => {
           if (!elector.isLeader()) throw new Error("no longer the leader: poll result not written");
           await store.write(observed);
+          if (scope.namespace === undefined) {
+            const retired = await store.retire(observed.repository, scope.namespaces);
+            if (retired.length > 0)
+              logger.info({ configMaps: retired }, "deleted tag ConfigMaps of scopes now read as shared");
+          }
         },
         metrics: metrics.poller,
-        ...cloud,
       });
       lastPolled = new Map(report.lastPolled);
       for (const failure of report.failed) logger.warn(failure, "repository poll failed");
@@ -198,14 +263,12 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
     interest: () => current,
     onEvents: createEventIngest({
       interest: () => current,
-      client: deps.client,
-      loadDockerConfigs: deps.loadDockerConfigs,
-      store,
+      queue,
       metrics: metrics.sidecar,
       logger,
-      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
-      ...cloud,
+      maxHintsPerDelivery: hintLimits.perDelivery,
     }),
+    hintsIdle: () => queue.idle(),
     notReadyReasons: () =>
       current === undefined ? [`interest not known yet: ${lastInterestError ?? "unknown"}`] : [],
   };

@@ -1,11 +1,11 @@
 /**
- * The tag ConfigMaps in the headwind namespace, one per repository, written by server-side apply
- * (field manager `headwind-sidecar`, forced) and only when the content changed: a cache built from
- * a LIST of the labelled ConfigMaps (refreshed with every interest LIST, and by every write's
- * answer) says what is there, so an unchanged poll costs no API call.
+ * The tag ConfigMaps in the headwind namespace, one per repository and credential scope, written
+ * by server-side apply (field manager `headwind-sidecar`, forced) and only when the content
+ * changed: a cache built from a LIST of the labelled ConfigMaps (refreshed with every interest
+ * LIST, and by every write's answer) says what is there, so an unchanged poll costs no API call.
  *
  * Poll results replace a ConfigMap's content (the listing is the registry's whole truth). Webhook
- * tags are merged into the live object instead — GET, merge, apply conditional on the
+ * results are merged into the live object instead — GET, merge, apply conditional on the
  * resourceVersion read, again on a conflict — because any replica may be writing the same one.
  * A failed poll leaves the tags alone and says why in the `headwind.sh/poll-error` annotation
  * (creating an empty ConfigMap for a repository never polled successfully); the next successful
@@ -30,19 +30,36 @@ export const sidecarFieldManager = "headwind-sidecar";
 
 export type WriteResult = "applied" | "unchanged";
 
+/** Which ConfigMap: a repository in one credential scope (no namespace: the shared scope). */
+export type TagScope = Pick<ObservedTags, "repository" | "namespace">;
+
+/** What a webhook learnt about a scope: tags to add and digests to record (tag → digest). */
+export interface TagUpdate {
+  readonly tags: readonly string[];
+  readonly digests: Readonly<Record<string, string>>;
+  /** The listing behind it was cut short. */
+  readonly truncated?: boolean;
+}
+
 export interface TagStore {
   /** LISTs the labelled ConfigMaps and replaces the cache with what is there. */
   reload(): Promise<void>;
-  /** What each cached ConfigMap holds, by repository (unreadable ones left out). */
-  observed(): ReadonlyMap<string, ObservedTags>;
+  /** What each cached ConfigMap holds, every scope (unreadable ones left out). */
+  observed(): readonly ObservedTags[];
   /** Writes a poll result unless the cached ConfigMap already holds exactly this. */
   write(observed: ObservedTags): Promise<WriteResult>;
-  /** Adds confirmed tags (tag → digest) to the live ConfigMap, creating it when missing. */
-  merge(repository: string, confirmed: ReadonlyMap<string, string>): Promise<WriteResult>;
-  /** Records why a poll failed on the repository's ConfigMap, keeping its tags. */
-  recordFailure(repository: string, message: string): Promise<WriteResult>;
-  /** Deletes the ConfigMaps of repositories not in `inUse`; answers the repositories deleted. */
+  /** Adds what a webhook confirmed to the live ConfigMap of the scope, creating it when missing. */
+  merge(scope: TagScope, update: TagUpdate): Promise<WriteResult>;
+  /** Records why a poll failed on the scope's ConfigMap, keeping its tags. */
+  recordFailure(scope: TagScope, message: string): Promise<WriteResult>;
+  /** Deletes the cached ConfigMaps whose names are not in `inUse`; answers the names deleted. */
   prune(inUse: ReadonlySet<string>): Promise<string[]>;
+  /**
+   * Deletes a repository's ConfigMaps of these namespaces' own scopes, if any are cached: they no
+   * longer read it with their own credentials, so what those read is stale and must not win over
+   * the shared scope. Answers the names deleted.
+   */
+  retire(repository: string, namespaces: readonly string[]): Promise<string[]>;
 }
 
 export interface TagStoreDeps {
@@ -54,7 +71,6 @@ export interface TagStoreDeps {
   readonly mergeAttempts?: number;
 }
 
-const repositoryAnnotation = annotations.repository;
 const pollErrorAnnotation = annotations.pollError;
 
 function sameStrings(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>) {
@@ -76,10 +92,6 @@ function holds(live: ConfigMapObject | undefined, desired: TagConfigMap): boolea
     has(desired.metadata.labels, live.metadata.labels) &&
     has(desired.metadata.annotations, live.metadata.annotations)
   );
-}
-
-function repositoryOf(configMap: ConfigMapObject): string | undefined {
-  return configMap.metadata.annotations?.[repositoryAnnotation] ?? configMap.data?.repository;
 }
 
 /** Error text from registries and cloud SDKs, made one bounded line for an annotation. */
@@ -122,15 +134,16 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     }
   }
 
-  async function mergeOnce(repository: string, confirmed: ReadonlyMap<string, string>) {
-    const name = tagConfigMapName(repository);
+  async function mergeOnce(scope: TagScope, update: TagUpdate) {
+    const name = tagConfigMapName(scope.repository, scope.namespace);
     const live = await kube.getConfigMap(namespace, name);
     const before = observedIn(live);
     const observed: ObservedTags = {
-      repository,
-      tags: [...new Set([...(before?.tags ?? []), ...confirmed.keys()])],
-      digests: { ...before?.digests, ...Object.fromEntries(confirmed) },
-      truncated: before?.truncated ?? false,
+      repository: scope.repository,
+      ...(scope.namespace === undefined ? {} : { namespace: scope.namespace }),
+      tags: [...new Set([...(before?.tags ?? []), ...update.tags])],
+      digests: { ...before?.digests, ...update.digests },
+      truncated: (before?.truncated ?? false) || (update.truncated ?? false),
     };
     // A webhook says nothing about why polling fails: the poll error stays until a poll succeeds.
     return applyChanged(
@@ -154,9 +167,9 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
   }
 
   /** The cached copy answers a repeated failure for free; otherwise the live object is read, as for a merge. */
-  async function recordFailure(repository: string, message: string): Promise<WriteResult> {
-    const name = tagConfigMapName(repository);
-    const empty: ObservedTags = { repository, tags: [], digests: {}, truncated: false };
+  async function recordFailure(scope: TagScope, message: string): Promise<WriteResult> {
+    const name = tagConfigMapName(scope.repository, scope.namespace);
+    const empty: ObservedTags = { ...scope, tags: [], digests: {}, truncated: false };
     const cached = cache.get(name);
     if (holds(cached, desiredOf(observedIn(cached) ?? empty, namespace, message))) {
       metrics.configMapWrites.inc({ result: "unchanged" });
@@ -189,6 +202,14 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     return true;
   }
 
+  async function removeAll(configMaps: readonly ConfigMapObject[]): Promise<string[]> {
+    const deleted: string[] = [];
+    for (const configMap of configMaps) {
+      if (await remove(configMap)) deleted.push(configMap.metadata.name);
+    }
+    return deleted;
+  }
+
   return {
     async reload() {
       const items = await listAllPages((page) => kube.listConfigMaps(namespace, tagsLabel, page));
@@ -196,12 +217,10 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     },
 
     observed() {
-      const byRepository = new Map<string, ObservedTags>();
-      for (const configMap of cache.values()) {
+      return [...cache.values()].flatMap((configMap) => {
         const parsed = parseTagConfigMap(configMap);
-        if (parsed.ok) byRepository.set(parsed.value.repository, parsed.value);
-      }
-      return byRepository;
+        return parsed.ok ? [parsed.value] : [];
+      });
     },
 
     async write(observed) {
@@ -216,10 +235,10 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
 
     recordFailure,
 
-    async merge(repository, confirmed) {
+    async merge(scope, update) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await mergeOnce(repository, confirmed);
+          return await mergeOnce(scope, update);
         } catch (error) {
           // Another replica wrote between our read and our apply: read again.
           if (kubeStatus(error) !== 409 || attempt >= attempts) throw error;
@@ -227,15 +246,12 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
       }
     },
 
-    async prune(inUse) {
-      const deleted: string[] = [];
-      for (const configMap of [...cache.values()]) {
-        const repository = repositoryOf(configMap);
-        // A ConfigMap that names no repository is not one we can judge: left alone.
-        if (repository === undefined || inUse.has(repository)) continue;
-        if (await remove(configMap)) deleted.push(repository);
-      }
-      return deleted;
+    prune: (inUse) =>
+      removeAll([...cache.values()].filter((configMap) => !inUse.has(configMap.metadata.name))),
+
+    retire(repository, namespaces) {
+      const names = new Set(namespaces.map((scope) => tagConfigMapName(repository, scope)));
+      return removeAll([...cache.values()].filter((configMap) => names.has(configMap.metadata.name)));
     },
   };
 }
