@@ -54,9 +54,6 @@ function updateRequest(namespace: string, name: string): KubernetesObject {
   } as KubernetesObject;
 }
 
-/** Headwind's hooks account: the phases a test starts from are the ones Headwind itself writes. */
-let asHooks: KubeConfig;
-
 async function createUpdateRequest(namespace: string, status?: Record<string, unknown>): Promise<string> {
   const name = randomName("web-app");
   await applyObjects(kc, [updateRequest(namespace, name)]);
