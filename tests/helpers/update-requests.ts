@@ -1,6 +1,7 @@
 /** Builders for UpdateRequest hook requests: a UR, its target Deployment and Pods. */
 import type { KubeObject } from "../../src/core/kube-object.ts";
 import type {
+  Phase,
   UpdateRequest,
   UpdateRequestSpec,
   UpdateRequestStatus,
@@ -87,5 +88,22 @@ export function urRequest(
       "Pod.v1": Object.fromEntries(pods.map((p) => [`shop/${p.metadata.name}`, p])),
     },
     finalizing: false,
+  };
+}
+
+/** The i-th finished request of a container (nginx:1.0.i -> nginx:1.0.i+1), finished i minutes into 2026. */
+export function aFinishedRequest(
+  i: number,
+  phase: Phase,
+  container = "nginx",
+  spec: Partial<UpdateRequestSpec> = {},
+): UpdateRequest {
+  const ur = anUpdateRequest(
+    { phase, completedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), approvedBy: "alice" },
+    { containerName: container, currentImage: `nginx:1.0.${i}`, newImage: `nginx:1.0.${i + 1}`, ...spec },
+  );
+  return {
+    ...ur,
+    metadata: { ...ur.metadata, name: `ur-${container}-${i}`, creationTimestamp: ur.status?.completedAt },
   };
 }

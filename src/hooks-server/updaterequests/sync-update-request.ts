@@ -15,6 +15,7 @@ import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
 import type { Effect } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, objectsOf } from "../metacontroller/wire.ts";
+import { rollbackRefusal } from "./rollback-guard.ts";
 import { rolloutHealth } from "./rollout-health.ts";
 import { untrustedReason } from "./trust-update-request.ts";
 
@@ -67,12 +68,12 @@ function patch(ctx: Ctx, step: "apply" | "rollback"): Effect {
 }
 
 function onNew(ctx: Ctx): UpdateRequestDecision {
-  if (ctx.ur.spec.approval === "Automatic") {
-    return to(ctx, {
-      phase: "Applying",
-      approvedBy: "headwind (require-approval: false)",
-      approvedAt: iso(ctx.now),
-    });
+  const { spec } = ctx.ur;
+  if (spec.approval === "Automatic") {
+    // Admission admitted an automatic rollback only from someone who may patch the workload.
+    const approvedBy =
+      spec.type === "rollback" ? (spec.requestedBy ?? "unknown") : "headwind (require-approval: false)";
+    return to(ctx, { phase: "Applying", approvedBy, approvedAt: iso(ctx.now) });
   }
   return onPending(
     { ...ctx, status: { phase: "Pending", message: `waiting for approval until ${ctx.ur.spec.expiresAt}` } },
@@ -125,7 +126,9 @@ function onApplying(ctx: Ctx): UpdateRequestDecision {
 
 function fail(ctx: Ctx, reason: string): UpdateRequestDecision {
   const done = { completedAt: iso(ctx.now), message: reason };
-  if (!ctx.ur.spec.autoRollback) return to(ctx, { ...done, phase: "Failed" });
+  // A failed rollback is left for a person: undoing it would restore the image they left.
+  if (!ctx.ur.spec.autoRollback || ctx.ur.spec.type === "rollback")
+    return to(ctx, { ...done, phase: "Failed" });
   return { ...to(ctx, { ...done, phase: "RolledBack" }), effects: [patch(ctx, "rollback")] };
 }
 
@@ -190,7 +193,10 @@ const terminal = new Set(["Rejected", "Expired", "Superseded", "Completed", "Fai
 export function syncUpdateRequest(request: DecoratorSyncRequest, now: Date): UpdateRequestDecision {
   const ctx = contextOf(request, now);
   const phase = phaseOf(ctx.ur);
-  const distrust = ctx.target === undefined ? undefined : untrustedReason(ctx.ur, ctx.target);
+  const distrust =
+    ctx.target === undefined
+      ? undefined
+      : (untrustedReason(ctx.ur, ctx.target) ?? rollbackRefusal(ctx.ur, ctx.target));
   if (distrust !== undefined) {
     return terminal.has(phase ?? "") ? same() : to(ctx, { phase: "Failed", message: `refused: ${distrust}` });
   }

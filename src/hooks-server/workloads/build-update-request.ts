@@ -8,6 +8,7 @@ import {
   type TargetRef,
   type UpdateRequest,
   type UpdateRequestSpec,
+  updateRequestLabels,
   updateRequestName,
   urApiVersion,
   urKind,
@@ -26,19 +27,11 @@ export interface NewUpdateRequest {
   readonly selector: Record<string, string> | undefined;
 }
 
-function labelsFor(spec: UpdateRequestSpec): Record<string, string> {
-  return {
-    "app.kubernetes.io/managed-by": "headwind",
-    "headwind.sh/target-kind": spec.targetRef.kind.toLowerCase(),
-    "headwind.sh/target-name": spec.targetRef.name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ""),
-  };
-}
-
 function shell(name: string, spec: UpdateRequestSpec): UpdateRequest {
   return {
     apiVersion: urApiVersion,
     kind: urKind,
-    metadata: { name, namespace: spec.targetRef.namespace, labels: labelsFor(spec) },
+    metadata: { name, namespace: spec.targetRef.namespace, labels: updateRequestLabels(spec.targetRef) },
     spec,
   };
 }

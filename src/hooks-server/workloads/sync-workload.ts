@@ -9,6 +9,7 @@ import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/pa
 import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
+import { planContainer } from "../../core/updaterequests/plan-container.ts";
 import {
   type TargetRef,
   type UpdateRequest,
@@ -17,15 +18,14 @@ import {
 } from "../../core/updaterequests/update-request.ts";
 import { type ContainerImage, containerImages, podSelector } from "../../core/workloads/container-images.ts";
 import { isManaged } from "../../core/workloads/is-managed.ts";
+import { type HistoryEntry, mergeHistory, parseHistory } from "../../core/workloads/update-history.ts";
 import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
 import type { Effect } from "../effects/effect.ts";
 import type { HookSettings } from "../hook-settings.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from "../metacontroller/wire.ts";
 import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";
-import { planContainer } from "./plan-container.ts";
 import { retainUpdateRequests } from "./retain-update-requests.ts";
-import { type HistoryEntry, mergeHistory, parseHistory } from "./update-history.ts";
 
 export interface WorkloadReport {
   proposed: string[];
