@@ -3,6 +3,8 @@ import { serve } from "@hono/node-server";
 import { KubeConfig } from "@kubernetes/client-node";
 import pino from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { configForToken } from "../kube/config-for-token.ts";
+import { createKubeTransport } from "../kube/create-kube-transport.ts";
 import { createMetricsApp } from "../observability/create-metrics-app.ts";
 import { startTracing } from "../observability/start-tracing.ts";
 import { createApprovalApp } from "./approval-api/create-approval-app.ts";
@@ -60,7 +62,9 @@ const api =
     : serve(
         {
           fetch: createApprovalApp({
-            gateway: createApprovalGateway(kube),
+            gateway: createApprovalGateway(createKubeTransport(kube)),
+            asPerson: (token) => createKubeTransport(configForToken(kube, token)),
+            approvalTtlSeconds: config.settings.approvalTtlSeconds,
             clock,
             logger: logger.child({ component: "approval-api" }),
             metrics: createApprovalMetrics(registry),

@@ -5,9 +5,9 @@
  * and a harmless race (an unrelated write) does not fail the person's call.
  */
 import { phaseOf, type UpdateRequest } from "../../core/updaterequests/update-request.ts";
+import { kubeStatus } from "../../kube/kube-api-error.ts";
 import type { ApprovalGateway } from "./approval-gateway.ts";
 import { type ApprovalAction, decideApproval, type Verdict } from "./decide-approval.ts";
-import { GatewayError } from "./gateway-error.ts";
 
 export interface DecisionRequest {
   readonly namespace: string;
@@ -37,7 +37,8 @@ async function patch(
     const rv = ur.metadata.resourceVersion ?? "";
     return await gateway.patchUpdateRequestStatus(request.namespace, request.name, rv, status);
   } catch (error) {
-    if (error instanceof GatewayError && (error.status === 404 || error.status === 409)) return error.status;
+    const status = kubeStatus(error);
+    if (status === 404 || status === 409) return status;
     throw error;
   }
 }
