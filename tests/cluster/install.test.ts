@@ -181,8 +181,10 @@ describe("kubectl apply -k manifests/", () => {
   it("builds the expected bundle: every object labelled part-of headwind", () => {
     expect(bundle.map(id).sort()).toEqual(
       [
+        "ClusterRole/headwind-approver",
         "ClusterRole/headwind-hooks",
         "ClusterRole/headwind-sidecar",
+        "ClusterRole/headwind-viewer",
         "ClusterRole/headwind-sidecar-pull-secrets",
         "ClusterRoleBinding/headwind-hooks",
         "ClusterRoleBinding/headwind-sidecar",
@@ -198,10 +200,13 @@ describe("kubectl apply -k manifests/", () => {
         "PodDisruptionBudget/headwind-hooks",
         "Role/headwind-sidecar",
         "RoleBinding/headwind-sidecar",
+        "Service/headwind-dashboard",
         "Service/headwind-hooks",
         "Service/headwind-webhooks",
         "ServiceAccount/headwind-hooks",
         "ServiceAccount/headwind-sidecar",
+        "ValidatingAdmissionPolicy/headwind-rollbacks",
+        "ValidatingAdmissionPolicyBinding/headwind-rollbacks",
       ].sort(),
     );
     for (const o of bundle) expect(o.metadata?.labels?.["app.kubernetes.io/part-of"], id(o)).toBe("headwind");
