@@ -14,6 +14,8 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { Logger } from "pino";
+import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
+import { requestRollback } from "../../core/updaterequests/request-rollback.ts";
 import { parseHistory } from "../../core/workloads/update-history.ts";
 import {
   findWorkloadKind,
@@ -26,10 +28,9 @@ import { readJson } from "../http/read-json.ts";
 import type { AccessCheck, ApprovalGateway, Identity } from "./approval-gateway.ts";
 import { approverLabel } from "./approver-label.ts";
 import type { ApprovalMetrics } from "./create-approval-metrics.ts";
-import type { ApprovalAction } from "./decide-approval.ts";
 import { type ApprovalBody, parseApprovalBody } from "./parse-approval-body.ts";
 import { parseRollbackBody } from "./parse-rollback-body.ts";
-import { requestRollback } from "./request-rollback.ts";
+import { rollbackPorts } from "./rollback-ports.ts";
 import { writeDecision } from "./write-decision.ts";
 
 export interface ApprovalAppDeps {
@@ -303,10 +304,9 @@ export function createApprovalApp(deps: ApprovalAppDeps): Hono<Env> {
       return c.json({ error: body.error }, 400);
     }
     try {
-      const outcome = await requestRollback({
-        asPerson: deps.asPerson(c.get("token")),
+      const outcome = await requestRollback(rollbackPorts(deps.asPerson(c.get("token")), target), {
+        what: `${target.kind.kind} ${namespace}/${name}`,
         username: user,
-        target,
         ask: body.value,
         now: deps.clock(),
         approvalTtlSeconds: deps.approvalTtlSeconds,

@@ -3,7 +3,7 @@
  * ignored (clients of the original may send more); known fields of the wrong type, or longer than
  * the CRD allows, are a 400 rather than a 422 from the apiserver later.
  */
-import type { ApprovalAction } from "./decide-approval.ts";
+import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
 
 export const maxApproverLength = 128;
 /** The CRD's `status.reason` maxLength. */

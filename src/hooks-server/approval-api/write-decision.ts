@@ -4,10 +4,15 @@
  * decided first), it is read and decided once more from its new state, so a stale read never wins
  * and a harmless race (an unrelated write) does not fail the person's call.
  */
+
+import {
+  type ApprovalAction,
+  decideApproval,
+  type Verdict,
+} from "../../core/updaterequests/decide-approval.ts";
 import { phaseOf, type UpdateRequest } from "../../core/updaterequests/update-request.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
 import type { ApprovalGateway } from "./approval-gateway.ts";
-import { type ApprovalAction, decideApproval, type Verdict } from "./decide-approval.ts";
 
 export interface DecisionRequest {
   readonly namespace: string;

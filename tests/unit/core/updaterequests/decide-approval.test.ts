@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { decideApproval } from "../../../../src/core/updaterequests/decide-approval.ts";
 import { phases } from "../../../../src/core/updaterequests/update-request.ts";
-import { decideApproval } from "../../../../src/hooks-server/approval-api/decide-approval.ts";
 import { anUpdateRequest } from "../../../helpers/update-requests.ts";
 
 const now = new Date("2026-11-25T12:00:00.000Z");

@@ -4,11 +4,7 @@
  * can be decided; every other phase is the original's 409. Approving also needs the request to be
  * unexpired: the hook would otherwise apply a request whose wait was already over.
  */
-import {
-  phaseOf,
-  type UpdateRequest,
-  type UpdateRequestStatus,
-} from "../../core/updaterequests/update-request.ts";
+import { phaseOf, type UpdateRequest, type UpdateRequestStatus } from "./update-request.ts";
 
 export type ApprovalAction = "approve" | "reject";
 
