@@ -9,7 +9,7 @@ import { reviewAccess, reviewToken } from "../../kube/access-reviews.ts";
 import { resourcePath } from "../../kube/api-paths.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
 import { getOrUndefined } from "../../kube/get-or-undefined.ts";
-import { listAll, pageOf, pageQuery } from "../../kube/list-pages.ts";
+import { listCollection } from "../../kube/list-collection.ts";
 import type { ApprovalGateway } from "./approval-gateway.ts";
 
 const updateRequests = (namespace?: string) => ({
@@ -23,11 +23,7 @@ export function createApprovalGateway(transport: KubeTransport): ApprovalGateway
     authenticate: (token) => reviewToken(transport, token),
     authorize: (identity, check) => reviewAccess(transport, identity, check),
     async listUpdateRequests(namespace) {
-      const path = resourcePath(updateRequests(namespace));
-      const listed = await listAll(async (page) =>
-        pageOf<UpdateRequest>(await transport({ method: "GET", path: `${path}?${pageQuery(page)}` })),
-      );
-      return listed.items;
+      return (await listCollection<UpdateRequest>(transport, resourcePath(updateRequests(namespace)))).items;
     },
     getUpdateRequest: (namespace, name) =>
       getOrUndefined<UpdateRequest>(transport, resourcePath(updateRequests(namespace), name)),
