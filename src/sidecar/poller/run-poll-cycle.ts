@@ -43,6 +43,8 @@ export interface PollCycleReport {
   readonly failed: readonly PollFailure[];
   readonly tagsSeen: number;
   readonly lastPolled: ReadonlyMap<string, number>;
+  /** When this cycle began: the time `lastPolled` records for the repositories it polled. */
+  readonly startedAt: number;
 }
 
 const defaultConcurrencyPerRegistry = 2;
@@ -106,5 +108,5 @@ export async function runPollCycle(deps: PollCycleDeps): Promise<PollCycleReport
   for (const item of due) lastPolled.set(item.repository, startedAt);
   const failed = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.failure]));
   const tagsSeen = outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.tags : 0), 0);
-  return { due: due.length, polled: due.length - failed.length, failed, tagsSeen, lastPolled };
+  return { due: due.length, polled: due.length - failed.length, failed, tagsSeen, lastPolled, startedAt };
 }
