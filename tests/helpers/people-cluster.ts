@@ -1,0 +1,212 @@
+/**
+ * Headwind as people meet it, on the test apiserver: the CRD, RBAC and admission of manifests/, the
+ * hooks server (hooks and approval API) acting as the hooks ServiceAccount, and the real
+ * Metacontroller driving both DecoratorControllers. People are ServiceAccounts with tokens and
+ * kubeconfig files of their own, bound to the roles a cluster admin would give them.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { Registry } from "prom-client";
+import { stringify } from "yaml";
+import { createApprovalApp } from "../../src/hooks-server/approval-api/create-approval-app.ts";
+import { createApprovalGateway } from "../../src/hooks-server/approval-api/create-approval-gateway.ts";
+import { createApprovalMetrics } from "../../src/hooks-server/approval-api/create-approval-metrics.ts";
+import { configForToken } from "../../src/kube/config-for-token.ts";
+import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
+import {
+  adminConfig,
+  applyYamlFile,
+  createTestNamespace,
+  kubeRequest,
+  serviceAccountToken,
+  statusCode,
+  waitFor,
+} from "./cluster.ts";
+import { logSink } from "./hooks-app.ts";
+import {
+  type Clock,
+  flowSettings,
+  type HooksServer,
+  hooksServiceAccount,
+  installHeadwind,
+  startHooksServer,
+} from "./metacontroller-harness.ts";
+import { type RunningMetacontroller, startMetacontroller } from "./real-metacontroller.ts";
+import { type LoopbackServer, listenOnLoopback } from "./registry-listen.ts";
+
+const root = new URL("../../", import.meta.url);
+export const peopleNamespace = "people";
+
+export type Grant = "approver" | "viewer" | "patch-workloads" | "read-workloads";
+
+const clusterRoleOf: Record<Grant, string> = {
+  approver: "headwind-approver",
+  viewer: "headwind-viewer",
+  "patch-workloads": "test-workload-patcher",
+  "read-workloads": "test-workload-reader",
+};
+
+export interface Person {
+  /** The user name the apiserver knows them by. */
+  readonly username: string;
+  readonly token: string;
+  /** A kubeconfig of their own (for kubectl and the plugin), default namespace `namespace`. */
+  readonly kubeconfig: string;
+  readonly config: KubeConfig;
+}
+
+export interface PeopleCluster {
+  readonly kc: KubeConfig;
+  readonly hooks: HooksServer;
+  readonly api: LoopbackServer;
+  readonly metacontroller: RunningMetacontroller;
+  /** A person with these grants in `namespace`. */
+  person(name: string, namespace: string, grants: readonly Grant[]): Promise<Person>;
+  namespace(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const realClock: Clock = {
+  now: () => new Date(),
+  ms: () => Date.now(),
+  advance: () => {
+    throw new Error("real Metacontroller runs on real time");
+  },
+};
+
+const workloadResources = ["deployments", "statefulsets", "daemonsets"];
+
+async function ensure(kc: KubeConfig, path: string, body: unknown): Promise<void> {
+  try {
+    await kubeRequest(kc, "POST", path, body);
+  } catch (error) {
+    if (statusCode(error) !== 409) throw error;
+  }
+}
+
+async function installTestRoles(kc: KubeConfig): Promise<void> {
+  const roles = "/apis/rbac.authorization.k8s.io/v1/clusterroles";
+  const rule = (verbs: string[]) => [
+    { apiGroups: ["apps"], resources: workloadResources, verbs },
+    { apiGroups: ["batch"], resources: ["cronjobs"], verbs },
+  ];
+  await ensure(kc, roles, { metadata: { name: "test-workload-reader" }, rules: rule(["get", "list"]) });
+  await ensure(kc, roles, {
+    metadata: { name: "test-workload-patcher" },
+    rules: rule(["get", "list", "patch"]),
+  });
+}
+
+export async function startPeopleCluster(): Promise<PeopleCluster> {
+  const kc = adminConfig();
+  await installHeadwind(kc);
+  await applyYamlFile(kc, new URL("manifests/rbac-people.yaml", root));
+  await applyYamlFile(kc, new URL("manifests/admission-rollbacks.yaml", root));
+  await installTestRoles(kc);
+  await ensure(kc, "/api/v1/namespaces", { metadata: { name: peopleNamespace } });
+  const asHooks = await hooksServiceAccount(kc);
+  const hooks = await startHooksServer({ gatewayConfig: asHooks, clock: realClock, settings: flowSettings });
+  const sink = logSink();
+  const api = await listenOnLoopback(
+    createApprovalApp({
+      gateway: createApprovalGateway(createKubeTransport(asHooks)),
+      asPerson: (token) => createKubeTransport(configForToken(kc, token)),
+      approvalTtlSeconds: flowSettings.approvalTtlSeconds,
+      clock: () => new Date(),
+      logger: sink.logger,
+      metrics: createApprovalMetrics(new Registry()),
+    }).fetch,
+  );
+  const metacontroller = await startMetacontroller(kc, hooks.url);
+  const dir = await mkdtemp(join(tmpdir(), "headwind-people-"));
+  return {
+    kc,
+    hooks,
+    api,
+    metacontroller,
+    namespace: () => createTestNamespace(kc, "hw-people"),
+    async person(name, namespace, grants) {
+      const token = await serviceAccountToken(kc, peopleNamespace, name);
+      const username = `system:serviceaccount:${peopleNamespace}:${name}`;
+      for (const grant of grants) {
+        await ensure(kc, `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+          metadata: { name: `${name}-${grant}` },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRoleOf[grant] },
+          subjects: [{ kind: "ServiceAccount", name, namespace: peopleNamespace }],
+        });
+      }
+      const config = configForToken(kc, token, name);
+      const cluster = kc.getCurrentCluster();
+      const kubeconfig = join(dir, `${name}-${namespace}.kubeconfig`);
+      await writeFile(
+        kubeconfig,
+        stringify({
+          apiVersion: "v1",
+          kind: "Config",
+          clusters: [
+            {
+              name: "test",
+              cluster: { server: cluster?.server, "certificate-authority-data": cluster?.caData },
+            },
+          ],
+          users: [{ name, user: { token } }],
+          contexts: [{ name: "test", context: { cluster: "test", user: name, namespace } }],
+          "current-context": "test",
+        }),
+        { mode: 0o600 },
+      );
+      // RBAC takes effect asynchronously: wait until the first grant answers for this person.
+      if (grants.length > 0)
+        await waitFor(`${name}'s RoleBindings to take effect`, async () => {
+          const review = (await kubeRequest(
+            config,
+            "POST",
+            "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+            {
+              apiVersion: "authorization.k8s.io/v1",
+              kind: "SelfSubjectRulesReview",
+              spec: { namespace },
+            },
+          )) as { status?: { resourceRules?: { resources?: string[] }[] } };
+          const granted = ["updaterequests", ...workloadResources];
+          return review.status?.resourceRules?.some((r) => r.resources?.some((x) => granted.includes(x)));
+        });
+      return { username, token, kubeconfig, config };
+    },
+    async stop() {
+      await metacontroller.stop();
+      await api.close();
+      await hooks.close();
+      // The admission policy would refuse other test files' emulated Metacontroller (it acts as admin).
+      await kubeRequest(
+        kc,
+        "DELETE",
+        "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/headwind-rollbacks",
+      ).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What each kind's controller would report once the rollout of the current generation is done. */
+export async function reportRolloutDone(kc: KubeConfig, namespace: string, kind: string, name: string) {
+  const resource = `${kind.toLowerCase()}s`;
+  const path = `/apis/apps/v1/namespaces/${namespace}/${resource}/${name}`;
+  const { metadata } = (await kubeRequest(kc, "GET", path)) as { metadata: { generation: number } };
+  const observedGeneration = metadata.generation;
+  const status =
+    kind === "DaemonSet"
+      ? {
+          observedGeneration,
+          desiredNumberScheduled: 1,
+          currentNumberScheduled: 1,
+          updatedNumberScheduled: 1,
+          numberAvailable: 1,
+          numberReady: 1,
+          numberMisscheduled: 0,
+        }
+      : { observedGeneration, replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 };
+  await kubeRequest(kc, "PATCH", `${path}/status`, { status }, "application/merge-patch+json");
+}
