@@ -36,7 +36,7 @@ import {
   tokenOf,
   trustedProxyList,
 } from "./dashboard-auth.ts";
-import { type RequestFilter, readFilter, splitRequests } from "./filter-requests.ts";
+import { filterQuery, type RequestFilter, readFilter, splitRequests } from "./filter-requests.ts";
 import { liveRequests } from "./live-requests.ts";
 import { LoginPage, RefusalPage } from "./login-page.tsx";
 import { RequestsPage } from "./requests-page.tsx";
@@ -191,7 +191,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
       c.get("identity"),
       pending.map((ur) => ur.metadata.namespace ?? ""),
     );
-    return { pending, history, canDecide, csrf: c.get("csrf"), now: deps.clock() };
+    return { pending, history, canDecide, csrf: c.get("csrf"), now: deps.clock(), back: filterQuery(filter) };
   };
 
   app.get("/", async (c) => {
@@ -295,7 +295,10 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
       }
     }
     if (problems.length > 0) return refuse(c, 409, problems.join("; "));
-    return c.redirect(`/?done=${action === "approve" ? "approved" : "rejected"}`, 303);
+    // Back to the filter the person was looking at (re-read, so nothing but a filter comes back).
+    const back = new URLSearchParams(typeof body.back === "string" ? body.back : "");
+    const filter = filterQuery(readFilter((name) => back.get(name) ?? undefined));
+    return c.redirect(`/?done=${action === "approve" ? "approved" : "rejected"}&${filter}`, 303);
   };
   app.post("/approve", decide("approve"));
   app.post("/reject", decide("reject"));
@@ -354,7 +357,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
         const status = { "not-found": 404, invalid: 422, conflict: 409 } as const;
         return refuse(c, status[outcome.result], outcome.error);
       }
-      return c.redirect(`/?done=rollback&namespace=${target.namespace}`, 303);
+      return c.redirect(`/?done=rollback&namespace=${encodeURIComponent(target.namespace)}`, 303);
     } catch (error) {
       return refusal(c, error);
     }

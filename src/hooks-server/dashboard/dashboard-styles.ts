@@ -7,7 +7,8 @@ export const dashboardStyles = `
 body { margin: 0; }
 a { color: #0b4fa8; }
 header { display: flex; align-items: center; justify-content: space-between; padding: .6rem 1.2rem; background: #0f2a4a; color: #fff; }
-header a, header button { color: #fff; }
+header a { color: #fff; }
+header button { color: #fff; background: transparent; border: 1px solid #fff; border-radius: 3px; }
 main { padding: 1rem 1.2rem; max-width: 110rem; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: .5rem; background: #fff; color: #000; padding: .3rem; }
 :focus-visible { outline: 3px solid #c25e00; outline-offset: 2px; }

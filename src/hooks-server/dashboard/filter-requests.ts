@@ -26,6 +26,11 @@ export function readFilter(query: (name: string) => string | undefined): Request
   };
 }
 
+/** The query string that shows the same filter again (after a form, or for the live view). */
+export function filterQuery(filter: RequestFilter): string {
+  return new URLSearchParams({ namespace: filter.namespace, phase: filter.phase, q: filter.text }).toString();
+}
+
 const isWaiting = (ur: UpdateRequest) => (phaseOf(ur) ?? "Pending") === "Pending";
 
 function matches(ur: UpdateRequest, filter: RequestFilter): boolean {

@@ -12,7 +12,6 @@ export interface RequestsPageProps extends RequestsViewProps {
 
 export function RequestsPage(props: RequestsPageProps) {
   const { filter } = props;
-  const query = new URLSearchParams({ namespace: filter.namespace, phase: filter.phase, q: filter.text });
   return (
     <Layout title="Update requests" user={props.user} csrf={props.csrf}>
       {props.notice !== undefined && (
@@ -45,7 +44,7 @@ export function RequestsPage(props: RequestsPageProps) {
           <button type="submit">Apply</button>
         </fieldset>
       </form>
-      <div hx-ext="sse" sse-connect={`/events?${query}`}>
+      <div hx-ext="sse" sse-connect={`/events?${props.back}`}>
         <div id="requests" aria-live="polite" sse-swap="requests" hx-swap="innerHTML">
           <RequestsView {...props} />
         </div>

@@ -12,6 +12,8 @@ export interface RequestsViewProps {
   readonly canDecide: ReadonlySet<string>;
   readonly csrf: string;
   readonly now: Date;
+  /** The page's filter, carried through each form so the person comes back to the same view. */
+  readonly back: string;
   /** Why nothing could be listed (the person's own rights, as the apiserver said). */
   readonly listError?: string | undefined;
 }
@@ -63,19 +65,28 @@ function Cells(props: { ur: UpdateRequest; now: Date }) {
 
 const headers = ["Workload", "Container", "Current → new image", "Policy", "Age", "Phase", "Who"];
 
-function Decide(props: { ur: UpdateRequest; csrf: string }) {
+function Hidden(props: { csrf: string; back: string }) {
+  return (
+    <>
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <input type="hidden" name="back" value={props.back} />
+    </>
+  );
+}
+
+function Decide(props: { ur: UpdateRequest; csrf: string; back: string }) {
   const name = props.ur.metadata.name;
   return (
     <td>
       <form class="inline" method="post" action="/approve">
-        <input type="hidden" name="_csrf" value={props.csrf} />
+        <Hidden csrf={props.csrf} back={props.back} />
         <input type="hidden" name="ur" value={key(props.ur)} />
         <button type="submit" aria-label={`Approve ${name}`}>
           Approve
         </button>
       </form>{" "}
       <form class="inline" method="post" action="/reject">
-        <input type="hidden" name="_csrf" value={props.csrf} />
+        <Hidden csrf={props.csrf} back={props.back} />
         <input type="hidden" name="ur" value={key(props.ur)} />
         <input
           name="reason"
@@ -111,7 +122,7 @@ export function RequestsView(props: RequestsViewProps) {
         </p>
       )}
       <form id="bulk" method="post" action="/approve">
-        <input type="hidden" name="_csrf" value={csrf} />
+        <Hidden csrf={csrf} back={props.back} />
       </form>
       <table id="pending">
         <caption>Waiting for approval ({pending.length})</caption>
@@ -143,7 +154,7 @@ export function RequestsView(props: RequestsViewProps) {
                   )}
                 </td>
                 <Cells ur={ur} now={now} />
-                {mine ? <Decide ur={ur} csrf={csrf} /> : <td>view only</td>}
+                {mine ? <Decide ur={ur} csrf={csrf} back={props.back} /> : <td>view only</td>}
               </tr>
             );
           })}
