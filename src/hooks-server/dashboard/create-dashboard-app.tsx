@@ -10,6 +10,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
 import { streamSSE } from "hono/streaming";
 import type { Logger } from "pino";
 import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
@@ -364,6 +365,8 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
   });
 
   app.onError((error, c) => {
+    // The same-origin check's refusal is an answer, not a failure.
+    if (error instanceof HTTPException) return error.getResponse();
     logger.error({ err: error }, "dashboard failed");
     const unreachable = error instanceof KubeApiError && (error.status === 0 || error.status >= 500);
     return c.text(
