@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Tiers from DESIGN.md: unit (pure), http (apps in-process), registry (real docker-registry),
+// Tiers from docs/design/architecture.md: unit (pure), http (apps in-process), registry (real docker-registry),
 // cluster (real kube-apiserver). scripts/test.sh starts the real servers the last two need.
 export default defineConfig({
   test: {

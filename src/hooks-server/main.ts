@@ -2,26 +2,28 @@
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { KubeConfig } from "@kubernetes/client-node";
-import pino from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { configForToken } from "../kube/config-for-token.ts";
 import { createKubeTransport } from "../kube/create-kube-transport.ts";
 import { createKubeWatch } from "../kube/create-kube-watch.ts";
+import { createLogger } from "../observability/create-logger.ts";
 import { createMetricsApp } from "../observability/create-metrics-app.ts";
 import { startTracing } from "../observability/start-tracing.ts";
 import { createApprovalApp } from "./approval-api/create-approval-app.ts";
 import { createApprovalGateway } from "./approval-api/create-approval-gateway.ts";
 import { createApprovalMetrics } from "./approval-api/create-approval-metrics.ts";
+import { createUpdateRequestGauges } from "./approval-api/create-update-request-gauges.ts";
+import { readHooksConfig } from "./config/read-hooks-config.ts";
 import { createDashboardApp } from "./dashboard/create-dashboard-app.tsx";
 import { createExecutor } from "./effects/create-executor.ts";
 import { createKubeGateway } from "./effects/kube-gateway.ts";
 import { createHookMetrics } from "./http/create-hook-metrics.ts";
 import { createHooksApp } from "./http/create-hooks-app.ts";
 import { createNotifier } from "./notify/create-notifier.ts";
-import { readHooksConfig } from "./read-hooks-config.ts";
+import { createTagCache } from "./workloads/create-tag-cache.ts";
 
 const config = readHooksConfig(process.env);
-const logger = pino({ level: config.logLevel, base: { service: "headwind-hooks" } });
+const logger = createLogger("headwind-hooks", config.logLevel);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const kube = new KubeConfig();
@@ -47,7 +49,16 @@ const app = createHooksApp({
   clock,
   settings: config.settings,
   tracer: tracing.tracer,
+  readTags: createTagCache(),
   maxBodyBytes: config.maxBodyBytes,
+});
+
+const approvals = createApprovalGateway(createKubeTransport(kube));
+createUpdateRequestGauges({
+  registry,
+  list: () => approvals.listUpdateRequests(undefined),
+  clock,
+  logger: logger.child({ component: "metrics" }),
 });
 
 const hooks = serve({ fetch: app.fetch, port: config.port }, (info) =>
@@ -65,7 +76,7 @@ const api =
     : serve(
         {
           fetch: createApprovalApp({
-            gateway: createApprovalGateway(createKubeTransport(kube)),
+            gateway: approvals,
             asPerson: (token) => createKubeTransport(configForToken(kube, token)),
             approvalTtlSeconds: config.settings.approvalTtlSeconds,
             clock,
@@ -83,7 +94,7 @@ const dashboard =
     : serve(
         {
           fetch: createDashboardApp({
-            gateway: createApprovalGateway(createKubeTransport(kube)),
+            gateway: approvals,
             asPerson: (token) => createKubeTransport(configForToken(kube, token)),
             watchAsPerson: (token) => createKubeWatch(configForToken(kube, token)),
             auth: config.dashboard,

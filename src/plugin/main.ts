@@ -7,15 +7,15 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { KubeApiError } from "../kube/kube-api-error.ts";
 import { type CommandContext, type CommandResult, UsageError } from "./command.ts";
-import { decideCommand } from "./commands/decide.ts";
-import { historyCommand } from "./commands/history.ts";
-import { listCommand } from "./commands/list.ts";
-import { planCommand } from "./commands/plan.ts";
-import { rollbackCommand } from "./commands/rollback.ts";
-import { statusCommand } from "./commands/status.ts";
+import { decideCommand } from "./decide-command.ts";
 import { explainRefusal } from "./explain-refusal.ts";
 import { formatTable } from "./format-table.ts";
+import { historyCommand } from "./history-command.ts";
+import { listCommand } from "./list-command.ts";
+import { planCommand } from "./plan-command.ts";
 import { loadPluginClient } from "./plugin-client.ts";
+import { rollbackCommand } from "./rollback-command.ts";
+import { statusCommand } from "./status-command.ts";
 
 const usage = `Usage: kubectl headwind <command> [options]
 
@@ -79,6 +79,21 @@ function print(result: CommandResult, output: string | undefined): void {
   } else process.stdout.write(`${result.text ?? ""}\n`);
 }
 
+function contextOf(values: ReturnType<typeof parse>["values"], args: string[]): CommandContext {
+  const client = loadPluginClient({ kubeconfig: values.kubeconfig, context: values.context });
+  return {
+    client,
+    namespace: values.namespace ?? client.contextNamespace,
+    namespaceGiven: values.namespace !== undefined,
+    allNamespaces: values["all-namespaces"] === true,
+    headwindNamespace: values["headwind-namespace"] ?? "headwind",
+    metacontrollerNamespace: values["metacontroller-namespace"] ?? "metacontroller",
+    args,
+    options: { container: values.container, to: values.to, reason: values.reason, phase: values.phase },
+    now: new Date(),
+  };
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   const [name, ...args] = positionals;
@@ -89,24 +104,12 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   if (values.output !== undefined && !["json", "yaml"].includes(values.output))
     throw new UsageError(`--output must be json or yaml, not ${JSON.stringify(values.output)}`);
-  const client = loadPluginClient({ kubeconfig: values.kubeconfig, context: values.context });
-  const namespace = values.namespace ?? client.contextNamespace;
-  const ctx: CommandContext = {
-    client,
-    namespace,
-    namespaceGiven: values.namespace !== undefined,
-    allNamespaces: values["all-namespaces"] === true,
-    headwindNamespace: values["headwind-namespace"] ?? "headwind",
-    metacontrollerNamespace: values["metacontroller-namespace"] ?? "metacontroller",
-    args,
-    options: { container: values.container, to: values.to, reason: values.reason, phase: values.phase },
-    now: new Date(),
-  };
+  const ctx = contextOf(values, args);
   try {
     print(await command(ctx), values.output);
     return 0;
   } catch (error) {
-    const refusal = explainRefusal(name ?? "", namespace, error);
+    const refusal = explainRefusal(name ?? "", ctx.namespace, error);
     if (refusal === undefined) throw error;
     process.stderr.write(`${refusal}\n`);
     return 1;

@@ -15,8 +15,8 @@ import { configForToken } from "../../src/kube/config-for-token.ts";
 import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
 import { createKubeWatch } from "../../src/kube/create-kube-watch.ts";
 import { applyObjects, serviceAccountConfig, waitFor } from "../helpers/cluster.ts";
+import { listUpdateRequests, publishTags, workload } from "../helpers/headwind-objects.ts";
 import { logSink } from "../helpers/hooks-app.ts";
-import { listUpdateRequests, publishTags, workload } from "../helpers/metacontroller-harness.ts";
 import {
   type PeopleCluster,
   type Person,
@@ -56,7 +56,7 @@ beforeAll(async () => {
       approvalTtlSeconds: 3600,
     }).fetch,
   );
-  ns = await cluster.namespace();
+  ns = (await cluster.namespace()).ns;
   alice = await cluster.person("alice", ns, ["approver", "read-workloads"]);
   carol = await cluster.person("carol", ns, ["viewer", "read-workloads"]);
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });

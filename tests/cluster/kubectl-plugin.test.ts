@@ -1,5 +1,6 @@
 /**
- * kubectl-headwind against the real Metacontroller, as two people: one who may approve (and is
+ * kubectl-headwind (src/plugin/main.ts, run as a process with each person's kubeconfig) against
+ * the real Metacontroller, as two people: one who may approve (and is
  * recorded as the approver), one who may not (a clear refusal, nothing changed). The last test runs
  * the built single-file plugin through kubectl itself, as `npm install -g` or a krew-style copy leaves it.
  */
@@ -11,7 +12,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPollStatus } from "../../src/core/tags/poll-status.ts";
 import { applyObjects, waitFor } from "../helpers/cluster.ts";
-import { listUpdateRequests, publishTags, workload } from "../helpers/metacontroller-harness.ts";
+import { listUpdateRequests, publishTags, workload } from "../helpers/headwind-objects.ts";
 import {
   type PeopleCluster,
   type Person,
@@ -29,7 +30,7 @@ let dave: Person;
 
 beforeAll(async () => {
   cluster = await startPeopleCluster();
-  ns = await cluster.namespace();
+  ns = (await cluster.namespace()).ns;
   alice = await cluster.person("alice", ns, ["approver", "read-workloads"]);
   dave = await cluster.person("dave", ns, []);
 }, 180_000);

@@ -1,18 +1,15 @@
 /**
- * Manual rollback, end to end with the real Metacontroller: a person asks (kubectl headwind or
+ * Manual rollback, end to end with the real Metacontroller (the plugin, src/plugin/main.ts, runs as
+ * a process): a person asks (kubectl headwind or
  * POST /api/v1/rollback/...), the request goes through the same phases, guards, Events and
  * notifications as an update, and the rights of the person decide whether it needs approval.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyObjects, kubeRequest, waitFor } from "../helpers/cluster.ts";
-import {
-  headwindEvents,
-  listUpdateRequests,
-  publishTags,
-  workload,
-} from "../helpers/metacontroller-harness.ts";
+import { headwindEvents, listUpdateRequests, publishTags, workload } from "../helpers/headwind-objects.ts";
 import {
   type PeopleCluster,
+  type PeopleNamespace,
   type Person,
   reportRolloutDone,
   startPeopleCluster,
@@ -64,7 +61,7 @@ async function phaseOf(namespace: string, name: string, phase: string) {
     { timeoutMs: 30_000 },
   ).catch((error: Error) => {
     throw new Error(
-      `${error.message}\n--- metacontroller ---\n${cluster.metacontroller.logs().slice(-3000)}`,
+      `${error.message}\n--- metacontroller ---\n${cluster.metacontroller.log().slice(-30).join("\n")}`,
     );
   });
 }
@@ -73,8 +70,8 @@ async function phaseOf(namespace: string, name: string, phase: string) {
  * The notifications sent for a request, a repeat of the same one folded: a phase change computed
  * twice by concurrent syncs can notify twice until notifications are recorded in the status (issue 7).
  */
-function notified(name: string): string[] {
-  const events = cluster.hooks.notifications.filter((n) => n.updateRequestName === name).map((n) => n.event);
+function notified(space: PeopleNamespace, name: string): string[] {
+  const events = space.hooks.notifications.filter((n) => n.updateRequestName === name).map((n) => n.event);
   return events.filter((event, i) => event !== events[i - 1]);
 }
 
@@ -129,7 +126,8 @@ async function managedWorkload(namespace: string, kind: Kind) {
 
 describe.each<Kind>(["Deployment", "StatefulSet", "DaemonSet"])("rollback of a %s", (kind) => {
   it("by the plugin as someone who may patch it: applied at once, recorded, announced", async () => {
-    const ns = await cluster.namespace();
+    const space = await cluster.namespace();
+    const { ns } = space;
     const image = await managedWorkload(ns, kind);
     const alice = await cluster.person("alice", ns, ["approver", "patch-workloads"]);
 
@@ -168,8 +166,8 @@ describe.each<Kind>(["Deployment", "StatefulSet", "DaemonSet"])("rollback of a %
       "RollbackCompleted",
       "RollbackProgressing",
     ]);
-    const mine = cluster.hooks.notifications.filter((n) => n.updateRequestName === name);
-    expect(notified(name)).toEqual(["rollback_triggered", "rollback_completed"]);
+    const mine = space.hooks.notifications.filter((n) => n.updateRequestName === name);
+    expect(notified(space, name)).toEqual(["rollback_triggered", "rollback_completed"]);
     expect(mine[0]).toMatchObject({
       currentImage: image("1.2.0"),
       newImage: image("1.1.0"),
@@ -182,7 +180,8 @@ describe.each<Kind>(["Deployment", "StatefulSet", "DaemonSet"])("rollback of a %
   });
 
   it("over HTTP to a named earlier image, by someone who may not patch it: waits for an approver", async () => {
-    const ns = await cluster.namespace();
+    const space = await cluster.namespace();
+    const { ns } = space;
     const image = await managedWorkload(ns, kind);
     const bob = await cluster.person("bob", ns, ["approver", "read-workloads"]);
     const carol = await cluster.person("carol", ns, ["viewer", "read-workloads"]);
@@ -222,7 +221,7 @@ describe.each<Kind>(["Deployment", "StatefulSet", "DaemonSet"])("rollback of a %
     await reportRolloutDone(cluster.kc, ns, kind, "web");
     const done = await phaseOf(ns, name, "Completed");
     expect(done.status).toMatchObject({ approvedBy: alice.username });
-    expect(notified(name)).toEqual([
+    expect(notified(space, name)).toEqual([
       "update_request_created",
       "update_approved",
       "rollback_triggered",
@@ -233,7 +232,8 @@ describe.each<Kind>(["Deployment", "StatefulSet", "DaemonSet"])("rollback of a %
 
 describe("admission holds people to rollbacks in their own name and rights", () => {
   it("refuses an automatic rollback from someone who may not patch, a forged requester, and an update", async () => {
-    const ns = await cluster.namespace();
+    const space = await cluster.namespace();
+    const { ns } = space;
     const image = await managedWorkload(ns, "Deployment");
     const bob = await cluster.person("bob", ns, ["approver", "read-workloads"]);
     const alice = await cluster.person("alice", ns, ["approver", "patch-workloads"]);

@@ -1,8 +1,9 @@
 /**
  * Headwind as people meet it, on the test apiserver: the CRD, RBAC and admission of manifests/, the
- * hooks server (hooks and approval API) acting as the hooks ServiceAccount, and the real
- * Metacontroller driving both DecoratorControllers. People are ServiceAccounts with tokens and
- * kubeconfig files of their own, bound to the roles a cluster admin would give them.
+ * hooks (one app per namespace, behind the hooks router) and the approval API acting as the hooks
+ * ServiceAccount, and a real Metacontroller of this file's own (with leader election, as installed
+ * upstream) driving both DecoratorControllers. People are ServiceAccounts with tokens and kubeconfig
+ * files of their own, bound to the roles a cluster admin would give them.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,23 +18,22 @@ import { configForToken } from "../../src/kube/config-for-token.ts";
 import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
 import {
   adminConfig,
+  applyObjects,
   applyYamlFile,
   createTestNamespace,
   kubeRequest,
+  loadYamlObjects,
+  randomName,
   serviceAccountToken,
   statusCode,
   waitFor,
 } from "./cluster.ts";
+import { type FlowHooks, flowHooks, flowSettings, offsetClock } from "./flows.ts";
+import { hooksServiceAccount, installHeadwind } from "./headwind-install.ts";
 import { logSink } from "./hooks-app.ts";
-import {
-  type Clock,
-  flowSettings,
-  type HooksServer,
-  hooksServiceAccount,
-  installHeadwind,
-  startHooksServer,
-} from "./metacontroller-harness.ts";
-import { type RunningMetacontroller, startMetacontroller } from "./real-metacontroller.ts";
+import { type HooksRouter, startHooksRouter } from "./hooks-router.ts";
+import { type Metacontroller, startMetacontroller } from "./metacontroller.ts";
+import { installControllers } from "./metacontroller-controllers.ts";
 import { type LoopbackServer, listenOnLoopback } from "./registry-listen.ts";
 
 const root = new URL("../../", import.meta.url);
@@ -57,24 +57,24 @@ export interface Person {
   readonly config: KubeConfig;
 }
 
+/** A fresh namespace with hooks of its own (their notifications recorded). */
+export interface PeopleNamespace {
+  readonly ns: string;
+  readonly hooks: FlowHooks;
+}
+
 export interface PeopleCluster {
   readonly kc: KubeConfig;
-  readonly hooks: HooksServer;
   readonly api: LoopbackServer;
-  readonly metacontroller: RunningMetacontroller;
+  readonly metacontroller: Metacontroller;
   /** A person with these grants in `namespace`. */
   person(name: string, namespace: string, grants: readonly Grant[]): Promise<Person>;
-  namespace(): Promise<string>;
+  namespace(): Promise<PeopleNamespace>;
   stop(): Promise<void>;
 }
 
-const realClock: Clock = {
-  now: () => new Date(),
-  ms: () => Date.now(),
-  advance: () => {
-    throw new Error("real Metacontroller runs on real time");
-  },
-};
+const metacontrollerNamespace = "metacontroller";
+const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${metacontrollerNamespace}/leases/metacontroller`;
 
 const workloadResources = ["deployments", "statefulsets", "daemonsets"];
 
@@ -99,15 +99,29 @@ async function installTestRoles(kc: KubeConfig): Promise<void> {
   });
 }
 
+/**
+ * The rollback admission policy as an operator installs it where Metacontroller runs under another
+ * name: the harness gives it the user `metacontroller`, not the upstream ServiceAccount.
+ */
+async function installRollbackAdmission(kc: KubeConfig): Promise<void> {
+  const objects = await loadYamlObjects(new URL("manifests/admission-rollbacks.yaml", root));
+  const text = JSON.stringify(objects).replaceAll(
+    "system:serviceaccount:metacontroller:metacontroller",
+    "metacontroller",
+  );
+  await applyObjects(kc, JSON.parse(text));
+}
+
 export async function startPeopleCluster(): Promise<PeopleCluster> {
   const kc = adminConfig();
   await installHeadwind(kc);
   await applyYamlFile(kc, new URL("manifests/rbac-people.yaml", root));
-  await applyYamlFile(kc, new URL("manifests/admission-rollbacks.yaml", root));
+  await installRollbackAdmission(kc);
   await installTestRoles(kc);
   await ensure(kc, "/api/v1/namespaces", { metadata: { name: peopleNamespace } });
+  await ensure(kc, "/api/v1/namespaces", { metadata: { name: metacontrollerNamespace } });
   const asHooks = await hooksServiceAccount(kc);
-  const hooks = await startHooksServer({ gatewayConfig: asHooks, clock: realClock, settings: flowSettings });
+  const router: HooksRouter = await startHooksRouter();
   const sink = logSink();
   const api = await listenOnLoopback(
     createApprovalApp({
@@ -119,14 +133,29 @@ export async function startPeopleCluster(): Promise<PeopleCluster> {
       metrics: createApprovalMetrics(new Registry()),
     }).fetch,
   );
-  const metacontroller = await startMetacontroller(kc, hooks.url);
+  const instance = randomName("people");
+  await installControllers(kc, router.url, instance);
+  // A Lease left by an earlier run would make this one wait out its duration before it leads.
+  await kubeRequest(kc, "DELETE", leasePath).catch(() => undefined);
+  const metacontroller = await startMetacontroller({
+    instance,
+    args: ["--leader-election", `--leader-election-namespace=${metacontrollerNamespace}`],
+  });
+  await waitFor("Metacontroller to lead", async () => {
+    const lease = (await kubeRequest(kc, "GET", leasePath)) as { spec?: { holderIdentity?: string } };
+    return Boolean(lease.spec?.holderIdentity);
+  });
   const dir = await mkdtemp(join(tmpdir(), "headwind-people-"));
   return {
     kc,
-    hooks,
     api,
     metacontroller,
-    namespace: () => createTestNamespace(kc, "hw-people"),
+    async namespace() {
+      const ns = await createTestNamespace(kc, "hw-people");
+      const hooks = flowHooks({ gatewayConfig: asHooks, clock: offsetClock(), settings: flowSettings });
+      router.route(ns, hooks.handler);
+      return { ns, hooks };
+    },
     async person(name, namespace, grants) {
       const token = await serviceAccountToken(kc, peopleNamespace, name);
       const username = `system:serviceaccount:${peopleNamespace}:${name}`;
@@ -177,9 +206,10 @@ export async function startPeopleCluster(): Promise<PeopleCluster> {
     },
     async stop() {
       await metacontroller.stop();
+      await kubeRequest(kc, "DELETE", leasePath).catch(() => undefined);
       await api.close();
-      await hooks.close();
-      // The admission policy would refuse other test files' emulated Metacontroller (it acts as admin).
+      await router.close();
+      // The policy names the harness's Metacontroller user; other test files create requests as admin.
       await kubeRequest(
         kc,
         "DELETE",

@@ -4,9 +4,11 @@
  * format it does not know rather than guessing.
  */
 import { createHash } from "node:crypto";
+import { annotations, labels } from "../metadata-keys.ts";
+import { isValidDigest, isValidTag } from "./tag-grammar.ts";
 
 export const tagsFormat = "headwind.sh/tags/v1";
-export const tagsLabel = "headwind.sh/tags";
+export const tagsLabel = labels.tags;
 /** ConfigMaps are capped at 1 MiB; this leaves room for metadata and managed fields. */
 export const maxDataBytes = 900 * 1024;
 const alwaysDropFirst = [/^sha256-/, /\.sig$/, /\.att$/, /\.sbom$/];
@@ -94,7 +96,7 @@ export function buildTagConfigMap(
       name: tagConfigMapName(observed.repository),
       namespace,
       labels: { [tagsLabel]: "v1", "app.kubernetes.io/managed-by": "headwind" },
-      annotations: { "headwind.sh/repository": observed.repository },
+      annotations: { [annotations.repository]: observed.repository },
     },
     data: encodeTagData(observed),
   };
@@ -109,9 +111,14 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   );
 }
 
-export type ParsedTags = { ok: true; value: ObservedTags } | { ok: false; error: string };
+/** `dropped` counts tags and digests that broke the OCI grammar and were left out. */
+export type ParsedTags = { ok: true; value: ObservedTags; dropped: number } | { ok: false; error: string };
 
-/** Reads a tag ConfigMap (as Metacontroller sends it); any doubt is an error, never a guess. */
+/**
+ * Reads a tag ConfigMap (as Metacontroller sends it); any doubt about the format is an error, never
+ * a guess. Each tag and digest is checked again: whoever could write the ConfigMap could also
+ * write a 100 KB "tag", and the writer's own checks are not this reader's guarantee.
+ */
 export function parseTagConfigMap(object: unknown): ParsedTags {
   const data = (object as { data?: unknown } | null)?.data;
   if (!isStringRecord(data)) return { ok: false, error: "tag ConfigMap has no string data" };
@@ -125,9 +132,18 @@ export function parseTagConfigMap(object: unknown): ParsedTags {
     return { ok: false, error: "tag ConfigMap digests are not JSON" };
   }
   if (!isStringRecord(digests)) return { ok: false, error: "tag ConfigMap digests are not a string map" };
-  const tags = (data.tags ?? "").split("\n").filter((tag) => tag.length > 0);
+  const lines = (data.tags ?? "").split("\n").filter((tag) => tag.length > 0);
+  const tags = lines.filter(isValidTag);
+  const entries = Object.entries(digests);
+  const valid = entries.filter(([tag, digest]) => isValidTag(tag) && isValidDigest(digest));
   return {
     ok: true,
-    value: { repository: data.repository, tags, digests, truncated: data.truncated === "true" },
+    value: {
+      repository: data.repository,
+      tags,
+      digests: Object.fromEntries(valid),
+      truncated: data.truncated === "true",
+    },
+    dropped: lines.length - tags.length + entries.length - valid.length,
   };
 }

@@ -6,9 +6,16 @@
 import type { WorkloadConfig } from "../annotations/parse-annotations.ts";
 import type { ImageRef } from "../images/image-ref.ts";
 import { selectUpdate } from "../policy/select-update.ts";
+import type { TagIndex } from "../policy/tag-index.ts";
 import type { ObservedTags } from "../tags/tag-configmap.ts";
 import type { ContainerImage } from "../workloads/container-images.ts";
 import { activePhases, phaseOf, refusedImage, type UpdateRequest } from "./update-request.ts";
+
+/** A repository's tags, with the index that makes a decision cost independent of their number. */
+export interface IndexedTags {
+  readonly observed: ObservedTags;
+  readonly index?: TagIndex;
+}
 
 export type ContainerPlan =
   | { kind: "propose"; newImage: string; attempt: number; supersede: UpdateRequest[] }
@@ -19,7 +26,7 @@ export type ContainerPlan =
 export interface ContainerInput {
   readonly container: ContainerImage;
   readonly ref: ImageRef;
-  readonly observed: ObservedTags | undefined;
+  readonly observed: IndexedTags | undefined;
   readonly config: WorkloadConfig;
   /** This container's existing requests. */
   readonly requests: readonly UpdateRequest[];
@@ -38,7 +45,8 @@ export function planContainer(input: ContainerInput): ContainerPlan {
     return { kind: "idle", reason: "a rollback of this container is in progress" };
   if (input.observed === undefined)
     return { kind: "idle", reason: "no tags observed for this repository yet" };
-  const selection = selectUpdate(input.ref, input.config.spec, input.observed);
+  const { observed, index } = input.observed;
+  const selection = selectUpdate(input.ref, input.config.spec, observed, index);
   if (selection.kind !== "update") return { kind: "idle", reason: selection.reason };
   const newImage = selection.image;
   if (input.requests.some((ur) => refusedImage(ur) === newImage)) {

@@ -6,12 +6,12 @@
  * update. Pure: the plugin, the HTTP API and the dashboard each read the workload and send it.
  */
 
-import { annotations as names } from "../annotations/annotation-names.ts";
 import { parseAnnotations } from "../annotations/parse-annotations.ts";
 import type { KubeObject } from "../kube-object.ts";
+import { annotations as names } from "../metadata-keys.ts";
 import { type ContainerImage, containerImages, podSelector } from "../workloads/container-images.ts";
-import { type HistoryEntry, parseHistory } from "../workloads/update-history.ts";
 import { findWorkloadKind } from "../workloads/workload-kinds.ts";
+import { type HistoryEntry, parseHistory } from "./update-history.ts";
 import {
   rollbackRequestName,
   type UpdateRequest,

@@ -1,6 +1,7 @@
 /** The UpdateRequest resource (`headwind.sh/v1alpha1`): its spec, status, phases and names. */
 import { createHash } from "node:crypto";
 import type { KubeObject } from "../kube-object.ts";
+import { labels } from "../metadata-keys.ts";
 import type { Policy } from "../policy/policy-spec.ts";
 import type { ContainerType } from "../workloads/container-images.ts";
 
@@ -149,7 +150,7 @@ export function rollbackRequestName(
 export function updateRequestLabels(target: TargetRef): Record<string, string> {
   return {
     "app.kubernetes.io/managed-by": "headwind",
-    "headwind.sh/target-kind": target.kind.toLowerCase(),
-    "headwind.sh/target-name": target.name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ""),
+    [labels.targetKind]: target.kind.toLowerCase(),
+    [labels.targetName]: target.name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ""),
   };
 }

@@ -14,9 +14,10 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { Logger } from "pino";
+import { annotations } from "../../core/metadata-keys.ts";
 import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
 import { requestRollback } from "../../core/updaterequests/request-rollback.ts";
-import { parseHistory } from "../../core/workloads/update-history.ts";
+import { parseHistory } from "../../core/updaterequests/update-history.ts";
 import {
   findWorkloadKind,
   type WorkloadKind,
@@ -29,7 +30,7 @@ import type { AccessCheck, ApprovalGateway, Identity } from "./approval-gateway.
 import { approverLabel } from "./approver-label.ts";
 import type { ApprovalMetrics } from "./create-approval-metrics.ts";
 import { type ApprovalBody, parseApprovalBody } from "./parse-approval-body.ts";
-import { parseRollbackBody } from "./parse-rollback-body.ts";
+import { readRollbackAsk } from "./parse-rollback-body.ts";
 import { rollbackPorts } from "./rollback-ports.ts";
 import { writeDecision } from "./write-decision.ts";
 
@@ -48,7 +49,7 @@ export interface ApprovalAppDeps {
 
 type Env = { Variables: { route: string; identity: Identity; token: string } };
 
-const historyAnnotation = "headwind.sh/update-history";
+const historyAnnotation = annotations.updateHistory;
 const group = "headwind.sh";
 // Exists by construction: the table in core/workloads/workload-kinds.ts names it.
 const deploymentKind = findWorkloadKind("Deployment") as WorkloadKind;
@@ -289,19 +290,10 @@ export function createApprovalApp(deps: ApprovalAppDeps): Hono<Env> {
         },
         "audit rollback",
       );
-    // No body at all is a plain "roll back": the image before the current one.
-    const read =
-      c.req.header("content-type") === undefined && (await c.req.text()) === ""
-        ? { ok: true as const, value: undefined }
-        : await readJson(c);
-    if (!read.ok) {
-      record("invalid", { error: read.error });
-      return c.json({ error: read.error }, read.status);
-    }
-    const body = parseRollbackBody(read.value);
+    const body = await readRollbackAsk(c);
     if (!body.ok) {
       record("invalid", { error: body.error });
-      return c.json({ error: body.error }, 400);
+      return c.json({ error: body.error }, body.status);
     }
     try {
       const outcome = await requestRollback(rollbackPorts(deps.asPerson(c.get("token")), target), {

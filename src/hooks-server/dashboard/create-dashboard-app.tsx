@@ -15,8 +15,8 @@ import { streamSSE } from "hono/streaming";
 import type { Logger } from "pino";
 import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
 import { requestRollback } from "../../core/updaterequests/request-rollback.ts";
+import { parseHistory } from "../../core/updaterequests/update-history.ts";
 import { type UpdateRequest, urApiVersion } from "../../core/updaterequests/update-request.ts";
-import { parseHistory } from "../../core/workloads/update-history.ts";
 import { workloadKindNamed } from "../../core/workloads/workload-kinds.ts";
 import type { Identity } from "../../kube/access-reviews.ts";
 import { resourcePath } from "../../kube/api-paths.ts";
@@ -262,29 +262,32 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
     return parsed.map((m) => ({ namespace: m?.[1] ?? "", name: m?.[3] ?? "" }));
   };
 
-  const decide = (action: ApprovalAction) => async (c: Context<Env>) => {
-    const body = await form(c);
-    if (body === undefined) return refuse(c, 403, "This form has expired. Reload the page and try again.");
-    const targets = targetsOf(body.ur);
-    if (typeof targets === "string") return refuse(c, 400, targets);
-    const reason = optionalText(body.reason, "reason", 1024);
-    if ("error" in reason) return refuse(c, 400, reason.error);
+  /** Why the person may not decide all these requests (a SubjectAccessReview per namespace), if so. */
+  const deniedNamespaces = async (
+    c: Context<Env>,
+    action: ApprovalAction,
+    targets: readonly { namespace: string }[],
+  ): Promise<string | undefined> => {
     const identity = c.get("identity");
     const namespaces = [...new Set(targets.map((t) => t.namespace))];
     const allowed = await mayDecide(identity, namespaces);
     const refused = namespaces.filter((ns) => !allowed.has(ns));
-    if (refused.length > 0) {
-      audit(c, action, { result: "denied", namespaces: refused });
-      return refuse(
-        c,
-        403,
-        `${identity.username} may not ${action} update requests in ${refused.join(", ")}: that needs patch on updaterequests/status there.`,
-      );
-    }
+    if (refused.length === 0) return undefined;
+    audit(c, action, { result: "denied", namespaces: refused });
+    return `${identity.username} may not ${action} update requests in ${refused.join(", ")}: that needs patch on updaterequests/status there.`;
+  };
+
+  /** Writes the decision on each request as the person; what could not be decided, and why. */
+  const decideEach = async (
+    c: Context<Env>,
+    action: ApprovalAction,
+    targets: readonly { namespace: string; name: string }[],
+    reason: string | undefined,
+  ): Promise<string[]> => {
     const asPerson = createApprovalGateway(deps.asPerson(c.get("token")));
+    const verdict = { by: c.get("identity").username, ...(reason ? { reason } : {}) };
     const problems: string[] = [];
     for (const { namespace, name } of targets) {
-      const verdict = { by: identity.username, ...(reason.value ? { reason: reason.value } : {}) };
       try {
         const outcome = await writeDecision(asPerson, deps.clock, { namespace, name, action, verdict });
         audit(c, action, { namespace, name, result: outcome.result });
@@ -292,14 +295,43 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
         if (outcome.result === "not-found") problems.push(`${namespace}/${name}: not found`);
       } catch (error) {
         audit(c, action, { namespace, name, result: "error", error: (error as Error).message });
-        return refusal(c, error);
+        throw error;
       }
     }
-    if (problems.length > 0) return refuse(c, 409, problems.join("; "));
+    return problems;
+  };
+
+  /** The requests a decision form names, its reason and where to go back to; or the refusal. */
+  const decisionForm = async (c: Context<Env>) => {
+    const body = await form(c);
+    if (body === undefined) return refuse(c, 403, "This form has expired. Reload the page and try again.");
+    const targets = targetsOf(body.ur);
+    if (typeof targets === "string") return refuse(c, 400, targets);
+    const reason = optionalText(body.reason, "reason", 1024);
+    if ("error" in reason) return refuse(c, 400, reason.error);
     // Back to the filter the person was looking at (re-read, so nothing but a filter comes back).
     const back = new URLSearchParams(typeof body.back === "string" ? body.back : "");
-    const filter = filterQuery(readFilter((name) => back.get(name) ?? undefined));
-    return c.redirect(`/?done=${action === "approve" ? "approved" : "rejected"}&${filter}`, 303);
+    return {
+      targets,
+      reason: reason.value,
+      back: filterQuery(readFilter((name) => back.get(name) ?? undefined)),
+    };
+  };
+
+  const decide = (action: ApprovalAction) => async (c: Context<Env>) => {
+    const read = await decisionForm(c);
+    if (read instanceof Response) return read;
+    const { targets } = read;
+    const denied = await deniedNamespaces(c, action, targets);
+    if (denied !== undefined) return refuse(c, 403, denied);
+    let problems: string[];
+    try {
+      problems = await decideEach(c, action, targets, read.reason);
+    } catch (error) {
+      return refusal(c, error);
+    }
+    if (problems.length > 0) return refuse(c, 409, problems.join("; "));
+    return c.redirect(`/?done=${action === "approve" ? "approved" : "rejected"}&${read.back}`, 303);
   };
   app.post("/approve", decide("approve"));
   app.post("/reject", decide("reject"));

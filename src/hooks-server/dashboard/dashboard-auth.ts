@@ -10,22 +10,14 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { BlockList, isIP } from "node:net";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import type { DashboardAuthConfig } from "../config/dashboard-settings.ts";
+
+export type { DashboardAuthConfig };
 
 export const sessionCookie = "hw_session";
 export const csrfCookie = "hw_csrf";
 /** Kubernetes tokens are JWTs of a few KiB; anything larger is not one. */
 const maxTokenLength = 16 * 1024;
-
-export interface DashboardAuthConfig {
-  /** Cookies only over https: off only for a plain-http loopback test. */
-  readonly secureCookies: boolean;
-  /** Addresses (or CIDR ranges) of the authenticating proxy; empty: no proxy is trusted. */
-  readonly trustedProxies: readonly string[];
-  /** The header the proxy puts the person's token in (oauth2-proxy: X-Forwarded-Access-Token). */
-  readonly proxyTokenHeader: string;
-  /** How long a sign-in lasts (the token may expire sooner; then the apiserver says no). */
-  readonly sessionSeconds: number;
-}
 
 export function trustedProxyList(entries: readonly string[]): BlockList {
   const list = new BlockList();

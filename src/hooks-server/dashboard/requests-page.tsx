@@ -19,7 +19,7 @@ export function RequestsPage(props: RequestsPageProps) {
           {props.notice}
         </p>
       )}
-      <form method="get" action="/" role="search">
+      <form method="get" action="/" aria-label="Filter requests">
         <fieldset>
           <legend>Filter</legend>
           <label for="f-namespace">

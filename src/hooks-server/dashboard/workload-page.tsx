@@ -1,8 +1,8 @@
 /** One workload's history, with a rollback to any image in it (a request like any other). */
 import type { KubeObject } from "../../core/kube-object.ts";
 import { rollbackImages } from "../../core/updaterequests/rollback-request.ts";
+import type { HistoryEntry } from "../../core/updaterequests/update-history.ts";
 import { containerImages } from "../../core/workloads/container-images.ts";
-import type { HistoryEntry } from "../../core/workloads/update-history.ts";
 import { Layout } from "./layout.tsx";
 
 export interface WorkloadPageProps {

@@ -8,8 +8,8 @@ import { type Span, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
+import type { HookSettings } from "../config/hook-settings.ts";
 import type { EffectExecutor } from "../effects/effect.ts";
-import type { HookSettings } from "../hook-settings.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import {
   type Parsed,
@@ -19,20 +19,10 @@ import {
 import { customizeUpdateRequest } from "../updaterequests/customize-update-request.ts";
 import { customizeWorkload } from "../workloads/customize-workloads.ts";
 import type { HookMetrics } from "./create-hook-metrics.ts";
+import type { HooksAppDeps } from "./hooks-app-deps.ts";
 import { readJson } from "./read-json.ts";
 import { runUpdateRequestSync } from "./run-update-request-sync.ts";
 import { runWorkloadSync } from "./run-workload-sync.ts";
-
-export interface HooksAppDeps {
-  readonly logger: Logger;
-  readonly metrics: HookMetrics;
-  readonly execute: EffectExecutor;
-  readonly clock: () => Date;
-  readonly settings: HookSettings;
-  readonly tracer: Tracer;
-  /** Metacontroller sends every related object in one body; 16 MiB leaves room for big workloads. */
-  readonly maxBodyBytes?: number;
-}
 
 type Handler = (body: unknown, log: Logger) => Promise<unknown>;
 

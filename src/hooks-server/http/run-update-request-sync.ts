@@ -9,7 +9,7 @@ import type { DecoratorSyncRequest, DecoratorSyncResponse } from "../metacontrol
 import { applyOutcomes } from "../updaterequests/apply-outcomes.ts";
 import { syncUpdateRequest } from "../updaterequests/sync-update-request.ts";
 import { transitionEffects } from "../updaterequests/transition-effects.ts";
-import type { HooksAppDeps } from "./create-hooks-app.ts";
+import type { HooksAppDeps } from "./hooks-app-deps.ts";
 
 export async function runUpdateRequestSync(
   request: DecoratorSyncRequest,

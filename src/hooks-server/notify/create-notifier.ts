@@ -4,8 +4,8 @@
  * receiver could verify as documented), and retried with exponential backoff.
  */
 import { createHmac } from "node:crypto";
-import type { Notification } from "../effects/effect.ts";
 import { slackPayload, teamsPayload, webhookPayload } from "./format-notification.ts";
+import type { Notification } from "./notification.ts";
 import type { NotifyConfig } from "./notify-config.ts";
 
 export interface NotifierDeps {

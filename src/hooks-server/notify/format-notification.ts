@@ -3,7 +3,7 @@
  * (camelCase, `deployment` object) so existing receivers keep working; Slack gets Block Kit; Teams
  * gets an Adaptive Card, since Office 365 connector MessageCards are being retired.
  */
-import type { Notification, NotificationEvent } from "../effects/effect.ts";
+import type { Notification, NotificationEvent } from "./notification.ts";
 
 const titles: Record<NotificationEvent, [string, string]> = {
   update_detected: ["🔔", "New version detected"],

@@ -3,11 +3,12 @@
  * meets: it names who asked (admission holds that to the creator), and it goes back to an image
  * the workload's own history names, so a rollback can never be a way to run an arbitrary tag.
  */
-import { annotations as names } from "../../core/annotations/annotation-names.ts";
+
 import type { KubeObject } from "../../core/kube-object.ts";
+import { annotations as names } from "../../core/metadata-keys.ts";
 import { rollbackImages } from "../../core/updaterequests/rollback-request.ts";
+import { parseHistory } from "../../core/updaterequests/update-history.ts";
 import type { UpdateRequest } from "../../core/updaterequests/update-request.ts";
-import { parseHistory } from "../../core/workloads/update-history.ts";
 
 /** Undefined when the request is an update or an acceptable rollback; otherwise why not. */
 export function rollbackRefusal(ur: UpdateRequest, target: KubeObject): string | undefined {

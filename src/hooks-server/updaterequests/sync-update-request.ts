@@ -1,5 +1,5 @@
 /**
- * The UpdateRequests sync hook: the state machine of DESIGN.md. It returns `status: null`
+ * The UpdateRequests sync hook: the state machine of docs/design/architecture.md. It returns `status: null`
  * whenever nothing changes, so a person's concurrent `kubectl patch --subresource=status`
  * approval is never overwritten. Image changes come back as patch effects for the executor.
  */

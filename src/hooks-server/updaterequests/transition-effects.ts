@@ -4,7 +4,8 @@
  */
 
 import type { Phase, UpdateRequest, UpdateRequestStatus } from "../../core/updaterequests/update-request.ts";
-import type { Effect, Notification, NotificationEvent } from "../effects/effect.ts";
+import type { Effect } from "../effects/effect.ts";
+import type { Notification, NotificationEvent } from "../notify/notification.ts";
 
 const notifyOn: Partial<Record<Phase, NotificationEvent[]>> = {
   Pending: ["update_request_created"],

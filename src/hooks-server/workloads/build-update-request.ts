@@ -3,6 +3,7 @@
  * groups attachments by them). Existing requests are rebuilt from their own spec, so returning
  * them again changes nothing unless the workloads hook marks one superseded.
  */
+
 import type { WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import {
   type TargetRef,
@@ -14,7 +15,7 @@ import {
   urKind,
 } from "../../core/updaterequests/update-request.ts";
 import type { ContainerImage } from "../../core/workloads/container-images.ts";
-import type { HookSettings } from "../hook-settings.ts";
+import type { HookSettings } from "../config/hook-settings.ts";
 
 export interface NewUpdateRequest {
   readonly target: TargetRef;

@@ -7,7 +7,7 @@ import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
 import { containerImages } from "../../core/workloads/container-images.ts";
-import type { HookSettings } from "../hook-settings.ts";
+import type { HookSettings } from "../config/hook-settings.ts";
 import type { CustomizeResponse } from "../metacontroller/wire.ts";
 
 export function customizeWorkload(workload: KubeObject, settings: HookSettings): CustomizeResponse {

@@ -4,12 +4,12 @@
  * request it keeps (an omitted attachment is deleted), and writes history annotations.
  */
 import { createHash } from "node:crypto";
-import { annotations as names } from "../../core/annotations/annotation-names.ts";
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
-import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
+import { annotations as names } from "../../core/metadata-keys.ts";
 import { planContainer } from "../../core/updaterequests/plan-container.ts";
+import { type HistoryEntry, mergeHistory, parseHistory } from "../../core/updaterequests/update-history.ts";
 import {
   type TargetRef,
   type UpdateRequest,
@@ -18,13 +18,13 @@ import {
 } from "../../core/updaterequests/update-request.ts";
 import { type ContainerImage, containerImages, podSelector } from "../../core/workloads/container-images.ts";
 import { isManaged } from "../../core/workloads/is-managed.ts";
-import { type HistoryEntry, mergeHistory, parseHistory } from "../../core/workloads/update-history.ts";
 import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import type { HookSettings } from "../config/hook-settings.ts";
 import type { Effect } from "../effects/effect.ts";
-import type { HookSettings } from "../hook-settings.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from "../metacontroller/wire.ts";
 import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";
+import { type RepositoryTags, readRepositoryTags, type TagReader } from "./read-repository-tags.ts";
 import { retainUpdateRequests } from "./retain-update-requests.ts";
 
 export interface WorkloadReport {
@@ -33,6 +33,8 @@ export interface WorkloadReport {
   deferred: string[];
   idle: string[];
   errors: string[];
+  /** Tags and digests in the related ConfigMaps that broke the OCI grammar and were left out. */
+  droppedTags: number;
 }
 
 export interface WorkloadDecision {
@@ -45,7 +47,7 @@ interface Context {
   readonly workload: KubeObject;
   readonly target: TargetRef;
   readonly config: WorkloadConfig;
-  readonly observed: Map<string, ObservedTags>;
+  readonly observed: Map<string, RepositoryTags>;
   readonly existing: readonly UpdateRequest[];
   readonly history: readonly HistoryEntry[];
   readonly lastUpdateMs: number | undefined;
@@ -63,14 +65,15 @@ interface Accumulator {
 function observedTags(
   request: DecoratorSyncRequest,
   namespace: string,
+  readTags: TagReader,
   errors: string[],
-): Map<string, ObservedTags> {
-  const byRepository = new Map<string, ObservedTags>();
+): Map<string, RepositoryTags> {
+  const byRepository = new Map<string, RepositoryTags>();
   for (const configMap of objectsOf(request.related, "ConfigMap", "v1")) {
     if (configMap.metadata.namespace !== namespace) continue;
-    const parsed = parseTagConfigMap(configMap);
-    if (parsed.ok) byRepository.set(parsed.value.repository, parsed.value);
-    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${parsed.error}`);
+    const read = readTags(configMap);
+    if (read.ok) byRepository.set(read.value.observed.repository, read.value);
+    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${read.error}`);
   }
   return byRepository;
 }
@@ -138,6 +141,7 @@ function contextOf(
   request: DecoratorSyncRequest,
   now: Date,
   settings: HookSettings,
+  readTags: TagReader,
   errors: string[],
 ): Context {
   const workload = request.object;
@@ -159,7 +163,7 @@ function contextOf(
     workload,
     target: { apiVersion: kind.apiVersion, kind: kind.kind, name: workload.metadata.name, namespace },
     config,
-    observed: observedTags(request, settings.namespace, errors),
+    observed: observedTags(request, settings.namespace, readTags, errors),
     existing,
     history,
     lastUpdateMs: lastUpdate === undefined ? undefined : Date.parse(lastUpdate),
@@ -177,14 +181,25 @@ function annotationsOf(ctx: Context, errors: readonly string[]): Record<string, 
   };
 }
 
+/** `readTags` reads a related tag ConfigMap; the server passes one that keeps what it read. */
 export function syncWorkload(
   request: DecoratorSyncRequest,
   now: Date,
   settings: HookSettings,
+  readTags: TagReader = readRepositoryTags,
 ): WorkloadDecision {
   const errors: string[] = [];
-  const ctx = contextOf(request, now, settings, errors);
-  const report: WorkloadReport = { proposed: [], superseded: [], deferred: [], idle: [], errors };
+  const ctx = contextOf(request, now, settings, readTags, errors);
+  let droppedTags = 0;
+  for (const tags of ctx.observed.values()) droppedTags += tags.dropped;
+  const report: WorkloadReport = {
+    proposed: [],
+    superseded: [],
+    deferred: [],
+    idle: [],
+    errors,
+    droppedTags,
+  };
   const acc: Accumulator = { report, created: [], supersededBy: new Map(), resyncAfter: undefined };
   for (const container of containerImages(ctx.workload)) {
     if (isManaged(ctx.config, container.name, container.image)) decideContainer(ctx, container, acc);

@@ -1,6 +1,6 @@
 /**
  * What the poller watches: one entry per repository, however many workloads use it, so each
- * repository costs one listing per interval (DESIGN.md, Sidecar).
+ * repository costs one listing per interval (docs/design/architecture.md, The sidecar).
  */
 
 /** An imagePullSecret a workload names; the Kubernetes side loads its `.dockerconfigjson`. */

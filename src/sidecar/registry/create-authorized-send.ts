@@ -1,6 +1,6 @@
 /**
  * One registry request through the auth dance: authorize from what the registry taught us, and on
- * a 401 learn its challenge and retry once with fresh authorization (peers.md D.2).
+ * a 401 learn its challenge and retry once with fresh authorization (docs/design/registry-protocols.md, Token authentication).
  */
 import { type AuthContext, createRegistryAuthenticator } from "./create-registry-authenticator.ts";
 import { createRegistryTransport, type RegistryRequest } from "./create-registry-transport.ts";

@@ -1,5 +1,5 @@
 /**
- * The registry auth dance (peers.md D.2): learn a registry's challenge from its first 401, then
+ * The registry auth dance (docs/design/registry-protocols.md, Token authentication): learn a registry's challenge from its first 401, then
  * authorize later requests up front — Basic credentials directly, or a Bearer token fetched from
  * the challenge's realm (with Basic credentials, or anonymously) and cached until shortly before
  * it expires.

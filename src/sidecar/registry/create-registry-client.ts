@@ -42,7 +42,7 @@ export interface RegistryClient {
 export interface RegistryClientOptions extends AuthorizedSendOptions {
   /** Registries (normalised host[:port]) to call over plain http; loopback always is. */
   readonly insecureRegistries?: readonly string[];
-  /** `n` sent with tag listings; ECR rejects more than 1000 (peers.md D.1). */
+  /** `n` sent with tag listings; ECR rejects more than 1000 (docs/design/registry-protocols.md, Tag listing). */
   readonly pageSize?: number;
   /** Bound on pages per listing, for registries that ignore `n` and page by 50. */
   readonly maxPages?: number;

@@ -1,5 +1,5 @@
 /**
- * One HTTP exchange with a registry, with the politeness rules of peers.md D.4: 429 and 5xx are
+ * One HTTP exchange with a registry, with the politeness rules of docs/design/registry-protocols.md, Politeness: 429 and 5xx are
  * retried a bounded number of times after `Retry-After` (or exponential backoff) plus jitter, and
  * a registry that reports `ratelimit-remaining: 0` is left alone until a request could succeed.
  */

@@ -1,4 +1,4 @@
-/** Reads Docker Hub style `ratelimit-limit` / `ratelimit-remaining` headers (peers.md D.4). */
+/** Reads Docker Hub style `ratelimit-limit` / `ratelimit-remaining` headers (docs/design/registry-protocols.md, Politeness). */
 
 export interface RateLimit {
   readonly remaining: number;

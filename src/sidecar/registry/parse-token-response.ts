@@ -1,4 +1,4 @@
-/** Reads a token service answer (distribution token spec, peers.md D.2 step 4). */
+/** Reads a token service answer (distribution token spec, docs/design/registry-protocols.md, Token authentication). */
 
 export interface RegistryToken {
   readonly token: string;

@@ -12,7 +12,7 @@ const piece = /\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:\s*=\s*(?:"((?:[^"\\]|\\.)*)"|
 
 /**
  * Returns every challenge in the header; a header may list several (e.g. Bearer and Basic,
- * peers.md D.2). Unparseable text ends the parse with what was read so far.
+ * docs/design/registry-protocols.md, Token authentication). Unparseable text ends the parse with what was read so far.
  */
 export function parseWwwAuthenticate(header: string | null | undefined): AuthChallenge[] {
   const challenges: { scheme: string; params: Record<string, string> }[] = [];

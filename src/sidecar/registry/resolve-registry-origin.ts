@@ -1,6 +1,6 @@
 /** Where a registry's API lives: scheme and API host for a normalised registry name. */
 
-/** Docker Hub's registry API is not served on `docker.io` itself (peers.md D.2). */
+/** Docker Hub's registry API is not served on `docker.io` itself (docs/design/registry-protocols.md, Token authentication). */
 const dockerHubApiHost = "registry-1.docker.io";
 
 function hostWithoutPort(registry: string): string {

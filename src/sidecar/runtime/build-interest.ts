@@ -7,9 +7,11 @@
  * workload using it has `event-source` `polling` or `both`; a polled repository then HEADs every
  * digest tag any of its workloads needs, because a poll write replaces the ConfigMap's digests.
  */
+
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import { effectiveTag, type ImageRef, parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { annotations } from "../../core/metadata-keys.ts";
 import { selectUpdate } from "../../core/policy/select-update.ts";
 import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
 import { containerImages, podSpecOf } from "../../core/workloads/container-images.ts";
@@ -45,7 +47,7 @@ interface Use {
   readonly credentialsRefs: readonly SecretRef[];
 }
 
-const policyAnnotation = "headwind.sh/policy";
+const policyAnnotation = annotations.policy;
 
 function namesOf(list: unknown): string[] {
   if (!Array.isArray(list)) return [];

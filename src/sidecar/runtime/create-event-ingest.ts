@@ -13,7 +13,7 @@ import type { Logger } from "pino";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
 import { type RegistryCredentials, selectCredentials } from "../registry/select-credentials.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
-import type { ImageEvent } from "../webhooks/image-event.ts";
+import type { ImageEvent } from "../webhooks/vendors/image-event.ts";
 import type { InterestSet } from "./build-interest.ts";
 import type { DockerConfigLoader } from "./create-docker-config-loader.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";

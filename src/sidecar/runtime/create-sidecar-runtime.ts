@@ -9,6 +9,7 @@
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { annotations } from "../../core/metadata-keys.ts";
 import { buildPollStatus, maxRepositories, type PollRecord } from "../../core/tags/poll-status.ts";
 import { workloadKinds } from "../../core/workloads/workload-kinds.ts";
 import { listAllPages } from "../../kube/list-pages.ts";
@@ -59,7 +60,7 @@ export interface SidecarRuntime {
   notReadyReasons(): string[];
 }
 
-const policyAnnotation = "headwind.sh/policy";
+const policyAnnotation = annotations.policy;
 
 /** The annotation filter is client-side: label selectors cannot select on annotations. */
 function isOptedIn(workload: KubeObject): boolean {

@@ -9,6 +9,7 @@
  * resourceVersion read, again on a conflict — because any replica may be writing the same one.
  */
 import type { Logger } from "pino";
+import { annotations } from "../../core/metadata-keys.ts";
 import {
   buildTagConfigMap,
   type ObservedTags,
@@ -48,7 +49,7 @@ export interface TagStoreDeps {
   readonly mergeAttempts?: number;
 }
 
-const repositoryAnnotation = "headwind.sh/repository";
+const repositoryAnnotation = annotations.repository;
 
 function sameStrings(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>) {
   const left = Object.entries(a ?? {});

@@ -4,7 +4,7 @@
  * that is there but wrong is a problem the operator must see: the sidecar stays up and reports it
  * through /readyz (and the log) instead of crash-looping.
  */
-import type { SecretReaders } from "../webhooks/auth/read-webhook-auth.ts";
+import type { SecretReaders } from "../webhooks/read-webhook-auth.ts";
 import { readWebhookConfig } from "../webhooks/read-webhook-config.ts";
 import { WebhookConfigError } from "../webhooks/webhook-config-error.ts";
 import type { WebhookSource } from "../webhooks/webhook-source.ts";

@@ -15,8 +15,8 @@ import type { GoogleKeySource } from "./auth/create-google-key-source.ts";
 import { createReplayCache } from "./create-replay-cache.ts";
 import type { WebhookMetrics } from "./create-webhook-metrics.ts";
 import { type DeliveryOutcome, logLevelOf, refuse } from "./delivery-outcome.ts";
-import type { ImageEvent } from "./image-event.ts";
 import { receiveWebhookDelivery } from "./receive-webhook-delivery.ts";
+import type { ImageEvent } from "./vendors/image-event.ts";
 import type { WebhookSource } from "./webhook-source.ts";
 
 export interface WebhookAppDeps {

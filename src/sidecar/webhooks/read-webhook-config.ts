@@ -6,10 +6,10 @@
 import { parse as parseYaml } from "yaml";
 import { parseImageRef } from "../../core/images/image-ref.ts";
 import { isRecord, type JsonRecord } from "../../core/json/narrow-json.ts";
-import { readSecret, readWebhookAuth, type SecretReaders } from "./auth/read-webhook-auth.ts";
-import { isWebhookVendor, type WebhookVendor, webhookVendors } from "./vendors/webhook-vendors.ts";
+import { readSecret, readWebhookAuth, type SecretReaders } from "./read-webhook-auth.ts";
 import { WebhookConfigError } from "./webhook-config-error.ts";
 import type { WebhookSource } from "./webhook-source.ts";
+import { isWebhookVendor, type WebhookVendor, webhookVendors } from "./webhook-vendors.ts";
 
 export interface WebhookConfig {
   readonly sources: readonly WebhookSource[];

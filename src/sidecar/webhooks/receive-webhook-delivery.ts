@@ -10,11 +10,11 @@ import { verifyWebhookAuth } from "./auth/verify-webhook-auth.ts";
 import type { ReplayCache } from "./create-replay-cache.ts";
 import type { WebhookMetrics } from "./create-webhook-metrics.ts";
 import { clip, type DeliveryOutcome, refuse } from "./delivery-outcome.ts";
-import type { ImageEvent } from "./image-event.ts";
 import { isJsonContentType } from "./is-json-content-type.ts";
-import type { ParseResult } from "./parse-result.ts";
-import { webhookVendors } from "./vendors/webhook-vendors.ts";
+import type { ImageEvent } from "./vendors/image-event.ts";
+import type { ParseResult } from "./vendors/parse-result.ts";
 import type { WebhookSource } from "./webhook-source.ts";
+import { webhookVendors } from "./webhook-vendors.ts";
 
 export interface Delivery {
   readonly source: WebhookSource;
@@ -40,7 +40,7 @@ export async function receiveWebhookDelivery(
   const keys = await googleKeysFor(source, headers, deps.googleKeys);
   if (keys === undefined)
     return refuse("unavailable", 503, "could not fetch Google's signing keys, retry later");
-  const auth = verifyWebhookAuth(source.auth, raw, headers, deps.clock(), keys);
+  const auth = await verifyWebhookAuth(source.auth, raw, headers, deps.clock(), keys);
   if (auth.kind === "unauthorized")
     return refuse("unauthorized", 401, "unauthorized", { reason: auth.reason });
   if (auth.kind === "stale") return refuse("replay", 409, "replayed delivery", { reason: auth.reason });

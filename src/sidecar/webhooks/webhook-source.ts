@@ -1,6 +1,6 @@
 /** One configured webhook sender: which parser, which secret URL path, how it authenticates. */
 import type { WebhookAuth } from "./auth/webhook-auth.ts";
-import type { WebhookVendor } from "./vendors/webhook-vendors.ts";
+import type { WebhookVendor } from "./webhook-vendors.ts";
 
 export interface WebhookSource {
   /** Operator's name for the source; a metric label and log field. */

@@ -77,7 +77,7 @@ describe("dashboard sign-in", () => {
       headers: {
         "content-type": "application/x-www-form-urlencoded",
         origin,
-        cookie: "hw_csrf=" + "a".repeat(64),
+        cookie: `hw_csrf=${"a".repeat(64)}`,
       },
       body: new URLSearchParams({ _csrf: "b".repeat(64), token: "alice-token" }).toString(),
     });

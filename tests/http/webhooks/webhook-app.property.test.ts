@@ -5,8 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { hmacHex } from "../../../src/sidecar/webhooks/auth/hmac-hex.ts";
-import { type WebhookVendor, webhookVendors } from "../../../src/sidecar/webhooks/vendors/webhook-vendors.ts";
 import type { WebhookSource } from "../../../src/sidecar/webhooks/webhook-source.ts";
+import { type WebhookVendor, webhookVendors } from "../../../src/sidecar/webhooks/webhook-vendors.ts";
 import { rawWebhookFixture } from "../../unit/sidecar/webhooks/load-webhook-fixture.ts";
 import { createWebhookKit } from "./webhook-test-kit.ts";
 

@@ -7,7 +7,7 @@ import { Registry } from "prom-client";
 import type { GoogleKeySource } from "../../../src/sidecar/webhooks/auth/create-google-key-source.ts";
 import { createWebhookApp } from "../../../src/sidecar/webhooks/create-webhook-app.ts";
 import { createWebhookMetrics } from "../../../src/sidecar/webhooks/create-webhook-metrics.ts";
-import type { ImageEvent } from "../../../src/sidecar/webhooks/image-event.ts";
+import type { ImageEvent } from "../../../src/sidecar/webhooks/vendors/image-event.ts";
 import type { WebhookSource } from "../../../src/sidecar/webhooks/webhook-source.ts";
 
 export interface KitOptions {

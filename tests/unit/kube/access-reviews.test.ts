@@ -5,7 +5,13 @@ import type { KubeRequest } from "../../../src/kube/create-kube-transport.ts";
 /** Answers each review with `status`, recording what was sent. */
 function transport(status: unknown) {
   const sent: KubeRequest[] = [];
-  return { sent, call: async (request: KubeRequest) => (sent.push(request), { status }) };
+  return {
+    sent,
+    call: async (request: KubeRequest) => {
+      sent.push(request);
+      return { status };
+    },
+  };
 }
 
 const check = {

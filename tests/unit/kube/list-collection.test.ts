@@ -10,7 +10,10 @@ describe("listCollection", () => {
       { items: [3], metadata: {} },
     ];
     const listed = await listCollection<number>(
-      async (request: KubeRequest) => (paths.push(request.path), pages.shift()),
+      async (request: KubeRequest) => {
+        paths.push(request.path);
+        return pages.shift();
+      },
       "/api/v1/configmaps",
       { labelSelector: "a=b" },
       2,

@@ -1,11 +1,11 @@
 /**
  * Verifies the Google-signed OIDC token a Pub/Sub push subscription sends with authentication on
- * (`Authorization: Bearer <JWT>`): RS256 signature against Google's published keys, then the claims
- * Google documents — `iss` accounts.google.com, `aud` the configured audience, `email` the push
- * service account with `email_verified`, `exp`/`iat` around now.
+ * (`Authorization: Bearer <JWT>`), with `jose`: RS256 only, a key from Google's published set, and
+ * the claims Google documents — `iss` accounts.google.com, `aud` the configured audience, `exp`
+ * and `iat` around now — then `email` the push service account with `email_verified`.
  * cloud.google.com/pubsub/docs/authenticate-push-subscriptions; Flux's `gcr` receiver does the same.
  */
-import { createPublicKey, type JsonWebKey, verify } from "node:crypto";
+import { createLocalJWKSet, decodeProtectedHeader, errors, type JWK, jwtVerify } from "jose";
 import type { AuthResult } from "./auth-result.ts";
 
 export interface GoogleOidcExpectation {
@@ -14,91 +14,71 @@ export interface GoogleOidcExpectation {
 }
 
 /** A signing key as Google publishes it (https://www.googleapis.com/oauth2/v3/certs). */
-export type GoogleSigningKey = JsonWebKey & { readonly kid?: string };
+export type GoogleSigningKey = JWK & { readonly kid?: string };
 
-const issuers = new Set(["accounts.google.com", "https://accounts.google.com"]);
+const issuers = ["accounts.google.com", "https://accounts.google.com"];
 /** Clock skew allowed between Google and us. */
 const leewaySeconds = 60;
 
-interface Jwt {
-  readonly header: Record<string, unknown>;
-  readonly claims: Record<string, unknown>;
-  readonly signingInput: string;
-  readonly signature: Buffer;
+function bearerOf(authorization: string | null): string | undefined {
+  const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization?.trim() ?? "");
+  return match?.[1];
 }
 
 /** The `kid` of a bearer JWT, so the caller can fetch the right key set; undefined when unreadable. */
 export function jwtKeyId(authorization: string | null): string | undefined {
-  const kid = decodeJwt(authorization)?.header.kid;
-  return typeof kid === "string" ? kid : undefined;
+  const token = bearerOf(authorization);
+  if (token === undefined) return undefined;
+  try {
+    return decodeProtectedHeader(token).kid;
+  } catch {
+    return undefined;
+  }
 }
 
-export function verifyGoogleOidc(
+export async function verifyGoogleOidc(
   authorization: string | null,
   keys: readonly GoogleSigningKey[],
   expected: GoogleOidcExpectation,
   nowMs: number,
-): AuthResult {
-  const jwt = decodeJwt(authorization);
-  if (jwt === undefined) return unauthorized("missing or malformed bearer token");
-  if (jwt.header.alg !== "RS256") return unauthorized("token is not RS256");
-  const key = keys.find((candidate) => candidate.kid === jwt.header.kid);
-  if (key === undefined) return unauthorized("token signed by an unknown key");
-  if (!signatureMatches(jwt, key)) return unauthorized("bad token signature");
-  return checkClaims(jwt.claims, expected, nowMs / 1000);
-}
-
-function checkClaims(
-  claims: Record<string, unknown>,
-  expected: GoogleOidcExpectation,
-  now: number,
-): AuthResult {
-  const { iss, aud, email, email_verified: verified, exp, iat } = claims;
-  if (typeof iss !== "string" || !issuers.has(iss)) return unauthorized("token issuer is not Google");
-  const audiences = Array.isArray(aud) ? aud : [aud];
-  if (!audiences.includes(expected.audience)) return unauthorized("token audience does not match");
-  if (email !== expected.serviceAccount || verified !== true)
-    return unauthorized("token is not from the push service account");
-  if (typeof exp !== "number" || exp + leewaySeconds < now) return unauthorized("token expired");
-  if (typeof iat === "number" && iat - leewaySeconds > now) return unauthorized("token issued in the future");
-  return { kind: "ok" };
-}
-
-function signatureMatches(jwt: Jwt, key: GoogleSigningKey): boolean {
+): Promise<AuthResult> {
+  const token = bearerOf(authorization);
+  if (token === undefined) return unauthorized("missing or malformed bearer token");
   try {
-    const publicKey = createPublicKey({ key, format: "jwk" });
-    return verify("sha256", Buffer.from(jwt.signingInput), publicKey, jwt.signature);
-  } catch {
-    return false;
+    const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: [...keys] }), {
+      algorithms: ["RS256"],
+      issuer: issuers,
+      audience: expected.audience,
+      clockTolerance: leewaySeconds,
+      currentDate: new Date(nowMs),
+      requiredClaims: ["exp"],
+    });
+    // jose checks exp and nbf; a token minted in our future is refused here.
+    if (typeof payload.iat === "number" && payload.iat - leewaySeconds > nowMs / 1000)
+      return unauthorized("token issued in the future");
+    if (payload.email !== expected.serviceAccount || payload.email_verified !== true)
+      return unauthorized("token is not from the push service account");
+    return { kind: "ok" };
+  } catch (error) {
+    return unauthorized(reasonOf(error));
   }
 }
 
-function decodeJwt(authorization: string | null): Jwt | undefined {
-  const match = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(
-    authorization?.trim() ?? "",
-  );
-  if (match === null) return undefined;
-  const [, header, claims, signature] = match as unknown as [string, string, string, string];
-  const decodedHeader = decodeJson(header);
-  const decodedClaims = decodeJson(claims);
-  if (decodedHeader === undefined || decodedClaims === undefined) return undefined;
-  return {
-    header: decodedHeader,
-    claims: decodedClaims,
-    signingInput: `${header}.${claims}`,
-    signature: Buffer.from(signature, "base64url"),
-  };
-}
-
-function decodeJson(part: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
+function reasonOf(error: unknown): string {
+  if (error instanceof errors.JOSEAlgNotAllowed) return "token is not RS256";
+  if (error instanceof errors.JWKSNoMatchingKey) return "token signed by an unknown key";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "bad token signature";
+  if (error instanceof errors.JWTExpired) return "token expired";
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const claims: Record<string, string> = {
+      iss: "token issuer is not Google",
+      aud: "token audience does not match",
+      exp: "token expired",
+      nbf: "token not valid yet",
+    };
+    return claims[error.claim] ?? `token claim ${error.claim} is not valid`;
   }
+  return "missing or malformed bearer token";
 }
 
 function unauthorized(reason: string): AuthResult {

@@ -1,9 +1,9 @@
 /**
- * Checks a request against its source's authentication. Pure: the raw body, the headers and the
- * current time come in (and, for `google-oidc`, Google's current keys).
+ * Checks a request against its source's authentication. No I/O: the raw body, the headers and the
+ * current time come in (and, for `google-oidc`, Google's current keys; that check is async).
  */
 
-import type { HeadersLike } from "../headers-like.ts";
+import type { HeadersLike } from "../vendors/headers-like.ts";
 import type { AuthResult } from "./auth-result.ts";
 import { hmacHex } from "./hmac-hex.ts";
 import { safeEqual } from "./safe-equal.ts";
@@ -15,13 +15,13 @@ const ok: AuthResult = { kind: "ok" };
 const unauthorized = (reason: string): AuthResult => ({ kind: "unauthorized", reason });
 
 /** `googleKeys` is the current Google key set, needed only for `google-oidc` (the caller fetches it). */
-export function verifyWebhookAuth(
+export async function verifyWebhookAuth(
   auth: WebhookAuth,
   raw: Uint8Array,
   headers: HeadersLike,
   nowMs: number,
   googleKeys: readonly GoogleSigningKey[] = [],
-): AuthResult {
+): Promise<AuthResult> {
   switch (auth.type) {
     case "none-secret-path":
       return ok;

@@ -1,11 +1,11 @@
 /**
  * Azure Container Registry webhooks. No signature (authenticate with a custom header configured
- * on the webhook); digest-only pushes have an empty `target.tag` (peers.md C.6).
+ * on the webhook); digest-only pushes have an empty `target.tag` (docs/design/registry-protocols.md, Webhooks: Azure Container Registry).
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "acr";
 

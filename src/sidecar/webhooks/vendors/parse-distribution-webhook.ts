@@ -2,12 +2,12 @@
  * CNCF distribution (`registry:2`/`registry:3`) notification envelopes, also sent by self-managed
  * GitLab and Harbor's embedded registry. Events in one envelope are unrelated; blob pushes, pulls,
  * deletes, mounts and untagged manifests (per-platform parts of a multi-arch push) are left out
- * (peers.md C.11, distribution notifications/event.go).
+ * (docs/design/registry-protocols.md, Webhooks: CNCF distribution, distribution notifications/event.go).
  */
 
 import { arrayAt, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent, type ImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult } from "../parse-result.ts";
+import { createImageEvent, type ImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult } from "./parse-result.ts";
 
 const manifestMediaTypes = new Set([
   "application/vnd.docker.distribution.manifest.v1+json",

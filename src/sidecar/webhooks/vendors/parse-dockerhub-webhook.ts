@@ -1,12 +1,12 @@
 /**
  * Docker Hub repository webhooks. Only pushes exist, with no event field, no digest and no
  * signature: the source is authenticated by its secret URL path alone.
- * Shape: docs.docker.com/docker-hub/repos/manage/webhooks (peers.md C.1).
+ * Shape: docs.docker.com/docker-hub/repos/manage/webhooks (docs/design/registry-protocols.md, Webhooks: Docker Hub).
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "dockerhub";
 

@@ -1,12 +1,12 @@
 /**
  * AWS ECR pushes as native EventBridge events ("ECR Image Action"), delivered through an API
  * destination. Scan, replication and pull-through-cache events share the envelope and are left
- * out (peers.md C.8, docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html).
+ * out (docs/design/registry-protocols.md, Webhooks: Amazon ECR, docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html).
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "ecr";
 

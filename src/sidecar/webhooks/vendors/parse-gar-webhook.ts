@@ -2,12 +2,12 @@
  * Google Artifact Registry (and Container Registry) notifications delivered by a Pub/Sub push
  * subscription: the message JSON sits base64-encoded in `message.data`. The "unwrapped" push
  * option posts the message JSON itself, so a body with `action` at the top is read as such
- * (peers.md C.7).
+ * (docs/design/registry-protocols.md, Webhooks: Google Artifact Registry).
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { isRecord, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "gar";
 

@@ -7,9 +7,9 @@
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { arrayAt, isRecord } from "../../../core/json/narrow-json.ts";
-import type { HeadersLike } from "../headers-like.ts";
-import { createImageEvent, type ImageEvent } from "../image-event.ts";
-import { invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import type { HeadersLike } from "./headers-like.ts";
+import { createImageEvent, type ImageEvent } from "./image-event.ts";
+import { invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "generic";
 const maxImages = 1000;

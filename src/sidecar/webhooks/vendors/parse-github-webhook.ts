@@ -1,13 +1,13 @@
 /**
  * GitHub `package` events (and the legacy `registry_package`), routed on `X-GitHub-Event`.
  * Only container packages, only `published`/`updated`; untagged platform manifests arrive with
- * an empty tag and are left out (peers.md C.4).
+ * an empty tag and are left out (docs/design/registry-protocols.md, Webhooks: GitHub Packages).
  */
 
 import { isDigestLike, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import type { HeadersLike } from "../headers-like.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import type { HeadersLike } from "./headers-like.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "github";
 const packageEvents = new Set(["package", "registry_package"]);

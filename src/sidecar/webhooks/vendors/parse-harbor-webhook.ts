@@ -1,12 +1,12 @@
 /**
  * Harbor project webhooks, both payload formats: `Default` (`type: PUSH_ARTIFACT`, legacy
  * `pushImage`) and `CloudEvents` (`type: harbor.artifact.pushed`). One event may carry several
- * resources; all are read. The host appears only inside `resource_url` (peers.md C.2).
+ * resources; all are read. The host appears only inside `resource_url` (docs/design/registry-protocols.md, Webhooks: Harbor).
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { arrayAt, isDigestLike, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent, type ImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import { createImageEvent, type ImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "harbor";
 const pushTypes = new Set(["PUSH_ARTIFACT", "pushImage", "harbor.artifact.pushed"]);

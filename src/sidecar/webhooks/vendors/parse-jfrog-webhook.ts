@@ -2,12 +2,12 @@
  * JFrog Artifactory `docker` domain webhooks, event `pushed`. The payload names no Docker host:
  * by default the repository-path access method is assumed (`<jpd_origin host>/<repo_key>/<image>`,
  * JFrog Cloud's default); with a configured `registry` (subdomain or port method, where the repo
- * key is implied by the host) the event is `<registry>/<image>` (peers.md C.9).
+ * key is implied by the host) the event is `<registry>/<image>` (docs/design/registry-protocols.md, Webhooks: JFrog Artifactory).
  */
 
 import { hostOf, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "jfrog";
 

@@ -2,13 +2,13 @@
  * Sonatype Nexus Repository 3 "Webhook: Repository" component events. The payload has neither
  * digest nor Docker host (the connector port is Nexus config), so the source must configure its
  * `registry`. Asset events are left out: a docker component event already names image and tag
- * (peers.md C.10; Sonatype's published sample is npm, the docker field mapping is by analogy).
+ * (docs/design/registry-protocols.md, Webhooks: Sonatype Nexus; Sonatype's published sample is npm, the docker field mapping is by analogy).
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import type { HeadersLike } from "../headers-like.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import type { HeadersLike } from "./headers-like.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "nexus";
 const pushActions = new Set(["CREATED", "UPDATED"]);

@@ -1,12 +1,12 @@
 /**
  * Quay repository push notifications (`repo_push`). No digest, no signature, no custom headers:
  * authenticate by secret URL path. `updated_tags` is a list today and was an object on older
- * quay.io, so both are read (peers.md C.3).
+ * quay.io, so both are read (docs/design/registry-protocols.md, Webhooks: Quay).
  */
 
 import { hostOf, isRecord, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent } from "../image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "../parse-result.ts";
+import { createImageEvent } from "./image-event.ts";
+import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "quay";
 

@@ -13,10 +13,12 @@ function plan(requests: UpdateRequest[], image = "nginx:1.24.0") {
     container: { containerType: "containers", name: "nginx", image },
     ref,
     observed: {
-      repository: "docker.io/library/nginx",
-      tags: ["1.24.0", "1.25.3"],
-      digests: {},
-      truncated: false,
+      observed: {
+        repository: "docker.io/library/nginx",
+        tags: ["1.24.0", "1.25.3"],
+        digests: {},
+        truncated: false,
+      },
     },
     config: parseAnnotations({ "headwind.sh/policy": "minor" }).config,
     requests,

@@ -33,7 +33,10 @@ function ports(mayPatch: boolean, existing: UpdateRequest[] = []) {
     getWorkload: async () => workload,
     listUpdateRequests: async () => [...existing, ...created],
     mayPatchWorkload: async () => mayPatch,
-    create: async (ur) => (created.push(ur), ur),
+    create: async (ur) => {
+      created.push(ur);
+      return ur;
+    },
   };
   return { value, created };
 }

@@ -5,7 +5,7 @@ import {
   chooseRollback,
   rollbackImages,
 } from "../../../../src/core/updaterequests/rollback-request.ts";
-import type { HistoryEntry } from "../../../../src/core/workloads/update-history.ts";
+import type { HistoryEntry } from "../../../../src/core/updaterequests/update-history.ts";
 
 const history: HistoryEntry[] = [
   { container: "app", image: "app:1.3.0", previousImage: "app:1.2.0", timestamp: "2026-03-02T00:00:00Z" },

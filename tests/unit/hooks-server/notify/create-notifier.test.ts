@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import type { Notification } from "../../../../src/hooks-server/effects/effect.ts";
 import { createNotifier, signature } from "../../../../src/hooks-server/notify/create-notifier.ts";
+import type { Notification } from "../../../../src/hooks-server/notify/notification.ts";
 import type { NotifyConfig } from "../../../../src/hooks-server/notify/notify-config.ts";
 
 const now = new Date("2026-11-25T12:00:00.000Z");

@@ -7,7 +7,7 @@ import type { InterestSet } from "../../../../src/sidecar/runtime/build-interest
 import { createEventIngest } from "../../../../src/sidecar/runtime/create-event-ingest.ts";
 import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
 import { createTagStore } from "../../../../src/sidecar/runtime/create-tag-store.ts";
-import type { ImageEvent } from "../../../../src/sidecar/webhooks/image-event.ts";
+import type { ImageEvent } from "../../../../src/sidecar/webhooks/vendors/image-event.ts";
 import { fakeRegistryClient } from "../../../helpers/registry-fake-client.ts";
 import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
 

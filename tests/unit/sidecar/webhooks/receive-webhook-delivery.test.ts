@@ -3,8 +3,8 @@ import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { createReplayCache } from "../../../../src/sidecar/webhooks/create-replay-cache.ts";
 import { createWebhookMetrics } from "../../../../src/sidecar/webhooks/create-webhook-metrics.ts";
-import type { ImageEvent } from "../../../../src/sidecar/webhooks/image-event.ts";
 import { receiveWebhookDelivery } from "../../../../src/sidecar/webhooks/receive-webhook-delivery.ts";
+import type { ImageEvent } from "../../../../src/sidecar/webhooks/vendors/image-event.ts";
 import type { WebhookSource } from "../../../../src/sidecar/webhooks/webhook-source.ts";
 import { rawWebhookFixture } from "./load-webhook-fixture.ts";
 

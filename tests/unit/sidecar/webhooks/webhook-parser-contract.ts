@@ -4,7 +4,7 @@
  * an error. Vendors with no non-push payload say why instead of skipping.
  */
 import { describe, expect, it } from "vitest";
-import type { ParseOptions, WebhookParser } from "../../../../src/sidecar/webhooks/parse-result.ts";
+import type { ParseOptions, WebhookParser } from "../../../../src/sidecar/webhooks/vendors/parse-result.ts";
 
 export interface ParserSample {
   readonly body: unknown;

@@ -1,7 +1,7 @@
 /** No parser throws, whatever JSON arrives: expected failures are values (style rule 7). */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { webhookVendors } from "../../../../src/sidecar/webhooks/vendors/webhook-vendors.ts";
+import { webhookVendors } from "../../../../src/sidecar/webhooks/webhook-vendors.ts";
 
 const headerRecord = fc.dictionary(
   fc.constantFrom("x-github-event", "x-github-delivery", "x-nexus-webhook-id", "x-headwind-delivery"),

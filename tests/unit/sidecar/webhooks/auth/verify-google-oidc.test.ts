@@ -10,8 +10,8 @@ const verifyAt = (authorization: string | null, seconds = now) =>
   verifyGoogleOidc(authorization, [google.jwk], expected, seconds * 1000);
 
 describe("verifyGoogleOidc", () => {
-  it("accepts a token Google signed for the push account and audience", () => {
-    expect(verifyAt(google.bearer(now))).toEqual({ kind: "ok" });
+  it("accepts a token Google signed for the push account and audience", async () => {
+    expect(await verifyAt(google.bearer(now))).toEqual({ kind: "ok" });
   });
 
   // columns: case | authorization | reason
@@ -51,27 +51,27 @@ describe("verifyGoogleOidc", () => {
     ["an expired token", google.bearer(now - 7200), "token expired"],
     ["no exp", google.bearer(now, { exp: undefined }), "token expired"],
     ["a token from the future", google.bearer(now + 600), "token issued in the future"],
-  ])("refuses %s", (_case, authorization, reason) => {
-    expect(verifyAt(authorization)).toEqual({ kind: "unauthorized", reason });
+  ])("refuses %s", async (_case, authorization, reason) => {
+    expect(await verifyAt(authorization)).toEqual({ kind: "unauthorized", reason });
   });
 
-  it("accepts the bare issuer and an audience list", () => {
+  it("accepts the bare issuer and an audience list", async () => {
     const token = google.bearer(now, { iss: "accounts.google.com", aud: ["x", pushAudience] });
-    expect(verifyAt(token)).toEqual({ kind: "ok" });
+    expect(await verifyAt(token)).toEqual({ kind: "ok" });
   });
 
-  it("tolerates a minute of clock skew", () => {
-    expect(verifyAt(google.bearer(now), now + 3600 + 59).kind).toBe("ok");
-    expect(verifyAt(google.bearer(now + 59)).kind).toBe("ok");
+  it("tolerates a minute of clock skew", async () => {
+    expect((await verifyAt(google.bearer(now), now + 3600 + 59)).kind).toBe("ok");
+    expect((await verifyAt(google.bearer(now + 59))).kind).toBe("ok");
   });
 
-  it("detects a tampered payload", () => {
+  it("detects a tampered payload", async () => {
     const [scheme, token] = google.bearer(now).split(" ") as [string, string];
     const [header, , signature] = token.split(".");
     const claims = Buffer.from(JSON.stringify({ iss: "accounts.google.com", aud: pushAudience })).toString(
       "base64url",
     );
-    expect(verifyAt(`${scheme} ${header}.${claims}.${signature}`)).toEqual({
+    expect(await verifyAt(`${scheme} ${header}.${claims}.${signature}`)).toEqual({
       kind: "unauthorized",
       reason: "bad token signature",
     });
@@ -83,7 +83,7 @@ describe("jwtKeyId", () => {
     [google.bearer(now), "test-key-1"],
     ["Bearer x", undefined],
     [null, undefined],
-  ])("jwtKeyId(%#) is %s", (authorization, kid) => {
+  ])("jwtKeyId(%#) is %s", async (authorization, kid) => {
     expect(jwtKeyId(authorization)).toBe(kid);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { verifyWebhookAuth } from "../../../../../src/sidecar/webhooks/auth/verify-webhook-auth.ts";
 import type { WebhookAuth } from "../../../../../src/sidecar/webhooks/auth/webhook-auth.ts";
 
-// Test vectors from peers.md C.4, C.9, C.10: secret `fixture-secret`, body `{"action":"published"}`.
+// Test vectors from docs/design/registry-protocols.md, Webhooks: GitHub Packages: secret `fixture-secret`, body `{"action":"published"}`.
 const body = new TextEncoder().encode('{"action":"published"}');
 const secret = "fixture-secret";
 const sha256Hex = "b1bdcfb6ab7695902cda9939dd07ba0d72431bcfcc79ad70f04c720b99aa71bc";
@@ -66,8 +66,8 @@ describe("verifyWebhookAuth", () => {
     ],
     ["JFrog, missing", jfrog, {}, "unauthorized"],
     ["secret path", { type: "none-secret-path" }, {}, "ok"],
-  ])("%s → %s", (_case, auth, headers, expected) => {
-    expect(verifyWebhookAuth(auth, body, new Headers(headers), now).kind).toBe(expected);
+  ])("%s → %s", async (_case, auth, headers, expected) => {
+    expect((await verifyWebhookAuth(auth, body, new Headers(headers), now)).kind).toBe(expected);
   });
 
   describe("generic-hmac-timestamp", () => {
@@ -87,8 +87,10 @@ describe("verifyWebhookAuth", () => {
       ["no timestamp", { "X-Headwind-Signature": `sha256=${genericHex}` }, 0, "unauthorized"],
       ["non-numeric timestamp", signed("soon"), 0, "unauthorized"],
       ["no signature", { "X-Headwind-Timestamp": "1767225600" }, 0, "unauthorized"],
-    ])("%s → %s", (_case, headers, offset, expected) => {
-      expect(verifyWebhookAuth(generic, body, new Headers(headers), now + offset * 1000).kind).toBe(expected);
+    ])("%s → %s", async (_case, headers, offset, expected) => {
+      expect((await verifyWebhookAuth(generic, body, new Headers(headers), now + offset * 1000)).kind).toBe(
+        expected,
+      );
     });
   });
 });

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../../src/core/config/config-error.ts";
+import { readHooksConfig } from "../../../../src/hooks-server/config/read-hooks-config.ts";
+
+describe("readHooksConfig", () => {
+  it("has working defaults", () => {
+    expect(readHooksConfig({ HOSTNAME: "hooks-1" })).toMatchObject({
+      port: 8000,
+      metricsPort: 9090,
+      apiPort: 8081,
+      logLevel: "info",
+      settings: { namespace: "headwind", approvalTtlSeconds: 86_400, historyLimit: 10 },
+      notify: {},
+      maxBodyBytes: 16 * 1024 * 1024,
+      otlpEndpoint: undefined,
+      instance: "hooks-1",
+    });
+  });
+
+  it("API_PORT moves the approval API, 0 turns it off, anything else is refused", () => {
+    expect(readHooksConfig({ API_PORT: "9443" }).apiPort).toBe(9443);
+    expect(readHooksConfig({ API_PORT: "0" }).apiPort).toBe(0);
+    expect(() => readHooksConfig({ API_PORT: "70000" })).toThrow(
+      'API_PORT must be a whole number from 0 to 65535, got "70000"',
+    );
+  });
+
+  it("fails once, listing every problem", () => {
+    const read = () =>
+      readHooksConfig({
+        PORT: "http",
+        LOG_LEVEL: "loud",
+        HEADWIND_NAMESPACE: "Not_A_Namespace",
+        HEADWIND_HISTORY_LIMIT: "0",
+      });
+    expect(read).toThrow(ConfigError);
+    expect(() => read()).toThrow(
+      [
+        "invalid configuration:",
+        "- LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+        "- HEADWIND_NAMESPACE is not a namespace name",
+        '- PORT must be a whole number from 1 to 65535, got "http"',
+        '- HEADWIND_HISTORY_LIMIT must be a whole number from 1 to 100, got "0"',
+      ].join("\n"),
+    );
+  });
+});
+
+describe("dashboard settings", () => {
+  it("serve :8082 with secure cookies and no trusted proxy by default", () => {
+    const config = readHooksConfig({});
+    expect(config.dashboardPort).toBe(8082);
+    expect(config.dashboard).toEqual({
+      secureCookies: true,
+      trustedProxies: [],
+      proxyTokenHeader: "x-forwarded-access-token",
+      sessionSeconds: 28_800,
+    });
+  });
+
+  it("refuse a trusted proxy that is not an address or range", () => {
+    expect(() => readHooksConfig({ DASHBOARD_TRUSTED_PROXIES: "10.0.0.0/8, proxy.local" })).toThrow(
+      'DASHBOARD_TRUSTED_PROXIES: "proxy.local" is not an IP address or CIDR range',
+    );
+    expect(
+      readHooksConfig({ DASHBOARD_TRUSTED_PROXIES: "10.0.0.0/8,fd00::/8" }).dashboard.trustedProxies,
+    ).toEqual(["10.0.0.0/8", "fd00::/8"]);
+  });
+});
