@@ -176,7 +176,6 @@ describe("kubectl apply -k manifests/", () => {
         "PodDisruptionBudget/headwind-hooks",
         "Role/headwind-sidecar",
         "RoleBinding/headwind-sidecar",
-        "Service/headwind-dashboard",
         "Service/headwind-hooks",
         "Service/headwind-webhooks",
         "ServiceAccount/headwind-hooks",

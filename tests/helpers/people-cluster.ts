@@ -18,11 +18,9 @@ import { configForToken } from "../../src/kube/config-for-token.ts";
 import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
 import {
   adminConfig,
-  applyObjects,
   applyYamlFile,
   createTestNamespace,
   kubeRequest,
-  loadYamlObjects,
   randomName,
   serviceAccountToken,
   statusCode,
@@ -99,24 +97,11 @@ async function installTestRoles(kc: KubeConfig): Promise<void> {
   });
 }
 
-/**
- * The rollback admission policy as an operator installs it where Metacontroller runs under another
- * name: the harness gives it the user `metacontroller`, not the upstream ServiceAccount.
- */
-async function installRollbackAdmission(kc: KubeConfig): Promise<void> {
-  const objects = await loadYamlObjects(new URL("manifests/admission-rollbacks.yaml", root));
-  const text = JSON.stringify(objects).replaceAll(
-    "system:serviceaccount:metacontroller:metacontroller",
-    "metacontroller",
-  );
-  await applyObjects(kc, JSON.parse(text));
-}
-
 export async function startPeopleCluster(): Promise<PeopleCluster> {
   const kc = adminConfig();
   await installHeadwind(kc);
   await applyYamlFile(kc, new URL("manifests/rbac-people.yaml", root));
-  await installRollbackAdmission(kc);
+  await applyYamlFile(kc, new URL("manifests/admission-rollbacks.yaml", root));
   await installTestRoles(kc);
   await ensure(kc, "/api/v1/namespaces", { metadata: { name: peopleNamespace } });
   await ensure(kc, "/api/v1/namespaces", { metadata: { name: metacontrollerNamespace } });
@@ -209,12 +194,6 @@ export async function startPeopleCluster(): Promise<PeopleCluster> {
       await kubeRequest(kc, "DELETE", leasePath).catch(() => undefined);
       await api.close();
       await router.close();
-      // The policy names the harness's Metacontroller user; other test files create requests as admin.
-      await kubeRequest(
-        kc,
-        "DELETE",
-        "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/headwind-rollbacks",
-      ).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -107,3 +107,9 @@ export function aFinishedRequest(
     metadata: { ...ur.metadata, name: `ur-${container}-${i}`, creationTimestamp: ur.status?.completedAt },
   };
 }
+
+/** A request with a name and creation time of its own (for ordering). */
+export function aNamedRequest(name: string, created: string, status?: UpdateRequestStatus): UpdateRequest {
+  const ur = anUpdateRequest(status);
+  return { ...ur, metadata: { ...ur.metadata, name, creationTimestamp: created } };
+}

@@ -5,6 +5,7 @@
  * Bounded: at most `maxRepositories` entries, each message cut short.
  */
 import type { KubeObject } from "../kube-object.ts";
+import type { TagConfigMap } from "./tag-configmap.ts";
 
 export const pollStatusName = "headwind-poll-status";
 export const pollStatusLabel = "headwind.sh/poll-status";
@@ -19,17 +20,8 @@ export interface PollRecord {
   readonly result: string;
 }
 
-export interface PollStatusConfigMap {
-  apiVersion: "v1";
-  kind: "ConfigMap";
-  metadata: {
-    name: string;
-    namespace: string;
-    labels: Record<string, string>;
-    annotations: Record<string, string>;
-  };
-  data: Record<string, string>;
-}
+/** Shaped like a tag ConfigMap (same writer, same apply), under a name and label of its own. */
+export type PollStatusConfigMap = TagConfigMap;
 
 export function buildPollStatus(records: readonly PollRecord[], namespace: string): PollStatusConfigMap {
   const kept = [...records]

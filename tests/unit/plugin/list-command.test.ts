@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decidedBy, orderForPeople } from "../../../src/plugin/list-command.ts";
-import { anUpdateRequest } from "../../helpers/update-requests.ts";
+import { aNamedRequest, anUpdateRequest } from "../../helpers/update-requests.ts";
 
-const named = (name: string, created: string, status?: Parameters<typeof anUpdateRequest>[0]) => {
-  const ur = anUpdateRequest(status);
-  return { ...ur, metadata: { ...ur.metadata, name, creationTimestamp: created } };
-};
+const named = aNamedRequest;
 
 describe("list order", () => {
   it("puts requests waiting for a person first, then running ones, then finished; newest first in each", () => {

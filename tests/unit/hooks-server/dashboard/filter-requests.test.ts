@@ -4,12 +4,9 @@ import {
   readFilter,
   splitRequests,
 } from "../../../../src/hooks-server/dashboard/filter-requests.ts";
-import { aFinishedRequest, anUpdateRequest } from "../../../helpers/update-requests.ts";
+import { aFinishedRequest, aNamedRequest } from "../../../helpers/update-requests.ts";
 
-const named = (name: string, created: string, status?: Parameters<typeof anUpdateRequest>[0]) => {
-  const ur = anUpdateRequest(status);
-  return { ...ur, metadata: { ...ur.metadata, name, creationTimestamp: created } };
-};
+const named = aNamedRequest;
 
 describe("splitRequests", () => {
   it("puts waiting requests first, oldest first (they expire first), history newest first", () => {
