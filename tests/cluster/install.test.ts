@@ -568,6 +568,7 @@ describe("the UpdateRequest CRD", () => {
     expect(wide.stdout.split("\n")[0]?.split(/\s+/)).toEqual([
       "NAME",
       "TARGET",
+      "TYPE",
       "CONTAINER",
       "CURRENT",
       "NEW",
@@ -578,7 +579,7 @@ describe("the UpdateRequest CRD", () => {
     ]);
     expect(wide.stdout).toMatch(
       new RegExp(
-        `${name}\\s+web\\s+nginx\\s+nginx:1\\.25\\.3\\s+nginx:1\\.27\\.0\\s+minor\\s+Pending\\s+waiting`,
+        `${name}\\s+web\\s+update\\s+nginx\\s+nginx:1\\.25\\.3\\s+nginx:1\\.27\\.0\\s+minor\\s+Pending\\s+waiting`,
       ),
     );
     const byCategory = await kubectlOk(["get", "headwind", "-n", ns, "-o", "name"]);
