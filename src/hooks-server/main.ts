@@ -1,4 +1,5 @@
 /** Composition root of the hooks server: the only place that reads the environment and opens ports. */
+import { setTimeout as sleep } from "node:timers/promises";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -34,10 +35,14 @@ const notify = createNotifier({
   config: config.notify,
   fetch,
   clock,
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
 });
+// Each call is also bounded by the effect budget's signal; this is the ceiling for any single one.
+const gateway = createKubeGateway(createKubeTransport(kube, 10_000));
+if (config.hookAuth.mode === "disabled")
+  logger.warn("HEADWIND_HOOK_AUTH=disabled: hook calls are accepted without a credential");
 const execute = createExecutor({
-  gateway: createKubeGateway(kube),
+  gateway,
   notify,
   clock,
   instance: config.instance,
@@ -45,7 +50,9 @@ const execute = createExecutor({
 const app = createHooksApp({
   logger,
   metrics: createHookMetrics(registry),
+  hookAuth: config.hookAuth,
   execute,
+  gateway,
   clock,
   settings: config.settings,
   tracer: tracing.tracer,

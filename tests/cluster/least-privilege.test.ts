@@ -18,10 +18,12 @@ import { createExecutor } from "../../src/hooks-server/effects/create-executor.t
 import type { Effect } from "../../src/hooks-server/effects/effect.ts";
 import { createKubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
 import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
+import { createKubeWatch } from "../../src/kube/create-kube-watch.ts";
 import { kubeStatus } from "../../src/kube/kube-api-error.ts";
 import { listAllPages } from "../../src/kube/list-pages.ts";
 import { createLeaseElector } from "../../src/sidecar/runtime/create-lease-elector.ts";
 import { sidecarFieldManager } from "../../src/sidecar/runtime/create-tag-store.ts";
+import { createWorkloadView } from "../../src/sidecar/runtime/create-workload-view.ts";
 import { createSidecarKube, type LeaseObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import {
   adminConfig,
@@ -35,6 +37,7 @@ import {
   statusCode,
   waitFor,
 } from "../helpers/cluster.ts";
+import { type OwnedRequest, ownedUpdateRequest } from "../helpers/owned-update-request.ts";
 import {
   accessTable,
   type Component,
@@ -66,7 +69,8 @@ let pulled: string;
 const as: Partial<Record<Component, KubeConfig>> = {};
 
 /** The sidecar's own Kubernetes client (src/sidecar), authenticated by the sidecar's token. */
-const kube = () => createSidecarKube(createKubeTransport(asComponent("sidecar")));
+const kube = () =>
+  createSidecarKube(createKubeTransport(asComponent("sidecar")), createKubeWatch(asComponent("sidecar")));
 
 function asComponent(component: Component): KubeConfig {
   const config = as[component];
@@ -200,37 +204,58 @@ beforeAll(async () => {
 });
 
 describe("hooks token: the real effect calls", () => {
-  it("GETs and JSON-patches the image of a Deployment, StatefulSet, DaemonSet and CronJob", async () => {
-    const objects = workloads(workload);
-    await applyObjects(kc, objects);
+  it("GETs the UpdateRequest and the workload, then JSON-patches the image of a Deployment, StatefulSet, DaemonSet and CronJob", async () => {
+    const objects = (await applyObjects(kc, workloads(workload))) as OwnedRequest["target"][];
     const execute = createExecutor({
-      gateway: createKubeGateway(asComponent("hooks")),
+      gateway: createKubeGateway(createKubeTransport(asComponent("hooks"))),
       notify: async () => [],
       clock: () => new Date(),
       instance: "least-privilege-test",
     });
-    const effects: Effect[] = objects.map((o) => ({
-      type: "patchImage",
-      key: `${o.kind}/apply`,
-      target: {
-        apiVersion: o.apiVersion ?? "",
-        kind: o.kind ?? "",
-        name: o.metadata?.name ?? "",
-        namespace: workload,
-      },
-      containerType: "containers",
-      container: "app",
-      from: image("1.0.0"),
-      to: image("1.1.0"),
-    }));
+    const effects: Effect[] = [];
+    for (const target of objects) {
+      effects.push(
+        await ownedUpdateRequest(kc, asComponent("hooks"), {
+          target,
+          name: randomName(`lp-${target.kind?.toLowerCase()}`),
+          currentImage: image("1.0.0"),
+          newImage: image("1.1.0"),
+          phase: "Applying",
+        }),
+      );
+    }
     const outcomes = await execute(effects);
-    expect(outcomes.map((o) => [o.key, o.result])).toEqual(
-      objects.map((o) => [`${o.kind}/apply`, "applied"]),
-    );
+    expect(outcomes.map((o) => o.result)).toEqual(["applied", "applied", "applied", "applied"]);
     for (const o of objects)
       expect(imageOf((await kubeRequest(kc, "GET", pathOf(o))) as KubernetesObject)).toBe(image("1.1.0"));
     // A repeat reads, sees the wanted image and sends nothing.
     expect((await execute(effects)).map((o) => o.result)).toEqual(["noop", "noop", "noop", "noop"]);
+  });
+
+  it("writes an UpdateRequest's status itself, conditional on the resourceVersion it read", async () => {
+    const [target] = (await applyObjects(kc, workloads(workload))) as OwnedRequest["target"][];
+    if (!target) throw new Error("no workload");
+    const name = randomName("lp-status");
+    await ownedUpdateRequest(kc, asComponent("hooks"), {
+      target,
+      name,
+      currentImage: image("1.0.0"),
+      newImage: image("9.0.0"),
+      phase: "Pending",
+    });
+    const gateway = createKubeGateway(createKubeTransport(asComponent("hooks")));
+    const read = await gateway.getUpdateRequest(workload, name);
+    if (!read) throw new Error("no UpdateRequest");
+    const written = await gateway.writeUpdateRequestStatus(read, {
+      phase: "Expired",
+      message: "least-privilege check",
+      notified: [],
+    });
+    expect(written.status).toEqual({ phase: "Expired", message: "least-privilege check", notified: [] });
+    const stale = await gateway
+      .writeUpdateRequestStatus(read, { phase: "Superseded" })
+      .catch((e: unknown) => e);
+    expect(kubeStatus(stale)).toBe(409);
   });
 
   it("sends application/json-patch+json itself, and the test op guards the image under this token", async () => {
@@ -261,7 +286,7 @@ describe("hooks token: the real effect calls", () => {
 
   it("creates an events.k8s.io/v1 Event in the workload's namespace", async () => {
     const execute = createExecutor({
-      gateway: createKubeGateway(asComponent("hooks")),
+      gateway: createKubeGateway(createKubeTransport(asComponent("hooks"))),
       notify: async () => [],
       clock: () => new Date(),
       instance: "least-privilege-test",
@@ -397,6 +422,35 @@ describe("sidecar token: the real ingest calls (src/sidecar's own Kubernetes cli
     }
   });
 
+  it("WATCHes every workload kind cluster-wide: a newly annotated one arrives as an event", async () => {
+    const errors: string[] = [];
+    const view = createWorkloadView({
+      kube: kube(),
+      kinds: workloadKinds,
+      resyncMs: 60_000,
+      onChange: () => {},
+      onError: (kind, error) => errors.push(`${kind.kind}: ${String(error)}`),
+    });
+    const stop = new AbortController();
+    void view.run(stop.signal);
+    try {
+      await waitFor("the first LISTs", async () => view.workloads().length > 0);
+      const late = workloads(workload).map((w) => ({
+        ...w,
+        metadata: { ...w.metadata, name: "late" },
+      }));
+      await applyManifests(late);
+      await waitFor("a watch event per kind", async () =>
+        workloadKinds.every((kind) =>
+          view.workloads().some((w) => w.kind === kind.kind && w.metadata.name === "late"),
+        ),
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      stop.abort();
+    }
+  });
+
   it("GETs a workload's ServiceAccount in another namespace", async () => {
     await applyManifests([
       {
@@ -482,9 +536,7 @@ describe("sidecar token: the real ingest calls (src/sidecar's own Kubernetes cli
     expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/namespaces/${workload}/secrets/pull`))).toBe(
       403,
     );
-    expect(
-      await statusOf(kubeRequest(sidecar, "GET", `/apis/apps/v1/deployments?watch=true&timeoutSeconds=1`)),
-    ).toBe(403);
+    expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/pods?watch=true&timeoutSeconds=1`))).toBe(403);
     expect(
       await statusOf(
         kubeRequest(

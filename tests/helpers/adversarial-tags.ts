@@ -45,10 +45,11 @@ export function longVersionTags(count: number): string[] {
 }
 
 /**
- * The patterns and exclusions of the issue's list, and their relatives. The last two regexes are
- * the costliest found that the annotation caps still accept (compile-tag-regex.ts).
+ * The patterns and exclusions of the issue's list, and their relatives. The last four regexes are
+ * the costliest found that the annotation caps still accept (compile-tag-regex.ts): two that RE2
+ * cannot run one-pass, a one-pass one with every capturing group allowed, and a long one-pass one.
  */
-export const hostileRegexes = [
+export const hostileRegexes: readonly string[] = [
   "^(a+)+$",
   "^(a|a)*$",
   "^(a|aa)+$",
@@ -56,6 +57,8 @@ export const hostileRegexes = [
   "^([a-z0-9]+)+$",
   "^(?:.*a){4}$",
   "^(?:[ab]*a){3}[ab]{3}$",
+  "^(?:(a)|(b)|(x)|(\\d))+$",
+  "^[a-z0-9._-]{0,127}$",
 ];
 export const hostileGlobs = ["*a*a*a*a*b", "*a*a*a*a*a*a*a*a*a*a*a*a*a*b", "*-*-*-*-*-*x", "*1*1*1*1*1*1*x"];
 export const hostileExclusions = ["*a*a*a*a*b", "*1*1*1*1*1*x", "*.*.*.*.*.*.*.*y", "*-*-*-*-*-*-*-z"];

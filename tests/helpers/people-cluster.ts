@@ -16,6 +16,7 @@ import { createApprovalGateway } from "../../src/hooks-server/approval-api/creat
 import { createApprovalMetrics } from "../../src/hooks-server/approval-api/create-approval-metrics.ts";
 import { configForToken } from "../../src/kube/config-for-token.ts";
 import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
+import { installAdmission } from "./admission.ts";
 import {
   adminConfig,
   applyYamlFile,
@@ -101,11 +102,11 @@ export async function startPeopleCluster(): Promise<PeopleCluster> {
   const kc = adminConfig();
   await installHeadwind(kc);
   await applyYamlFile(kc, new URL("manifests/rbac-people.yaml", root));
-  await applyYamlFile(kc, new URL("manifests/admission-rollbacks.yaml", root));
   await installTestRoles(kc);
   await ensure(kc, "/api/v1/namespaces", { metadata: { name: peopleNamespace } });
   await ensure(kc, "/api/v1/namespaces", { metadata: { name: metacontrollerNamespace } });
   const asHooks = await hooksServiceAccount(kc);
+  await installAdmission(kc, asHooks);
   const router: HooksRouter = await startHooksRouter();
   const sink = logSink();
   const api = await listenOnLoopback(
@@ -119,7 +120,8 @@ export async function startPeopleCluster(): Promise<PeopleCluster> {
     }).fetch,
   );
   const instance = randomName("people");
-  await installControllers(kc, router.url, instance);
+  const { credential } = await installControllers(kc, router.url, instance);
+  if (credential === undefined) throw new Error("hooks/*.yaml name no webhook.authorization Secret");
   // A Lease left by an earlier run would make this one wait out its duration before it leads.
   await kubeRequest(kc, "DELETE", leasePath).catch(() => undefined);
   const metacontroller = await startMetacontroller({
@@ -137,7 +139,12 @@ export async function startPeopleCluster(): Promise<PeopleCluster> {
     metacontroller,
     async namespace() {
       const ns = await createTestNamespace(kc, "hw-people");
-      const hooks = flowHooks({ gatewayConfig: asHooks, clock: offsetClock(), settings: flowSettings });
+      const hooks = flowHooks({
+        gatewayConfig: asHooks,
+        clock: offsetClock(),
+        settings: flowSettings,
+        hookTokens: [credential],
+      });
       router.route(ns, hooks.handler);
       return { ns, hooks };
     },

@@ -4,11 +4,18 @@
  * token (so every call is an RBAC-checked real call), and builds the sidecar's parts the way
  * src/sidecar/main.ts does — with loopback-only registry access and counted requests.
  */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import pino from "pino";
 import { Registry } from "prom-client";
+import type { KubeObject } from "../../src/core/kube-object.ts";
+import { workloadKinds } from "../../src/core/workloads/workload-kinds.ts";
 import { createKubeTransport, type KubeTransport } from "../../src/kube/create-kube-transport.ts";
+import { createKubeWatch } from "../../src/kube/create-kube-watch.ts";
+import { listAllPages } from "../../src/kube/list-pages.ts";
 import { createPollerMetrics } from "../../src/sidecar/poller/create-poller-metrics.ts";
+import type { CloudCredentials } from "../../src/sidecar/registry/cloud/create-cloud-credentials.ts";
 import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
 import { createDockerConfigLoader } from "../../src/sidecar/runtime/create-docker-config-loader.ts";
 import { createLeaseElector } from "../../src/sidecar/runtime/create-lease-elector.ts";
@@ -16,6 +23,7 @@ import { createSidecarApp } from "../../src/sidecar/runtime/create-sidecar-app.t
 import { createSidecarMetrics } from "../../src/sidecar/runtime/create-sidecar-metrics.ts";
 import { createSidecarRuntime } from "../../src/sidecar/runtime/create-sidecar-runtime.ts";
 import { createTagStore } from "../../src/sidecar/runtime/create-tag-store.ts";
+import { createWorkloadView, isOptedIn } from "../../src/sidecar/runtime/create-workload-view.ts";
 import { createSidecarKube } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import { createWebhookMetrics } from "../../src/sidecar/webhooks/create-webhook-metrics.ts";
 import type { WebhookSource } from "../../src/sidecar/webhooks/webhook-source.ts";
@@ -77,6 +85,25 @@ export function loopbackOnly(inner: typeof fetch = fetch): typeof fetch {
   };
 }
 
+/**
+ * The same refusal for a sidecar running as a process: a module to import first (node --import)
+ * that wraps its global fetch. Written into `dir`; returns its path.
+ */
+export async function writeLoopbackPreload(dir: string): Promise<string> {
+  const file = join(dir, "loopback-only.mjs");
+  await writeFile(
+    file,
+    `const inner = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : input);
+  if (url.hostname !== "127.0.0.1") throw new TypeError("test sidecar refuses non-loopback " + url.origin);
+  return inner(input, init);
+};
+`,
+  );
+  return file;
+}
+
 /** Records `METHOD path` of every API call (query dropped), to count what a cycle costs. */
 export function countingTransport(inner: KubeTransport) {
   const calls: string[] = [];
@@ -97,6 +124,7 @@ export interface TestSidecarOptions {
   readonly leaseName?: string;
   readonly sources?: readonly WebhookSource[];
   readonly pollIntervalSeconds?: number;
+  readonly cloudCredentials?: CloudCredentials;
 }
 
 export function createTestSidecar(options: TestSidecarOptions) {
@@ -109,7 +137,17 @@ export function createTestSidecar(options: TestSidecarOptions) {
     webhook: createWebhookMetrics(register),
   };
   const kubeCalls = countingTransport(createKubeTransport(options.config));
-  const kube = createSidecarKube(kubeCalls.transport);
+  const watch = createKubeWatch(options.config);
+  const kube = createSidecarKube(kubeCalls.transport, watch);
+  const view = createWorkloadView({
+    kube,
+    kinds: workloadKinds,
+    resyncMs: 300_000,
+    onChange: () => {},
+    onError: () => {},
+  });
+  const watching = new AbortController();
+  void view.run(watching.signal);
   const registryCalls = createCountingFetch(loopbackOnly());
   // No retries: a refused (non-loopback) registry must fail at once, not after backoff.
   const client = createRegistryClient({
@@ -132,6 +170,7 @@ export function createTestSidecar(options: TestSidecarOptions) {
   const store = createTagStore({ kube, namespace: headwindNamespace, metrics: metrics.sidecar, logger });
   const runtime = createSidecarRuntime({
     kube,
+    workloads: view.workloads,
     client,
     store,
     elector,
@@ -142,6 +181,7 @@ export function createTestSidecar(options: TestSidecarOptions) {
     metrics,
     clock,
     logger,
+    ...(options.cloudCredentials === undefined ? {} : { cloudCredentials: options.cloudCredentials }),
   });
   const app = createSidecarApp({
     sources: options.sources ?? [],
@@ -151,5 +191,38 @@ export function createTestSidecar(options: TestSidecarOptions) {
     logger,
     metrics: metrics.webhook,
   });
-  return { runtime, elector, store, kube, app, register, kubeCalls: kubeCalls.calls, registryCalls };
+  // The same LIST, made apart from the sidecar's counted calls: what its view must have caught up with.
+  const lister = createSidecarKube(createKubeTransport(options.config), watch);
+  const fingerprint = (w: KubeObject) =>
+    `${w.kind}/${w.metadata.namespace}/${w.metadata.name}@${w.metadata.resourceVersion}`;
+  /** The interest once the watch has caught up with every workload change made so far. */
+  async function refreshInterest() {
+    const listed = (
+      await Promise.all(
+        workloadKinds.map(async (kind) =>
+          (await listAllPages((page) => lister.listWorkloads(kind, page))).filter(isOptedIn),
+        ),
+      )
+    )
+      .flat()
+      .map(fingerprint)
+      .sort();
+    await waitFor("the sidecar's workload watch to catch up", async () => {
+      const seen = view.workloads().map(fingerprint).sort();
+      return seen.length === listed.length && seen.every((f, i) => f === listed[i]);
+    });
+    return runtime.refreshInterest();
+  }
+  return {
+    runtime,
+    refreshInterest,
+    stop: () => watching.abort(),
+    elector,
+    store,
+    kube,
+    app,
+    register,
+    kubeCalls: kubeCalls.calls,
+    registryCalls,
+  };
 }

@@ -2,10 +2,11 @@
  * Tenant regular expressions (`headwind.sh/pattern` under `regex`) with RE2 semantics (re2js:
  * no backreferences or lookaround, so no backtracking blow-up). RE2 is linear in the tag, but
  * its cost per character grows with the pattern, so a pattern is also bounded in what it may
- * cost: at most 256 characters and 4 capturing groups, and a small program unless RE2 can run it
- * one-pass (anchored with `^`, each character deciding the path), which costs one step per
- * character whatever its size. Matching always goes through the capture engines: re2js's lazy
- * DFA can build a new state per character of a hostile tag, milliseconds each.
+ * cost: at most 256 characters and 4 capturing groups (each costs a copy per character), and a
+ * small program unless RE2 can run it one-pass (anchored with `^`, each character deciding the
+ * path), which costs one step per character whatever its size. Matching always goes through the
+ * capture engines: re2js's lazy DFA can build a new state per character of a hostile tag,
+ * milliseconds each.
  */
 import { RE2JS, RE2JSException, RE2JSSyntaxException } from "re2js";
 
@@ -31,6 +32,7 @@ export interface TagRegex {
 
 export type CompiledTagRegex = { ok: true; value: TagRegex } | { ok: false; error: string };
 
+/** re2js keeps its one-pass program here (declared in its types); absent means not one-pass. */
 function isOnePass(pattern: RE2JS): boolean {
   return pattern.re2Input.onepass != null;
 }

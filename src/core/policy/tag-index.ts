@@ -24,14 +24,14 @@ export interface TagIndex {
 }
 
 function schemeKey(version: VersionTag): string {
-  return [version.prefix, version.hasV, version.family, version.numbered].join("\u0000");
+  return `${version.prefix}\u0000${version.hasV}\u0000${version.family}\u0000${version.numbered}`;
 }
 
 const descending = (a: VersionedTag, b: VersionedTag) => compareVersionTags(b.version, a.version);
 
 export function indexTags(tags: readonly string[]): TagIndex {
   const entries = tags.map((tag) => ({ tag, version: parseVersionTag(tag) }));
-  const names = new Set(tags);
+  let names: ReadonlySet<string> | undefined;
   const schemes = new Map<string, { tags: VersionedTag[]; sorted: boolean }>();
   for (const entry of entries) {
     if (entry.version === undefined) continue;
@@ -42,7 +42,10 @@ export function indexTags(tags: readonly string[]): TagIndex {
   }
   return {
     entries,
-    has: (tag) => names.has(tag),
+    has(tag) {
+      names ??= new Set(tags);
+      return names.has(tag);
+    },
     scheme(version) {
       const scheme = schemes.get(schemeKey(version));
       if (scheme === undefined) return [];

@@ -27,10 +27,10 @@ export function decideApproval(
   if (phase !== "Pending") {
     return { ok: false, error: `UpdateRequest is in ${phase} state, cannot ${action}`, currentPhase: phase };
   }
-  const at = now.toISOString();
   if (action === "reject") {
     const reason = verdict.reason ? { reason: verdict.reason } : {};
-    return { ok: true, status: { phase: "Rejected", rejectedBy: verdict.by, rejectedAt: at, ...reason } };
+    // rejectedAt is the hook's acknowledgement (it notifies update_rejected when it stamps it).
+    return { ok: true, status: { phase: "Rejected", rejectedBy: verdict.by, ...reason } };
   }
   const expires = Date.parse(ur.spec.expiresAt);
   if (!(expires > now.getTime())) {
@@ -40,5 +40,6 @@ export function decideApproval(
       currentPhase: phase,
     };
   }
-  return { ok: true, status: { phase: "Approved", approvedBy: verdict.by, approvedAt: at } };
+  // approvedAt, like rejectedAt, is the hook's acknowledgement: people write only phase, name, reason.
+  return { ok: true, status: { phase: "Approved", approvedBy: verdict.by } };
 }

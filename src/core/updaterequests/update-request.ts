@@ -18,12 +18,19 @@ export const phases = [
   "Progressing",
   "Completed",
   "Failed",
+  "RollingBack",
   "RolledBack",
 ] as const;
 export type Phase = (typeof phases)[number];
 
 /** Waiting for a person, or on its way: at most one of these per container at a time matters. */
-export const activePhases: readonly Phase[] = ["Pending", "Approved", "Applying", "Progressing"];
+export const activePhases: readonly Phase[] = [
+  "Pending",
+  "Approved",
+  "Applying",
+  "Progressing",
+  "RollingBack",
+];
 /**
  * The image a finished request says no to, if any: a person rejected the update, or the new image
  * ran and broke the rollout, or a person rolled the container back from it. Such an image is never
@@ -91,6 +98,11 @@ export interface UpdateRequestStatus {
   failedChecks?: number;
   /** When the last failed check was counted (checks are spaced by the watch interval). */
   checkedAt?: string;
+  /**
+   * The notifications already claimed, as `Phase/event`: written together with the phase before
+   * they are sent, so a retry, a restart or another replica never sends one twice.
+   */
+  notified?: string[];
 }
 
 export interface UpdateRequest extends KubeObject {

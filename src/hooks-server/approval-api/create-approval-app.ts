@@ -27,6 +27,7 @@ import type { KubeTransport } from "../../kube/create-kube-transport.ts";
 import { KubeApiError } from "../../kube/kube-api-error.ts";
 import { readJson } from "../http/read-json.ts";
 import type { AccessCheck, ApprovalGateway, Identity } from "./approval-gateway.ts";
+import { approvalOpenApi } from "./approval-openapi.ts";
 import { approverLabel } from "./approver-label.ts";
 import type { ApprovalMetrics } from "./create-approval-metrics.ts";
 import { type ApprovalBody, parseApprovalBody } from "./parse-approval-body.ts";
@@ -325,6 +326,12 @@ export function createApprovalApp(deps: ApprovalAppDeps): Hono<Env> {
   for (const path of ["/api/v1/rollback/:namespace/:name", "/api/v1/rollback/:namespace/:kind/:name"]) {
     app.post(path, guard({ route: "rollback", access: rollbackAccess }), limit, rollback);
   }
+
+  // The description names no secret and no object: anyone may read it.
+  app.get("/api/v1/openapi.json", (c) => {
+    c.set("route", "openapi");
+    return c.json(approvalOpenApi);
+  });
 
   app.get("/health", (c) => c.text("OK"));
 

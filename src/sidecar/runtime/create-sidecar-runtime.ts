@@ -1,21 +1,19 @@
 /**
  * The sidecar's moving parts, wired but not scheduled (the composition root owns the timers):
- * the interest LIST every replica runs, the poll cycle only the Lease holder runs, the clean-up of
- * ConfigMaps no workload needs (leader only, right after a successful LIST), webhook ingestion on
- * every replica, and readiness.
+ * the interest every replica builds from the workloads it watches (create-workload-view.ts), the
+ * poll cycle only the Lease holder runs, the clean-up of ConfigMaps no workload needs (leader only,
+ * right after a refresh), webhook ingestion on every replica, and readiness.
  *
  * Polling state (when each repository was last polled) lives in memory only: a new leader polls
  * everything once, which is the safe answer after a takeover anyway.
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
-import { annotations } from "../../core/metadata-keys.ts";
 import { buildPollStatus, maxRepositories, type PollRecord } from "../../core/tags/poll-status.ts";
-import { workloadKinds } from "../../core/workloads/workload-kinds.ts";
-import { listAllPages } from "../../kube/list-pages.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
-import { type PollCycleReport, runPollCycle } from "../poller/run-poll-cycle.ts";
+import { type PollCycleReport, type PollFailure, runPollCycle } from "../poller/run-poll-cycle.ts";
+import type { CloudCredentials } from "../registry/cloud/create-cloud-credentials.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
 import { registryError } from "../registry/registry-result.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
@@ -31,6 +29,8 @@ import type { SidecarKube } from "./sidecar-kube.ts";
 
 export interface SidecarRuntimeDeps {
   readonly kube: SidecarKube;
+  /** Every opted-in workload, kept current by a watch (WorkloadView); throws until listed. */
+  readonly workloads: () => readonly KubeObject[];
   readonly client: RegistryClient;
   readonly store: TagStore;
   readonly elector: Pick<LeaseElector, "isLeader">;
@@ -43,29 +43,21 @@ export interface SidecarRuntimeDeps {
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly logger: Logger;
-  /** `limit` of each LIST page (default 500). */
-  readonly pageSize?: number;
   /** For the webhook confirmation's one retry of a 404 (see createEventIngest). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Workload identity for cloud registries, used when no pull secret matches. */
+  readonly cloudCredentials?: CloudCredentials;
 }
 
 export interface SidecarRuntime {
-  /** LISTs workloads (and their ServiceAccounts and the tag ConfigMaps) into a new interest set. */
+  /** The watched workloads (with their ServiceAccounts and the tag ConfigMaps) into a new interest set. */
   refreshInterest(): Promise<InterestSet>;
   /** One poll cycle when this replica leads; undefined when it does not, or one is running. */
   pollOnce(): Promise<PollCycleReport | undefined>;
   interest(): InterestSet | undefined;
   readonly onEvents: OnEvents;
-  /** Why the sidecar cannot serve yet; empty once the first interest LIST succeeded. */
+  /** Why the sidecar cannot serve yet; empty once the first interest refresh succeeded. */
   notReadyReasons(): string[];
-}
-
-const policyAnnotation = annotations.policy;
-
-/** The annotation filter is client-side: label selectors cannot select on annotations. */
-function isOptedIn(workload: KubeObject): boolean {
-  const policy = workload.metadata.annotations?.[policyAnnotation];
-  return policy !== undefined && policy.trim().toLowerCase() !== "none";
 }
 
 function pullSecretNames(account: KubeObject): string[] {
@@ -82,28 +74,14 @@ function messageOf(error: unknown): string {
 
 export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   const { kube, store, elector, logger, metrics } = deps;
-  const pageSize = deps.pageSize ?? 500;
   let current: InterestSet | undefined;
-  let lastInterestError: string | undefined = "the first interest LIST has not run yet";
+  let lastInterestError: string | undefined = "the first interest refresh has not run yet";
   let lastPolled = new Map<string, number>();
   /** What `kubectl headwind status` shows: each repository's last poll and its result. */
   let pollRecords = new Map<string, PollRecord>();
   let refreshing: Promise<InterestSet> | undefined;
   let polling = false;
   const limit = createKeyedLimiter(8);
-
-  /** Filtered page by page, so memory holds the annotated workloads, not the whole cluster's. */
-  async function annotatedWorkloads(): Promise<KubeObject[]> {
-    const lists = await Promise.all(
-      workloadKinds.map((kind) =>
-        listAllPages(async (request) => {
-          const page = await kube.listWorkloads(kind, request);
-          return { ...page, items: page.items.filter(isOptedIn) };
-        }, pageSize),
-      ),
-    );
-    return lists.flat();
-  }
 
   /** One GET per distinct ServiceAccount, a few at a time; a missing one is left out of the map. */
   async function pullSecretsOfServiceAccounts(workloads: readonly KubeObject[]) {
@@ -126,8 +104,8 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
 
   async function refresh(): Promise<InterestSet> {
     try {
+      const workloads = deps.workloads();
       await store.reload();
-      const workloads = await annotatedWorkloads();
       const interest = buildInterest({
         workloads,
         serviceAccountPullSecrets: await pullSecretsOfServiceAccounts(workloads),
@@ -189,6 +167,21 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
     }
   }
 
+  const cloud = deps.cloudCredentials === undefined ? {} : { cloudCredentials: deps.cloudCredentials };
+
+  /** Each failed repository's ConfigMap says why (a write failure has nothing to add: it could not write). */
+  async function recordFailures(failures: readonly PollFailure[]): Promise<void> {
+    for (const { repository, kind, message } of failures) {
+      if (kind === "write" || !elector.isLeader()) continue;
+      await store.recordFailure(repository, message).catch((error: unknown) => {
+        logger.warn(
+          { repository, error: messageOf(error) },
+          "could not record the poll error on its ConfigMap",
+        );
+      });
+    }
+  }
+
   async function pollOnce(): Promise<PollCycleReport | undefined> {
     if (!elector.isLeader()) {
       lastPolled = new Map();
@@ -209,9 +202,11 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
           await store.write(observed);
         },
         metrics: metrics.poller,
+        ...cloud,
       });
       lastPolled = new Map(report.lastPolled);
       for (const failure of report.failed) logger.warn(failure, "repository poll failed");
+      await recordFailures(report.failed);
       if (report.due > 0) await recordPolls(report);
       if (report.due > 0) logger.debug({ due: report.due, polled: report.polled }, "poll cycle");
       return report;
@@ -237,9 +232,10 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       metrics: metrics.sidecar,
       logger,
       ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+      ...cloud,
     }),
     notReadyReasons: () =>
-      current === undefined ? [`interest LIST has not succeeded: ${lastInterestError ?? "unknown"}`] : [],
+      current === undefined ? [`interest not known yet: ${lastInterestError ?? "unknown"}`] : [],
   };
 }
 

@@ -7,6 +7,9 @@
  * Poll results replace a ConfigMap's content (the listing is the registry's whole truth). Webhook
  * tags are merged into the live object instead — GET, merge, apply conditional on the
  * resourceVersion read, again on a conflict — because any replica may be writing the same one.
+ * A failed poll leaves the tags alone and says why in the `headwind.sh/poll-error` annotation
+ * (creating an empty ConfigMap for a repository never polled successfully); the next successful
+ * poll removes it.
  */
 import type { Logger } from "pino";
 import { annotations } from "../../core/metadata-keys.ts";
@@ -36,6 +39,8 @@ export interface TagStore {
   write(observed: ObservedTags): Promise<WriteResult>;
   /** Adds confirmed tags (tag → digest) to the live ConfigMap, creating it when missing. */
   merge(repository: string, confirmed: ReadonlyMap<string, string>): Promise<WriteResult>;
+  /** Records why a poll failed on the repository's ConfigMap, keeping its tags. */
+  recordFailure(repository: string, message: string): Promise<WriteResult>;
   /** Deletes the ConfigMaps of repositories not in `inUse`; answers the repositories deleted. */
   prune(inUse: ReadonlySet<string>): Promise<string[]>;
 }
@@ -50,15 +55,21 @@ export interface TagStoreDeps {
 }
 
 const repositoryAnnotation = annotations.repository;
+const pollErrorAnnotation = annotations.pollError;
 
 function sameStrings(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>) {
   const left = Object.entries(a ?? {});
   return left.length === Object.keys(b).length && left.every(([key, value]) => b[key] === value);
 }
 
-/** Ours matches when the data is identical and our labels and annotations are there (others may add theirs). */
+/**
+ * Ours matches when the data is identical, our labels and annotations are there (others may add
+ * theirs) and the poll error is the one we mean to show, or none.
+ */
 function holds(live: ConfigMapObject | undefined, desired: TagConfigMap): boolean {
   if (live === undefined || !sameStrings(live.data, desired.data)) return false;
+  if (live.metadata.annotations?.[pollErrorAnnotation] !== desired.metadata.annotations[pollErrorAnnotation])
+    return false;
   const has = (mine: Record<string, string>, theirs: Record<string, string> | undefined) =>
     Object.entries(mine).every(([key, value]) => theirs?.[key] === value);
   return (
@@ -71,11 +82,23 @@ function repositoryOf(configMap: ConfigMapObject): string | undefined {
   return configMap.metadata.annotations?.[repositoryAnnotation] ?? configMap.data?.repository;
 }
 
-function desiredOf(observed: ObservedTags, namespace: string): TagConfigMap {
+/** Error text from registries and cloud SDKs, made one bounded line for an annotation. */
+const maxPollErrorLength = 1024;
+
+function desiredOf(observed: ObservedTags, namespace: string, pollError?: string): TagConfigMap {
   const desired = buildTagConfigMap(observed, namespace);
   // A listing cut short (maxPages) is as incomplete as one cut for size: readers are told.
   if (observed.truncated) desired.data.truncated = "true";
+  if (pollError !== undefined)
+    desired.metadata.annotations[pollErrorAnnotation] = pollError
+      .replace(/\s+/g, " ")
+      .slice(0, maxPollErrorLength);
   return desired;
+}
+
+function observedIn(live: ConfigMapObject | undefined): ObservedTags | undefined {
+  const parsed = live === undefined ? undefined : parseTagConfigMap(live);
+  return parsed?.ok ? parsed.value : undefined;
 }
 
 export function createTagStore(deps: TagStoreDeps): TagStore {
@@ -102,22 +125,47 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
   async function mergeOnce(repository: string, confirmed: ReadonlyMap<string, string>) {
     const name = tagConfigMapName(repository);
     const live = await kube.getConfigMap(namespace, name);
-    const parsed = live === undefined ? undefined : parseTagConfigMap(live);
-    const before = parsed?.ok ? parsed.value : undefined;
+    const before = observedIn(live);
     const observed: ObservedTags = {
       repository,
       tags: [...new Set([...(before?.tags ?? []), ...confirmed.keys()])],
       digests: { ...before?.digests, ...Object.fromEntries(confirmed) },
       truncated: before?.truncated ?? false,
     };
-    const desired = desiredOf(observed, namespace);
-    if (live !== undefined) cache.set(name, live);
+    // A webhook says nothing about why polling fails: the poll error stays until a poll succeeds.
+    return applyChanged(
+      live,
+      desiredOf(observed, namespace, live?.metadata.annotations?.[pollErrorAnnotation]),
+    );
+  }
+
+  /** Applies `desired` conditional on the version of `live` read just before, unless `live` already holds it. */
+  async function applyChanged(
+    live: ConfigMapObject | undefined,
+    desired: TagConfigMap,
+  ): Promise<WriteResult> {
+    if (live !== undefined) cache.set(desired.metadata.name, live);
     if (holds(live, desired)) {
       metrics.configMapWrites.inc({ result: "unchanged" });
-      return "unchanged" as const;
+      return "unchanged";
     }
     await apply(desired, live?.metadata.resourceVersion);
-    return "applied" as const;
+    return "applied";
+  }
+
+  /** The cached copy answers a repeated failure for free; otherwise the live object is read, as for a merge. */
+  async function recordFailure(repository: string, message: string): Promise<WriteResult> {
+    const name = tagConfigMapName(repository);
+    const empty: ObservedTags = { repository, tags: [], digests: {}, truncated: false };
+    const cached = cache.get(name);
+    if (holds(cached, desiredOf(observedIn(cached) ?? empty, namespace, message))) {
+      metrics.configMapWrites.inc({ result: "unchanged" });
+      return "unchanged";
+    }
+    const live = await kube.getConfigMap(namespace, name);
+    // Not a tag ConfigMap we can read: not ours to rewrite.
+    if (live !== undefined && observedIn(live) === undefined) return "unchanged";
+    return applyChanged(live, desiredOf(observedIn(live) ?? empty, namespace, message));
   }
 
   /** Deletes the version we saw; false when it changed meanwhile (judged again next time). */
@@ -165,6 +213,8 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
       await apply(desired);
       return "applied";
     },
+
+    recordFailure,
 
     async merge(repository, confirmed) {
       for (let attempt = 1; ; attempt++) {

@@ -1,7 +1,7 @@
 /**
  * Every Kubernetes API call the registry sidecar makes, behind one small interface so its logic
  * never sees a client library and tests can hand in an honest in-memory fake. The calls are exactly
- * what manifests/rbac-sidecar.yaml grants: LIST workloads, GET ServiceAccounts and Secrets, and in
+ * what manifests/rbac-sidecar.yaml grants: LIST and WATCH workloads, GET ServiceAccounts and Secrets, and in
  * the headwind namespace ConfigMaps (list/get/apply/delete) and the Lease (get/create/update).
  */
 import type { KubeObject } from "../../core/kube-object.ts";
@@ -9,6 +9,7 @@ import type { TagConfigMap } from "../../core/tags/tag-configmap.ts";
 import type { WorkloadKind } from "../../core/workloads/workload-kinds.ts";
 import { groupBase } from "../../kube/api-paths.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
+import type { KubeWatch } from "../../kube/create-kube-watch.ts";
 import { getOrUndefined } from "../../kube/get-or-undefined.ts";
 import { type Page, type PageRequest, pageOf, pageQuery } from "../../kube/list-pages.ts";
 
@@ -54,6 +55,8 @@ export type AppliedConfigMap = TagConfigMap & {
 export interface SidecarKube {
   /** One page of a cluster-wide LIST of one workload kind; items carry apiVersion and kind. */
   listWorkloads(kind: WorkloadKind, page: PageRequest): Promise<Page<KubeObject>>;
+  /** A cluster-wide watch of one workload kind (the path of its cluster-wide LIST). */
+  readonly watch: KubeWatch;
   /** Undefined when it does not exist. */
   getServiceAccount(namespace: string, name: string): Promise<KubeObject | undefined>;
   /** Undefined when it does not exist. */
@@ -75,10 +78,11 @@ export interface SidecarKube {
 const applyPatch = "application/apply-patch+yaml";
 const enc = encodeURIComponent;
 
-export function createSidecarKube(transport: KubeTransport): SidecarKube {
+export function createSidecarKube(transport: KubeTransport, watch: KubeWatch): SidecarKube {
   const configMaps = (namespace: string) => `/api/v1/namespaces/${enc(namespace)}/configmaps`;
   const leases = (namespace: string) => `/apis/coordination.k8s.io/v1/namespaces/${enc(namespace)}/leases`;
   return {
+    watch,
     async listWorkloads(kind, page) {
       const body = await transport({
         method: "GET",

@@ -2,14 +2,18 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
+import { annotations } from "../../../../src/core/metadata-keys.ts";
 import { parsePollStatus } from "../../../../src/core/tags/poll-status.ts";
 import { buildTagConfigMap, tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
 import { createPollerMetrics } from "../../../../src/sidecar/poller/create-poller-metrics.ts";
+import type { CloudCredentials } from "../../../../src/sidecar/registry/cloud/create-cloud-credentials.ts";
+import { registryError } from "../../../../src/sidecar/registry/registry-result.ts";
 import { createDockerConfigLoader } from "../../../../src/sidecar/runtime/create-docker-config-loader.ts";
 import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
 import { createSidecarRuntime } from "../../../../src/sidecar/runtime/create-sidecar-runtime.ts";
 import { createTagStore } from "../../../../src/sidecar/runtime/create-tag-store.ts";
+import { isOptedIn } from "../../../../src/sidecar/runtime/create-workload-view.ts";
 import { fakeRegistryClient } from "../../../helpers/registry-fake-client.ts";
 import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
 
@@ -31,7 +35,7 @@ function deployment(
   };
 }
 
-function setup(workloads: KubeObject[]) {
+function setup(workloads: KubeObject[], cloudCredentials?: CloudCredentials) {
   const fake = fakeSidecarKube({ workloads });
   fake.state.serviceAccounts.set("shop/builder", {
     apiVersion: "v1",
@@ -42,15 +46,22 @@ function setup(workloads: KubeObject[]) {
   const registry = fakeRegistryClient({
     "reg.example.com/shop/web": { tags: ["1.0.0", "1.1.0", "latest"], digests: { latest: digest("a") } },
     "reg.example.com/shop/api": { tags: ["2.0.0"] },
+    "reg.example.com/shop/down": { fail: "unavailable" },
   });
   const time = { now: Date.parse("2026-01-01T00:00:00Z") };
   const leader = { value: true };
+  // What the workload view (create-workload-view.ts) hands over once it has listed.
+  const listed = { value: true };
   const register = new Registry();
   const metrics = { sidecar: createSidecarMetrics(register), poller: createPollerMetrics(register) };
   const logger = pino({ level: "silent" });
   const store = createTagStore({ kube: fake.kube, namespace: "headwind", metrics: metrics.sidecar, logger });
   const runtime = createSidecarRuntime({
     kube: fake.kube,
+    workloads: () => {
+      if (!listed.value) throw new Error("the workloads have not been listed yet");
+      return fake.state.workloads.filter(isOptedIn);
+    },
     client: registry.client,
     store,
     elector: { isLeader: () => leader.value },
@@ -61,9 +72,9 @@ function setup(workloads: KubeObject[]) {
     metrics,
     clock: () => time.now,
     logger,
-    pageSize: 2,
+    ...(cloudCredentials === undefined ? {} : { cloudCredentials }),
   });
-  return { fake, registry, time, leader, runtime, register };
+  return { fake, registry, time, leader, listed, runtime, register };
 }
 
 const workloads = [
@@ -75,33 +86,29 @@ const workloads = [
 ];
 
 describe("createSidecarRuntime", () => {
-  it("is not ready until the first interest LIST succeeded, and says why", async () => {
+  it("is not ready until the workloads are listed and the first refresh succeeded, and says why", async () => {
     const k = setup(workloads);
-    k.fake.fail("listWorkloads", new KubeApiError(0, "connect ECONNREFUSED 127.0.0.1:6443"));
+    k.listed.value = false;
     expect(k.runtime.notReadyReasons()).toEqual([
-      "interest LIST has not succeeded: the first interest LIST has not run yet",
+      "interest not known yet: the first interest refresh has not run yet",
     ]);
+    await expect(k.runtime.refreshInterest()).rejects.toThrow("the workloads have not been listed yet");
+    k.listed.value = true;
+    k.fake.fail("listConfigMaps", new KubeApiError(0, "connect ECONNREFUSED 127.0.0.1:6443"));
     await expect(k.runtime.refreshInterest()).rejects.toThrow("ECONNREFUSED");
     expect(k.runtime.notReadyReasons()).toEqual([
-      "interest LIST has not succeeded: connect ECONNREFUSED 127.0.0.1:6443",
+      "interest not known yet: connect ECONNREFUSED 127.0.0.1:6443",
     ]);
-    k.fake.fail("listWorkloads", undefined);
+    k.fake.fail("listConfigMaps", undefined);
     await k.runtime.refreshInterest();
     expect(k.runtime.notReadyReasons()).toEqual([]);
   });
 
-  it("one refresh: the ConfigMap LIST, every kind's pages, one GET per distinct ServiceAccount", async () => {
+  it("one refresh: no workload LIST (the view keeps them), the ConfigMap LIST, one GET per distinct ServiceAccount", async () => {
     const k = setup(workloads);
     const interest = await k.runtime.refreshInterest();
     expect(k.fake.calls).toEqual([
       "listConfigMaps headwind",
-      "listWorkloads Deployment",
-      "listWorkloads StatefulSet",
-      "listWorkloads DaemonSet",
-      "listWorkloads CronJob",
-      // Five Deployments at two a page: two more pages.
-      "listWorkloads Deployment",
-      "listWorkloads Deployment",
       "getServiceAccount shop/builder",
       "getServiceAccount shop/default",
     ]);
@@ -186,13 +193,13 @@ describe("createSidecarRuntime", () => {
     expect(k.fake.state.configMaps.size).toBe(0);
   });
 
-  it("a failed refresh keeps the previous interest: a broken LIST never looks like no workloads", async () => {
+  it("a failed refresh keeps the previous interest: a broken read never looks like no workloads", async () => {
     const k = setup(workloads);
     await k.runtime.pollOnce();
     await k.runtime.refreshInterest();
     await k.runtime.pollOnce();
     const before = k.fake.state.configMaps.size;
-    k.fake.fail("listWorkloads", new KubeApiError(500, "etcd timeout"));
+    k.fake.fail("listConfigMaps", new KubeApiError(500, "etcd timeout"));
     await expect(k.runtime.refreshInterest()).rejects.toThrow("etcd timeout");
     expect(k.runtime.interest()?.repositories.size).toBe(2);
     expect(k.fake.state.configMaps.size).toBe(before);
@@ -216,5 +223,40 @@ describe("createSidecarRuntime", () => {
     expect(k.fake.state.configMaps.size).toBe(0);
     expect(calls).toBe(1);
     expect(k.fake.calls.filter((c) => c.startsWith("apply"))).toEqual([]);
+  });
+
+  it("says on each failed repository's ConfigMap why its poll failed, cloud credentials included", async () => {
+    const ecr = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    const cloud: CloudCredentials = async (registry) =>
+      registry === ecr
+        ? {
+            ok: false,
+            error: registryError("unauthorized", registry, `aws credentials for ${registry}: denied`),
+          }
+        : undefined;
+    const k = setup(
+      [
+        deployment("api", "reg.example.com/shop/api:2.0.0", { "headwind.sh/policy": "major" }),
+        deployment("down", "reg.example.com/shop/down:1.0.0", { "headwind.sh/policy": "major" }),
+        deployment("ecr", `${ecr}/shop/app:1.0.0`, { "headwind.sh/policy": "major" }),
+      ],
+      cloud,
+    );
+    await k.runtime.refreshInterest();
+    const report = await k.runtime.pollOnce();
+    expect(report?.failed.map((failure) => failure.repository).sort()).toEqual([
+      `${ecr}/shop/app`,
+      "reg.example.com/shop/down",
+    ]);
+    const annotation = (repository: string) =>
+      k.fake.state.configMaps.get(`headwind/${tagConfigMapName(repository)}`)?.metadata.annotations?.[
+        annotations.pollError
+      ];
+    expect(annotation(`${ecr}/shop/app`)).toBe(`unauthorized: aws credentials for ${ecr}: denied`);
+    expect(annotation("reg.example.com/shop/down")).toBe("unavailable: reg.example.com/shop/down failed");
+    expect(annotation("reg.example.com/shop/api")).toBeUndefined();
+    expect(
+      k.fake.state.configMaps.get(`headwind/${tagConfigMapName("reg.example.com/shop/api")}`)?.data?.tags,
+    ).toBe("2.0.0");
   });
 });
