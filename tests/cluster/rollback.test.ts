@@ -164,8 +164,11 @@ describe.each<Kind>(["Deployment", "StatefulSet", "DaemonSet"])("rollback of a %
       approvedBy: alice.username,
       type: "rollback",
     });
-    const onTarget = (await headwindEvents(cluster.kc, ns)).filter((e) => e.regarding.kind === kind);
-    expect(onTarget.map((e) => e.reason).sort()).toEqual([
+    // Events, like notifications, follow the status write that records the phase.
+    const reasons = async () =>
+      (await headwindEvents(cluster.kc, ns)).filter((e) => e.regarding.kind === kind).map((e) => e.reason);
+    await waitFor("the rollback's Events", async () => (await reasons()).length >= 3).catch(() => undefined);
+    expect((await reasons()).sort()).toEqual([
       "RollbackApplying",
       "RollbackCompleted",
       "RollbackProgressing",
