@@ -3,7 +3,11 @@
  * README shows for kubectl, recorded under the user's own name, conditional on the version read so
  * a concurrent decision or hook update is never overwritten.
  */
-import { type ApprovalAction, decideApproval } from "../core/updaterequests/decide-approval.ts";
+import {
+  type ApprovalAction,
+  decideApproval,
+  personalStatus,
+} from "../core/updaterequests/decide-approval.ts";
 import type { UpdateRequest } from "../core/updaterequests/update-request.ts";
 import { getOrUndefined } from "../kube/get-or-undefined.ts";
 import { kubeStatus } from "../kube/kube-api-error.ts";
@@ -25,7 +29,10 @@ export async function decideCommand(ctx: CommandContext, action: ApprovalAction)
     written = (await ctx.client.transport({
       method: "PATCH",
       path: `${path}/status?fieldManager=kubectl-headwind`,
-      body: { metadata: { resourceVersion: ur.metadata.resourceVersion }, status: decision.status },
+      body: {
+        metadata: { resourceVersion: ur.metadata.resourceVersion },
+        status: personalStatus(decision.status),
+      },
       contentType: "application/merge-patch+json",
     })) as UpdateRequest;
   } catch (error) {

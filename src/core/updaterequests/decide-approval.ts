@@ -40,6 +40,14 @@ export function decideApproval(
       currentPhase: phase,
     };
   }
-  // approvedAt, like rejectedAt, is the hook's acknowledgement: people write only phase, name, reason.
-  return { ok: true, status: { phase: "Approved", approvedBy: verdict.by } };
+  return { ok: true, status: { phase: "Approved", approvedBy: verdict.by, approvedAt: now.toISOString() } };
+}
+
+/**
+ * The part of a decision a person writes with their own credentials: admission lets people set
+ * only the phase, their name and a reason; the hook stamps the time when it acknowledges it.
+ */
+export function personalStatus(status: UpdateRequestStatus): UpdateRequestStatus {
+  const { approvedAt: _approvedAt, rejectedAt: _rejectedAt, ...rest } = status;
+  return rest;
 }

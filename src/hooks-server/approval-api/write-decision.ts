@@ -8,6 +8,7 @@
 import {
   type ApprovalAction,
   decideApproval,
+  personalStatus,
   type Verdict,
 } from "../../core/updaterequests/decide-approval.ts";
 import { phaseOf, type UpdateRequest } from "../../core/updaterequests/update-request.ts";
@@ -19,6 +20,8 @@ export interface DecisionRequest {
   readonly name: string;
   readonly action: ApprovalAction;
   readonly verdict: Verdict;
+  /** Written with the person's own credentials (the dashboard): only what admission lets people write. */
+  readonly asPerson?: boolean;
 }
 
 export type DecisionOutcome =
@@ -59,7 +62,8 @@ export async function writeDecision(
     if (ur === undefined) return { result: "not-found" };
     const decision = decideApproval(ur, action, request.verdict, clock());
     if (!decision.ok) return { result: "conflict", error: decision.error, phase: decision.currentPhase };
-    const written = await patch(gateway, request, ur, decision.status);
+    const status = request.asPerson ? personalStatus(decision.status) : decision.status;
+    const written = await patch(gateway, request, ur, status);
     if (written === 404) return { result: "not-found" };
     if (written !== 409)
       return { result: "success", ur: written, phase: decision.status.phase ?? "", attempts };

@@ -289,7 +289,8 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
     const problems: string[] = [];
     for (const { namespace, name } of targets) {
       try {
-        const outcome = await writeDecision(asPerson, deps.clock, { namespace, name, action, verdict });
+        const request = { namespace, name, action, verdict, asPerson: true };
+        const outcome = await writeDecision(asPerson, deps.clock, request);
         audit(c, action, { namespace, name, result: outcome.result });
         if (outcome.result === "conflict") problems.push(`${namespace}/${name}: ${outcome.error}`);
         if (outcome.result === "not-found") problems.push(`${namespace}/${name}: not found`);

@@ -214,13 +214,18 @@ describe("POST …/approve", () => {
     const res = await approve({});
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: UpdateRequestStatus };
-    expect(body.status).toEqual({ phase: "Approved", approvedBy: "alice", message: "waiting" });
+    expect(body.status).toEqual({
+      phase: "Approved",
+      approvedBy: "alice",
+      approvedAt: fixedNow.toISOString(),
+      message: "waiting",
+    });
     expect(gateway.patches).toEqual([
       {
         namespace: "shop",
         name: ur,
         resourceVersion: before,
-        status: { phase: "Approved", approvedBy: "alice" },
+        status: { phase: "Approved", approvedBy: "alice", approvedAt: fixedNow.toISOString() },
       },
     ]);
     expect(gateway.reviews.map((r) => r.check)).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideApproval } from "../../../../src/core/updaterequests/decide-approval.ts";
+import { decideApproval, personalStatus } from "../../../../src/core/updaterequests/decide-approval.ts";
 import { phases } from "../../../../src/core/updaterequests/update-request.ts";
 import { anUpdateRequest } from "../../../helpers/update-requests.ts";
 
@@ -11,8 +11,7 @@ describe("decideApproval", () => {
     for (const ur of [anUpdateRequest({ phase: "Pending" }), anUpdateRequest(), anUpdateRequest({})]) {
       expect(decideApproval(ur, "approve", { by: "alice" }, now)).toEqual({
         ok: true,
-        // approvedAt is the hook's acknowledgement, as rejectedAt is: people write no times.
-        status: { phase: "Approved", approvedBy: "alice" },
+        status: { phase: "Approved", approvedBy: "alice", approvedAt: at },
       });
     }
   });
@@ -50,5 +49,12 @@ describe("decideApproval", () => {
       });
       expect(decideApproval(ur, "reject", { by: "alice" }, now).ok).toBe(true);
     }
+  });
+});
+
+describe("personalStatus", () => {
+  it("leaves the times to the hook: people write only phase, name and reason", () => {
+    const status = { phase: "Approved" as const, approvedBy: "alice", approvedAt: at, reason: "ok" };
+    expect(personalStatus(status)).toEqual({ phase: "Approved", approvedBy: "alice", reason: "ok" });
   });
 });
