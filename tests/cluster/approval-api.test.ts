@@ -8,6 +8,8 @@ import type { ApprovalGateway } from "../../src/hooks-server/approval-api/approv
 import { createApprovalApp } from "../../src/hooks-server/approval-api/create-approval-app.ts";
 import { createApprovalGateway } from "../../src/hooks-server/approval-api/create-approval-gateway.ts";
 import { createApprovalMetrics } from "../../src/hooks-server/approval-api/create-approval-metrics.ts";
+import { configForToken } from "../../src/kube/config-for-token.ts";
+import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
 import {
   adminConfig,
   applyObjects,
@@ -161,7 +163,7 @@ beforeAll(async () => {
     return person.allowed && hooks.allowed;
   });
 
-  const real = createApprovalGateway(asHooks);
+  const real = createApprovalGateway(createKubeTransport(asHooks));
   gateway = {
     ...real,
     async patchUpdateRequestStatus(...args) {
@@ -176,6 +178,8 @@ beforeAll(async () => {
     clock: () => new Date(),
     logger: sink.logger,
     metrics: createApprovalMetrics(new Registry()),
+    asPerson: (token) => createKubeTransport(configForToken(asHooks, token)),
+    approvalTtlSeconds: 3600,
   });
   server = await listenOnLoopback(app.fetch);
 });

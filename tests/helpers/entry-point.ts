@@ -26,7 +26,15 @@ export async function startEntryPoint(
   const imports = ["tsx", ...loopback, ...(options.preloads ?? [])].flatMap((module) => ["--import", module]);
   const child = spawn(process.execPath, [...imports, `${root}${entry}`], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), METRICS_PORT: "0", LOG_LEVEL: "warn", ...env },
+    // Ports a test does not ask for stay closed: a fixed default could be taken by another process.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      METRICS_PORT: "0",
+      DASHBOARD_PORT: "0",
+      LOG_LEVEL: "warn",
+      ...env,
+    },
     stdio: ["ignore", options.output ?? "inherit", options.output ?? "inherit"],
   });
   const origin = `http://127.0.0.1:${port}`;

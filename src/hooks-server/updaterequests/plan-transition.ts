@@ -24,6 +24,16 @@ const notifyOn: Partial<Record<Phase, NotificationEvent[]>> = {
   RolledBack: ["rollback_completed"],
 };
 
+/** A person's rollback speaks of rollbacks where an update speaks of updates. */
+const rollbackNotifyOn: Partial<Record<Phase, NotificationEvent[]>> = {
+  Pending: ["update_request_created"],
+  Applying: ["rollback_triggered"],
+  Completed: ["rollback_completed"],
+  Failed: ["rollback_failed"],
+};
+
+const isRollback = (ur: UpdateRequest) => ur.spec.type === "rollback";
+
 function notificationsOf(
   ur: UpdateRequest,
   before: UpdateRequestStatus,
@@ -34,7 +44,10 @@ function notificationsOf(
   if (phase === "Rejected" && before.rejectedAt === undefined && after.rejectedAt !== undefined)
     return ["update_rejected"];
   if (phase === undefined || phase === before.phase) return [];
-  if (phase === "Applying" && ur.spec.approval === "Required") return ["update_approved"];
+  const approved: NotificationEvent[] =
+    phase === "Applying" && ur.spec.approval === "Required" ? ["update_approved"] : [];
+  if (isRollback(ur)) return [...approved, ...(rollbackNotifyOn[phase] ?? [])];
+  if (approved.length > 0) return approved;
   if (phase === "Failed") return [before.phase === "RollingBack" ? "rollback_failed" : "update_failed"];
   return notifyOn[phase] ?? [];
 }
@@ -45,12 +58,14 @@ function notification(
   status: UpdateRequestStatus,
 ): Notification {
   const { spec } = ur;
+  // An automatic rollback of an update goes from its new image back to its current one.
+  const reverse = event.startsWith("rollback") && !isRollback(ur);
   return {
     event,
     target: spec.targetRef,
     container: spec.containerName,
-    currentImage: event.startsWith("rollback") ? spec.newImage : spec.currentImage,
-    newImage: event.startsWith("rollback") ? spec.currentImage : spec.newImage,
+    currentImage: reverse ? spec.newImage : spec.currentImage,
+    newImage: reverse ? spec.currentImage : spec.newImage,
     policy: spec.policy,
     updateRequestName: ur.metadata.name,
     requiresApproval: spec.approval === "Required",
@@ -74,7 +89,7 @@ const stepsBeforeAnEffect: readonly (Phase | undefined)[] = ["Applying", "Rollin
 function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Effect[] {
   const { spec, metadata } = ur;
   const eventType = warnings.includes(after.phase) ? "Warning" : "Normal";
-  const reason = `Update${after.phase ?? "Changed"}`;
+  const reason = `${isRollback(ur) ? "Rollback" : "Update"}${after.phase ?? "Changed"}`;
   const message = `${spec.containerName}: ${spec.currentImage} -> ${spec.newImage}: ${after.phase}${after.message ? ` (${after.message})` : ""}`;
   const onUr: Effect = {
     type: "event",

@@ -18,6 +18,7 @@ import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
 import type { Effect, PatchStep } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, objectsOf } from "../metacontroller/wire.ts";
+import { rollbackRefusal } from "./rollback-guard.ts";
 import { rolloutHealth } from "./rollout-health.ts";
 
 export interface UpdateRequestDecision {
@@ -71,12 +72,12 @@ function patch(ctx: Ctx, step: PatchStep): Effect {
 }
 
 function onNew(ctx: Ctx): UpdateRequestDecision {
-  if (ctx.ur.spec.approval === "Automatic") {
-    return to(ctx, {
-      phase: "Applying",
-      approvedBy: "headwind (require-approval: false)",
-      approvedAt: iso(ctx.now),
-    });
+  const { spec } = ctx.ur;
+  if (spec.approval === "Automatic") {
+    // Admission admitted an automatic rollback only from someone who may patch the workload.
+    const approvedBy =
+      spec.type === "rollback" ? (spec.requestedBy ?? "unknown") : "headwind (require-approval: false)";
+    return to(ctx, { phase: "Applying", approvedBy, approvedAt: iso(ctx.now) });
   }
   return onPending(
     { ...ctx, status: { phase: "Pending", message: `waiting for approval until ${ctx.ur.spec.expiresAt}` } },
@@ -161,7 +162,8 @@ function onApplying(ctx: Ctx): UpdateRequestDecision {
  * after the patch then resumes the rollback instead of finding the old image and calling it done.
  */
 function fail(ctx: Ctx, reason: string): UpdateRequestDecision {
-  if (!ctx.ur.spec.autoRollback)
+  // A failed rollback is left for a person: undoing it would restore the image they left.
+  if (!ctx.ur.spec.autoRollback || ctx.ur.spec.type === "rollback")
     return to(ctx, { completedAt: iso(ctx.now), message: reason, phase: "Failed" });
   return to(ctx, { phase: "RollingBack", message: reason });
 }
@@ -238,7 +240,10 @@ function contextOf(request: DecoratorSyncRequest, now: Date): Ctx {
 export function syncUpdateRequest(request: DecoratorSyncRequest, now: Date): UpdateRequestDecision {
   const ctx = contextOf(request, now);
   const phase = phaseOf(ctx.ur);
-  const distrust = ctx.target === undefined ? undefined : untrustedReason(ctx.ur, ctx.target);
+  const distrust =
+    ctx.target === undefined
+      ? undefined
+      : (untrustedReason(ctx.ur, ctx.target) ?? rollbackRefusal(ctx.ur, ctx.target));
   if (distrust !== undefined) {
     return isTerminal(phase) ? same() : to(ctx, { phase: "Failed", message: `refused: ${distrust}` });
   }

@@ -9,6 +9,8 @@ import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations as names } from "../../core/metadata-keys.ts";
 import { visibleTags } from "../../core/tags/visible-tags.ts";
+import { planContainer } from "../../core/updaterequests/plan-container.ts";
+import { type HistoryEntry, mergeHistory, parseHistory } from "../../core/updaterequests/update-history.ts";
 import {
   type TargetRef,
   type UpdateRequest,
@@ -23,10 +25,8 @@ import type { Effect } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from "../metacontroller/wire.ts";
 import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";
-import { planContainer } from "./plan-container.ts";
 import { type RepositoryTags, readRepositoryTags, type TagReader } from "./read-repository-tags.ts";
 import { retainUpdateRequests } from "./retain-update-requests.ts";
-import { type HistoryEntry, mergeHistory, parseHistory } from "./update-history.ts";
 
 export interface WorkloadReport {
   proposed: string[];

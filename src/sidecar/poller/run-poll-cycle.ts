@@ -46,6 +46,8 @@ export interface PollCycleReport {
   readonly failed: readonly PollFailure[];
   readonly tagsSeen: number;
   readonly lastPolled: ReadonlyMap<string, number>;
+  /** When this cycle began: the time `lastPolled` records for the repositories it polled. */
+  readonly startedAt: number;
 }
 
 const defaultConcurrencyPerRegistry = 2;
@@ -122,5 +124,5 @@ export async function runPollCycle(deps: PollCycleDeps): Promise<PollCycleReport
   const failed = flat.flatMap((outcome) => (outcome.ok ? [] : [outcome.failure]));
   const tagsSeen = flat.reduce((sum, outcome) => sum + (outcome.ok ? outcome.tags : 0), 0);
   const polled = outcomes.filter((list) => list.every((outcome) => outcome.ok)).length;
-  return { due: due.length, polled, failed, tagsSeen, lastPolled };
+  return { due: due.length, polled, failed, tagsSeen, lastPolled, startedAt };
 }

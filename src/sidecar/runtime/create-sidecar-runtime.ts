@@ -10,6 +10,7 @@
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { buildPollStatus, maxRepositories, type PollRecord } from "../../core/tags/poll-status.ts";
 import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
 import { createCredentialResolver, sharedCredentials } from "../poller/create-credential-resolver.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
@@ -27,6 +28,7 @@ import { createHintQueue } from "./create-hint-queue.ts";
 import type { LeaseElector } from "./create-lease-elector.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
 import type { TagStore } from "./create-tag-store.ts";
+import { sidecarFieldManager } from "./create-tag-store.ts";
 import { serviceAccountKey, serviceAccountOf } from "./service-account-of.ts";
 import type { SidecarKube } from "./sidecar-kube.ts";
 
@@ -112,6 +114,8 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   let current: InterestSet | undefined;
   let lastInterestError: string | undefined = "the first interest refresh has not run yet";
   let lastPolled = new Map<string, number>();
+  /** What `kubectl headwind status` shows: each repository's last poll and its result. */
+  let pollRecords = new Map<string, PollRecord>();
   let refreshing: Promise<InterestSet> | undefined;
   let polling = false;
   const limit = createKeyedLimiter(8);
@@ -203,6 +207,28 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       elector.isLeader() ? deps.client.headDigest(key, tag, credentials) : notLeader(key),
   };
 
+  /** Best effort: the status is for people; a failed write never fails the cycle. */
+  async function recordPolls(report: PollCycleReport): Promise<void> {
+    if (!elector.isLeader()) return;
+    const failed = new Map(report.failed.map((f) => [f.repository, f.message]));
+    const watched = new Set(current?.repositories.keys() ?? []);
+    const next = new Map([...pollRecords].filter(([repository]) => watched.has(repository)));
+    for (const [repository, at] of report.lastPolled) {
+      if (at !== report.startedAt) continue;
+      const polledAt = new Date(at).toISOString();
+      next.set(repository, { repository, polledAt, result: failed.get(repository) ?? "ok" });
+    }
+    pollRecords = new Map([...next].slice(-maxRepositories));
+    try {
+      await kube.applyConfigMap(
+        buildPollStatus([...pollRecords.values()], deps.namespace),
+        sidecarFieldManager,
+      );
+    } catch (error) {
+      logger.warn({ err: error }, "could not record the poll status");
+    }
+  }
+
   /** Each failed repository's ConfigMap says why (a write failure has nothing to add: it could not write). */
   async function recordFailures(failures: readonly PollFailure[]): Promise<void> {
     for (const { repository, namespace, kind, message } of failures) {
@@ -220,6 +246,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   async function pollOnce(): Promise<PollCycleReport | undefined> {
     if (!elector.isLeader()) {
       lastPolled = new Map();
+      pollRecords = new Map();
       return undefined;
     }
     if (current === undefined || polling) return undefined;
@@ -245,6 +272,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       lastPolled = new Map(report.lastPolled);
       for (const failure of report.failed) logger.warn(failure, "repository poll failed");
       await recordFailures(report.failed);
+      if (report.due > 0) await recordPolls(report);
       if (report.due > 0) logger.debug({ due: report.due, polled: report.polled }, "poll cycle");
       return report;
     } finally {

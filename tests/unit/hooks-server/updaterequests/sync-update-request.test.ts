@@ -331,3 +331,60 @@ describe("syncUpdateRequest refuses requests it did not make", () => {
     expect(d.status).toMatchObject({ phase: "Failed", message });
   });
 });
+
+describe("syncUpdateRequest drives a person's rollback like an update", () => {
+  const history = JSON.stringify([
+    {
+      container: "nginx",
+      image: "nginx:1.25.3",
+      previousImage: "nginx:1.24.0",
+      timestamp: "2026-11-20T00:00:00Z",
+    },
+  ]);
+  const target = aDeployment("nginx:1.25.3");
+  target.metadata.annotations = { "headwind.sh/update-history": history };
+  const rollback = (status?: Parameters<typeof anUpdateRequest>[0], spec = {}) =>
+    anUpdateRequest(status, { type: "rollback", requestedBy: "alice", newImage: "nginx:1.24.0", ...spec });
+
+  it("applies at once when admission let it in as automatic, approved by the person who asked", () => {
+    const d = syncUpdateRequest(urRequest(rollback(undefined, { approval: "Automatic" }), target), now);
+    expect(d.status).toEqual({ phase: "Applying", approvedBy: "alice", approvedAt: at });
+    const applying = syncUpdateRequest(urRequest(rollback(d.status ?? {}), target), now);
+    expect(applying.effects).toMatchObject([
+      { type: "patchImage", key: "ur-1/apply", from: "nginx:1.25.3", to: "nginx:1.24.0" },
+    ]);
+  });
+
+  it("waits for a person when it needs approval", () => {
+    const d = syncUpdateRequest(urRequest(rollback(), target), now);
+    expect(d.status).toMatchObject({ phase: "Pending" });
+  });
+
+  it("never rolls a failed rollback back", () => {
+    const pods = [aPod("web-1", "nginx:1.24.0", "ImagePullBackOff")];
+    const failing = rollback(
+      { phase: "Progressing", appliedAt: at, appliedGeneration: 4, approvedBy: "alice" },
+      { autoRollback: true, healthCheckRetries: 1 },
+    );
+    const live = aDeployment("nginx:1.24.0", halfway);
+    live.metadata.annotations = target.metadata.annotations;
+    const d = syncUpdateRequest(urRequest(failing, live, pods), now);
+    expect(d.status).toMatchObject({ phase: "Failed", message: "pod web-1: ImagePullBackOff" });
+    expect(d.effects).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      "an image the history does not name",
+      { newImage: "nginx:1.0.0" },
+      "refused: nginx:1.0.0 is not in the headwind.sh/update-history of container nginx",
+    ],
+    ["no requester", { requestedBy: undefined }, "refused: a rollback must name who requested it"],
+  ])("refuses %s", (_what, spec, message) => {
+    const d = syncUpdateRequest(
+      urRequest(rollback({ phase: "Approved", approvedBy: "bob" }, spec), target),
+      now,
+    );
+    expect(d).toEqual({ status: { phase: "Failed", approvedBy: "bob", message }, effects: [] });
+  });
+});

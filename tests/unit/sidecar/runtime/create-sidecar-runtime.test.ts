@@ -3,6 +3,7 @@ import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
 import { annotations } from "../../../../src/core/metadata-keys.ts";
+import { parsePollStatus } from "../../../../src/core/tags/poll-status.ts";
 import { buildTagConfigMap, tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
 import { createPollerMetrics } from "../../../../src/sidecar/poller/create-poller-metrics.ts";
@@ -157,7 +158,25 @@ describe("createSidecarRuntime", () => {
     k.fake.calls.length = 0;
     k.time.now += 300_000;
     expect(await k.runtime.pollOnce()).toMatchObject({ due: 2, polled: 2 });
-    expect(k.fake.calls.filter((c) => c.startsWith("apply"))).toEqual([]);
+    expect(k.fake.calls.filter((c) => c.startsWith("apply"))).toEqual([
+      "applyConfigMap headwind/headwind-poll-status headwind-sidecar",
+    ]);
+  });
+
+  it("records when each repository was last polled and how it went, for kubectl headwind status", async () => {
+    const k = setup(workloads);
+    await k.runtime.refreshInterest();
+    k.registry.client.listTags = async () => ({
+      ok: false,
+      error: { kind: "unauthorized", registry: "reg.example.com", message: "credentials were rejected" },
+    });
+    await k.runtime.pollOnce();
+    const status = k.fake.state.configMaps.get("headwind/headwind-poll-status");
+    const at = new Date(k.time.now).toISOString();
+    expect(parsePollStatus(status as KubeObject)).toEqual([
+      { repository: "reg.example.com/shop/api", polledAt: at, result: "credentials were rejected" },
+      { repository: "reg.example.com/shop/web", polledAt: at, result: "credentials were rejected" },
+    ]);
   });
 
   it("the leader deletes ConfigMaps no workload needs after a refresh; a follower never does", async () => {
@@ -204,6 +223,7 @@ describe("createSidecarRuntime", () => {
     expect(report?.polled).toBe(0);
     expect(k.fake.state.configMaps.size).toBe(0);
     expect(calls).toBe(1);
+    expect(k.fake.calls.filter((c) => c.startsWith("apply"))).toEqual([]);
   });
 
   it("reads a repository with a namespace's own pull secret into that namespace's scope, and retires it once the secret is gone", async () => {
