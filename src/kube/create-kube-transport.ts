@@ -44,7 +44,12 @@ async function exchange(
 ): Promise<{ status: number; text: string }> {
   const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
   const headers: Record<string, string> = { accept: "application/json" };
-  if (payload !== undefined) headers["content-type"] = request.contentType ?? "application/json";
+  if (payload !== undefined) {
+    headers["content-type"] = request.contentType ?? "application/json";
+    // Node frames a DELETE's body only with this header; unframed, the apiserver read the body as
+    // the next request on the kept-alive connection and answered it with a bare 400.
+    headers["content-length"] = String(Buffer.byteLength(payload));
+  }
   const where = `${request.method} ${request.path.split("?")[0]}`;
   request.signal?.throwIfAborted();
   const sent = await connection.open(request.method, request.path, headers, timeoutMs);

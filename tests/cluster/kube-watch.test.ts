@@ -99,3 +99,23 @@ describe("kube connection", () => {
     expect(reused).toEqual([false, true, true, true, true]);
   });
 });
+
+describe("kube transport", () => {
+  it("frames a DELETE's body, so the next request on the kept-alive connection is read whole", async () => {
+    await transport({ method: "POST", path, body: { metadata: { name: "gone" } } });
+    const live = (await transport({ method: "GET", path: `${path}/gone` })) as ConfigMap;
+    await transport({
+      method: "DELETE",
+      path: `${path}/gone`,
+      body: {
+        apiVersion: "v1",
+        kind: "DeleteOptions",
+        preconditions: { resourceVersion: live.metadata.resourceVersion },
+      },
+    });
+    // Without a Content-Length, Node sent the DELETE's body unframed and the apiserver read it as
+    // the start of the next request: a bare "400 Bad Request".
+    const after = (await transport({ method: "GET", path: `${path}?limit=1` })) as { items: unknown[] };
+    expect(after.items).toHaveLength(1);
+  });
+});

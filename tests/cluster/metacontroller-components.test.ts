@@ -50,7 +50,10 @@ async function render(name: string, resources: string[], components: string[]): 
 
 const argsOf = (o: Rendered | undefined) => o?.spec?.template?.spec?.containers?.[0]?.args ?? [];
 
-/** Server-side dry run (into its namespace, created if missing): accepted, nothing stored. */
+/**
+ * Server-side dry run (into its namespace, created if missing): accepted, nothing stored. Forced,
+ * because other test files' controllers of the same names carry labels of their own managers.
+ */
 async function dryRun(object: Rendered): Promise<void> {
   const namespace = object.metadata?.namespace;
   try {
@@ -62,7 +65,7 @@ async function dryRun(object: Rendered): Promise<void> {
   await kubeRequest(
     kc,
     "PATCH",
-    `${path}?fieldManager=headwind-tests&dryRun=All`,
+    `${path}?fieldManager=headwind-tests&dryRun=All&force=true`,
     object,
     "application/apply-patch+yaml",
   );

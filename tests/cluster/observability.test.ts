@@ -123,6 +123,15 @@ describe("dashboard and alert queries against the processes' real metrics", () =
       { output: "ignore", preloads: [preload] },
     );
     processes.push(sidecar);
+    // A sidecar of an earlier test file may have left the Lease held: it lapses within 15 s.
+    await waitFor(
+      "the sidecar to lead",
+      async () =>
+        /^headwind_sidecar_leader 1$/m.test(
+          await (await fetch(`http://127.0.0.1:${sidecarMetrics}/metrics`)).text(),
+        ),
+      { timeoutMs: 60_000 },
+    );
     const hooks = await startEntryPoint(
       "src/hooks-server/main.ts",
       await freePort(),

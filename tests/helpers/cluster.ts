@@ -57,7 +57,11 @@ export async function loadYamlObjects(path: string | URL): Promise<KubernetesObj
   return objects;
 }
 
-/** One API call with the admin (or any) config, body sent as given: no client model in between. */
+/**
+ * One API call with the admin (or any) config, body sent as given: no client model in between.
+ * A 429 is retried for up to 30 s: right after an apiserver restart, custom resources' storage
+ * answers it while it initializes, and the tests speak for a client that waits as asked.
+ */
 export async function kubeRequest(
   kc: KubeConfig,
   method: string,
@@ -65,12 +69,35 @@ export async function kubeRequest(
   body?: unknown,
   contentType = "application/json",
 ): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await kubeRequestOnce(kc, method, path, body, contentType);
+    } catch (error) {
+      if (!(error instanceof ApiException) || error.code !== 429 || attempt >= 60) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function kubeRequestOnce(
+  kc: KubeConfig,
+  method: string,
+  path: string,
+  body: unknown,
+  contentType: string,
+): Promise<unknown> {
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error("kubeconfig has no current cluster");
   const opts: https.RequestOptions = { method, headers: { accept: "application/json" } };
   await kc.applyToHTTPSOptions(opts);
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  if (payload !== undefined) opts.headers = { ...opts.headers, "content-type": contentType };
+  // Framed, or Node sends a DELETE's body unframed (see src/kube/create-kube-transport.ts).
+  if (payload !== undefined)
+    opts.headers = {
+      ...opts.headers,
+      "content-type": contentType,
+      "content-length": String(Buffer.byteLength(payload)),
+    };
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
     const req = https.request(new URL(path, server), opts, (res) => {
       const chunks: Buffer[] = [];
