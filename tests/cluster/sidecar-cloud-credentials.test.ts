@@ -117,7 +117,7 @@ describe("sidecar with cloud credentials on the real apiserver", () => {
 
   it("a failing provider fails its registry only, and its ConfigMap says why", async () => {
     metadata.failWith(503);
-    await sidecar.runtime.refreshInterest();
+    await sidecar.refreshInterest();
     const report = await sidecar.runtime.pollOnce();
     const mine = report?.failed.filter((failure) => [web(), api()].includes(failure.repository));
     expect(mine).toEqual([
@@ -141,7 +141,7 @@ describe("sidecar with cloud credentials on the real apiserver", () => {
   it("once the provider recovers, the next poll writes the tags and the poll error is gone", async () => {
     metadata.failWith(undefined);
     time.now += 31_000;
-    await sidecar.runtime.refreshInterest();
+    await sidecar.refreshInterest();
     const report = await sidecar.runtime.pollOnce();
     expect(report?.failed.filter((failure) => [web(), api()].includes(failure.repository))).toEqual([]);
     const recovered = await configMap(api());

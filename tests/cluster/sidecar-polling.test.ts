@@ -209,7 +209,9 @@ describe("sidecar polling on the real apiserver", () => {
     expect(report?.due).toBeGreaterThanOrEqual(3);
     expect(mine(open.origin)).toHaveLength(3);
     expect(mine(locked.origin)).toHaveLength(1);
-    expect(sidecar.kubeCalls.filter((c) => c.startsWith("PATCH"))).toEqual([]);
+    // Other test files' workloads share the apiserver: only this file's ConfigMaps are judged.
+    const ours = [cmPath(web()), cmPath(api()), cmPath(billing(), ns)].map((path) => `PATCH ${path}`);
+    expect(sidecar.kubeCalls.filter((c) => ours.some((call) => c.startsWith(call)))).toEqual([]);
     const after = await Promise.all(
       [web(), api(), billing()].map(
         async (r) => (await readConfigMap(r, scoped(r))).metadata.resourceVersion,
@@ -217,7 +219,8 @@ describe("sidecar polling on the real apiserver", () => {
     );
     expect(after).toEqual(before);
     const text = await sidecar.register.metrics();
-    expect(text).toMatch(/headwind_sidecar_configmap_writes_total\{result="unchanged"\} [3-9]/);
+    const unchanged = /headwind_sidecar_configmap_writes_total\{result="unchanged"\} (\d+)/.exec(text);
+    expect(Number(unchanged?.[1])).toBeGreaterThanOrEqual(3);
   });
 
   it("sees a new tag and a re-pushed digest-tracked tag in the next cycle", async () => {
