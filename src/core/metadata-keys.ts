@@ -13,6 +13,7 @@ export const annotations = {
   healthCheckRetries: "headwind.sh/health-check-retries",
   includePrereleases: "headwind.sh/include-prereleases",
   exclude: "headwind.sh/exclude",
+  updateWindow: "headwind.sh/update-window",
   /** Written by Headwind. */
   updateHistory: "headwind.sh/update-history",
   lastUpdate: "headwind.sh/last-update",

@@ -593,6 +593,7 @@ describe("the UpdateRequest CRD", () => {
       "NEW",
       "POLICY",
       "PHASE",
+      "WAITING-UNTIL",
       "MESSAGE",
       "AGE",
     ]);

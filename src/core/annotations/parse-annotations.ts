@@ -6,6 +6,7 @@ import semver from "semver";
 import { annotations as names } from "../metadata-keys.ts";
 import { safeRegExp } from "../policy/is-allowed-tag.ts";
 import { defaultExclusions, type Policy, type PolicySpec, policies } from "../policy/policy-spec.ts";
+import { parseUpdateWindows } from "../windows/parse-update-windows.ts";
 import { parseDuration } from "./parse-duration.ts";
 
 export const eventSources = ["webhook", "polling", "both", "none"] as const;
@@ -92,6 +93,13 @@ class Reader {
     return fallback;
   }
 
+  /** Checked here so a bad value is reported on the workload; the UpdateRequests hook reads it live. */
+  windows(name: string): void {
+    const value = this.raw(name);
+    const parsed = value === undefined ? undefined : parseUpdateWindows(value);
+    if (parsed !== undefined && !parsed.ok) this.fail(name, value ?? "", parsed.error);
+  }
+
   list(name: string): string[] {
     return (this.raw(name) ?? "")
       .split(",")
@@ -146,5 +154,6 @@ export function parseAnnotations(values: Annotations | undefined): {
     rollbackTimeoutSeconds: read.seconds(names.rollbackTimeout, defaults.rollbackTimeoutSeconds, 1),
     healthCheckRetries: read.count(names.healthCheckRetries, defaults.healthCheckRetries),
   };
+  read.windows(names.updateWindow);
   return { config, errors: read.errors };
 }

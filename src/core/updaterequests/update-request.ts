@@ -78,6 +78,8 @@ export interface UpdateRequestStatus {
   failedChecks?: number;
   /** When the last failed check was counted (checks are spaced by the watch interval). */
   checkedAt?: string;
+  /** An approved update outside its update window: when the next window opens. */
+  waitingUntil?: string;
 }
 
 export interface UpdateRequest extends KubeObject {

@@ -1,4 +1,6 @@
 /** Install-wide settings the hooks need, read once at start-up (see read-hooks-config.ts). */
+import type { UpdateWindow } from "../../core/windows/parse-update-windows.ts";
+
 export interface HookSettings {
   /** Where the tag ConfigMaps live. */
   readonly namespace: string;
@@ -6,10 +8,13 @@ export interface HookSettings {
   readonly approvalTtlSeconds: number;
   /** Finished requests kept per container (the original Headwind kept 10 history entries). */
   readonly historyLimit: number;
+  /** Cluster-wide update windows for workloads without `headwind.sh/update-window`; empty: any time. */
+  readonly updateWindows?: readonly UpdateWindow[];
 }
 
 export const defaultHookSettings: HookSettings = {
   namespace: "headwind",
   approvalTtlSeconds: 86_400,
   historyLimit: 10,
+  updateWindows: [],
 };

@@ -1,6 +1,7 @@
 /** The hooks server's configuration, from its environment, read once at start-up. */
 
 import { ConfigError, readInteger } from "../../core/config/config-error.ts";
+import { parseUpdateWindows, type UpdateWindow } from "../../core/windows/parse-update-windows.ts";
 import { type NotifyConfig, readNotifyConfig } from "../notify/notify-config.ts";
 import type { HookSettings } from "./hook-settings.ts";
 
@@ -19,6 +20,14 @@ export interface HooksConfig {
 
 const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
+function readWindows(text: string | undefined, problems: string[]): UpdateWindow[] {
+  if (text === undefined || text.trim() === "") return [];
+  const parsed = parseUpdateWindows(text);
+  if (parsed.ok) return parsed.windows;
+  problems.push(`HEADWIND_UPDATE_WINDOW: ${parsed.error}`);
+  return [];
+}
+
 export function readHooksConfig(env: Readonly<Record<string, string | undefined>>): HooksConfig {
   const problems: string[] = [];
   const logLevel = env.LOG_LEVEL ?? "info";
@@ -35,6 +44,7 @@ export function readHooksConfig(env: Readonly<Record<string, string | undefined>
       namespace,
       approvalTtlSeconds: readInteger(env, "HEADWIND_APPROVAL_TTL_SECONDS", 86_400, problems, 60),
       historyLimit: readInteger(env, "HEADWIND_HISTORY_LIMIT", 10, problems, 1, 100),
+      updateWindows: readWindows(env.HEADWIND_UPDATE_WINDOW, problems),
     },
     notify: readNotifyConfig(env, problems),
     maxBodyBytes: readInteger(env, "HEADWIND_MAX_BODY_BYTES", 16 * 1024 * 1024, problems, 1024),

@@ -13,11 +13,11 @@ import type { HooksAppDeps } from "./hooks-app-deps.ts";
 
 export async function runUpdateRequestSync(
   request: DecoratorSyncRequest,
-  deps: Pick<HooksAppDeps, "clock" | "execute" | "metrics">,
+  deps: Pick<HooksAppDeps, "clock" | "execute" | "metrics" | "settings">,
   log: Logger,
 ): Promise<DecoratorSyncResponse> {
   const ur = request.object as UpdateRequest;
-  const decided = syncUpdateRequest(request, deps.clock());
+  const decided = syncUpdateRequest(request, deps.clock(), deps.settings.updateWindows ?? []);
   const outcomes = await deps.execute(decided.effects);
   const decision = applyOutcomes(decided, outcomes);
   const followUps = transitionEffects(ur, decision.status);

@@ -10,6 +10,7 @@ import {
   type UpdateRequest,
   type UpdateRequestStatus,
 } from "../../core/updaterequests/update-request.ts";
+import type { UpdateWindow } from "../../core/windows/parse-update-windows.ts";
 import { containerImages } from "../../core/workloads/container-images.ts";
 import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
 import type { Effect } from "../effects/effect.ts";
@@ -17,6 +18,7 @@ import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, objectsOf } from "../metacontroller/wire.ts";
 import { rolloutHealth } from "./rollout-health.ts";
 import { untrustedReason } from "./trust-update-request.ts";
+import { windowGate } from "./window-gate.ts";
 
 export interface UpdateRequestDecision {
   status: UpdateRequestStatus | null;
@@ -33,6 +35,8 @@ interface Ctx {
   readonly target: KubeObject | undefined;
   readonly pods: readonly KubeObject[];
   readonly now: Date;
+  /** The cluster-wide update windows, for targets without their own. */
+  readonly windows: readonly UpdateWindow[];
 }
 
 const iso = (date: Date) => date.toISOString();
@@ -66,10 +70,26 @@ function patch(ctx: Ctx, step: "apply" | "rollback"): Effect {
   };
 }
 
+/**
+ * Approved, and inside an update window: Applying. Outside one it stays Approved, saying until
+ * when, and wakes up as the window opens; the same wait is not written twice.
+ */
+function applyWhenOpen(ctx: Ctx, approval: UpdateRequestStatus, message?: string): UpdateRequestDecision {
+  const gate = windowGate(ctx.target, ctx.windows, ctx.now);
+  if (gate.open) return to(ctx, { ...approval, phase: "Applying", waitingUntil: undefined, message });
+  const { waitingUntil, resyncAfterSeconds } = gate;
+  const unchanged =
+    ctx.status.phase === "Approved" &&
+    ctx.status.approvedAt !== undefined &&
+    ctx.status.waitingUntil === waitingUntil &&
+    ctx.status.message === gate.message;
+  if (unchanged) return { status: null, effects: [], resyncAfterSeconds };
+  return to(ctx, { ...approval, phase: "Approved", waitingUntil, message: gate.message }, resyncAfterSeconds);
+}
+
 function onNew(ctx: Ctx): UpdateRequestDecision {
   if (ctx.ur.spec.approval === "Automatic") {
-    return to(ctx, {
-      phase: "Applying",
+    return applyWhenOpen(ctx, {
       approvedBy: "headwind (require-approval: false)",
       approvedAt: iso(ctx.now),
     });
@@ -109,7 +129,7 @@ function onApproved(ctx: Ctx): UpdateRequestDecision {
   if (live !== ctx.ur.spec.currentImage && live !== ctx.ur.spec.newImage) {
     return to(ctx, { ...approval, phase: "Failed", message: `not applied: the container now runs ${live}` });
   }
-  return to(ctx, { ...approval, phase: "Applying", message: "applying" });
+  return applyWhenOpen(ctx, approval, "applying");
 }
 
 function onApplying(ctx: Ctx): UpdateRequestDecision {
@@ -171,7 +191,7 @@ function onRejected(ctx: Ctx): UpdateRequestDecision {
   });
 }
 
-function contextOf(request: DecoratorSyncRequest, now: Date): Ctx {
+function contextOf(request: DecoratorSyncRequest, now: Date, windows: readonly UpdateWindow[]): Ctx {
   const ur = request.object as UpdateRequest;
   const targetRef = ur.spec?.targetRef;
   const kind = targetRef === undefined ? undefined : findWorkloadKind(targetRef.kind, targetRef.apiVersion);
@@ -182,13 +202,17 @@ function contextOf(request: DecoratorSyncRequest, now: Date): Ctx {
     (o) => o.metadata.name === targetRef?.name && o.metadata.namespace === targetRef?.namespace,
   );
   const pods = objectsOf(request.related, "Pod", "v1");
-  return { ur, status: (ur.status ?? {}) as UpdateRequestStatus, target, pods, now };
+  return { ur, status: (ur.status ?? {}) as UpdateRequestStatus, target, pods, now, windows };
 }
 
 const terminal = new Set(["Rejected", "Expired", "Superseded", "Completed", "Failed", "RolledBack"]);
 
-export function syncUpdateRequest(request: DecoratorSyncRequest, now: Date): UpdateRequestDecision {
-  const ctx = contextOf(request, now);
+export function syncUpdateRequest(
+  request: DecoratorSyncRequest,
+  now: Date,
+  windows: readonly UpdateWindow[] = [],
+): UpdateRequestDecision {
+  const ctx = contextOf(request, now, windows);
   const phase = phaseOf(ctx.ur);
   const distrust = ctx.target === undefined ? undefined : untrustedReason(ctx.ur, ctx.target);
   if (distrust !== undefined) {

@@ -125,10 +125,22 @@ describe("parseAnnotations", () => {
       'invalid headwind.sh/include-prereleases "yes": expected one of true, false',
       { spec: { includePrereleases: false } },
     ],
+    [
+      { "update-window": "Mon-Fri 02:00-04:00 Mars/Olympus" },
+      'invalid headwind.sh/update-window "Mon-Fri 02:00-04:00 Mars/Olympus": "Mars/Olympus" is not a time zone (e.g. Europe/Berlin, UTC)',
+      {},
+    ],
   ])("reports %j clearly and falls back safely", (values, message, fallback) => {
     const { config, errors } = parseAnnotations(h(values));
     expect(errors.map((e) => e.message)).toEqual([message]);
     expect(config).toMatchObject(fallback);
+  });
+
+  it("accepts update windows (checked here, applied by the UpdateRequests hook)", () => {
+    expect(
+      parseAnnotations(h({ "update-window": "Mon-Fri 02:00-04:00 Europe/Berlin; Sat 10:00-12:00" })).errors,
+    ).toEqual([]);
+    expect(parseAnnotations(h({ "update-window": "always" })).errors).toEqual([]);
   });
 
   it("ignores annotations it does not know", () => {

@@ -25,6 +25,17 @@ describe("readHooksConfig", () => {
     );
   });
 
+  it("HEADWIND_UPDATE_WINDOW sets the cluster-wide update windows; a bad one is refused at start-up", () => {
+    expect(readHooksConfig({}).settings.updateWindows).toEqual([]);
+    const windows = readHooksConfig({
+      HEADWIND_UPDATE_WINDOW: "Mon-Fri 02:00-04:00 Europe/Berlin; Sat 10:00-12:00",
+    }).settings.updateWindows;
+    expect(windows?.map((w) => w.text)).toEqual(["Mon-Fri 02:00-04:00 Europe/Berlin", "Sat 10:00-12:00"]);
+    expect(() => readHooksConfig({ HEADWIND_UPDATE_WINDOW: "nightly" })).toThrow(
+      'HEADWIND_UPDATE_WINDOW: "nightly" has no time range such as 02:00-04:00',
+    );
+  });
+
   it("fails once, listing every problem", () => {
     const read = () =>
       readHooksConfig({

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseUpdateWindows } from "../../../../src/core/windows/parse-update-windows.ts";
 import { applyOutcomes } from "../../../../src/hooks-server/updaterequests/apply-outcomes.ts";
 import {
   syncUpdateRequest,
@@ -262,5 +263,76 @@ describe("syncUpdateRequest refuses requests it did not make", () => {
     const d = syncUpdateRequest(request, now);
     expect(d.effects).toEqual([]);
     expect(d.status).toMatchObject({ phase: "Failed", message });
+  });
+});
+
+describe("syncUpdateRequest: update windows", () => {
+  // now is a Wednesday, 13:00 in Berlin; the window opens Thursday 02:00 CET (01:00Z), 13 h later.
+  const nightly = "Mon-Fri 02:00-04:00 Europe/Berlin";
+  const waiting = {
+    waitingUntil: "2026-11-26T01:00:00.000Z",
+    message: `approved; waiting for the update window (${nightly}) until 2026-11-26T01:00:00.000Z`,
+  };
+  const withWindow = (image: string, window: string) => {
+    const target = aDeployment(image);
+    return {
+      ...target,
+      metadata: { ...target.metadata, annotations: { "headwind.sh/update-window": window } },
+    };
+  };
+
+  it("an automatic request outside its window is approved and waits, saying until when", () => {
+    const ur = anUpdateRequest(undefined, { approval: "Automatic" });
+    const d = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.25.3", nightly)), now);
+    expect(d).toEqual({
+      status: {
+        phase: "Approved",
+        approvedBy: "headwind (require-approval: false)",
+        approvedAt: at,
+        ...waiting,
+      },
+      effects: [],
+      resyncAfterSeconds: 46_800,
+    });
+  });
+
+  it("a person's approval outside the window is kept and waits; the same wait is not written again", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
+    const first = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.25.3", nightly)), now);
+    expect(first.status).toEqual({ phase: "Approved", approvedBy: "alice", approvedAt: at, ...waiting });
+    const again = anUpdateRequest(first.status ?? undefined);
+    const later = new Date(now.getTime() + 3_600_000);
+    expect(syncUpdateRequest(urRequest(again, withWindow("nginx:1.25.3", nightly)), later)).toEqual({
+      status: null,
+      effects: [],
+      resyncAfterSeconds: 43_200,
+    });
+  });
+
+  it("applies once the window opens", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice", approvedAt: at, ...waiting });
+    const opened = new Date("2026-11-26T01:00:00.000Z");
+    const d = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.25.3", nightly)), opened);
+    expect(d.status).toEqual({ phase: "Applying", approvedBy: "alice", approvedAt: at, message: "applying" });
+  });
+
+  it("the cluster-wide default holds targets without a window of their own", () => {
+    const parsed = parseUpdateWindows(nightly);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const ur = anUpdateRequest(undefined, { approval: "Automatic" });
+    const d = syncUpdateRequest(urRequest(ur, aDeployment("nginx:1.25.3")), now, parsed.windows);
+    expect(d.status).toMatchObject({ phase: "Approved", ...waiting });
+  });
+
+  it("a pending request still waits for a person, window or not (approvals are allowed any time)", () => {
+    const ur = anUpdateRequest({ phase: "Pending" });
+    const d = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.25.3", nightly)), now);
+    expect(d).toEqual({ status: null, effects: [], resyncAfterSeconds: 79_200 });
+  });
+
+  it("a changed container still fails an approval at once, window or not", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
+    const d = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.26.1", nightly)), now);
+    expect(d.status).toMatchObject({ phase: "Failed" });
   });
 });
