@@ -14,6 +14,7 @@ export const annotations = {
   includePrereleases: "headwind.sh/include-prereleases",
   exclude: "headwind.sh/exclude",
   updateWindow: "headwind.sh/update-window",
+  minImageAge: "headwind.sh/min-image-age",
   /** Written by Headwind. */
   updateHistory: "headwind.sh/update-history",
   lastUpdate: "headwind.sh/last-update",

@@ -88,7 +88,7 @@ const elector = createLeaseElector({
 const runtime = createSidecarRuntime({
   kube,
   client,
-  store: createTagStore({ kube, namespace: config.namespace, metrics: metrics.sidecar, logger }),
+  store: createTagStore({ kube, namespace: config.namespace, metrics: metrics.sidecar, logger, clock }),
   elector,
   loadDockerConfigs: createDockerConfigLoader({ kube, logger, clock }),
   namespace: config.namespace,

@@ -168,8 +168,11 @@ describe("sidecar polling on the real apiserver", () => {
       `sidecar-polling: first poll cycle: registry ${sidecar.registryCalls.exchanges.length} requests, API ${sidecar.kubeCalls.join(", ")}`,
     );
     const live = await readConfigMap(web());
+    // A first listing dates every tag from itself (min-image-age); nothing is marked seen yet.
+    const times = JSON.parse(live.data?.times ?? "null") as { since: number };
+    expect(times).toEqual({ v: 1, since: expect.any(Number), created: {}, seen: {} });
     const expected = buildTagConfigMap(
-      { repository: web(), tags: ["1.0.0", "1.1.0", "latest"], digests: { latest: firstLatest } },
+      { repository: web(), tags: ["1.0.0", "1.1.0", "latest"], digests: { latest: firstLatest }, times },
       hw,
     );
     expect(live.data).toEqual(expected.data);
@@ -178,6 +181,7 @@ describe("sidecar polling on the real apiserver", () => {
       repository: web(),
       tags: "1.0.0\n1.1.0\nlatest",
       digests: JSON.stringify({ latest: firstLatest }),
+      times: JSON.stringify({ v: 1, since: times.since, created: {}, seen: {} }),
     });
     expect(live.metadata.labels).toEqual({ [tagsLabel]: "v1", "app.kubernetes.io/managed-by": "headwind" });
     expect(live.metadata.annotations).toEqual({ "headwind.sh/repository": web() });

@@ -6,6 +6,7 @@ import semver from "semver";
 import { annotations as names } from "../metadata-keys.ts";
 import { safeRegExp } from "../policy/is-allowed-tag.ts";
 import { defaultExclusions, type Policy, type PolicySpec, policies } from "../policy/policy-spec.ts";
+import { maxMinImageAgeSeconds } from "../tags/tag-times.ts";
 import { parseUpdateWindows } from "../windows/parse-update-windows.ts";
 import { parseDuration } from "./parse-duration.ts";
 
@@ -23,6 +24,8 @@ export interface WorkloadConfig {
   readonly autoRollback: boolean;
   readonly rollbackTimeoutSeconds: number;
   readonly healthCheckRetries: number;
+  /** A tag is a candidate only once it has existed this long; 0: at once. */
+  readonly minImageAgeSeconds: number;
 }
 
 export interface AnnotationError {
@@ -74,13 +77,14 @@ class Reader {
     return this.oneOf(name, ["true", "false"], fallback ? "true" : "false") === "true";
   }
 
-  seconds(name: string, fallback: number, minimum = 0): number {
+  seconds(name: string, fallback: number, minimum = 0, maximum = Number.POSITIVE_INFINITY): number {
     const value = this.raw(name);
     if (value === undefined) return fallback;
     const seconds = parseDuration(value);
     if (seconds === undefined)
       this.fail(name, value, "expected seconds or a duration such as 90s, 5m, 1h30m");
     else if (seconds < minimum) this.fail(name, value, `must be at least ${minimum} seconds`);
+    else if (seconds > maximum) this.fail(name, value, `must be at most ${maximum} seconds`);
     else return seconds;
     return fallback;
   }
@@ -153,6 +157,11 @@ export function parseAnnotations(values: Annotations | undefined): {
     autoRollback: read.bool(names.autoRollback, false),
     rollbackTimeoutSeconds: read.seconds(names.rollbackTimeout, defaults.rollbackTimeoutSeconds, 1),
     healthCheckRetries: read.count(names.healthCheckRetries, defaults.healthCheckRetries),
+    // A soak the owner asked for but mistyped holds updates back rather than dropping the soak.
+    minImageAgeSeconds:
+      read.raw(names.minImageAge) === undefined
+        ? 0
+        : read.seconds(names.minImageAge, maxMinImageAgeSeconds, 0, maxMinImageAgeSeconds),
   };
   read.windows(names.updateWindow);
   return { config, errors: read.errors };

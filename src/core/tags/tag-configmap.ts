@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { annotations, labels } from "../metadata-keys.ts";
+import { encodeTagTimes, parseTagTimes, type TagTimes, tagTimesKey } from "./tag-times.ts";
 
 export const tagsFormat = "headwind.sh/tags/v1";
 export const tagsLabel = labels.tags;
@@ -20,6 +21,8 @@ export interface ObservedTags {
   readonly digests: Readonly<Record<string, string>>;
   /** True when tags were left out to stay under the size cap. */
   readonly truncated: boolean;
+  /** When tags came into existence (`data.times`); absent from ConfigMaps written before it existed. */
+  readonly times?: TagTimes | undefined;
 }
 
 export interface TagConfigMap {
@@ -46,15 +49,24 @@ export function tagConfigMapName(repository: string): string {
   return `tags-${slug}-${hash}`;
 }
 
-const byVersionDescending = (a: string, b: string): number => b.localeCompare(a, "en", { numeric: true });
+export const byVersionDescending = (a: string, b: string): number =>
+  b.localeCompare(a, "en", { numeric: true });
 
-function encode(repository: string, tags: readonly string[], digests: Readonly<Record<string, string>>) {
+type Encodable = Omit<ObservedTags, "truncated" | "tags">;
+
+function encode({ repository, digests, times }: Encodable, tags: readonly string[]): Record<string, string> {
   const kept = Object.fromEntries(
     Object.entries(digests)
       .filter(([tag]) => tags.includes(tag))
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
-  return { format: tagsFormat, repository, tags: [...tags].sort().join("\n"), digests: JSON.stringify(kept) };
+  return {
+    format: tagsFormat,
+    repository,
+    tags: [...tags].sort().join("\n"),
+    digests: JSON.stringify(kept),
+    ...(times === undefined ? {} : { [tagTimesKey]: encodeTagTimes(times, tags) }),
+  };
 }
 
 function dataSize(data: Record<string, string>): number {
@@ -67,7 +79,7 @@ function dataSize(data: Record<string, string>): number {
  */
 export function encodeTagData(observed: Omit<ObservedTags, "truncated">): Record<string, string> {
   const unique = [...new Set(observed.tags)];
-  let data = encode(observed.repository, unique, observed.digests);
+  let data = encode(observed, unique);
   if (dataSize(data) <= maxDataBytes) return data;
   const ranked = unique
     .filter((tag) => !alwaysDropFirst.some((pattern) => pattern.test(tag)))
@@ -76,11 +88,10 @@ export function encodeTagData(observed: Omit<ObservedTags, "truncated">): Record
   let high = ranked.length;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (dataSize(encode(observed.repository, ranked.slice(0, mid), observed.digests)) <= maxDataBytes)
-      low = mid;
+    if (dataSize(encode(observed, ranked.slice(0, mid))) <= maxDataBytes) low = mid;
     else high = mid - 1;
   }
-  data = encode(observed.repository, ranked.slice(0, low), observed.digests);
+  data = encode(observed, ranked.slice(0, low));
   return { ...data, truncated: "true" };
 }
 
@@ -127,8 +138,15 @@ export function parseTagConfigMap(object: unknown): ParsedTags {
   }
   if (!isStringRecord(digests)) return { ok: false, error: "tag ConfigMap digests are not a string map" };
   const tags = (data.tags ?? "").split("\n").filter((tag) => tag.length > 0);
+  const times = parseTagTimes(data[tagTimesKey]);
   return {
     ok: true,
-    value: { repository: data.repository, tags, digests, truncated: data.truncated === "true" },
+    value: {
+      repository: data.repository,
+      tags,
+      digests,
+      truncated: data.truncated === "true",
+      ...(times === undefined ? {} : { times }),
+    },
   };
 }

@@ -4,7 +4,8 @@
  */
 import type { WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import type { ImageRef } from "../../core/images/image-ref.ts";
-import { selectUpdate } from "../../core/policy/select-update.ts";
+import { selectAgedUpdate } from "../../core/policy/select-aged-update.ts";
+import type { Selection } from "../../core/policy/select-update.ts";
 import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
 import {
   activePhases,
@@ -14,11 +15,15 @@ import {
 } from "../../core/updaterequests/update-request.ts";
 import type { ContainerImage } from "../../core/workloads/container-images.ts";
 
-export type ContainerPlan =
+export type ContainerPlan = (
   | { kind: "propose"; newImage: string; attempt: number; supersede: UpdateRequest[] }
   | { kind: "keep"; keep: UpdateRequest; supersede: UpdateRequest[] }
   | { kind: "defer"; newImage: string; seconds: number }
-  | { kind: "idle"; reason: string };
+  | { kind: "idle"; reason: string }
+) & {
+  /** A better tag comes of age (min-image-age) in this many seconds: sync again then. */
+  recheckSeconds?: number;
+};
 
 export interface ContainerInput {
   readonly container: ContainerImage;
@@ -38,7 +43,13 @@ const isActive = (ur: UpdateRequest) => isPending(ur) || activePhases.includes(p
 export function planContainer(input: ContainerInput): ContainerPlan {
   if (input.observed === undefined)
     return { kind: "idle", reason: "no tags observed for this repository yet" };
-  const selection = selectUpdate(input.ref, input.config.spec, input.observed);
+  const { config, ref, observed } = input;
+  const aged = selectAgedUpdate(ref, config.spec, observed, config.minImageAgeSeconds, new Date(input.nowMs));
+  const plan = planSelection(input, aged.selection);
+  return aged.recheckSeconds === undefined ? plan : { ...plan, recheckSeconds: aged.recheckSeconds };
+}
+
+function planSelection(input: ContainerInput, selection: Selection): ContainerPlan {
   if (selection.kind !== "update") return { kind: "idle", reason: selection.reason };
   const newImage = selection.image;
   const same = input.requests.filter((ur) => ur.spec.newImage === newImage);

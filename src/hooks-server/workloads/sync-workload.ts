@@ -94,6 +94,10 @@ function warning(workload: KubeObject, message: string): Effect {
   };
 }
 
+function resyncWithin(acc: Accumulator, seconds: number): void {
+  acc.resyncAfter = Math.min(acc.resyncAfter ?? seconds, seconds);
+}
+
 function decideContainer(ctx: Context, container: ContainerImage, acc: Accumulator): void {
   const ref = parseImageRef(container.image);
   if (ref === undefined) {
@@ -107,13 +111,14 @@ function decideContainer(ctx: Context, container: ContainerImage, acc: Accumulat
   );
   const observed = ctx.observed.get(repositoryKey(ref));
   const plan = planContainer({ ...ctx, container, ref, observed, requests, nowMs: ctx.now.getTime() });
+  if (plan.recheckSeconds !== undefined) resyncWithin(acc, plan.recheckSeconds);
   switch (plan.kind) {
     case "idle":
       acc.report.idle.push(`${container.name}: ${plan.reason}`);
       return;
     case "defer":
       acc.report.deferred.push(`${container.name}: ${plan.newImage} in ${plan.seconds}s`);
-      acc.resyncAfter = Math.min(acc.resyncAfter ?? plan.seconds, plan.seconds);
+      resyncWithin(acc, plan.seconds);
       return;
     case "keep":
       for (const old of plan.supersede) acc.supersededBy.set(old.metadata.name, plan.keep.metadata.name);

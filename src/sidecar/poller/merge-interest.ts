@@ -17,6 +17,8 @@ export interface PollInterest {
   readonly digestTags: readonly string[];
   /** Pull secrets that may hold credentials for the registry, in the workloads' order. */
   readonly credentialsRefs: readonly SecretRef[];
+  /** Some workload has `headwind.sh/min-image-age`: new tags' creation times are worth reading. */
+  readonly creationTimes?: boolean;
 }
 
 const refKey = (ref: SecretRef) => `${ref.namespace}/${ref.name}`;
@@ -28,6 +30,7 @@ function mergeTwo(a: PollInterest, b: PollInterest): PollInterest {
     pollingIntervalSeconds: Math.min(a.pollingIntervalSeconds, b.pollingIntervalSeconds),
     digestTags: [...new Set([...a.digestTags, ...b.digestTags])].sort(),
     credentialsRefs: [...refs.values()],
+    ...(a.creationTimes || b.creationTimes ? { creationTimes: true } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { selectCredentials } from "../registry/select-credentials.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
 import { createKeyedLimiter } from "./create-keyed-limiter.ts";
 import type { PollerMetrics } from "./create-poller-metrics.ts";
+import { creationLookupsPerPoll, lookUpCreated, pickCreationLookups } from "./look-up-created.ts";
 import { mergeInterest, type PollInterest, type SecretRef } from "./merge-interest.ts";
 import { planPoll } from "./plan-poll.ts";
 import { pollRepository } from "./poll-repository.ts";
@@ -24,8 +25,13 @@ export interface PollCycleDeps {
   readonly now: () => number;
   /** The decoded `.dockerconfigjson` documents of these Secrets (missing ones left out). */
   readonly loadDockerConfigs: (refs: readonly SecretRef[]) => Promise<readonly unknown[]>;
-  /** Writes the observation (the tag ConfigMap); a throw fails that repository only. */
-  readonly onObserved: (observed: ObservedTags) => Promise<void>;
+  /**
+   * Writes the observation (the tag ConfigMap) with the creation times read for it (epoch seconds
+   * by tag); a throw fails that repository only.
+   */
+  readonly onObserved: (observed: ObservedTags, created: Readonly<Record<string, number>>) => Promise<void>;
+  /** What the repository's ConfigMap holds now, to tell new tags from known ones. */
+  readonly previous?: (repository: string) => ObservedTags | undefined;
   readonly metrics: PollerMetrics;
   /** Repositories polled at once per registry. */
   readonly concurrencyPerRegistry?: number;
@@ -64,12 +70,18 @@ async function pollOne(deps: PollCycleDeps, item: PollInterest, registry: string
       failure: { repository, kind: "credentials", message: `credentials: ${messageOf(cause)}` },
     };
   }
-  const polled = await pollRepository(deps.client, item, selectCredentials(configs, registry));
+  const credentials = selectCredentials(configs, registry);
+  const polled = await pollRepository(deps.client, item, credentials);
   if (!polled.ok)
     return { ok: false, failure: { repository, kind: polled.error.kind, message: polled.error.message } };
   deps.metrics.tagsSeen.set({ repository }, polled.value.tags.length);
+  const lookups = item.creationTimes
+    ? pickCreationLookups(deps.previous?.(repository), polled.value.tags, creationLookupsPerPoll)
+    : [];
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  const created = await lookUpCreated(deps.client, repository, lookups, nowSeconds, credentials);
   try {
-    await deps.onObserved(polled.value);
+    await deps.onObserved(polled.value, created);
   } catch (cause) {
     return { ok: false, failure: { repository, kind: "write", message: `write: ${messageOf(cause)}` } };
   }

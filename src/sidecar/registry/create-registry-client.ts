@@ -13,6 +13,7 @@ import type { AuthContext } from "./create-registry-authenticator.ts";
 import { manifestAccept } from "./manifest-accept.ts";
 import { parseLinkNext } from "./parse-link-next.ts";
 import { parseTagList } from "./parse-tag-list.ts";
+import { readImageCreated } from "./read-image-created.ts";
 import { type RegistryResult, registryError } from "./registry-result.ts";
 import { resolveRegistryOrigin } from "./resolve-registry-origin.ts";
 import type { RegistryCredentials } from "./select-credentials.ts";
@@ -37,6 +38,12 @@ export interface RegistryClient {
     tag: string,
     credentials?: RegistryCredentials,
   ): Promise<RegistryResult<string>>;
+  /** When the image behind a tag was created (epoch seconds), if its manifest or config says. */
+  imageCreated(
+    repositoryKey: string,
+    tag: string,
+    credentials?: RegistryCredentials,
+  ): Promise<RegistryResult<number | undefined>>;
 }
 
 export interface RegistryClientOptions extends AuthorizedSendOptions {
@@ -157,6 +164,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       if (sent.value.status !== 200) return statusError(context.value, what, sent.value.status);
       const digest = sent.value.headers.get("docker-content-digest");
       return digest ? { ok: true, value: digest } : digestOfBody(send, context.value, url, what);
+    },
+
+    async imageCreated(key, tag, credentials) {
+      const context = contextFor(key, credentials);
+      if (!context.ok) return context;
+      return readImageCreated(send, context.value, context.value.origin, tag);
     },
   };
 }

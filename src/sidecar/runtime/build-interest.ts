@@ -45,6 +45,7 @@ interface Use {
   readonly pollingIntervalSeconds: number;
   readonly digestTags: readonly string[];
   readonly credentialsRefs: readonly SecretRef[];
+  readonly creationTimes: boolean;
 }
 
 const policyAnnotation = annotations.policy;
@@ -89,13 +90,14 @@ function usesOf(workload: KubeObject, input: InterestInput): Use[] {
   const credentialsRefs = credentialsOf(workload, input);
   const polled = config.eventSource === "polling" || config.eventSource === "both";
   const pollingIntervalSeconds = config.pollingIntervalSeconds ?? input.defaultPollingIntervalSeconds;
+  const creationTimes = config.minImageAgeSeconds > 0;
   return containerImages(workload).flatMap((container) => {
     if (!isManaged(config, container.name, container.image)) return [];
     const ref = parseImageRef(container.image);
     if (ref === undefined) return [];
     const repository = repositoryKey(ref);
     const digestTags = digestTagsOf(ref, config, input.observed.get(repository));
-    return [{ repository, polled, pollingIntervalSeconds, digestTags, credentialsRefs }];
+    return [{ repository, polled, pollingIntervalSeconds, digestTags, credentialsRefs, creationTimes }];
   });
 }
 
@@ -113,12 +115,13 @@ export function buildInterest(input: InterestInput): InterestSet {
   const poll = mergeInterest(
     uses
       .filter((use) => polledRepositories.has(use.repository))
-      .map(({ repository, digestTags, credentialsRefs }) => ({
+      .map(({ repository, digestTags, credentialsRefs, creationTimes }) => ({
         repository,
         // A webhook-only workload adds its digest tags and secrets, never its (absent) interval.
         pollingIntervalSeconds: intervals.get(repository) ?? input.defaultPollingIntervalSeconds,
         digestTags,
         credentialsRefs,
+        ...(creationTimes ? { creationTimes } : {}),
       })),
   );
   const repositories = new Map<string, SecretRef[]>();

@@ -161,6 +161,8 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       elector.isLeader() ? deps.client.listTags(key, credentials) : notLeader(key),
     headDigest: (key, tag, credentials) =>
       elector.isLeader() ? deps.client.headDigest(key, tag, credentials) : notLeader(key),
+    imageCreated: (key, tag, credentials) =>
+      elector.isLeader() ? deps.client.imageCreated(key, tag, credentials) : notLeader(key),
   };
 
   async function pollOnce(): Promise<PollCycleReport | undefined> {
@@ -177,9 +179,10 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         lastPolled,
         now: deps.clock,
         loadDockerConfigs: deps.loadDockerConfigs,
-        onObserved: async (observed) => {
+        previous: (repository) => store.observed().get(repository),
+        onObserved: async (observed, created) => {
           if (!elector.isLeader()) throw new Error("no longer the leader: poll result not written");
-          await store.write(observed);
+          await store.write(observed, created);
         },
         metrics: metrics.poller,
       });

@@ -7,6 +7,8 @@
  * Poll results replace a ConfigMap's content (the listing is the registry's whole truth). Webhook
  * tags are merged into the live object instead — GET, merge, apply conditional on the
  * resourceVersion read, again on a conflict — because any replica may be writing the same one.
+ * Either way the tag times (min-image-age) are carried forward from what was there, so a restart
+ * or a new leader never makes an old tag look new.
  */
 import type { Logger } from "pino";
 import { annotations } from "../../core/metadata-keys.ts";
@@ -18,6 +20,7 @@ import {
   tagConfigMapName,
   tagsLabel,
 } from "../../core/tags/tag-configmap.ts";
+import { advanceTagTimes } from "../../core/tags/tag-times.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
 import { listAllPages } from "../../kube/list-pages.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
@@ -32,8 +35,11 @@ export interface TagStore {
   reload(): Promise<void>;
   /** What each cached ConfigMap holds, by repository (unreadable ones left out). */
   observed(): ReadonlyMap<string, ObservedTags>;
-  /** Writes a poll result unless the cached ConfigMap already holds exactly this. */
-  write(observed: ObservedTags): Promise<WriteResult>;
+  /**
+   * Writes a poll result unless the cached ConfigMap already holds exactly this; `created` are
+   * registry creation times learnt with it (epoch seconds by tag).
+   */
+  write(observed: ObservedTags, created?: Readonly<Record<string, number>>): Promise<WriteResult>;
   /** Adds confirmed tags (tag → digest) to the live ConfigMap, creating it when missing. */
   merge(repository: string, confirmed: ReadonlyMap<string, string>): Promise<WriteResult>;
   /** Deletes the ConfigMaps of repositories not in `inUse`; answers the repositories deleted. */
@@ -45,6 +51,8 @@ export interface TagStoreDeps {
   readonly namespace: string;
   readonly metrics: Pick<SidecarMetrics, "configMapWrites">;
   readonly logger: Logger;
+  /** Milliseconds since the epoch: when a tag was first seen. */
+  readonly clock: () => number;
   /** Conditional applies tried per webhook merge before giving up (the delivery then gets a 503). */
   readonly mergeAttempts?: number;
 }
@@ -69,6 +77,11 @@ function holds(live: ConfigMapObject | undefined, desired: TagConfigMap): boolea
 
 function repositoryOf(configMap: ConfigMapObject): string | undefined {
   return configMap.metadata.annotations?.[repositoryAnnotation] ?? configMap.data?.repository;
+}
+
+function parsed(configMap: ConfigMapObject | undefined): ObservedTags | undefined {
+  const read = configMap === undefined ? undefined : parseTagConfigMap(configMap);
+  return read?.ok ? read.value : undefined;
 }
 
 function desiredOf(observed: ObservedTags, namespace: string): TagConfigMap {
@@ -99,16 +112,20 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     }
   }
 
+  const nowSeconds = () => Math.floor(deps.clock() / 1000);
+
   async function mergeOnce(repository: string, confirmed: ReadonlyMap<string, string>) {
     const name = tagConfigMapName(repository);
     const live = await kube.getConfigMap(namespace, name);
-    const parsed = live === undefined ? undefined : parseTagConfigMap(live);
-    const before = parsed?.ok ? parsed.value : undefined;
+    const before = parsed(live);
+    const tags = [...new Set([...(before?.tags ?? []), ...confirmed.keys()])];
     const observed: ObservedTags = {
       repository,
-      tags: [...new Set([...(before?.tags ?? []), ...confirmed.keys()])],
+      tags,
       digests: { ...before?.digests, ...Object.fromEntries(confirmed) },
       truncated: before?.truncated ?? false,
+      // A pushed tag is news: seen now, even when it is the first this ConfigMap holds.
+      times: advanceTagTimes(before ?? { tags: [] }, tags, nowSeconds()),
     };
     const desired = desiredOf(observed, namespace);
     if (live !== undefined) cache.set(name, live);
@@ -150,14 +167,16 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     observed() {
       const byRepository = new Map<string, ObservedTags>();
       for (const configMap of cache.values()) {
-        const parsed = parseTagConfigMap(configMap);
-        if (parsed.ok) byRepository.set(parsed.value.repository, parsed.value);
+        const read = parsed(configMap);
+        if (read !== undefined) byRepository.set(read.repository, read);
       }
       return byRepository;
     },
 
-    async write(observed) {
-      const desired = desiredOf(observed, namespace);
+    async write(observed, created = {}) {
+      const before = parsed(cache.get(tagConfigMapName(observed.repository)));
+      const times = advanceTagTimes(before, observed.tags, nowSeconds(), created);
+      const desired = desiredOf({ ...observed, times }, namespace);
       if (holds(cache.get(desired.metadata.name), desired)) {
         metrics.configMapWrites.inc({ result: "unchanged" });
         return "unchanged";

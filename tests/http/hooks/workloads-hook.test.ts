@@ -42,6 +42,31 @@ describe("POST /hooks/workloads/sync", () => {
     );
   });
 
+  it("min-image-age: a tag too young is not proposed yet; the hook asks to be synced when it comes of age", async () => {
+    const { post } = hooksApp();
+    const request = structuredClone(fixture("deployment-new-tags.request")) as {
+      object: { metadata: { annotations: Record<string, string> } };
+      related: Record<string, Record<string, { data: Record<string, string> }>>;
+    };
+    request.object.metadata.annotations["headwind.sh/min-image-age"] = "24h";
+    const nginx = Object.values(request.related["ConfigMap.v1"] ?? {})[0];
+    if (nginx === undefined) throw new Error("fixture has no ConfigMap");
+    const now = Date.parse("2026-11-25T12:00:00.000Z") / 1000;
+    // 1.27.0 appeared an hour ago, 1.25.4 was there when the repository was first listed.
+    nginx.data.times = JSON.stringify({
+      v: 1,
+      since: now - 30 * 86_400,
+      created: {},
+      seen: { "1.27.0": now - 3600 },
+    });
+    const body = (await (await post("/hooks/workloads/sync", request)).json()) as {
+      attachments: { spec: { newImage: string } }[];
+      resyncAfterSeconds?: number;
+    };
+    expect(body.attachments.map((ur) => ur.spec.newImage)).toEqual(["nginx:1.25.4"]);
+    expect(body.resyncAfterSeconds).toBe(23 * 3600);
+  });
+
   it("ignores request fields it does not know", async () => {
     const { post } = hooksApp();
     const request = { ...fixture("deployment-new-tags.request"), somethingNew: { a: 1 } };

@@ -61,7 +61,13 @@ function setup(extraProblems: string[] = []) {
   const runtime = createSidecarRuntime({
     kube: fake.kube,
     client: registry.client,
-    store: createTagStore({ kube: fake.kube, namespace: "headwind", metrics: metrics.sidecar, logger }),
+    store: createTagStore({
+      kube: fake.kube,
+      namespace: "headwind",
+      metrics: metrics.sidecar,
+      logger,
+      clock: Date.now,
+    }),
     elector: { isLeader: () => false },
     loadDockerConfigs: createDockerConfigLoader({ kube: fake.kube, logger, clock: Date.now }),
     namespace: "headwind",

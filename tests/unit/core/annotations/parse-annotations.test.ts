@@ -26,6 +26,7 @@ describe("parseAnnotations", () => {
       autoRollback: false,
       rollbackTimeoutSeconds: 300,
       healthCheckRetries: 3,
+      minImageAgeSeconds: 0,
     });
   });
 
@@ -43,6 +44,7 @@ describe("parseAnnotations", () => {
         "health-check-retries": "5",
         "include-prereleases": "TRUE",
         exclude: "*-debug, nightly-*",
+        "min-image-age": "24h",
       }),
     );
     expect(errors).toEqual([]);
@@ -57,6 +59,7 @@ describe("parseAnnotations", () => {
       minUpdateIntervalSeconds: 600,
       eventSource: "polling",
       pollingIntervalSeconds: 120,
+      minImageAgeSeconds: 86_400,
       autoRollback: true,
       rollbackTimeoutSeconds: 900,
       healthCheckRetries: 5,
@@ -124,6 +127,16 @@ describe("parseAnnotations", () => {
       { "include-prereleases": "yes" },
       'invalid headwind.sh/include-prereleases "yes": expected one of true, false',
       { spec: { includePrereleases: false } },
+    ],
+    [
+      { "min-image-age": "a day" },
+      'invalid headwind.sh/min-image-age "a day": expected seconds or a duration such as 90s, 5m, 1h30m',
+      { minImageAgeSeconds: 7_776_000 },
+    ],
+    [
+      { "min-image-age": "91d" },
+      'invalid headwind.sh/min-image-age "91d": must be at most 7776000 seconds',
+      { minImageAgeSeconds: 7_776_000 },
     ],
     [
       { "update-window": "Mon-Fri 02:00-04:00 Mars/Olympus" },

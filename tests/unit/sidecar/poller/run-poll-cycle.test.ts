@@ -32,6 +32,33 @@ function deps(overrides: Partial<PollCycleDeps>, client = fakeRegistryClient({})
 }
 
 describe("runPollCycle", () => {
+  it("reads creation times for new tags only where a workload wants them, and hands them to the writer", async () => {
+    const fake = fakeRegistryClient({
+      "r.io/soaked": { tags: ["1.0.0", "1.1.0"], created: { "1.1.0": 1_760_000_000 } },
+      "r.io/eager": { tags: ["2.0.0"], created: { "2.0.0": 1_760_000_000 } },
+    });
+    const written: [string, Readonly<Record<string, number>>][] = [];
+    const { deps: cycle } = deps(
+      {
+        interest: [{ ...interest("r.io/soaked"), creationTimes: true }, interest("r.io/eager")],
+        previous: (repository) =>
+          repository === "r.io/soaked"
+            ? { repository, tags: ["1.0.0"], digests: {}, truncated: false }
+            : undefined,
+        onObserved: async (observed, created) => {
+          written.push([observed.repository, created]);
+        },
+      },
+      fake.client,
+    );
+    await runPollCycle(cycle);
+    expect(written.sort()).toEqual([
+      ["r.io/eager", {}],
+      ["r.io/soaked", { "1.1.0": 1_760_000_000 }],
+    ]);
+    expect(fake.calls.filter((call) => call.startsWith("created"))).toEqual(["created r.io/soaked:1.1.0"]);
+  });
+
   it("polls each due repository once, with the credentials its secrets hold", async () => {
     const fake = fakeRegistryClient({
       "reg.example/a": { tags: ["1"] },

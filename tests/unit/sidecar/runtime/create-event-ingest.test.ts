@@ -30,7 +30,7 @@ function setup(
   const register = new Registry();
   const metrics = createSidecarMetrics(register);
   const logger = pino({ level: "silent" });
-  const store = createTagStore({ kube: fake.kube, namespace: "headwind", metrics, logger });
+  const store = createTagStore({ kube: fake.kube, namespace: "headwind", metrics, logger, clock: Date.now });
   const fakeClient = fakeRegistryClient(registry);
   const { calls } = fakeClient;
   // The shared fake has no refused HEAD; a digest of "unauthorized" stands for one here.

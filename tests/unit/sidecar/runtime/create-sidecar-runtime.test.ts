@@ -47,7 +47,13 @@ function setup(workloads: KubeObject[]) {
   const register = new Registry();
   const metrics = { sidecar: createSidecarMetrics(register), poller: createPollerMetrics(register) };
   const logger = pino({ level: "silent" });
-  const store = createTagStore({ kube: fake.kube, namespace: "headwind", metrics: metrics.sidecar, logger });
+  const store = createTagStore({
+    kube: fake.kube,
+    namespace: "headwind",
+    metrics: metrics.sidecar,
+    logger,
+    clock: () => time.now,
+  });
   const runtime = createSidecarRuntime({
     kube: fake.kube,
     client: registry.client,
