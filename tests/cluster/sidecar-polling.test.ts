@@ -3,6 +3,7 @@
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTagConfigMap, tagConfigMapName, tagsLabel } from "../../src/core/tags/tag-configmap.ts";
+import type { TagTimes } from "../../src/core/tags/tag-times.ts";
 import type { ConfigMapObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import {
   adminConfig,
@@ -169,7 +170,7 @@ describe("sidecar polling on the real apiserver", () => {
     );
     const live = await readConfigMap(web());
     // A first listing dates every tag from itself (min-image-age); nothing is marked seen yet.
-    const times = JSON.parse(live.data?.times ?? "null") as { since: number };
+    const times = JSON.parse(live.data?.times ?? "null") as TagTimes;
     expect(times).toEqual({ v: 1, since: expect.any(Number), created: {}, seen: {} });
     const expected = buildTagConfigMap(
       { repository: web(), tags: ["1.0.0", "1.1.0", "latest"], digests: { latest: firstLatest }, times },
