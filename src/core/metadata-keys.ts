@@ -15,6 +15,7 @@ export const annotations = {
   exclude: "headwind.sh/exclude",
   updateWindow: "headwind.sh/update-window",
   minImageAge: "headwind.sh/min-image-age",
+  gitops: "headwind.sh/gitops",
   /** Written by Headwind. */
   updateHistory: "headwind.sh/update-history",
   lastUpdate: "headwind.sh/last-update",

@@ -594,6 +594,7 @@ describe("the UpdateRequest CRD", () => {
       "POLICY",
       "PHASE",
       "WAITING-UNTIL",
+      "GITOPS",
       "MESSAGE",
       "AGE",
     ]);

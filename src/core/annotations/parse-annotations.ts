@@ -3,6 +3,7 @@
  * falls back to the safe default and yields an error message fit for a Kubernetes Event.
  */
 import semver from "semver";
+import { gitopsModes } from "../gitops/gitops-owner.ts";
 import { annotations as names } from "../metadata-keys.ts";
 import { safeRegExp } from "../policy/is-allowed-tag.ts";
 import { defaultExclusions, type Policy, type PolicySpec, policies } from "../policy/policy-spec.ts";
@@ -164,5 +165,7 @@ export function parseAnnotations(values: Annotations | undefined): {
         : read.seconds(names.minImageAge, maxMinImageAgeSeconds, 0, maxMinImageAgeSeconds),
   };
   read.windows(names.updateWindow);
+  // Read live by the UpdateRequests hook; checked here so a typo is reported on the workload.
+  read.oneOf(names.gitops, gitopsModes, "propose");
   return { config, errors: read.errors };
 }

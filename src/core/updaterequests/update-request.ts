@@ -80,6 +80,16 @@ export interface UpdateRequestStatus {
   checkedAt?: string;
   /** An approved update outside its update window: when the next window opens. */
   waitingUntil?: string;
+  conditions?: readonly Condition[];
+}
+
+/** A status condition, Kubernetes' usual shape (metav1.Condition). */
+export interface Condition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
 }
 
 export interface UpdateRequest extends KubeObject {

@@ -1,4 +1,5 @@
 /** Install-wide settings the hooks need, read once at start-up (see read-hooks-config.ts). */
+import type { ArgoTrackingMethod } from "../../core/gitops/gitops-owner.ts";
 import type { UpdateWindow } from "../../core/windows/parse-update-windows.ts";
 
 export interface HookSettings {
@@ -10,6 +11,8 @@ export interface HookSettings {
   readonly historyLimit: number;
   /** Cluster-wide update windows for workloads without `headwind.sh/update-window`; empty: any time. */
   readonly updateWindows?: readonly UpdateWindow[];
+  /** How Argo CD marks what it applies (its `application.resourceTrackingMethod`); default annotation. */
+  readonly argoTracking?: ArgoTrackingMethod;
 }
 
 export const defaultHookSettings: HookSettings = {
@@ -17,4 +20,5 @@ export const defaultHookSettings: HookSettings = {
   approvalTtlSeconds: 86_400,
   historyLimit: 10,
   updateWindows: [],
+  argoTracking: "annotation",
 };

@@ -1,6 +1,7 @@
 /** The hooks server's configuration, from its environment, read once at start-up. */
 
 import { ConfigError, readInteger } from "../../core/config/config-error.ts";
+import { type ArgoTrackingMethod, argoTrackingMethods } from "../../core/gitops/gitops-owner.ts";
 import { parseUpdateWindows, type UpdateWindow } from "../../core/windows/parse-update-windows.ts";
 import { type NotifyConfig, readNotifyConfig } from "../notify/notify-config.ts";
 import type { HookSettings } from "./hook-settings.ts";
@@ -28,6 +29,13 @@ function readWindows(text: string | undefined, problems: string[]): UpdateWindow
   return [];
 }
 
+function readArgoTracking(text: string | undefined, problems: string[]): ArgoTrackingMethod {
+  const value = (text ?? "").trim() || "annotation";
+  if ((argoTrackingMethods as readonly string[]).includes(value)) return value as ArgoTrackingMethod;
+  problems.push(`HEADWIND_ARGOCD_TRACKING must be one of ${argoTrackingMethods.join(", ")}`);
+  return "annotation";
+}
+
 export function readHooksConfig(env: Readonly<Record<string, string | undefined>>): HooksConfig {
   const problems: string[] = [];
   const logLevel = env.LOG_LEVEL ?? "info";
@@ -45,6 +53,7 @@ export function readHooksConfig(env: Readonly<Record<string, string | undefined>
       approvalTtlSeconds: readInteger(env, "HEADWIND_APPROVAL_TTL_SECONDS", 86_400, problems, 60),
       historyLimit: readInteger(env, "HEADWIND_HISTORY_LIMIT", 10, problems, 1, 100),
       updateWindows: readWindows(env.HEADWIND_UPDATE_WINDOW, problems),
+      argoTracking: readArgoTracking(env.HEADWIND_ARGOCD_TRACKING, problems),
     },
     notify: readNotifyConfig(env, problems),
     maxBodyBytes: readInteger(env, "HEADWIND_MAX_BODY_BYTES", 16 * 1024 * 1024, problems, 1024),

@@ -17,7 +17,7 @@ export async function runUpdateRequestSync(
   log: Logger,
 ): Promise<DecoratorSyncResponse> {
   const ur = request.object as UpdateRequest;
-  const decided = syncUpdateRequest(request, deps.clock(), deps.settings.updateWindows ?? []);
+  const decided = syncUpdateRequest(request, deps.clock(), deps.settings);
   const outcomes = await deps.execute(decided.effects);
   const decision = applyOutcomes(decided, outcomes);
   const followUps = transitionEffects(ur, decision.status);

@@ -4,18 +4,21 @@
  * approval is never overwritten. Image changes come back as patch effects for the executor.
  */
 
+import { describeOwner } from "../../core/gitops/gitops-owner.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import {
+  type Phase,
   phaseOf,
   type UpdateRequest,
   type UpdateRequestStatus,
 } from "../../core/updaterequests/update-request.ts";
-import type { UpdateWindow } from "../../core/windows/parse-update-windows.ts";
 import { containerImages } from "../../core/workloads/container-images.ts";
 import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import type { HookSettings } from "../config/hook-settings.ts";
 import type { Effect } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, objectsOf } from "../metacontroller/wire.ts";
+import { type GitOpsView, gitopsView, withGitOpsCondition } from "./gitops-gate.ts";
 import { rolloutHealth } from "./rollout-health.ts";
 import { untrustedReason } from "./trust-update-request.ts";
 import { windowGate } from "./window-gate.ts";
@@ -35,9 +38,13 @@ interface Ctx {
   readonly target: KubeObject | undefined;
   readonly pods: readonly KubeObject[];
   readonly now: Date;
-  /** The cluster-wide update windows, for targets without their own. */
-  readonly windows: readonly UpdateWindow[];
+  readonly settings: SyncSettings;
+  /** Set when Flux or Argo CD applies the target. */
+  readonly gitops: GitOpsView | undefined;
 }
+
+/** The install-wide settings this hook reads: update windows and how Argo CD tracks objects. */
+export type SyncSettings = Pick<HookSettings, "updateWindows" | "argoTracking">;
 
 const iso = (date: Date) => date.toISOString();
 const same = (): UpdateRequestDecision => ({ status: null, effects: [] });
@@ -70,26 +77,43 @@ function patch(ctx: Ctx, step: "apply" | "rollback"): Effect {
   };
 }
 
-/**
- * Approved, and inside an update window: Applying. Outside one it stays Approved, saying until
- * when, and wakes up as the window opens; the same wait is not written twice.
- */
-function applyWhenOpen(ctx: Ctx, approval: UpdateRequestStatus, message?: string): UpdateRequestDecision {
-  const gate = windowGate(ctx.target, ctx.windows, ctx.now);
-  if (gate.open) return to(ctx, { ...approval, phase: "Applying", waitingUntil: undefined, message });
-  const { waitingUntil, resyncAfterSeconds } = gate;
+/** Stays Approved, saying why; the same wait is not written twice. */
+function waitApproved(
+  ctx: Ctx,
+  approval: UpdateRequestStatus,
+  wait: { message: string; waitingUntil?: string | undefined; resyncAfterSeconds?: number },
+): UpdateRequestDecision {
+  const { message, waitingUntil, resyncAfterSeconds } = wait;
   const unchanged =
     ctx.status.phase === "Approved" &&
     ctx.status.approvedAt !== undefined &&
     ctx.status.waitingUntil === waitingUntil &&
-    ctx.status.message === gate.message;
-  if (unchanged) return { status: null, effects: [], resyncAfterSeconds };
-  return to(ctx, { ...approval, phase: "Approved", waitingUntil, message: gate.message }, resyncAfterSeconds);
+    ctx.status.message === message;
+  if (unchanged) return { status: null, effects: [], ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
+  return to(ctx, { ...approval, phase: "Approved", waitingUntil, message }, resyncAfterSeconds);
+}
+
+/**
+ * Approved: Applying, unless a GitOps tool applies the target (nothing is patched; the change is
+ * made in Git, and once the target runs the new image the request goes on as applied) or no update
+ * window is open (it wakes up as one opens).
+ */
+function applyWhenAllowed(ctx: Ctx, approval: UpdateRequestStatus, message?: string): UpdateRequestDecision {
+  const { gitops } = ctx;
+  if (gitops !== undefined && !gitops.patch && liveImage(ctx) !== ctx.ur.spec.newImage) {
+    const owner = describeOwner(gitops.owner);
+    return waitApproved(ctx, approval, {
+      message: `approved; not patched: ${owner} applies the target, change it in Git`,
+    });
+  }
+  const gate = windowGate(ctx.target, ctx.settings.updateWindows ?? [], ctx.now);
+  if (gate.open) return to(ctx, { ...approval, phase: "Applying", waitingUntil: undefined, message });
+  return waitApproved(ctx, approval, gate);
 }
 
 function onNew(ctx: Ctx): UpdateRequestDecision {
   if (ctx.ur.spec.approval === "Automatic") {
-    return applyWhenOpen(ctx, {
+    return applyWhenAllowed(ctx, {
       approvedBy: "headwind (require-approval: false)",
       approvedAt: iso(ctx.now),
     });
@@ -108,6 +132,10 @@ function onPending(ctx: Ctx, isNew = false): UpdateRequestDecision {
   if (!(expires > ctx.now.getTime()))
     return to(ctx, { phase: "Expired", message: "nobody approved it in time" });
   const live = liveImage(ctx);
+  if (ctx.gitops !== undefined && live === spec.newImage) {
+    const message = `${spec.newImage} arrived through ${describeOwner(ctx.gitops.owner)}`;
+    return to(ctx, { phase: "Completed", completedAt: iso(ctx.now), message });
+  }
   if (ctx.target !== undefined && live !== spec.currentImage) {
     return to(ctx, {
       phase: "Superseded",
@@ -129,7 +157,7 @@ function onApproved(ctx: Ctx): UpdateRequestDecision {
   if (live !== ctx.ur.spec.currentImage && live !== ctx.ur.spec.newImage) {
     return to(ctx, { ...approval, phase: "Failed", message: `not applied: the container now runs ${live}` });
   }
-  return applyWhenOpen(ctx, approval, "applying");
+  return applyWhenAllowed(ctx, approval, "applying");
 }
 
 function onApplying(ctx: Ctx): UpdateRequestDecision {
@@ -191,7 +219,7 @@ function onRejected(ctx: Ctx): UpdateRequestDecision {
   });
 }
 
-function contextOf(request: DecoratorSyncRequest, now: Date, windows: readonly UpdateWindow[]): Ctx {
+function contextOf(request: DecoratorSyncRequest, now: Date, settings: SyncSettings): Ctx {
   const ur = request.object as UpdateRequest;
   const targetRef = ur.spec?.targetRef;
   const kind = targetRef === undefined ? undefined : findWorkloadKind(targetRef.kind, targetRef.apiVersion);
@@ -202,22 +230,35 @@ function contextOf(request: DecoratorSyncRequest, now: Date, windows: readonly U
     (o) => o.metadata.name === targetRef?.name && o.metadata.namespace === targetRef?.namespace,
   );
   const pods = objectsOf(request.related, "Pod", "v1");
-  return { ur, status: (ur.status ?? {}) as UpdateRequestStatus, target, pods, now, windows };
+  const gitops = gitopsView(ur, target, settings.argoTracking ?? "annotation");
+  return { ur, status: (ur.status ?? {}) as UpdateRequestStatus, target, pods, now, settings, gitops };
 }
 
 const terminal = new Set(["Rejected", "Expired", "Superseded", "Completed", "Failed", "RolledBack"]);
 
+/** A request still on its way says whether a GitOps tool applies its target (written only on a change). */
+function withConditions(ctx: Ctx, decision: UpdateRequestDecision): UpdateRequestDecision {
+  const base = decision.status ?? ctx.status;
+  if (terminal.has(base.phase ?? "")) return decision;
+  const conditions = withGitOpsCondition(base.conditions, ctx.gitops, ctx.now);
+  return conditions === base.conditions ? decision : { ...decision, status: { ...base, conditions } };
+}
+
 export function syncUpdateRequest(
   request: DecoratorSyncRequest,
   now: Date,
-  windows: readonly UpdateWindow[] = [],
+  settings: SyncSettings = {},
 ): UpdateRequestDecision {
-  const ctx = contextOf(request, now, windows);
+  const ctx = contextOf(request, now, settings);
   const phase = phaseOf(ctx.ur);
   const distrust = ctx.target === undefined ? undefined : untrustedReason(ctx.ur, ctx.target);
   if (distrust !== undefined) {
     return terminal.has(phase ?? "") ? same() : to(ctx, { phase: "Failed", message: `refused: ${distrust}` });
   }
+  return withConditions(ctx, decide(ctx, phase));
+}
+
+function decide(ctx: Ctx, phase: Phase | undefined): UpdateRequestDecision {
   switch (phase) {
     case undefined:
       return onNew(ctx);

@@ -3,9 +3,11 @@
  * once each: keyed by the request's uid and the new phase, so a retried sync is recognisable.
  */
 
+import { createHash } from "node:crypto";
 import type { Phase, UpdateRequest, UpdateRequestStatus } from "../../core/updaterequests/update-request.ts";
 import type { Effect } from "../effects/effect.ts";
 import type { Notification, NotificationEvent } from "../notify/notification.ts";
+import { gitopsConditionType } from "./gitops-gate.ts";
 
 const notifyOn: Partial<Record<Phase, NotificationEvent[]>> = {
   Pending: ["update_request_created"],
@@ -77,14 +79,40 @@ function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Eff
   return [onUr, onTarget];
 }
 
+/** Once per request and message: which GitOps tool applies the target, and what to change in Git. */
+function gitopsEvents(ur: UpdateRequest, before: UpdateRequestStatus, after: UpdateRequestStatus): Effect[] {
+  const condition = after.conditions?.find((c) => c.type === gitopsConditionType && c.status === "True");
+  const previous = before.conditions?.find((c) => c.type === gitopsConditionType && c.status === "True");
+  if (condition === undefined || condition.message === previous?.message) return [];
+  const digest = createHash("sha256").update(condition.message).digest("hex").slice(0, 12);
+  const key = `${ur.metadata.uid ?? ur.metadata.name}/gitops/${digest}`;
+  const { metadata, spec } = ur;
+  const onUr: Effect = {
+    type: "event",
+    key: `${key}/ur`,
+    regarding: {
+      apiVersion: ur.apiVersion,
+      kind: ur.kind,
+      name: metadata.name,
+      namespace: metadata.namespace ?? "",
+      uid: metadata.uid,
+    },
+    eventType: "Normal",
+    reason: gitopsConditionType,
+    message: condition.message,
+  };
+  return [onUr, { ...onUr, key: `${key}/target`, regarding: spec.targetRef }];
+}
+
 export function transitionEffects(ur: UpdateRequest, after: UpdateRequestStatus | null): Effect[] {
   if (after === null) return [];
   const before = ur.status ?? {};
   const notes = notificationsOf(ur, before, after);
   const changed = after.phase !== before.phase || notes.length > 0;
-  if (!changed) return [];
+  if (!changed) return gitopsEvents(ur, before, after);
   const key = `${ur.metadata.uid ?? ur.metadata.name}/${after.phase}`;
   return [
+    ...gitopsEvents(ur, before, after),
     ...events(ur, after, key),
     ...notes.map(
       (event): Effect => ({

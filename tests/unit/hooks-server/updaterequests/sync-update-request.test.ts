@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { UpdateRequestStatus } from "../../../../src/core/updaterequests/update-request.ts";
 import { parseUpdateWindows } from "../../../../src/core/windows/parse-update-windows.ts";
 import { applyOutcomes } from "../../../../src/hooks-server/updaterequests/apply-outcomes.ts";
 import {
@@ -320,7 +321,9 @@ describe("syncUpdateRequest: update windows", () => {
     const parsed = parseUpdateWindows(nightly);
     if (!parsed.ok) throw new Error(parsed.error);
     const ur = anUpdateRequest(undefined, { approval: "Automatic" });
-    const d = syncUpdateRequest(urRequest(ur, aDeployment("nginx:1.25.3")), now, parsed.windows);
+    const d = syncUpdateRequest(urRequest(ur, aDeployment("nginx:1.25.3")), now, {
+      updateWindows: parsed.windows,
+    });
     expect(d.status).toMatchObject({ phase: "Approved", ...waiting });
   });
 
@@ -334,5 +337,109 @@ describe("syncUpdateRequest: update windows", () => {
     const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
     const d = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.26.1", nightly)), now);
     expect(d.status).toMatchObject({ phase: "Failed" });
+  });
+});
+
+describe("syncUpdateRequest: GitOps-managed targets", () => {
+  const flux = {
+    "kustomize.toolkit.fluxcd.io/name": "apps",
+    "kustomize.toolkit.fluxcd.io/namespace": "flux-system",
+  };
+  const managed = (image: string, annotations: Record<string, string> = {}) => {
+    const target = aDeployment(image);
+    return { ...target, metadata: { ...target.metadata, labels: flux, annotations } };
+  };
+  const conditionOf = (status: UpdateRequestStatus | null | undefined) =>
+    status?.conditions?.find((c) => c.type === "GitOpsManaged");
+
+  it("a new request is proposed, with a condition saying who applies the target", () => {
+    const d = syncUpdateRequest(urRequest(anUpdateRequest(), managed("nginx:1.25.3")), now);
+    expect(d.status?.phase).toBe("Pending");
+    expect(conditionOf(d.status)).toMatchObject({
+      status: "True",
+      reason: "FluxKustomization",
+      message: expect.stringContaining("Change container nginx from nginx:1.25.3 to nginx:1.27.0 in Git"),
+      lastTransitionTime: at,
+    });
+  });
+
+  it("an approval patches nothing, and is kept, saying why (once)", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
+    const d = syncUpdateRequest(urRequest(ur, managed("nginx:1.25.3")), now);
+    expect(d.effects).toEqual([]);
+    expect(d.status).toMatchObject({
+      phase: "Approved",
+      message:
+        "approved; not patched: Flux Kustomization flux-system/apps applies the target, change it in Git",
+    });
+    const again = syncUpdateRequest(
+      urRequest(anUpdateRequest(d.status ?? undefined), managed("nginx:1.25.3")),
+      now,
+    );
+    expect(again).toEqual({ status: null, effects: [] });
+  });
+
+  it("an automatic request is approved but not patched", () => {
+    const ur = anUpdateRequest(undefined, { approval: "Automatic" });
+    const d = syncUpdateRequest(urRequest(ur, managed("nginx:1.25.3")), now);
+    expect(d.status).toMatchObject({ phase: "Approved", approvedBy: "headwind (require-approval: false)" });
+    expect(d.effects).toEqual([]);
+  });
+
+  it("once Git brings the new image, an approved request goes on (the patch is a no-op) and is watched", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice", approvedAt: at });
+    const d = syncUpdateRequest(urRequest(ur, managed("nginx:1.27.0")), now);
+    expect(d.status).toMatchObject({ phase: "Applying" });
+  });
+
+  it("once Git brings the new image, a pending request is complete", () => {
+    const d = syncUpdateRequest(
+      urRequest(anUpdateRequest({ phase: "Pending" }), managed("nginx:1.27.0")),
+      now,
+    );
+    expect(d.status).toMatchObject({
+      phase: "Completed",
+      completedAt: at,
+      message: "nginx:1.27.0 arrived through Flux Kustomization flux-system/apps",
+    });
+  });
+
+  it("headwind.sh/gitops: patch applies as usual, the condition still telling to change Git", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
+    const d = syncUpdateRequest(
+      urRequest(ur, managed("nginx:1.25.3", { "headwind.sh/gitops": "patch" })),
+      now,
+    );
+    expect(d.status?.phase).toBe("Applying");
+    expect(conditionOf(d.status)?.message).toContain("patched anyway");
+  });
+
+  it("a pending request learns of a new owner with one status write, then stays quiet", () => {
+    const d = syncUpdateRequest(
+      urRequest(anUpdateRequest({ phase: "Pending" }), managed("nginx:1.25.3")),
+      now,
+    );
+    expect(d.status?.phase).toBe("Pending");
+    expect(conditionOf(d.status)?.reason).toBe("FluxKustomization");
+    const again = syncUpdateRequest(
+      urRequest(anUpdateRequest(d.status ?? undefined), managed("nginx:1.25.3")),
+      now,
+    );
+    expect(again.status).toBeNull();
+  });
+
+  it("Argo CD's label tracking, when configured", () => {
+    const target = aDeployment("nginx:1.25.3");
+    const labelled = {
+      ...target,
+      metadata: { ...target.metadata, labels: { "app.kubernetes.io/instance": "shop" } },
+    };
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
+    expect(syncUpdateRequest(urRequest(ur, labelled), now).status?.phase).toBe("Applying");
+    const held = syncUpdateRequest(urRequest(ur, labelled), now, { argoTracking: "label" });
+    expect(held.status).toMatchObject({
+      phase: "Approved",
+      message: expect.stringContaining("Argo CD Application shop"),
+    });
   });
 });
