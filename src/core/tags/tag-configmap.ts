@@ -23,6 +23,8 @@ export interface ObservedTags {
   readonly truncated: boolean;
   /** When tags came into existence (`data.times`); absent from ConfigMaps written before it existed. */
   readonly times?: TagTimes | undefined;
+  /** Why the last read of the source failed (`data.error`); the tags are from the last good read. */
+  readonly error?: string | undefined;
 }
 
 export interface TagConfigMap {
@@ -53,8 +55,13 @@ export const byVersionDescending = (a: string, b: string): number =>
   b.localeCompare(a, "en", { numeric: true });
 
 type Encodable = Omit<ObservedTags, "truncated" | "tags">;
+const errorKey = "error";
+const maxErrorLength = 1024;
 
-function encode({ repository, digests, times }: Encodable, tags: readonly string[]): Record<string, string> {
+function encode(
+  { repository, digests, times, error }: Encodable,
+  tags: readonly string[],
+): Record<string, string> {
   const kept = Object.fromEntries(
     Object.entries(digests)
       .filter(([tag]) => tags.includes(tag))
@@ -66,6 +73,7 @@ function encode({ repository, digests, times }: Encodable, tags: readonly string
     tags: [...tags].sort().join("\n"),
     digests: JSON.stringify(kept),
     ...(times === undefined ? {} : { [tagTimesKey]: encodeTagTimes(times, tags) }),
+    ...(error === undefined ? {} : { [errorKey]: error.slice(0, maxErrorLength) }),
   };
 }
 
@@ -147,6 +155,7 @@ export function parseTagConfigMap(object: unknown): ParsedTags {
       digests,
       truncated: data.truncated === "true",
       ...(times === undefined ? {} : { times }),
+      ...(data[errorKey] ? { error: data[errorKey].slice(0, maxErrorLength) } : {}),
     },
   };
 }

@@ -47,7 +47,8 @@ export interface UpdateRequestSpec {
   targetRef: TargetRef;
   containerName: string;
   containerType: ContainerType;
-  updateType: "image";
+  /** `chart`: the target is a HelmRelease, the container its chart and the images chart versions. */
+  updateType: "image" | "chart";
   type: "update";
   currentImage: string;
   newImage: string;

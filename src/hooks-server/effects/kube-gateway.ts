@@ -13,7 +13,7 @@ import {
 } from "@kubernetes/client-node";
 import type { KubeObject } from "../../core/kube-object.ts";
 import type { JsonPatchOp } from "../../core/workloads/image-patch.ts";
-import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import { findTargetKind } from "../../core/workloads/workload-kinds.ts";
 
 export interface ObjectKey {
   readonly apiVersion: string;
@@ -35,7 +35,7 @@ export function apiStatus(error: unknown): number | undefined {
 }
 
 function pathOf(key: ObjectKey) {
-  const kind = findWorkloadKind(key.kind, key.apiVersion);
+  const kind = findTargetKind(key.kind, key.apiVersion);
   if (kind === undefined) throw new Error(`no API path known for ${key.apiVersion} ${key.kind}`);
   const [group = "", version = ""] = key.apiVersion.split("/");
   return { group, version, namespace: key.namespace, plural: kind.resource, name: key.name };

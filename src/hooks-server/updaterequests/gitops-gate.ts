@@ -26,7 +26,12 @@ export interface GitOpsView {
 
 function whatToChange(ur: UpdateRequest): string {
   const { spec } = ur;
-  return `${spec.containerType === "initContainers" ? "init container" : "container"} ${spec.containerName} from ${spec.currentImage} to ${spec.newImage}`;
+  const what = {
+    containers: `container ${spec.containerName}`,
+    initContainers: `init container ${spec.containerName}`,
+    chart: `spec.chart.spec.version (chart ${spec.containerName})`,
+  }[spec.containerType];
+  return `${what} from ${spec.currentImage} to ${spec.newImage}`;
 }
 
 export function gitopsView(

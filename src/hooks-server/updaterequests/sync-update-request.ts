@@ -13,7 +13,7 @@ import {
   type UpdateRequestStatus,
 } from "../../core/updaterequests/update-request.ts";
 import { containerImages } from "../../core/workloads/container-images.ts";
-import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import { findTargetKind } from "../../core/workloads/workload-kinds.ts";
 import type { HookSettings } from "../config/hook-settings.ts";
 import type { Effect } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
@@ -222,7 +222,7 @@ function onRejected(ctx: Ctx): UpdateRequestDecision {
 function contextOf(request: DecoratorSyncRequest, now: Date, settings: SyncSettings): Ctx {
   const ur = request.object as UpdateRequest;
   const targetRef = ur.spec?.targetRef;
-  const kind = targetRef === undefined ? undefined : findWorkloadKind(targetRef.kind, targetRef.apiVersion);
+  const kind = targetRef === undefined ? undefined : findTargetKind(targetRef.kind, targetRef.apiVersion);
   if (kind === undefined || typeof ur.spec?.containerName !== "string") {
     throw new HookInputError(`UpdateRequest ${ur.metadata.name} has no valid targetRef/containerName`);
   }

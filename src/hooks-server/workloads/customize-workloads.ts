@@ -3,18 +3,18 @@
  * Metacontroller caches this per (uid, generation), so it may depend on the spec only — images
  * live in the spec, annotations do not, hence every container is related whatever `images` says.
  */
-import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
 import { containerImages } from "../../core/workloads/container-images.ts";
 import type { HookSettings } from "../config/hook-settings.ts";
 import type { CustomizeResponse } from "../metacontroller/wire.ts";
+import { trackedRef } from "./tracked-ref.ts";
 
 export function customizeWorkload(workload: KubeObject, settings: HookSettings): CustomizeResponse {
   const names = new Set<string>();
-  for (const { image } of containerImages(workload)) {
-    const ref = parseImageRef(image);
-    if (ref !== undefined) names.add(tagConfigMapName(repositoryKey(ref)));
+  for (const container of containerImages(workload)) {
+    const tracked = trackedRef(workload, container);
+    if (tracked.kind === "tracked") names.add(tagConfigMapName(tracked.key));
   }
   if (names.size === 0) return { relatedResources: [] };
   return {

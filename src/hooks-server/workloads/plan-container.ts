@@ -4,6 +4,7 @@
  */
 import type { WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import type { ImageRef } from "../../core/images/image-ref.ts";
+import { tagToVersion } from "../../core/charts/helm-release.ts";
 import { selectAgedUpdate } from "../../core/policy/select-aged-update.ts";
 import type { Selection } from "../../core/policy/select-update.ts";
 import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
@@ -51,7 +52,8 @@ export function planContainer(input: ContainerInput): ContainerPlan {
 
 function planSelection(input: ContainerInput, selection: Selection): ContainerPlan {
   if (selection.kind !== "update") return { kind: "idle", reason: selection.reason };
-  const newImage = selection.image;
+  // A chart's "image" is its version, in SemVer spelling (the ConfigMap keeps OCI tag spelling).
+  const newImage = input.container.containerType === "chart" ? tagToVersion(selection.tag) : selection.image;
   const same = input.requests.filter((ur) => ur.spec.newImage === newImage);
   if (same.some(isVerdict)) {
     return { kind: "idle", reason: `${newImage} was rejected or failed before` };

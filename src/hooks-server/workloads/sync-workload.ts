@@ -5,7 +5,6 @@
  */
 import { createHash } from "node:crypto";
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
-import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations as names } from "../../core/metadata-keys.ts";
 import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
@@ -17,7 +16,7 @@ import {
 } from "../../core/updaterequests/update-request.ts";
 import { type ContainerImage, containerImages, podSelector } from "../../core/workloads/container-images.ts";
 import { isManaged } from "../../core/workloads/is-managed.ts";
-import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import { findTargetKind } from "../../core/workloads/workload-kinds.ts";
 import type { HookSettings } from "../config/hook-settings.ts";
 import type { Effect } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
@@ -25,6 +24,7 @@ import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from
 import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";
 import { planContainer } from "./plan-container.ts";
 import { retainUpdateRequests } from "./retain-update-requests.ts";
+import { trackedRef } from "./tracked-ref.ts";
 import { type HistoryEntry, mergeHistory, parseHistory } from "./update-history.ts";
 
 export interface WorkloadReport {
@@ -33,6 +33,8 @@ export interface WorkloadReport {
   deferred: string[];
   idle: string[];
   errors: string[];
+  /** The sidecar could not read a source (a chart repository): reported on the workload, blocks nothing else. */
+  sourceErrors: string[];
 }
 
 export interface WorkloadDecision {
@@ -75,7 +77,7 @@ function observedTags(
   return byRepository;
 }
 
-function warning(workload: KubeObject, message: string): Effect {
+function warning(workload: KubeObject, message: string, reason = "HeadwindConfigError"): Effect {
   const { uid, name, namespace } = workload.metadata;
   const digest = createHash("sha256").update(`${uid}/${message}`).digest("hex").slice(0, 16);
   return {
@@ -89,7 +91,7 @@ function warning(workload: KubeObject, message: string): Effect {
       uid,
     },
     eventType: "Warning",
-    reason: "HeadwindConfigError",
+    reason,
     message,
   };
 }
@@ -99,17 +101,21 @@ function resyncWithin(acc: Accumulator, seconds: number): void {
 }
 
 function decideContainer(ctx: Context, container: ContainerImage, acc: Accumulator): void {
-  const ref = parseImageRef(container.image);
-  if (ref === undefined) {
-    acc.report.errors.push(
-      `container ${container.name}: ${JSON.stringify(container.image)} is not a valid image reference`,
-    );
+  const tracked = trackedRef(ctx.workload, container);
+  if (tracked.kind === "error") {
+    acc.report.errors.push(tracked.message);
     return;
   }
+  if (tracked.kind === "idle") {
+    acc.report.idle.push(`${container.name}: ${tracked.reason}`);
+    return;
+  }
+  const { ref, key } = tracked;
   const requests = ctx.existing.filter(
     (ur) => ur.spec?.containerName === container.name && ur.spec?.containerType === container.containerType,
   );
-  const observed = ctx.observed.get(repositoryKey(ref));
+  const observed = ctx.observed.get(key);
+  if (observed?.error !== undefined) acc.report.sourceErrors.push(`${container.name}: ${observed.error}`);
   const plan = planContainer({ ...ctx, container, ref, observed, requests, nowMs: ctx.now.getTime() });
   if (plan.recheckSeconds !== undefined) resyncWithin(acc, plan.recheckSeconds);
   switch (plan.kind) {
@@ -146,7 +152,7 @@ function contextOf(
   errors: string[],
 ): Context {
   const workload = request.object;
-  const kind = findWorkloadKind(workload.kind, workload.apiVersion);
+  const kind = findTargetKind(workload.kind, workload.apiVersion);
   const namespace = workload.metadata.namespace;
   if (kind === undefined || namespace === undefined) {
     throw new HookInputError(`${workload.apiVersion} ${workload.kind} is not a workload Headwind manages`);
@@ -189,7 +195,15 @@ export function syncWorkload(
 ): WorkloadDecision {
   const errors: string[] = [];
   const ctx = contextOf(request, now, settings, errors);
-  const report: WorkloadReport = { proposed: [], superseded: [], deferred: [], idle: [], errors };
+  const sourceErrors: string[] = [];
+  const report: WorkloadReport = {
+    proposed: [],
+    superseded: [],
+    deferred: [],
+    idle: [],
+    errors,
+    sourceErrors,
+  };
   const acc: Accumulator = { report, created: [], supersededBy: new Map(), resyncAfter: undefined };
   for (const container of containerImages(ctx.workload)) {
     if (isManaged(ctx.config, container.name, container.image)) decideContainer(ctx, container, acc);
@@ -199,10 +213,14 @@ export function syncWorkload(
     rebuildUpdateRequest(ur, acc.supersededBy.get(ur.metadata.name)),
   );
   const response: DecoratorSyncResponse = {
-    annotations: annotationsOf(ctx, errors),
+    annotations: annotationsOf(ctx, [...errors, ...sourceErrors]),
     status: null,
     attachments: [...kept, ...acc.created],
     ...(acc.resyncAfter !== undefined ? { resyncAfterSeconds: acc.resyncAfter } : {}),
   };
-  return { response, effects: errors.map((message) => warning(ctx.workload, message)), report };
+  const effects = [
+    ...errors.map((message) => warning(ctx.workload, message)),
+    ...sourceErrors.map((message) => warning(ctx.workload, message, "HeadwindSourceError")),
+  ];
+  return { response, effects, report };
 }

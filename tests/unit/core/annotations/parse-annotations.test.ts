@@ -138,11 +138,7 @@ describe("parseAnnotations", () => {
       'invalid headwind.sh/min-image-age "91d": must be at most 7776000 seconds',
       { minImageAgeSeconds: 7_776_000 },
     ],
-    [
-      { gitops: "sometimes" },
-      'invalid headwind.sh/gitops "sometimes": expected one of propose, patch',
-      {},
-    ],
+    [{ gitops: "sometimes" }, 'invalid headwind.sh/gitops "sometimes": expected one of propose, patch', {}],
     [
       { "update-window": "Mon-Fri 02:00-04:00 Mars/Olympus" },
       'invalid headwind.sh/update-window "Mon-Fri 02:00-04:00 Mars/Olympus": "Mars/Olympus" is not a time zone (e.g. Europe/Berlin, UTC)',

@@ -6,6 +6,7 @@ import {
   syncUpdateRequest,
   watchSeconds,
 } from "../../../../src/hooks-server/updaterequests/sync-update-request.ts";
+import { aHelmRelease } from "../../../helpers/helm-releases.ts";
 import { aDeployment, anUpdateRequest, aPod, urRequest } from "../../../helpers/update-requests.ts";
 
 const now = new Date("2026-11-25T12:00:00.000Z");
@@ -440,6 +441,87 @@ describe("syncUpdateRequest: GitOps-managed targets", () => {
     expect(held.status).toMatchObject({
       phase: "Approved",
       message: expect.stringContaining("Argo CD Application shop"),
+    });
+  });
+});
+
+describe("syncUpdateRequest: a HelmRelease's chart version", () => {
+  const chartUr = (status?: UpdateRequestStatus) =>
+    anUpdateRequest(status, {
+      targetRef: {
+        apiVersion: "helm.toolkit.fluxcd.io/v2",
+        kind: "HelmRelease",
+        name: "web",
+        namespace: "shop",
+      },
+      containerName: "podinfo",
+      containerType: "chart",
+      updateType: "chart",
+      currentImage: "6.5.0",
+      newImage: "6.6.0",
+      selector: undefined,
+    });
+  const owned = (ur: ReturnType<typeof chartUr>) => ({
+    ...ur,
+    metadata: {
+      ...ur.metadata,
+      ownerReferences: [
+        {
+          apiVersion: "helm.toolkit.fluxcd.io/v2",
+          kind: "HelmRelease",
+          name: "web",
+          uid: "hr-1",
+          controller: true,
+        },
+      ],
+    },
+  });
+  const related = (ur: ReturnType<typeof chartUr>, release: ReturnType<typeof aHelmRelease>) => ({
+    object: owned(ur),
+    attachments: {},
+    related: { "HelmRelease.helm.toolkit.fluxcd.io/v2": { "shop/web": release } },
+    finalizing: false,
+  });
+
+  it("applies with a guarded patch of spec.chart.spec.version", () => {
+    const d = syncUpdateRequest(
+      related(chartUr({ phase: "Applying", approvedBy: "alice" }), aHelmRelease("6.5.0")),
+      now,
+    );
+    expect(d.effects).toEqual([
+      {
+        type: "patchImage",
+        key: "ur-1/apply",
+        target: {
+          apiVersion: "helm.toolkit.fluxcd.io/v2",
+          kind: "HelmRelease",
+          name: "web",
+          namespace: "shop",
+        },
+        containerType: "chart",
+        container: "podinfo",
+        from: "6.5.0",
+        to: "6.6.0",
+      },
+    ]);
+  });
+
+  it("completes when helm-controller reports the release Ready for the patched generation", () => {
+    const ready = {
+      observedGeneration: 4,
+      conditions: [{ type: "Ready", status: "True", reason: "UpgradeSucceeded" }],
+    };
+    const ur = chartUr({ phase: "Progressing", appliedAt: at, appliedGeneration: 4 });
+    const d = syncUpdateRequest(related(ur, aHelmRelease("6.6.0", { status: ready, generation: 4 })), now);
+    expect(d.status).toMatchObject({ phase: "Completed" });
+  });
+
+  it("refuses a chart request that moves to something that is not a version", () => {
+    const ur = { ...chartUr({ phase: "Approved" }), spec: { ...chartUr().spec, newImage: ">=6" } };
+    const d = syncUpdateRequest(related(ur, aHelmRelease("6.5.0")), now);
+    expect(d.status).toMatchObject({
+      phase: "Failed",
+      message: "refused: a chart update must move between exact chart versions",
     });
   });
 });
