@@ -12,6 +12,8 @@ import { collectDefaultMetrics, Registry } from "prom-client";
 import { createKubeTransport, type KubeTransport } from "../kube/create-kube-transport.ts";
 import { KubeApiError } from "../kube/kube-api-error.ts";
 import { createMetricsApp } from "../observability/create-metrics-app.ts";
+import { createChartPoller } from "./charts/create-chart-poller.ts";
+import { createHelmIndexFetcher } from "./charts/fetch-helm-index.ts";
 import { createPollerMetrics } from "./poller/create-poller-metrics.ts";
 import { createRegistryClient } from "./registry/create-registry-client.ts";
 import { createDockerConfigLoader } from "./runtime/create-docker-config-loader.ts";
@@ -85,10 +87,11 @@ const elector = createLeaseElector({
     );
   },
 });
+const store = createTagStore({ kube, namespace: config.namespace, metrics: metrics.sidecar, logger, clock });
 const runtime = createSidecarRuntime({
   kube,
   client,
-  store: createTagStore({ kube, namespace: config.namespace, metrics: metrics.sidecar, logger, clock }),
+  store,
   elector,
   loadDockerConfigs: createDockerConfigLoader({ kube, logger, clock }),
   namespace: config.namespace,
@@ -97,6 +100,14 @@ const runtime = createSidecarRuntime({
   metrics,
   clock,
   logger,
+  charts: createChartPoller({
+    fetchIndex: createHelmIndexFetcher({ fetch }),
+    client,
+    store,
+    kube,
+    now: clock,
+    logger,
+  }),
 });
 
 const webhookConfig = loadWebhookSources(config.webhookConfigPath, {

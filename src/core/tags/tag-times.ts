@@ -101,12 +101,13 @@ export function advanceTagTimes(
 ): TagTimes {
   const since = before?.times?.since ?? nowSeconds;
   const known = new Set(before?.tags ?? []);
+  // Nothing listed before (no ConfigMap, or one holding only an error): this is the first listing.
+  const listedBefore = before !== undefined && (before.times !== undefined || known.size > 0);
   const cutoff = nowSeconds - maxMinImageAgeSeconds;
   const created: Record<string, number> = {};
   const seen: Record<string, number> = {};
   for (const tag of new Set(tags)) {
-    const firstSeen =
-      before?.times?.seen[tag] ?? (before === undefined || known.has(tag) ? undefined : nowSeconds);
+    const firstSeen = before?.times?.seen[tag] ?? (!listedBefore || known.has(tag) ? undefined : nowSeconds);
     // Older than any minimum age by every measure: the `since` fallback answers the same.
     if ((firstSeen ?? since) < cutoff) continue;
     if (firstSeen !== undefined) seen[tag] = firstSeen;

@@ -12,6 +12,9 @@ import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations } from "../../core/metadata-keys.ts";
 import { workloadKinds } from "../../core/workloads/workload-kinds.ts";
 import { listAllPages } from "../../kube/list-pages.ts";
+import type { ChartInterest } from "../charts/chart-interest.ts";
+import type { ChartPoller } from "../charts/create-chart-poller.ts";
+import { loadChartInterest } from "../charts/load-chart-interest.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
 import { type PollCycleReport, runPollCycle } from "../poller/run-poll-cycle.ts";
@@ -45,6 +48,8 @@ export interface SidecarRuntimeDeps {
   readonly pageSize?: number;
   /** For the webhook confirmation's one retry of a 404 (see createEventIngest). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Flux HelmRelease chart versions; without it, no charts are followed. */
+  readonly charts?: ChartPoller;
 }
 
 export interface SidecarRuntime {
@@ -53,6 +58,8 @@ export interface SidecarRuntime {
   /** One poll cycle when this replica leads; undefined when it does not, or one is running. */
   pollOnce(): Promise<PollCycleReport | undefined>;
   interest(): InterestSet | undefined;
+  /** The chart sources the last interest LIST found. */
+  chartInterest(): readonly ChartInterest[];
   readonly onEvents: OnEvents;
   /** Why the sidecar cannot serve yet; empty once the first interest LIST succeeded. */
   notReadyReasons(): string[];
@@ -82,6 +89,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   const { kube, store, elector, logger, metrics } = deps;
   const pageSize = deps.pageSize ?? 500;
   let current: InterestSet | undefined;
+  let charts: readonly ChartInterest[] = [];
   let lastInterestError: string | undefined = "the first interest LIST has not run yet";
   let lastPolled = new Map<string, number>();
   let refreshing: Promise<InterestSet> | undefined;
@@ -131,6 +139,10 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         defaultPollingIntervalSeconds: deps.defaultPollingIntervalSeconds,
         operatorSecrets: deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
       });
+      charts =
+        deps.charts === undefined
+          ? []
+          : await loadChartInterest(kube, deps.defaultPollingIntervalSeconds, pageSize);
       current = interest;
       lastInterestError = undefined;
       metrics.sidecar.interestRepositories.set(interest.repositories.size);
@@ -143,7 +155,8 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         "interest refreshed",
       );
       if (elector.isLeader()) {
-        const deleted = await store.prune(new Set(interest.repositories.keys()));
+        const inUse = new Set([...interest.repositories.keys(), ...charts.map((chart) => chart.key)]);
+        const deleted = await store.prune(inUse);
         if (deleted.length > 0)
           logger.info({ repositories: deleted }, "deleted tag ConfigMaps no workload uses");
       }
@@ -168,6 +181,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   async function pollOnce(): Promise<PollCycleReport | undefined> {
     if (!elector.isLeader()) {
       lastPolled = new Map();
+      deps.charts?.reset();
       return undefined;
     }
     if (current === undefined || polling) return undefined;
@@ -188,6 +202,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       });
       lastPolled = new Map(report.lastPolled);
       for (const failure of report.failed) logger.warn(failure, "repository poll failed");
+      if (deps.charts !== undefined && elector.isLeader()) await deps.charts.poll(charts);
       if (report.due > 0) logger.debug({ due: report.due, polled: report.polled }, "poll cycle");
       return report;
     } finally {
@@ -204,6 +219,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
     },
     pollOnce,
     interest: () => current,
+    chartInterest: () => charts,
     onEvents: createEventIngest({
       interest: () => current,
       client: deps.client,

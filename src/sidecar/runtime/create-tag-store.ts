@@ -40,6 +40,11 @@ export interface TagStore {
    * registry creation times learnt with it (epoch seconds by tag).
    */
   write(observed: ObservedTags, created?: Readonly<Record<string, number>>): Promise<WriteResult>;
+  /**
+   * Records why the source could not be read (`data.error`), keeping what was last read; the next
+   * successful `write` clears it. Unchanged when the same error is already recorded.
+   */
+  recordError(repository: string, message: string): Promise<WriteResult>;
   /** Adds confirmed tags (tag → digest) to the live ConfigMap, creating it when missing. */
   merge(repository: string, confirmed: ReadonlyMap<string, string>): Promise<WriteResult>;
   /** Deletes the ConfigMaps of repositories not in `inUse`; answers the repositories deleted. */
@@ -124,8 +129,8 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
       tags,
       digests: { ...before?.digests, ...Object.fromEntries(confirmed) },
       truncated: before?.truncated ?? false,
-      // A pushed tag is news: seen now, even when it is the first this ConfigMap holds.
-      times: advanceTagTimes(before ?? { tags: [] }, tags, nowSeconds()),
+      // A pushed tag is news: seen now (or, creating the ConfigMap, dated by its `since`, now too).
+      times: advanceTagTimes(before, tags, nowSeconds()),
     };
     const desired = desiredOf(observed, namespace);
     if (live !== undefined) cache.set(name, live);
@@ -177,6 +182,25 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
       const before = parsed(cache.get(tagConfigMapName(observed.repository)));
       const times = advanceTagTimes(before, observed.tags, nowSeconds(), created);
       const desired = desiredOf({ ...observed, times }, namespace);
+      if (holds(cache.get(desired.metadata.name), desired)) {
+        metrics.configMapWrites.inc({ result: "unchanged" });
+        return "unchanged";
+      }
+      await apply(desired);
+      return "applied";
+    },
+
+    async recordError(repository, message) {
+      const before = parsed(cache.get(tagConfigMapName(repository)));
+      const observed: ObservedTags = {
+        repository,
+        tags: before?.tags ?? [],
+        digests: before?.digests ?? {},
+        truncated: before?.truncated ?? false,
+        times: before?.times,
+        error: message,
+      };
+      const desired = desiredOf(observed, namespace);
       if (holds(cache.get(desired.metadata.name), desired)) {
         metrics.configMapWrites.inc({ result: "unchanged" });
         return "unchanged";

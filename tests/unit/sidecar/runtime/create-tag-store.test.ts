@@ -104,15 +104,41 @@ describe("createTagStore", () => {
     expect(store.observed().get(repo)?.times).toEqual({ since: nowSeconds, created: {}, seen: {} });
   });
 
-  it("a webhook tag is seen when it is merged, even into a new ConfigMap", async () => {
-    const { store } = setup();
+  it("a webhook tag is dated from when it is merged: seen then, or the new ConfigMap's since", async () => {
+    const clock = { now: nowSeconds * 1000 };
+    const { store } = setup(clock);
     await store.merge(repo, new Map([["2.0.0", digest("c")]]));
+    clock.now += 60_000;
+    await store.merge(repo, new Map([["2.1.0", digest("d")]]));
     await store.reload();
     expect(store.observed().get(repo)?.times).toEqual({
       since: nowSeconds,
       created: {},
-      seen: { "2.0.0": nowSeconds },
+      seen: { "2.1.0": nowSeconds + 60 },
     });
+  });
+
+  it("records a source error, keeping what was read; the next good read clears it", async () => {
+    const { fake, store } = setup();
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+    expect(await store.recordError(repo, "unavailable: cannot reach reg.example.com")).toBe("applied");
+    expect(await store.recordError(repo, "unavailable: cannot reach reg.example.com")).toBe("unchanged");
+    const data = fake.state.configMaps.get(`headwind/${name}`)?.data;
+    expect(data).toMatchObject({ tags: "1.0.0", error: "unavailable: cannot reach reg.example.com" });
+    expect(store.observed().get(repo)).toMatchObject({
+      tags: ["1.0.0"],
+      error: "unavailable: cannot reach reg.example.com",
+    });
+    await store.write({ repository: repo, tags: ["1.0.0", "1.1.0"], digests: {}, truncated: false });
+    expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.error).toBeUndefined();
+    expect(store.observed().get(repo)?.times?.seen).toEqual({ "1.1.0": nowSeconds });
+  });
+
+  it("an error recorded before any read leaves the first read a first listing", async () => {
+    const { store } = setup();
+    await store.recordError(repo, "not found: https://charts.example.com/index.yaml does not exist");
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+    expect(store.observed().get(repo)?.times).toEqual({ since: nowSeconds, created: {}, seen: {} });
   });
 
   it("marks a listing cut short as truncated", async () => {

@@ -1,0 +1,189 @@
+/**
+ * Polls chart sources into version ConfigMaps (the tag ConfigMap format; versions in OCI tag
+ * spelling): one `index.yaml` read per HTTP repository and Secret however many of its charts are
+ * followed, conditional on the last read's ETag; one tag listing per OCI chart. Each source's
+ * failure is recorded on its own ConfigMap (the releases using it report it) and never stops the
+ * others. When each source was last polled, and the ETags, live in memory only: a new leader reads
+ * everything once.
+ */
+import type { Logger } from "pino";
+import { versionToTag } from "../../core/charts/helm-release.ts";
+import { isBelievableCreated } from "../../core/tags/tag-times.ts";
+import { creationLookupsPerPoll, lookUpCreated, pickCreationLookups } from "../poller/look-up-created.ts";
+import { planPoll } from "../poller/plan-poll.ts";
+import type { RegistryClient } from "../registry/create-registry-client.ts";
+import { splitRepositoryKey } from "../registry/split-repository-key.ts";
+import type { TagStore } from "../runtime/create-tag-store.ts";
+import type { SidecarKube } from "../runtime/sidecar-kube.ts";
+import type { ChartInterest, ChartSource } from "./chart-interest.ts";
+import type { HelmIndexFetcher } from "./fetch-helm-index.ts";
+import { readSourceCredentials } from "./read-source-credentials.ts";
+
+export interface ChartPollerDeps {
+  readonly fetchIndex: HelmIndexFetcher;
+  readonly client: Pick<RegistryClient, "listTags" | "imageCreated">;
+  readonly store: Pick<TagStore, "write" | "recordError" | "observed">;
+  readonly kube: Pick<SidecarKube, "getSecret">;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  readonly logger: Logger;
+  /** Remembered ETags (one per repository and Secret). */
+  readonly maxEtags?: number;
+}
+
+export interface ChartPollReport {
+  readonly due: number;
+  readonly failed: readonly { readonly key: string; readonly message: string }[];
+}
+
+export interface ChartPoller {
+  poll(interest: readonly ChartInterest[]): Promise<ChartPollReport>;
+  /** Forget when sources were polled (leadership lost: a new term reads everything once). */
+  reset(): void;
+}
+
+type Http = Extract<ChartSource, { kind: "http" }>;
+type Oci = Extract<ChartSource, { kind: "oci" }>;
+
+export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
+  const { store, logger } = deps;
+  const maxEtags = deps.maxEtags ?? 512;
+  let lastPolled = new Map<string, number>();
+  const etags = new Map<string, { etag: string; charts: ReadonlySet<string> }>();
+  const failed: { key: string; message: string }[] = [];
+
+  async function fail(key: string, message: string): Promise<void> {
+    failed.push({ key, message });
+    await store.recordError(key, message);
+  }
+
+  function remember(group: string, etag: string | undefined, charts: ReadonlySet<string>): void {
+    etags.delete(group);
+    if (etag === undefined) return;
+    etags.set(group, { etag, charts });
+    for (const oldest of etags.keys()) {
+      if (etags.size <= maxEtags) break;
+      etags.delete(oldest);
+    }
+  }
+
+  async function pollIndex(group: string, members: readonly ChartInterest[]): Promise<void> {
+    const { url, secret } = members[0]?.source as Http;
+    const charts = new Set(members.map((m) => (m.source as Http).chart));
+    const credentials = await readSourceCredentials(deps.kube, secret);
+    if (!credentials.ok) {
+      for (const member of members) await fail(member.key, credentials.message);
+      return;
+    }
+    const known = etags.get(group);
+    const observed = store.observed();
+    const conditional =
+      known !== undefined &&
+      [...charts].every((c) => known.charts.has(c)) &&
+      members.every((m) => observed.has(m.key));
+    const answer = await deps.fetchIndex({
+      url,
+      charts,
+      credentials: credentials.credentials,
+      etag: conditional ? known?.etag : undefined,
+    });
+    if (answer.kind === "unchanged") return;
+    if (answer.kind === "error") {
+      remember(group, undefined, charts);
+      for (const member of members) await fail(member.key, answer.message);
+      return;
+    }
+    remember(group, answer.etag, charts);
+    const nowSeconds = Math.floor(deps.now() / 1000);
+    for (const member of members) {
+      const scan = answer.charts.get((member.source as Http).chart);
+      if (scan === undefined || "error" in scan) {
+        await fail(member.key, `not found: ${scan?.error ?? "chart missing from the index"}`);
+        continue;
+      }
+      const tags = scan.versions.map((v) => versionToTag(v.version));
+      const created = Object.fromEntries(
+        scan.versions.flatMap((v) =>
+          v.created !== undefined && isBelievableCreated(v.created, nowSeconds)
+            ? [[versionToTag(v.version), v.created]]
+            : [],
+        ),
+      );
+      await store.write({ repository: member.key, tags, digests: {}, truncated: false }, created);
+    }
+  }
+
+  async function pollOci(member: ChartInterest): Promise<void> {
+    const { repository, secret } = member.source as Oci;
+    const registry = splitRepositoryKey(repository)?.registry;
+    const credentials = await readSourceCredentials(deps.kube, secret, registry);
+    if (!credentials.ok) return fail(member.key, credentials.message);
+    const listing = await deps.client.listTags(repository, credentials.credentials);
+    if (!listing.ok) return fail(member.key, listing.error.message);
+    const lookups = member.creationTimes
+      ? pickCreationLookups(store.observed().get(member.key), listing.value.tags, creationLookupsPerPoll)
+      : [];
+    const nowSeconds = Math.floor(deps.now() / 1000);
+    const created = await lookUpCreated(
+      deps.client,
+      repository,
+      lookups,
+      nowSeconds,
+      credentials.credentials,
+    );
+    await store.write(
+      { repository: member.key, tags: listing.value.tags, digests: {}, truncated: !listing.value.complete },
+      created,
+    );
+  }
+
+  async function pollOne(group: string, members: readonly ChartInterest[]): Promise<void> {
+    const source = members[0]?.source;
+    try {
+      if (source?.kind === "http") await pollIndex(group, members);
+      else if (source?.kind === "oci") await pollOci(members[0] as ChartInterest);
+      else if (source?.kind === "unsupported")
+        for (const m of members) await fail(m.key, `unsupported: ${source.reason}`);
+    } catch (error) {
+      // A write that failed (the apiserver) is retried at the next interval, like a poll failure.
+      const message = error instanceof Error ? error.message : String(error);
+      for (const m of members) failed.push({ key: m.key, message: `write: ${message}` });
+    }
+  }
+
+  /** HTTP charts of one repository and Secret share one index read; everything else stands alone. */
+  function groupOf(item: ChartInterest): string {
+    const { source } = item;
+    if (source.kind !== "http") return item.key;
+    return `${source.url}|${source.secret ? `${source.secret.namespace}/${source.secret.name}` : ""}`;
+  }
+
+  return {
+    async poll(interest) {
+      failed.length = 0;
+      const startedAt = deps.now();
+      const byKey = new Map(interest.map((item) => [item.key, item]));
+      const due = planPoll(
+        interest.map((item) => ({
+          repository: item.key,
+          pollingIntervalSeconds: item.pollingIntervalSeconds,
+          digestTags: [],
+          credentialsRefs: [],
+        })),
+        lastPolled,
+        startedAt,
+      ).flatMap((item) => byKey.get(item.repository) ?? []);
+      const groups = new Map<string, ChartInterest[]>();
+      for (const item of due) groups.set(groupOf(item), [...(groups.get(groupOf(item)) ?? []), item]);
+      for (const [group, members] of groups) await pollOne(group, members);
+      const polled = new Map(lastPolled);
+      for (const item of due) polled.set(item.key, startedAt);
+      lastPolled = polled;
+      for (const failure of failed) logger.warn(failure, "chart source poll failed");
+      return { due: due.length, failed: [...failed] };
+    },
+    reset() {
+      lastPolled = new Map();
+    },
+  };
+}
