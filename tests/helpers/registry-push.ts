@@ -13,6 +13,8 @@ export interface PushOptions {
   readonly concurrency?: number;
   /** Extra image config fields, e.g. `created`. */
   readonly config?: Readonly<Record<string, unknown>>;
+  /** The whole config document instead of an image config (a Helm chart's Chart.yaml as JSON). */
+  readonly configDocument?: Readonly<Record<string, unknown>>;
   /** Manifest annotations, e.g. `org.opencontainers.image.created`. */
   readonly annotations?: Readonly<Record<string, string>>;
   /** Config and layer media types (a Helm chart pushes its own). */
@@ -67,13 +69,15 @@ export async function pushImage(
     ? { authorization: options.authorization }
     : {};
   const config = new TextEncoder().encode(
-    JSON.stringify({
-      architecture: "amd64",
-      os: "linux",
-      rootfs: { type: "layers", diff_ids: [] },
-      seed: options.seed ?? "",
-      ...options.config,
-    }),
+    JSON.stringify(
+      options.configDocument ?? {
+        architecture: "amd64",
+        os: "linux",
+        rootfs: { type: "layers", diff_ids: [] },
+        seed: options.seed ?? "",
+        ...options.config,
+      },
+    ),
   );
   const configBlob = await uploadBlob(origin, repository, config, headers);
   const layerBlob = await uploadBlob(

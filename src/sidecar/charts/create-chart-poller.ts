@@ -96,9 +96,10 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     remember(group, answer.etag, charts);
     const nowSeconds = Math.floor(deps.now() / 1000);
     for (const member of members) {
-      const scan = answer.charts.get((member.source as Http).chart);
+      const { chart } = member.source as Http;
+      const scan = answer.charts.get(chart);
       if (scan === undefined || "error" in scan) {
-        await fail(member.key, `not found: ${scan?.error ?? "chart missing from the index"}`);
+        await fail(member.key, `not found: ${scan?.error ?? `chart ${chart} is not in the repository's index`}`);
         continue;
       }
       const tags = scan.versions.map((v) => versionToTag(v.version));
