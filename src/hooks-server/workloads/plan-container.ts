@@ -3,8 +3,8 @@
  * Pure; every branch is a row in tests/http/hooks/workloads-hook.test.ts.
  */
 import type { WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
-import type { ImageRef } from "../../core/images/image-ref.ts";
 import { tagToVersion } from "../../core/charts/helm-release.ts";
+import type { ImageRef } from "../../core/images/image-ref.ts";
 import { selectAgedUpdate } from "../../core/policy/select-aged-update.ts";
 import type { Selection } from "../../core/policy/select-update.ts";
 import type { ObservedTags } from "../../core/tags/tag-configmap.ts";

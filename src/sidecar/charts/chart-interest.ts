@@ -91,7 +91,8 @@ function resolve(use: Use, object: KubeObject | undefined): ChartSource {
   const where = `${use.ref.kind} ${use.ref.namespace}/${use.ref.name}`;
   if (!readable.has(use.ref.kind))
     return { kind: "unsupported", reason: `a ${use.ref.kind} source has no chart versions to follow` };
-  if (object === undefined) return { kind: "unsupported", reason: `${where} not found` };
+  if (object === undefined)
+    return { kind: "unsupported", reason: `${where} not found (or not readable by the sidecar)` };
   const spec = (object.spec ?? {}) as Record<string, unknown>;
   const url = str(spec.url) ?? "";
   const secretName = str((spec.secretRef as { name?: unknown } | undefined)?.name);

@@ -77,7 +77,12 @@ describe("buildChartInterest", () => {
   });
 
   it.each<[string, KubeObject, [string, KubeObject][], string]>([
-    ["a missing source", aHelmRelease("6.5.0"), [], "HelmRepository shop/charts not found"],
+    [
+      "a missing source",
+      aHelmRelease("6.5.0"),
+      [],
+      "HelmRepository shop/charts not found (or not readable by the sidecar)",
+    ],
     [
       "a GitRepository",
       aHelmRelease("6.5.0", { sourceKind: "GitRepository" }),

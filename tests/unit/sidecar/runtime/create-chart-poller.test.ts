@@ -2,12 +2,12 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import type { ChartInterest } from "../../../../src/sidecar/charts/chart-interest.ts";
-import { createChartPoller } from "../../../../src/sidecar/charts/create-chart-poller.ts";
 import type { IndexAnswer, IndexRequest } from "../../../../src/sidecar/charts/fetch-helm-index.ts";
+import { createChartPoller } from "../../../../src/sidecar/runtime/create-chart-poller.ts";
 import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
 import { createTagStore } from "../../../../src/sidecar/runtime/create-tag-store.ts";
 import { fakeRegistryClient } from "../../../helpers/registry-fake-client.ts";
-import { fakeSidecarKube } from "../runtime/fake-sidecar-kube.ts";
+import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
 
 const now = Date.parse("2026-11-25T12:00:00Z");
 const secret = { namespace: "shop", name: "basic" };

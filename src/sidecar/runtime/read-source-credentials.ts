@@ -7,8 +7,8 @@
 import { kubeStatus } from "../../kube/kube-api-error.ts";
 import type { SecretRef } from "../poller/merge-interest.ts";
 import { type RegistryCredentials, selectCredentials } from "../registry/select-credentials.ts";
-import { readDockerConfig } from "../runtime/read-docker-config.ts";
-import type { SidecarKube } from "../runtime/sidecar-kube.ts";
+import { readDockerConfig } from "./read-docker-config.ts";
+import type { SidecarKube } from "./sidecar-kube.ts";
 
 export type SourceCredentials =
   | { readonly ok: true; readonly credentials: RegistryCredentials | undefined }

@@ -8,9 +8,14 @@ import type { KubeObject } from "../../core/kube-object.ts";
 import { helmReleaseKind } from "../../core/workloads/workload-kinds.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
 import { listAllPages } from "../../kube/list-pages.ts";
+import {
+  buildChartInterest,
+  type ChartInterest,
+  sourceKey,
+  sourcesToRead,
+} from "../charts/chart-interest.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
-import type { FluxSourceKind, SidecarKube } from "../runtime/sidecar-kube.ts";
-import { buildChartInterest, type ChartInterest, sourceKey, sourcesToRead } from "./chart-interest.ts";
+import type { FluxSourceKind, SidecarKube } from "./sidecar-kube.ts";
 
 const policyAnnotation = "headwind.sh/policy";
 

@@ -9,15 +9,15 @@
 import type { Logger } from "pino";
 import { versionToTag } from "../../core/charts/helm-release.ts";
 import { isBelievableCreated } from "../../core/tags/tag-times.ts";
+import type { ChartInterest, ChartSource } from "../charts/chart-interest.ts";
+import type { HelmIndexFetcher } from "../charts/fetch-helm-index.ts";
 import { creationLookupsPerPoll, lookUpCreated, pickCreationLookups } from "../poller/look-up-created.ts";
 import { planPoll } from "../poller/plan-poll.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
-import type { TagStore } from "../runtime/create-tag-store.ts";
-import type { SidecarKube } from "../runtime/sidecar-kube.ts";
-import type { ChartInterest, ChartSource } from "./chart-interest.ts";
-import type { HelmIndexFetcher } from "./fetch-helm-index.ts";
+import type { TagStore } from "./create-tag-store.ts";
 import { readSourceCredentials } from "./read-source-credentials.ts";
+import type { SidecarKube } from "./sidecar-kube.ts";
 
 export interface ChartPollerDeps {
   readonly fetchIndex: HelmIndexFetcher;
@@ -99,7 +99,10 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
       const { chart } = member.source as Http;
       const scan = answer.charts.get(chart);
       if (scan === undefined || "error" in scan) {
-        await fail(member.key, `not found: ${scan?.error ?? `chart ${chart} is not in the repository's index`}`);
+        await fail(
+          member.key,
+          `not found: ${scan?.error ?? `chart ${chart} is not in the repository's index`}`,
+        );
         continue;
       }
       const tags = scan.versions.map((v) => versionToTag(v.version));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
-import { readSourceCredentials } from "../../../../src/sidecar/charts/read-source-credentials.ts";
-import { fakeSidecarKube } from "../runtime/fake-sidecar-kube.ts";
+import { readSourceCredentials } from "../../../../src/sidecar/runtime/read-source-credentials.ts";
+import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const ref = { namespace: "shop", name: "creds" };
