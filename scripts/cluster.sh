@@ -2,6 +2,11 @@
 # Real-cluster test harness: `scripts/cluster.sh run -- <command…>` starts etcd and kube-apiserver
 # (built from the Go module proxy by scripts/kube-bins.sh) on free loopback ports, runs the command
 # with KUBECONFIG pointing at them, and always stops them again by PID. Exits with the command's status.
+#
+# Also for the command: the Metacontroller binary (scripts/metacontroller-bin.sh) and a kubeconfig of
+# its own identity, an audit log of every write the apiserver accepted or refused (who, verb, object),
+# and a way to restart the apiserver on the same etcd data (kill the PID in HEADWIND_APISERVER_PIDFILE
+# after creating HEADWIND_APISERVER_RESTART; the loop below starts it again).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -15,6 +20,7 @@ shift 2
 . "$root/tools/versions.env"
 t0=$(date +%s)
 bins=$("$root/scripts/kube-bins.sh")
+metacontroller=$("$root/scripts/metacontroller-bin.sh")
 t1=$(date +%s)
 
 # etcd on tmpfs: fsync-free storage keeps apiserver writes fast on a 2-core CI machine.
@@ -37,12 +43,19 @@ stop_pid() {
 teardown() {
   local rc=$? i log
   trap - EXIT INT TERM
-  # Reverse start order: the command first, then the apiserver, etcd last.
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]}"; done
+  # Reverse start order: the command first, then the apiserver (its restart loop, then the server
+  # itself), etcd last.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    stop_pid "${pids[i]}"
+    if [ "${pids[i]}" = "${apiserver_loop:-}" ] && [ -f "$run/apiserver.pid" ]; then
+      stop_pid "$(cat "$run/apiserver.pid")"
+    fi
+  done
   wait 2>/dev/null || true
   if [ "$rc" -ne 0 ]; then
     for log in "$run"/*.log; do
-      [ -f "$log" ] || continue
+      # The audit log is data for the tests, not a diagnosis.
+      [ -f "$log" ] && [ "$log" != "$run/audit.log" ] || continue
       echo "----- cluster: last 100 lines of $(basename "$log") -----" >&2
       tail -n 100 "$log" >&2
     done
@@ -73,7 +86,23 @@ read -r etcd_port peer_port api_port < <(node -e '
 
 openssl genrsa -out "$run/sa.key" 2048 2>/dev/null
 token=$(openssl rand -hex 32)
-echo "$token,headwind-admin,headwind-admin,system:masters" >"$run/tokens.csv"
+mc_token=$(openssl rand -hex 32)
+# Metacontroller gets its own name (same cluster-wide rights as upstream's ClusterRole `*/*/*`) so
+# the audit log tells its writes from the tests' and Headwind's.
+{
+  echo "$token,headwind-admin,headwind-admin,system:masters"
+  echo "$mc_token,metacontroller,metacontroller,system:masters"
+} >"$run/tokens.csv"
+# Writes only (reads would dwarf them): enough to count what each component changes per workload.
+cat >"$run/audit-policy.yaml" <<EOF
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    verbs: [create, update, patch, delete, deletecollection]
+  - level: None
+EOF
 
 start() {
   local name=$1
@@ -109,15 +138,33 @@ wait_for etcd 30 etcd_ok
 
 # ServiceAccount admission is off because no controller-manager creates `default` ServiceAccounts,
 # which would make every Pod create fail.
-start apiserver "$bins/kube-apiserver" \
-  --etcd-servers="http://127.0.0.1:$etcd_port" \
-  --bind-address=127.0.0.1 --secure-port="$api_port" \
-  --advertise-address=127.0.0.1 --endpoint-reconciler-type=none \
-  --cert-dir="$run/pki" --service-cluster-ip-range=10.0.0.0/24 \
-  --service-account-issuer="https://127.0.0.1:$api_port" \
-  --service-account-key-file="$run/sa.key" --service-account-signing-key-file="$run/sa.key" \
-  --token-auth-file="$run/tokens.csv" --authorization-mode=RBAC \
+api_args=(
+  --etcd-servers="http://127.0.0.1:$etcd_port"
+  --bind-address=127.0.0.1 --secure-port="$api_port"
+  --advertise-address=127.0.0.1 --endpoint-reconciler-type=none
+  --cert-dir="$run/pki" --service-cluster-ip-range=10.0.0.0/24
+  --service-account-issuer="https://127.0.0.1:$api_port"
+  --service-account-key-file="$run/sa.key" --service-account-signing-key-file="$run/sa.key"
+  --token-auth-file="$run/tokens.csv" --authorization-mode=RBAC
   --disable-admission-plugins=ServiceAccount
+  --audit-policy-file="$run/audit-policy.yaml" --audit-log-path="$run/audit.log" --audit-log-format=json
+  --audit-log-maxsize=0
+)
+# A restart is asked for by creating the marker first; any other exit ends the loop, so a crash
+# still fails the run instead of being hidden by a restart.
+apiserver_supervised() {
+  while :; do
+    "$bins/kube-apiserver" "${api_args[@]}" >>"$run/apiserver.log" 2>&1 &
+    echo "$!" >"$run/apiserver.pid"
+    { wait "$!"; } 2>/dev/null || true
+    [ -f "$run/apiserver.restart" ] || return 1
+    rm -f "$run/apiserver.restart"
+    echo "cluster: restarting kube-apiserver on the same etcd data" >>"$run/apiserver.log"
+  done
+}
+apiserver_supervised &
+apiserver_loop=$!
+pids+=("$apiserver_loop")
 url="https://127.0.0.1:$api_port"
 ca="$run/pki/apiserver.crt"
 api_ok() {
@@ -143,11 +190,15 @@ contexts:
     context: {cluster: headwind, user: headwind-admin}
 current-context: headwind
 EOF
-chmod 600 "$run/kubeconfig"
+sed -e "s/$token/$mc_token/" -e 's/headwind-admin/metacontroller/g' "$run/kubeconfig" >"$run/metacontroller.kubeconfig"
+chmod 600 "$run/kubeconfig" "$run/metacontroller.kubeconfig"
 t2=$(date +%s)
 echo "cluster: build $((t1 - t0))s, start $((t2 - t1))s (kube-apiserver $KUBE_VERSION at $url)" >&2
 
 export KUBECONFIG="$run/kubeconfig" HEADWIND_CLUSTER=1 HEADWIND_KUBE_VERSION="$KUBE_VERSION"
+export HEADWIND_METACONTROLLER="$metacontroller" HEADWIND_METACONTROLLER_KUBECONFIG="$run/metacontroller.kubeconfig"
+export HEADWIND_AUDIT_LOG="$run/audit.log"
+export HEADWIND_APISERVER_PIDFILE="$run/apiserver.pid" HEADWIND_APISERVER_RESTART="$run/apiserver.restart"
 # In the background so a TERM/INT reaches our trap at once instead of after the command ends.
 "$@" &
 pids+=("$!")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm run demo: the local control plane (built on first use) and a registry, Headwind against them.
+# npm run demo: the local control plane and Metacontroller (built on first use), a registry, and
+# Headwind against them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-registry.sh

@@ -1,33 +1,26 @@
 /**
  * `npm run demo`: Headwind's main job, end to end, on the same local control plane and registry the
  * tests use. Both production entry points run as child processes under their own ServiceAccount
- * tokens; the Metacontroller test driver stands in for Metacontroller (it cannot be built here).
- * Run through scripts/demo.sh, which starts kube-apiserver + etcd and exports KUBECONFIG.
+ * tokens, and real Metacontroller drives the repository's DecoratorControllers (hooks/*.yaml, the
+ * webhook address pointed at the local hooks server). Run through scripts/demo.sh, which builds
+ * Metacontroller on first use, starts kube-apiserver + etcd and exports KUBECONFIG.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { tagConfigMapName } from "../src/core/tags/tag-configmap.ts";
-import {
-  adminConfig,
-  applyObjects,
-  configForToken,
-  kubeRequest,
-  serviceAccountToken,
-  waitFor,
-} from "../tests/helpers/cluster.ts";
-import { createMetacontrollerDriver } from "../tests/helpers/metacontroller-driver.ts";
-import { installHeadwind } from "../tests/helpers/metacontroller-harness.ts";
+import { adminConfig, applyObjects, kubeRequest, waitFor } from "../tests/helpers/cluster.ts";
+import { startEntryPoint } from "../tests/helpers/entry-point.ts";
+import { installHeadwind, serviceAccountKubeconfig } from "../tests/helpers/headwind-install.ts";
+import { startMetacontroller } from "../tests/helpers/metacontroller.ts";
+import { installControllers } from "../tests/helpers/metacontroller-controllers.ts";
 import { pushImage } from "../tests/helpers/registry-push.ts";
 import { freePort, startRegistry } from "../tests/helpers/registry-server.ts";
 import { installSidecarRbac } from "../tests/helpers/sidecar-cluster.ts";
 
-const root = new URL("../", import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "headwind-demo-"));
-const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 let step = 0;
 
@@ -52,26 +45,10 @@ const runningImage = () =>
     "jsonpath={.spec.template.spec.containers[0].image}",
   );
 
-async function kubeconfigFor(admin: KubeConfig, account: string): Promise<string> {
-  const token = await serviceAccountToken(admin, "headwind", account);
-  const path = join(work, `${account}.kubeconfig`);
-  writeFileSync(path, configForToken(admin, token, account).exportConfig());
-  return path;
-}
-
-/** Starts one of our entry points and waits until it answers `ready` on its port. */
+/** Starts one of our entry points (stopped again at the end). */
 async function start(entry: string, port: number, env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, entry)], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), METRICS_PORT: "0", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  children.push(child);
-  await waitFor(
-    `${entry} to be ready`,
-    async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok,
-    { timeoutMs: 60_000, intervalMs: 250 },
-  );
+  const started = await startEntryPoint(entry, port, env);
+  cleanups.push(() => started.stop());
 }
 
 function deployment(image: string) {
@@ -99,12 +76,9 @@ async function main(): Promise<void> {
   const version = (await kubeRequest(admin, "GET", "/version")) as { gitVersion: string };
   say(`Local control plane: kube-apiserver ${version.gitVersion} and etcd on 127.0.0.1 (scripts/cluster.sh)`);
 
-  const controllers = await installHeadwind(admin);
+  await installHeadwind(admin);
   await installSidecarRbac(admin);
-  say(
-    "Installed Headwind's CRD, RBAC and both DecoratorControllers (hooks/*.yaml)",
-    controllers.map((c) => c.metadata.name).join("\n"),
-  );
+  say("Installed Headwind's CRD, RBAC, and Metacontroller's CRDs");
 
   const hooksPort = await freePort();
   const sidecarPort = await freePort();
@@ -124,10 +98,10 @@ async function main(): Promise<void> {
   say(`Registry (Debian's docker-registry) at ${registry.origin}; pushed ${image("1.0.0")}`);
 
   await start("src/hooks-server/main.ts", hooksPort, {
-    KUBECONFIG: await kubeconfigFor(admin, "headwind-hooks"),
+    KUBECONFIG: await serviceAccountKubeconfig(admin, "headwind-hooks", work),
   });
   await start("src/sidecar/main.ts", sidecarPort, {
-    KUBECONFIG: await kubeconfigFor(admin, "headwind-sidecar"),
+    KUBECONFIG: await serviceAccountKubeconfig(admin, "headwind-sidecar", work),
     HEADWIND_WEBHOOK_CONFIG: webhooks,
     DEMO_WEBHOOK_PATH: webhookPath,
     HEADWIND_INTEREST_INTERVAL_SECONDS: "5",
@@ -137,20 +111,12 @@ async function main(): Promise<void> {
     `hooks   http://127.0.0.1:${hooksPort}  (src/hooks-server/main.ts)\nsidecar http://127.0.0.1:${sidecarPort}  (src/sidecar/main.ts; registry notifications go here)`,
   );
 
-  const driver = createMetacontrollerDriver({
-    kubeConfig: admin,
-    controllers,
-    hookBaseUrl: `http://127.0.0.1:${hooksPort}`,
-    trigger: "changes",
-  });
-  const stopDriver = new AbortController();
-  const driving = driver.run({ intervalMs: 300, signal: stopDriver.signal });
-  cleanups.push(async () => {
-    stopDriver.abort();
-    await driving;
-  });
+  const { controllers } = await installControllers(admin, `http://127.0.0.1:${hooksPort}`, "demo");
+  const metacontroller = await startMetacontroller({ instance: "demo" });
+  cleanups.push(() => metacontroller.stop());
   say(
-    "Metacontroller's part is played by the test driver (tests/helpers/metacontroller-driver.ts), calling the hooks",
+    `Started Metacontroller v4.17.2 (pid ${metacontroller.pid}) with Headwind's DecoratorControllers from hooks/*.yaml, calling the hooks on 127.0.0.1:${hooksPort}`,
+    controllers.map((c) => c.metadata.name).join("\n"),
   );
 
   await kubeRequest(admin, "POST", "/api/v1/namespaces", { metadata: { name: "demo" } });
@@ -264,7 +230,6 @@ async function main(): Promise<void> {
 }
 
 async function cleanup(): Promise<void> {
-  for (const child of children) child.kill("SIGTERM");
   for (const task of cleanups.reverse()) await task();
 }
 

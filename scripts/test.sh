@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 npx biome check .
 npx tsc -p tsconfig.json --noEmit
 bash scripts/ensure-registry.sh
+# The chart and alert-rule tests use the real helm and promtool (built once, then cached).
+HELM=$(bash scripts/go-tools.sh helm)
+PROMTOOL=$(bash scripts/go-tools.sh promtool)
+export HELM PROMTOOL
 mkdir -p .tmp
 status=0
 bash scripts/cluster.sh run -- npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json "$@" || status=$?

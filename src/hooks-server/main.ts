@@ -1,22 +1,24 @@
 /** Composition root of the hooks server: the only place that reads the environment and opens ports. */
 import { serve } from "@hono/node-server";
 import { KubeConfig } from "@kubernetes/client-node";
-import pino from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { createLogger } from "../observability/create-logger.ts";
 import { createMetricsApp } from "../observability/create-metrics-app.ts";
 import { startTracing } from "../observability/start-tracing.ts";
 import { createApprovalApp } from "./approval-api/create-approval-app.ts";
 import { createApprovalGateway } from "./approval-api/create-approval-gateway.ts";
 import { createApprovalMetrics } from "./approval-api/create-approval-metrics.ts";
+import { createUpdateRequestGauges } from "./approval-api/create-update-request-gauges.ts";
 import { readHooksConfig } from "./config/read-hooks-config.ts";
 import { createExecutor } from "./effects/create-executor.ts";
 import { createKubeGateway } from "./effects/kube-gateway.ts";
 import { createHookMetrics } from "./http/create-hook-metrics.ts";
 import { createHooksApp } from "./http/create-hooks-app.ts";
 import { createNotifier } from "./notify/create-notifier.ts";
+import { createTagCache } from "./workloads/create-tag-cache.ts";
 
 const config = readHooksConfig(process.env);
-const logger = pino({ level: config.logLevel, base: { service: "headwind-hooks" } });
+const logger = createLogger("headwind-hooks", config.logLevel);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const kube = new KubeConfig();
@@ -42,7 +44,16 @@ const app = createHooksApp({
   clock,
   settings: config.settings,
   tracer: tracing.tracer,
+  readTags: createTagCache(),
   maxBodyBytes: config.maxBodyBytes,
+});
+
+const approvals = createApprovalGateway(kube);
+createUpdateRequestGauges({
+  registry,
+  list: () => approvals.listUpdateRequests(undefined),
+  clock,
+  logger: logger.child({ component: "metrics" }),
 });
 
 const hooks = serve({ fetch: app.fetch, port: config.port }, (info) =>
@@ -60,7 +71,7 @@ const api =
     : serve(
         {
           fetch: createApprovalApp({
-            gateway: createApprovalGateway(kube),
+            gateway: approvals,
             clock,
             logger: logger.child({ component: "approval-api" }),
             metrics: createApprovalMetrics(registry),

@@ -7,10 +7,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { serve } from "@hono/node-server";
 import { KubeConfig } from "@kubernetes/client-node";
-import pino from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
-import { createKubeTransport, type KubeTransport } from "../kube/create-kube-transport.ts";
+import { workloadKinds } from "../core/workloads/workload-kinds.ts";
+import { createKubeTransport } from "../kube/create-kube-transport.ts";
+import { createKubeWatch } from "../kube/create-kube-watch.ts";
 import { KubeApiError } from "../kube/kube-api-error.ts";
+import { createLogger } from "../observability/create-logger.ts";
 import { createMetricsApp } from "../observability/create-metrics-app.ts";
 import { createHelmIndexFetcher } from "./charts/fetch-helm-index.ts";
 import { createPollerMetrics } from "./poller/create-poller-metrics.ts";
@@ -22,9 +24,10 @@ import { createSidecarApp } from "./runtime/create-sidecar-app.ts";
 import { createSidecarMetrics } from "./runtime/create-sidecar-metrics.ts";
 import { createSidecarRuntime } from "./runtime/create-sidecar-runtime.ts";
 import { createTagStore } from "./runtime/create-tag-store.ts";
+import { createWorkloadView } from "./runtime/create-workload-view.ts";
 import { loadWebhookSources } from "./runtime/load-webhook-sources.ts";
 import { readSidecarConfig } from "./runtime/read-sidecar-config.ts";
-import { createSidecarKube } from "./runtime/sidecar-kube.ts";
+import { createSidecarKube, type SidecarKube } from "./runtime/sidecar-kube.ts";
 import { createGoogleKeySource } from "./webhooks/auth/create-google-key-source.ts";
 import { createWebhookMetrics } from "./webhooks/create-webhook-metrics.ts";
 
@@ -32,7 +35,7 @@ import { createWebhookMetrics } from "./webhooks/create-webhook-metrics.ts";
 const leaseRenewMs = 5_000;
 
 const config = readSidecarConfig(process.env);
-const logger = pino({ level: config.logLevel, base: { service: "headwind-sidecar" } });
+const logger = createLogger("headwind-sidecar", config.logLevel);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const clock = Date.now;
@@ -41,12 +44,13 @@ const clock = Date.now;
  * With no kubeconfig and no in-cluster token, client-node falls back to http://localhost:8080 —
  * which is this very process. Every API call then fails with a reason a person can act on instead.
  */
-function kubeTransport(): KubeTransport {
-  const unavailable =
-    (reason: string): KubeTransport =>
-    async () => {
+function kubeApi(): SidecarKube {
+  const unavailable = (reason: string) => {
+    const fail = async () => {
       throw new KubeApiError(0, reason);
     };
+    return createSidecarKube(fail, fail);
+  };
   const kube = new KubeConfig();
   try {
     kube.loadFromDefault();
@@ -58,10 +62,10 @@ function kubeTransport(): KubeTransport {
   const fallback = kube.getCurrentCluster()?.server === "http://localhost:8080" && !process.env.KUBECONFIG;
   if (fallback)
     return unavailable("no Kubernetes API configured: not in a cluster and no KUBECONFIG or ~/.kube/config");
-  return createKubeTransport(kube);
+  return createSidecarKube(createKubeTransport(kube), createKubeWatch(kube));
 }
 
-const kube = createSidecarKube(kubeTransport());
+const kube = kubeApi();
 const metrics = {
   sidecar: createSidecarMetrics(registry),
   poller: createPollerMetrics(registry),
@@ -87,9 +91,33 @@ const elector = createLeaseElector({
     );
   },
 });
+const warn = (what: string) => (error: unknown) =>
+  logger.warn({ err: error instanceof Error ? error.message : String(error) }, what);
+/** Changes come in bursts (a rollout touches every replica's object): one refresh per burst. */
+let refreshScheduled = false;
+const view = createWorkloadView({
+  kube,
+  kinds: workloadKinds,
+  // The LIST that follows a watch: a safety net for missed events (and the only source without one).
+  resyncMs: config.interestIntervalSeconds * 1000,
+  onChange: () => {
+    if (refreshScheduled) return;
+    refreshScheduled = true;
+    setTimeout(() => {
+      refreshScheduled = false;
+      void refresh();
+    }, 100);
+  },
+  onError: (kind, error) => {
+    warn(`${kind.kind} list/watch failed`)(error);
+    // Readiness then says why.
+    if (runtime.interest() === undefined) void refresh();
+  },
+});
 const store = createTagStore({ kube, namespace: config.namespace, metrics: metrics.sidecar, logger, clock });
 const runtime = createSidecarRuntime({
   kube,
+  workloads: view.workloads,
   client,
   store,
   elector,
@@ -144,14 +172,14 @@ const metricsServer =
         logger.info({ port: info.port }, "metrics listening"),
       );
 
-const warn = (what: string) => (error: unknown) =>
-  logger.warn({ err: error instanceof Error ? error.message : String(error) }, what);
-const refresh = () => runtime.refreshInterest().then(() => undefined, warn("interest LIST failed"));
+const refresh = () => runtime.refreshInterest().then(() => undefined, warn("interest refresh failed"));
 const poll = () => runtime.pollOnce().then(() => undefined, warn("poll cycle failed"));
 const lease = () =>
   elector.tryAcquireOrRenew().then((leader) => (leader ? poll() : undefined), warn("lease renewal failed"));
 
-void refresh().then(lease);
+const watching = new AbortController();
+void view.run(watching.signal);
+void lease();
 const timers = [
   setInterval(refresh, config.interestIntervalSeconds * 1000),
   setInterval(lease, leaseRenewMs),
@@ -160,6 +188,7 @@ const timers = [
 function stop(signal: string) {
   logger.info({ signal }, "shutting down");
   for (const timer of timers) clearInterval(timer);
+  watching.abort();
   // Give the Lease up so another replica takes over at once instead of after it expires.
   const released = Promise.race([
     elector.release().catch(warn("could not release the lease")),

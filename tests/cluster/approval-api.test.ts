@@ -17,8 +17,8 @@ import {
   serviceAccountToken,
   waitFor,
 } from "../helpers/cluster.ts";
+import { hooksServiceAccount, installHeadwind } from "../helpers/headwind-install.ts";
 import { logSink } from "../helpers/hooks-app.ts";
-import { hooksServiceAccount, installHeadwind } from "../helpers/metacontroller-harness.ts";
 import { subjectAccessReview } from "../helpers/rbac-review.ts";
 import { type LoopbackServer, listenOnLoopback } from "../helpers/registry-listen.ts";
 

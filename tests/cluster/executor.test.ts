@@ -15,12 +15,8 @@ import {
 } from "../../src/hooks-server/effects/kube-gateway.ts";
 import type { Notification } from "../../src/hooks-server/notify/notification.ts";
 import { adminConfig, applyObjects, createTestNamespace, kubeRequest } from "../helpers/cluster.ts";
-import {
-  controllableClock,
-  hooksServiceAccount,
-  installHeadwind,
-  workload,
-} from "../helpers/metacontroller-harness.ts";
+import { hooksServiceAccount, installHeadwind } from "../helpers/headwind-install.ts";
+import { workload } from "../helpers/headwind-objects.ts";
 
 type Kind = "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob";
 const kinds: Kind[] = ["Deployment", "StatefulSet", "DaemonSet", "CronJob"];
@@ -29,7 +25,8 @@ const containerTypes: ContainerType[] = ["containers", "initContainers"];
 let kc: KubeConfig;
 let ns: string;
 let gateway: KubeGateway;
-const clock = controllableClock();
+// Whole seconds, so object timestamps and the executor's "now" agree.
+const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 const notified: Notification[] = [];
 
 beforeAll(async () => {
@@ -46,7 +43,7 @@ function executor(over: KubeGateway = gateway): EffectExecutor {
       notified.push(n);
       return [];
     },
-    clock: clock.now,
+    clock: () => now,
     instance: "executor-test",
   });
 }
@@ -187,7 +184,7 @@ describe("executor on the real apiserver", () => {
         newImage: image("evented", "1.1.0"),
         policy: "minor",
         approval: "Required",
-        expiresAt: new Date(clock.ms() + 3600_000).toISOString(),
+        expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
       },
     })) as { metadata: { uid: string } };
     const regarding = [
@@ -233,6 +230,6 @@ describe("executor on the real apiserver", () => {
       ["Deployment", deployment?.metadata?.uid, "Normal"],
       ["UpdateRequest", ur.metadata.uid, "Warning"],
     ]);
-    expect(mine[0]?.eventTime).toBe(clock.now().toISOString().replace("Z", "000Z"));
+    expect(mine[0]?.eventTime).toBe(now.toISOString().replace("Z", "000Z"));
   });
 });

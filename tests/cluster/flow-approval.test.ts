@@ -1,26 +1,47 @@
+// Flows a and b with real Metacontroller: a proposal waits for a person's kubectl approval (or
+// none), the guarded patch lands, the rollout completes, history is written.
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { updateRequestName } from "../../src/core/updaterequests/update-request.ts";
 import { applyObjects } from "../helpers/cluster.ts";
+import { useFlows } from "../helpers/flows.ts";
 import {
   headwindEvents,
   imageOf,
   kubectlPatchStatus,
   listUpdateRequests,
-  passErrors,
-  phasesWritten,
   publishTags,
   readWorkload,
   reportRolloutDone,
-  useFlows,
   workload,
-} from "../helpers/metacontroller-harness.ts";
+} from "../helpers/headwind-objects.ts";
 
 const flows = useFlows();
+
+/** What the http tier's recorded requests must share with real ones: the fields and map keys. */
+function shape(request: Record<string, unknown>) {
+  const keysOf = (map: unknown) =>
+    Object.fromEntries(
+      Object.entries(map as Record<string, Record<string, unknown>>).map(([type, objects]) => [
+        type,
+        Object.keys(objects).map((key) => key.split("/").length),
+      ]),
+    );
+  const object = request.object as { apiVersion: string; kind: string };
+  return {
+    fields: Object.keys(request).sort(),
+    object: `${object.kind}.${object.apiVersion}`,
+    attachments: Object.keys(request.attachments as object),
+    related: Object.keys(request.related as object),
+    relatedKeyParts: keysOf(request.related),
+    finalizing: request.finalizing,
+  };
+}
 
 describe("flow: approval and apply", () => {
   it("a: proposes, waits for a person's kubectl approval, applies, completes, writes history", async () => {
     const flow = await flows.start();
-    const { ns, driver, hooks } = flow;
+    const { ns, hooks } = flow;
     const [from, to] = [flow.image("1.2.0"), flow.image("1.3.0")];
     await applyObjects(
       flows.kc,
@@ -32,8 +53,8 @@ describe("flow: approval and apply", () => {
     await publishTags(flows.kc, from, ["1.1.0", "1.2.0", "1.3.0", "2.0.0"]);
     const deployment = await readWorkload(flows.kc, ns, "web");
 
-    const proposed = await driver.settle();
-    expect(passErrors(proposed)).toEqual([]);
+    await flow.waitForPhase("Pending");
+    await flow.settle();
     const [ur, ...others] = await listUpdateRequests(flows.kc, ns);
     expect(others).toEqual([]);
     const name = updateRequestName(
@@ -63,23 +84,30 @@ describe("flow: approval and apply", () => {
     expect(ur?.status?.phase).toBe("Pending");
     expect(await imageOf(flows.kc, ns, "web")).toBe(from);
 
+    // The http tier's recorded request has the shape Metacontroller really sends (v2: ns/name keys).
+    const real = flows.router.lastRequest(ns, "/hooks/workloads/sync", "Deployment/web");
+    const recorded = JSON.parse(
+      await readFile(
+        new URL("../fixtures/metacontroller/deployment-new-tags.request.json", import.meta.url),
+        "utf8",
+      ),
+    );
+    expect({ ...shape(real as Record<string, unknown>), relatedKeyParts: undefined }).toEqual({
+      ...shape(recorded),
+      relatedKeyParts: undefined,
+    });
+    expect(shape(real as Record<string, unknown>).relatedKeyParts).toEqual({ "ConfigMap.v1": [2] });
+
     await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
-    const applied = await driver.settle();
-    expect(passErrors(applied)).toEqual([]);
+    await flow.waitForPhase("Progressing");
     expect(await imageOf(flows.kc, ns, "web")).toBe(to);
-    expect((await listUpdateRequests(flows.kc, ns))[0]?.status?.phase).toBe("Progressing");
 
     await reportRolloutDone(flows.kc, ns, "web");
-    const completed = await driver.settle();
-    expect(passErrors(completed)).toEqual([]);
-    const [done] = await listUpdateRequests(flows.kc, ns);
-    expect(done?.status).toMatchObject({ phase: "Completed", approvedBy: "alice" });
-    expect(phasesWritten([...proposed, ...applied, ...completed], name)).toEqual([
-      "Pending",
-      "Applying",
-      "Progressing",
-      "Completed",
-    ]);
+    const done = await flow.waitForPhase("Completed");
+    await flow.settle();
+    expect(await flow.problems()).toEqual([]);
+    expect(done.status).toMatchObject({ phase: "Completed", approvedBy: "alice" });
+    expect(flow.phases(name)).toEqual(["Pending", "Approved", "Applying", "Progressing", "Completed"]);
 
     const after = await readWorkload(flows.kc, ns, "web");
     const history = JSON.parse(after.metadata.annotations?.["headwind.sh/update-history"] ?? "[]");
@@ -88,12 +116,12 @@ describe("flow: approval and apply", () => {
         container: "app",
         image: to,
         previousImage: from,
-        timestamp: done?.status?.completedAt,
+        timestamp: done.status?.completedAt,
         updateRequestName: name,
         approvedBy: "alice",
       },
     ]);
-    expect(after.metadata.annotations?.["headwind.sh/last-update"]).toBe(done?.status?.completedAt);
+    expect(after.metadata.annotations?.["headwind.sh/last-update"]).toBe(done.status?.completedAt);
 
     const events = await headwindEvents(flows.kc, ns);
     const onUr = events.filter((e) => e.regarding.kind === "UpdateRequest").map((e) => e.reason);
@@ -111,28 +139,26 @@ describe("flow: approval and apply", () => {
 
   it('b: require-approval "false" applies without a person', async () => {
     const flow = await flows.start();
-    const { ns, driver, hooks } = flow;
+    const { ns, hooks } = flow;
     const [from, to] = [flow.image("3.4.1"), flow.image("3.4.7")];
     const annotations = { "headwind.sh/policy": "patch", "headwind.sh/require-approval": "false" };
     await applyObjects(flows.kc, [workload("api", from, { annotations })], { namespace: ns });
     await publishTags(flows.kc, from, ["3.4.1", "3.4.7", "3.5.0"]);
 
-    const applied = await driver.settle();
-    expect(passErrors(applied)).toEqual([]);
+    const ur = await flow.waitForPhase("Progressing");
     expect(await imageOf(flows.kc, ns, "api")).toBe(to);
-    const [ur] = await listUpdateRequests(flows.kc, ns);
-    expect(ur?.spec.approval).toBe("Automatic");
-    expect(ur?.status).toMatchObject({
+    expect(ur.spec.approval).toBe("Automatic");
+    expect(ur.status).toMatchObject({
       phase: "Progressing",
       approvedBy: "headwind (require-approval: false)",
     });
 
     await reportRolloutDone(flows.kc, ns, "api");
-    const completed = await driver.settle();
-    expect(passErrors(completed)).toEqual([]);
-    const name = ur?.metadata.name ?? "";
-    expect((await listUpdateRequests(flows.kc, ns))[0]?.status?.phase).toBe("Completed");
-    expect(phasesWritten([...applied, ...completed], name)).toEqual(["Applying", "Progressing", "Completed"]);
+    const name = ur.metadata.name;
+    await flow.waitForPhase("Completed");
+    await flow.settle();
+    expect(await flow.problems()).toEqual([]);
+    expect(flow.phases(name)).toEqual(["Applying", "Progressing", "Completed"]);
     const history = JSON.parse(
       (await readWorkload(flows.kc, ns, "api")).metadata.annotations?.["headwind.sh/update-history"] ?? "[]",
     );

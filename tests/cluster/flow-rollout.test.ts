@@ -1,34 +1,32 @@
+// Flows f and g with real Metacontroller: a failed rollout rolls back (at once when definitive,
+// after health-check-retries Pod checks spaced by the watch interval otherwise), and someone
+// else's image edit wins over an approved update, whichever step it lands in.
 import { describe, expect, it } from "vitest";
 import { applyObjects, kubeRequest } from "../helpers/cluster.ts";
+import { type Flow, useFlows } from "../helpers/flows.ts";
 import {
-  type Flow,
   headwindEvents,
   imageOf,
   kubectlPatchStatus,
   listUpdateRequests,
-  passErrors,
   patchDeploymentStatus,
-  phasesWritten,
   publishTags,
   readWorkload,
   setImage,
-  useFlows,
   workload,
-} from "../helpers/metacontroller-harness.ts";
+} from "../helpers/headwind-objects.ts";
 
 const flows = useFlows();
 
-/** A minor-policy Deployment on `from`, 1.3.0 published, the proposal approved by a person. */
-async function proposeAndApprove(flow: Flow, from: string): Promise<string> {
+/** A minor-policy Deployment on `from`, 1.3.0 published, the proposal pending. */
+async function proposal(flow: Flow, from: string): Promise<string> {
   await applyObjects(flows.kc, [workload("web", from, { annotations: { "headwind.sh/policy": "minor" } })], {
     namespace: flow.ns,
   });
   await publishTags(flows.kc, from, ["1.2.0", "1.3.0"]);
-  expect(passErrors(await flow.driver.settle())).toEqual([]);
-  const [ur] = await listUpdateRequests(flows.kc, flow.ns);
-  const name = ur?.metadata.name ?? "";
-  await kubectlPatchStatus(flow.ns, name, { phase: "Approved", approvedBy: "alice" });
-  return name;
+  const ur = await flow.waitForPhase("Pending");
+  await flow.settle();
+  return ur.metadata.name;
 }
 
 const reasonsOn = async (ns: string, name: string) =>
@@ -50,14 +48,8 @@ async function deadlineExceeded(ns: string, name: string) {
   });
 }
 
-/** A Pod of the new version that the kubelet reports in CrashLoopBackOff. */
-async function crashingPod(ns: string, name: string, image: string) {
-  await kubeRequest(flows.kc, "POST", `/api/v1/namespaces/${ns}/pods`, {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: { name, labels: { app: "shop" } },
-    spec: { containers: [{ name: "app", image }] },
-  });
+/** What the kubelet reports for a container of the new version that keeps crashing. */
+async function crashing(ns: string, name: string, image: string, restartCount: number) {
   await kubeRequest(
     flows.kc,
     "PATCH",
@@ -71,7 +63,7 @@ async function crashingPod(ns: string, name: string, image: string) {
             image,
             imageID: "",
             ready: false,
-            restartCount: 4,
+            restartCount,
             state: {
               waiting: { reason: "CrashLoopBackOff", message: "back-off restarting failed container" },
             },
@@ -83,35 +75,32 @@ async function crashingPod(ns: string, name: string, image: string) {
   );
 }
 
+const autoRollback = {
+  "headwind.sh/policy": "minor",
+  "headwind.sh/require-approval": "false",
+  "headwind.sh/auto-rollback": "true",
+  "headwind.sh/health-check-retries": "3",
+};
+
 describe("flow: rollout failure and concurrent changes", () => {
   it('f: auto-rollback "true": ProgressDeadlineExceeded (definitive) rolls the image back at once', async () => {
     const flow = await flows.start();
-    const { ns, driver, hooks } = flow;
+    const { ns, hooks } = flow;
     const [from, to] = [flow.image("2.0.0"), flow.image("2.1.0")];
-    const annotations = {
-      "headwind.sh/policy": "minor",
-      "headwind.sh/require-approval": "false",
-      "headwind.sh/auto-rollback": "true",
-      "headwind.sh/health-check-retries": "3",
-    };
-    await applyObjects(flows.kc, [workload("shop", from, { annotations, replicas: 2 })], { namespace: ns });
+    await applyObjects(flows.kc, [workload("shop", from, { annotations: autoRollback, replicas: 2 })], {
+      namespace: ns,
+    });
     await publishTags(flows.kc, from, ["2.0.0", "2.1.0"]);
-    const applied = await driver.settle();
-    expect(passErrors(applied)).toEqual([]);
+    const progressing = await flow.waitForPhase("Progressing");
     expect(await imageOf(flows.kc, ns, "shop")).toBe(to);
 
     await deadlineExceeded(ns, "shop");
-    const rolledBack = await driver.settle();
-    expect(passErrors(rolledBack)).toEqual([]);
+    const ur = await flow.waitForPhase("RolledBack");
+    await flow.settle();
     expect(await imageOf(flows.kc, ns, "shop")).toBe(from);
-    const [ur] = await listUpdateRequests(flows.kc, ns);
-    const name = ur?.metadata.name ?? "";
-    expect(ur?.status).toMatchObject({ phase: "RolledBack", message: "progress deadline exceeded" });
-    expect(phasesWritten([...applied, ...rolledBack], name)).toEqual([
-      "Applying",
-      "Progressing",
-      "RolledBack",
-    ]);
+    const name = progressing.metadata.name;
+    expect(ur.status).toMatchObject({ phase: "RolledBack", message: "progress deadline exceeded" });
+    expect(flow.phases(name)).toEqual(["Applying", "Progressing", "RolledBack"]);
     expect(await reasonsOn(ns, name)).toEqual([
       "Normal/UpdateApplying",
       "Normal/UpdateProgressing",
@@ -126,100 +115,113 @@ describe("flow: rollout failure and concurrent changes", () => {
     );
     expect(history).toMatchObject([{ image: from, previousImage: to, approvedBy: "headwind-auto-rollback" }]);
     expect((await listUpdateRequests(flows.kc, ns)).length).toBe(1);
+    expect(await flow.problems()).toEqual([]);
   });
 
   it("f: a crashing Pod counts once per watch interval; after health-check-retries the image is rolled back", async () => {
     const flow = await flows.start();
-    const { ns, driver, clock, hooks } = flow;
+    const { ns, clock, hooks } = flow;
     const [from, to] = [flow.image("2.0.0"), flow.image("2.1.0")];
-    const annotations = {
-      "headwind.sh/policy": "minor",
-      "headwind.sh/require-approval": "false",
-      "headwind.sh/auto-rollback": "true",
-      "headwind.sh/health-check-retries": "3",
-    };
-    await applyObjects(flows.kc, [workload("shop", from, { annotations, replicas: 2 })], { namespace: ns });
+    await applyObjects(flows.kc, [workload("shop", from, { annotations: autoRollback, replicas: 2 })], {
+      namespace: ns,
+    });
     await publishTags(flows.kc, from, ["2.0.0", "2.1.0"]);
-    const applied = await driver.settle();
-    expect(passErrors(applied)).toEqual([]);
+    const { metadata } = await flow.waitForPhase("Progressing");
     expect(await imageOf(flows.kc, ns, "shop")).toBe(to);
 
-    await crashingPod(ns, "shop-new-1", to);
-    // Metacontroller re-syncs a parent on its own status write: a check counted on every sync
-    // would spend the three retries within milliseconds. They are spaced by the watch interval.
-    const checks: (number | string | undefined)[] = [];
-    const reports = [...(await driver.settle())];
-    for (let i = 0; i < 3; i++) {
+    await kubeRequest(flows.kc, "POST", `/api/v1/namespaces/${ns}/pods`, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "shop-new-1", labels: { app: "shop" } },
+      spec: { containers: [{ name: "app", image: to }] },
+    });
+    // Every crash the kubelet reports is a Pod change, so Metacontroller syncs the request each
+    // time; a check counted on every sync would spend the three retries at once. The watch
+    // interval (10 s) is skipped on the hooks' clock between reports 2 and 3, and 4 and 5.
+    const failedChecks = async () => {
+      await flow.settle(500);
       const [ur] = await listUpdateRequests(flows.kc, ns);
-      checks.push(
-        ur?.status?.phase === "Progressing" ? (ur.status.failedChecks as number) : ur?.status?.phase,
-      );
-      clock.advance(10);
-      reports.push(...(await driver.settle()));
+      return ur?.status?.phase === "Progressing" ? ur.status.failedChecks : ur?.status?.phase;
+    };
+    const seen: unknown[] = [];
+    for (const [restarts, skip] of [
+      [1, 0],
+      [2, 0],
+      [3, 10],
+      [4, 0],
+      [5, 10],
+    ] as const) {
+      clock.advance(skip);
+      await crashing(ns, "shop-new-1", to, restarts);
+      seen.push(await failedChecks());
     }
-    expect(passErrors(reports)).toEqual([]);
-    expect(checks).toEqual([1, 2, "RolledBack"]);
+    expect(seen).toEqual([1, 1, 2, 2, "RolledBack"]);
     expect(await imageOf(flows.kc, ns, "shop")).toBe(from);
     const [ur] = await listUpdateRequests(flows.kc, ns);
     expect(ur?.status?.message).toBe("pod shop-new-1: CrashLoopBackOff");
-    expect(phasesWritten([...applied, ...reports], ur?.metadata.name ?? "")).toEqual([
-      "Applying",
-      "Progressing",
-      "RolledBack",
-    ]);
+    expect(flow.phases(metadata.name)).toEqual(["Applying", "Progressing", "RolledBack"]);
     expect(hooks.notifications.map((n) => n.event)).toEqual(["rollback_triggered", "rollback_completed"]);
+    expect(await flow.problems()).toEqual([]);
   });
 
-  it("g: someone edits the image between approval and apply: Failed, not applied, their image kept", async () => {
+  it("g: someone edits the image while the approval waits for the hooks: Failed, not applied, their image kept", async () => {
     const flow = await flows.start();
-    const { ns, driver, hooks } = flow;
+    const { ns, hooks } = flow;
     const [from, mine] = [flow.image("1.2.0"), flow.image("1.2.5")];
-    const name = await proposeAndApprove(flow, from);
+    const name = await proposal(flow, from);
+    // The hooks are unreachable while both land (Metacontroller retries with backoff).
+    flows.router.outage(ns, true);
+    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
     await setImage(flows.kc, ns, "web", mine);
-    const reports = await driver.settle();
-    expect(passErrors(reports)).toEqual([]);
+    flows.router.outage(ns, false);
+    const after = await flow.waitForPhase("Failed", name);
+    const again = await flow.waitForPhase(
+      "Pending",
+      (await listUpdateRequests(flows.kc, ns)).find((u) => u.metadata.name !== name)?.metadata.name,
+    );
+    await flow.settle();
 
     expect(await imageOf(flows.kc, ns, "web")).toBe(mine);
-    const urs = await listUpdateRequests(flows.kc, ns);
-    const after = urs.find((u) => u.metadata.name === name);
-    expect(after?.status?.phase).toBe("Failed");
-    expect(after?.status?.message).toBe(`not applied: the container now runs ${mine}`);
+    expect(after.status?.message).toBe(`not applied: the container now runs ${mine}`);
     // Not applied is no verdict on 1.3.0: it is proposed again, now from the person's image.
-    const again = urs.filter((u) => u.metadata.name !== name);
-    expect(again.map((u) => [u.spec.currentImage, u.spec.newImage, u.status?.phase])).toEqual([
-      [mine, flow.image("1.3.0"), "Pending"],
-    ]);
-    expect(phasesWritten(reports, name)).toEqual(["Failed"]);
+    expect([again.spec.currentImage, again.spec.newImage]).toEqual([mine, flow.image("1.3.0")]);
+    expect((await listUpdateRequests(flows.kc, ns)).length).toBe(2);
+    expect(flow.phases(name)).toEqual(["Pending", "Approved", "Failed"]);
     expect(await reasonsOn(ns, name)).toEqual(["Normal/UpdatePending", "Warning/UpdateFailed"]);
     expect(hooks.notifications.map((n) => n.event)).toEqual([
       "update_request_created",
       "update_failed",
       "update_request_created",
     ]);
+    expect(await flow.problems()).toEqual([]);
   });
 
   it("g: the image changes after Applying was recorded: the guarded patch refuses, Failed, not applied", async () => {
     const flow = await flows.start();
-    const { ns, driver } = flow;
+    const { ns } = flow;
     const [from, to, mine] = [flow.image("1.2.0"), flow.image("1.3.0"), flow.image("1.2.5")];
-    const name = await proposeAndApprove(flow, from);
-    // One pass: the approval is seen and Applying is written; the patch comes with the next sync.
-    const one = await driver.reconcileOnce();
-    expect(passErrors([one])).toEqual([]);
-    expect((await listUpdateRequests(flows.kc, ns))[0]?.status?.phase).toBe("Applying");
+    const name = await proposal(flow, from);
+    // The hooks go away right after answering Applying: the patch would come with the next sync.
+    flows.router.onAnswer(ns, (call) => {
+      const status = call.answer?.status as { phase?: string } | null | undefined;
+      if (call.object === `UpdateRequest/${name}` && status?.phase === "Applying")
+        flows.router.outage(ns, true);
+    });
+    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
+    await flow.waitForPhase("Applying", name);
     await setImage(flows.kc, ns, "web", mine);
-    const reports = await driver.settle();
-    expect(passErrors(reports)).toEqual([]);
+    flows.router.outage(ns, false);
+    const after = await flow.waitForPhase("Failed", name);
+    await flow.settle();
 
     expect(await imageOf(flows.kc, ns, "web")).toBe(mine);
+    expect(after.status?.message).toBe(`not applied: container app runs ${mine}, expected ${from}`);
     const urs = await listUpdateRequests(flows.kc, ns);
-    const after = urs.find((u) => u.metadata.name === name);
-    expect(after?.status?.phase).toBe("Failed");
-    expect(after?.status?.message).toBe(`not applied: container app runs ${mine}, expected ${from}`);
     expect(
       urs.filter((u) => u.metadata.name !== name).map((u) => [u.spec.currentImage, u.status?.phase]),
     ).toEqual([[mine, "Pending"]]);
-    expect(after?.spec.newImage).toBe(to);
-    expect(phasesWritten([one, ...reports], name)).toEqual(["Applying", "Failed"]);
+    expect(after.spec.newImage).toBe(to);
+    expect(flow.phases(name)).toEqual(["Pending", "Approved", "Applying", "Failed"]);
+    expect(await flow.problems()).toEqual([]);
   });
 });

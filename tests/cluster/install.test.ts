@@ -3,7 +3,6 @@
 // warning in the `restricted` namespace, re-applies without changing anything, stores hardened
 // containers, and serves an UpdateRequest type that validates, defaults and moves status the way
 // docs/design/architecture.md says.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import https from "node:https";
 import { tmpdir } from "node:os";
@@ -22,8 +21,8 @@ import {
   statusCode,
   waitFor,
 } from "../helpers/cluster.ts";
+import { kubectlBin, runCommand, runOk } from "../helpers/run-command.ts";
 
-const kubectlBin = process.env.KUBECTL ?? "/usr/bin/kubectl";
 const manifests = fileURLToPath(new URL("../../manifests", import.meta.url));
 const hw = "headwind";
 const urPath = (ns: string, name = "") =>
@@ -33,32 +32,9 @@ let kc: KubeConfig;
 let bundle: KubernetesObject[];
 let scratch: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs kubectl against the harness cluster (KUBECONFIG is inherited), never throwing. */
-function kubectl(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(kubectlBin, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => out.push(c));
-    child.stderr.on("data", (c: Buffer) => err.push(c));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
-    );
-  });
-}
-
-async function kubectlOk(args: readonly string[]): Promise<Run> {
-  const run = await kubectl(args);
-  if (run.code !== 0) throw new Error(`kubectl ${args.join(" ")} exited ${run.code}: ${run.stderr}`);
-  return run;
-}
+const kubectl = (args: readonly string[]) => runCommand(kubectlBin, args);
+const kubectlOk = (args: readonly string[]) => runOk(kubectlBin, args);
 
 /**
  * kubectl's warnings, except the one it prints when adopting an object created by server-side apply

@@ -19,10 +19,12 @@ import { createExecutor } from "../../src/hooks-server/effects/create-executor.t
 import type { Effect } from "../../src/hooks-server/effects/effect.ts";
 import { createKubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
 import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
+import { createKubeWatch } from "../../src/kube/create-kube-watch.ts";
 import { kubeStatus } from "../../src/kube/kube-api-error.ts";
 import { listAllPages } from "../../src/kube/list-pages.ts";
 import { createLeaseElector } from "../../src/sidecar/runtime/create-lease-elector.ts";
 import { sidecarFieldManager } from "../../src/sidecar/runtime/create-tag-store.ts";
+import { createWorkloadView } from "../../src/sidecar/runtime/create-workload-view.ts";
 import { createSidecarKube, type LeaseObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import {
   adminConfig,
@@ -67,7 +69,8 @@ let pulled: string;
 const as: Partial<Record<Component, KubeConfig>> = {};
 
 /** The sidecar's own Kubernetes client (src/sidecar), authenticated by the sidecar's token. */
-const kube = () => createSidecarKube(createKubeTransport(asComponent("sidecar")));
+const kube = () =>
+  createSidecarKube(createKubeTransport(asComponent("sidecar")), createKubeWatch(asComponent("sidecar")));
 
 function asComponent(component: Component): KubeConfig {
   const config = as[component];
@@ -397,6 +400,35 @@ describe("sidecar token: the real ingest calls (src/sidecar's own Kubernetes cli
     }
   });
 
+  it("WATCHes every workload kind cluster-wide: a newly annotated one arrives as an event", async () => {
+    const errors: string[] = [];
+    const view = createWorkloadView({
+      kube: kube(),
+      kinds: workloadKinds,
+      resyncMs: 60_000,
+      onChange: () => {},
+      onError: (kind, error) => errors.push(`${kind.kind}: ${String(error)}`),
+    });
+    const stop = new AbortController();
+    void view.run(stop.signal);
+    try {
+      await waitFor("the first LISTs", async () => view.workloads().length > 0);
+      const late = workloads(workload).map((w) => ({
+        ...w,
+        metadata: { ...w.metadata, name: "late" },
+      }));
+      await applyManifests(late);
+      await waitFor("a watch event per kind", async () =>
+        workloadKinds.every((kind) =>
+          view.workloads().some((w) => w.kind === kind.kind && w.metadata.name === "late"),
+        ),
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      stop.abort();
+    }
+  });
+
   it("GETs a workload's ServiceAccount in another namespace", async () => {
     await applyManifests([
       {
@@ -482,9 +514,7 @@ describe("sidecar token: the real ingest calls (src/sidecar's own Kubernetes cli
     expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/namespaces/${workload}/secrets/pull`))).toBe(
       403,
     );
-    expect(
-      await statusOf(kubeRequest(sidecar, "GET", `/apis/apps/v1/deployments?watch=true&timeoutSeconds=1`)),
-    ).toBe(403);
+    expect(await statusOf(kubeRequest(sidecar, "GET", `/api/v1/pods?watch=true&timeoutSeconds=1`))).toBe(403);
     expect(
       await statusOf(
         kubeRequest(

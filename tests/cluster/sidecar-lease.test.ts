@@ -47,11 +47,13 @@ beforeAll(async () => {
   const make = (identity: string) =>
     createTestSidecar({ config, identity, leaseName, leaseDurationSeconds: leaseSeconds });
   replicas = { a: make("sidecar-a"), b: make("sidecar-b") };
-  await Promise.all([replicas.a.runtime.refreshInterest(), replicas.b.runtime.refreshInterest()]);
+  await Promise.all([replicas.a.refreshInterest(), replicas.b.refreshInterest()]);
 });
 
 afterAll(() => {
   for (const loop of loops.values()) clearInterval(loop);
+  replicas?.a.stop();
+  replicas?.b.stop();
 });
 
 describe("sidecar leader election on the real apiserver", () => {

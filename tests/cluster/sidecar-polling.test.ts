@@ -114,6 +114,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  sidecar?.stop();
   await sidecar?.elector.release();
   await Promise.all([open?.stop(), locked?.stop()]);
 });
@@ -126,7 +127,7 @@ describe("sidecar polling on the real apiserver", () => {
   it("one cycle lists each repository once (HEADs the digest-tracked tag) and writes exact ConfigMaps by SSA", async () => {
     const started = performance.now();
     sidecar.kubeCalls.length = 0;
-    const interest = await sidecar.runtime.refreshInterest();
+    const interest = await sidecar.refreshInterest();
     console.info(`sidecar-polling: interest refresh API calls: ${sidecar.kubeCalls.join(", ")}`);
     expect(sidecar.kubeCalls.filter((c) => c.includes("/serviceaccounts/")).sort()).toEqual(
       expect.arrayContaining([
@@ -199,7 +200,7 @@ describe("sidecar polling on the real apiserver", () => {
       [web(), api(), billing()].map(async (r) => (await readConfigMap(r)).metadata.resourceVersion),
     );
     time.now += 300_000;
-    await sidecar.runtime.refreshInterest();
+    await sidecar.refreshInterest();
     sidecar.kubeCalls.length = 0;
     sidecar.registryCalls.reset();
     const report = await sidecar.runtime.pollOnce();
@@ -227,7 +228,7 @@ describe("sidecar polling on the real apiserver", () => {
 
   it("deletes the ConfigMap of a repository no workload uses any more", async () => {
     await kubeRequest(admin, "DELETE", `/apis/apps/v1/namespaces/${ns}/deployments/api`);
-    await sidecar.runtime.refreshInterest();
+    await sidecar.refreshInterest();
     let status: number | undefined;
     try {
       await readConfigMap(api());

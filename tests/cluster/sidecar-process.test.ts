@@ -20,6 +20,7 @@ import {
   serviceAccountToken,
   waitFor,
 } from "../helpers/cluster.ts";
+import { serviceAccountKubeconfig } from "../helpers/headwind-install.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import { freePort, type RegistryServer, startRegistry } from "../helpers/registry-server.ts";
 import { headwindNamespace as hw, installSidecarRbac } from "../helpers/sidecar-cluster.ts";
@@ -199,6 +200,89 @@ describe("npm run start:sidecar", () => {
     expect(sidecar.logs()).toContain("shutting down");
   });
 
+  it("a push seconds after a workload is annotated is not lost: the watch knows the repository (event-source: webhook)", async () => {
+    const [port, secretPath] = [await freePort(), "late-annotation-4f8c2a9d7e1b3c5a6f0d"];
+    const notified = await startRegistry({
+      notificationsUrl: `http://127.0.0.1:${port}/webhooks/${secretPath}`,
+    });
+    try {
+      await pushImage(notified.origin, "late/app", ["1.0.0"], { seed: "1.0.0" });
+      await pushImage(notified.origin, "late/unused", ["1.0.0"], { seed: "u1" });
+      const webhooks = join(dir, "late-webhooks.yaml");
+      await writeFile(
+        webhooks,
+        "sources:\n  - { name: reg, vendor: distribution, pathEnv: LATE_PATH, auth: { type: none-secret-path } }\n",
+      );
+      const sidecar = startSidecar({
+        KUBECONFIG: await serviceAccountKubeconfig(admin, "headwind-sidecar", dir),
+        HOME: dir,
+        PORT: String(port),
+        METRICS_PORT: "0",
+        HEADWIND_NAMESPACE: hw,
+        HEADWIND_WEBHOOK_CONFIG: webhooks,
+        LATE_PATH: secretPath,
+        // The periodic LIST cannot be what finds the workload within this test.
+        HEADWIND_INTEREST_INTERVAL_SECONDS: "3600",
+        POD_NAME: "late-annotation",
+        LOG_LEVEL: "warn",
+      });
+      await waitFor(
+        "/readyz 200",
+        async () => (await get(`http://127.0.0.1:${port}/readyz`))?.status === 200,
+        {
+          timeoutMs: 20_000,
+        },
+      );
+      const ns = await createTestNamespace(admin, "hw-sc-late");
+      const deployment = (name: string, image: string, annotations: Record<string, string>) =>
+        ({
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name, annotations },
+          spec: {
+            selector: { matchLabels: { app: name } },
+            template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image }] } },
+          },
+        }) as KubernetesObject;
+      await applyObjects(
+        admin,
+        [
+          deployment("late", `${notified.host}/late/app:1.0.0`, {
+            "headwind.sh/policy": "minor",
+            "headwind.sh/event-source": "webhook",
+          }),
+          deployment("plain", `${notified.host}/late/unused:1.0.0`, {}),
+        ],
+        { namespace: ns },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const pushed = performance.now();
+      await pushImage(notified.origin, "late/app", ["1.1.0"], { seed: "1.1.0" });
+      await pushImage(notified.origin, "late/unused", ["1.1.0"], { seed: "u2" });
+      const path = (repository: string) =>
+        `/api/v1/namespaces/${hw}/configmaps/${tagConfigMapName(`${notified.host}/${repository}`)}`;
+      const written = await waitFor(
+        "the pushed tag in the ConfigMap",
+        async () => {
+          const found = (await kubeRequest(admin, "GET", path("late/app"))) as ConfigMapObject;
+          return found.data?.tags?.split("\n").includes("1.1.0") ? found : undefined;
+        },
+        { timeoutMs: 10_000 },
+      );
+      console.info(
+        `sidecar-process: late annotation, push to ConfigMap ${Math.round(performance.now() - pushed)} ms`,
+      );
+      // Only the webhook can have written it: a webhook-only repository is never polled.
+      expect(written.data?.tags).toBe("1.1.0");
+      // A repository no opted-in workload uses is still dropped.
+      await expect(kubeRequest(admin, "GET", path("late/unused"))).rejects.toThrow(/404/);
+      sidecar.child.kill("SIGTERM");
+      expect(await sidecar.exited).toBe(0);
+    } finally {
+      await notified.stop();
+    }
+  });
+
   it("starts without any cluster: /healthz 200, /readyz 503 with the reason", async () => {
     const port = await freePort();
     const sidecar = startSidecar({ HOME: dir, PORT: String(port), METRICS_PORT: "0", LOG_LEVEL: "warn" });
@@ -206,12 +290,17 @@ describe("npm run start:sidecar", () => {
     await waitFor("/healthz 200", async () => (await get(`${base}/healthz`))?.status === 200, {
       timeoutMs: 20_000,
     });
-    const ready = await get(`${base}/readyz`);
-    expect(ready?.status).toBe(503);
-    expect(JSON.parse(ready?.text ?? "{}")).toEqual({
+    const ready = await waitFor("/readyz to say why", async () => {
+      const answer = await get(`${base}/readyz`);
+      return answer?.text.includes("no Kubernetes API") ? answer : undefined;
+    });
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.text)).toEqual({
       ready: false,
       reasons: [
-        "interest LIST has not succeeded: no Kubernetes API configured: not in a cluster and no KUBECONFIG or ~/.kube/config",
+        expect.stringMatching(
+          /^interest not known yet: the workloads have not been listed yet \((Deployment|StatefulSet|DaemonSet|CronJob): no Kubernetes API configured: not in a cluster and no KUBECONFIG or ~\/\.kube\/config\)$/,
+        ),
       ],
     });
     sidecar.child.kill("SIGTERM");

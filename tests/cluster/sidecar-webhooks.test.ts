@@ -107,10 +107,11 @@ beforeAll(async () => {
     ],
     { namespace: ns },
   );
-  await sidecar.runtime.refreshInterest();
+  await sidecar.refreshInterest();
 });
 
 afterAll(async () => {
+  sidecar?.stop();
   await registry?.stop();
   await server?.close();
 });

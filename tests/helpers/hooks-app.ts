@@ -7,6 +7,7 @@ import { defaultHookSettings } from "../../src/hooks-server/config/hook-settings
 import type { Effect, EffectExecutor, EffectOutcome } from "../../src/hooks-server/effects/effect.ts";
 import { createHookMetrics } from "../../src/hooks-server/http/create-hook-metrics.ts";
 import { createHooksApp } from "../../src/hooks-server/http/create-hooks-app.ts";
+import { createTagCache } from "../../src/hooks-server/workloads/create-tag-cache.ts";
 
 export const fixedNow = new Date("2026-11-25T12:00:00.000Z");
 
@@ -46,6 +47,7 @@ export function hooksApp(options: { execute?: EffectExecutor; now?: Date; maxBod
     clock: () => options.now ?? fixedNow,
     settings: defaultHookSettings,
     tracer: trace.getTracer("test"),
+    readTags: createTagCache(),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
   });
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>

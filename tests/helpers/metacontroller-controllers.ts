@@ -1,89 +1,122 @@
 /**
- * DecoratorController objects (metacontroller.md §1.2, §1.3) as the driver uses them: read from
- * hooks/*.yaml (YAML merge keys `<<: *anchor` resolved, as kubectl's YAML 1.1 parser does), and the
- * URL each hook is called at. Only the fields the driver acts on are typed.
+ * The repository's own DecoratorControllers (hooks/*.yaml) as a test's Metacontroller runs them:
+ * unchanged except that each webhook's cluster-DNS `service` becomes a loopback `url` (no cluster
+ * DNS here), and the instance label its --target-label-selector picks. A webhook credential the
+ * YAML references (`webhook.authorization.secretRef`) is created as a Secret with a fresh value.
  */
+import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
-import type { JsonObject } from "./metacontroller-apply.ts";
-import type { AnnotationSelector, LabelSelector } from "./metacontroller-selectors.ts";
+import { applyObjects, kubeRequest, statusCode } from "./cluster.ts";
+import { instanceLabel } from "./metacontroller.ts";
 
-export interface HookSpec {
-  version?: "v1" | "v2";
-  webhook?: {
-    url?: string;
-    service?: { name: string; namespace: string; port?: number; protocol?: string };
-    path?: string;
-    timeout?: string;
-    responseUnMarshallMode?: "loose" | "strict";
-  };
+interface SecretRef {
+  name: string;
+  namespace: string;
+  key?: string;
 }
 
-export interface DecoratorResource {
-  apiVersion: string;
-  resource: string;
-  labelSelector?: LabelSelector;
-  annotationSelector?: AnnotationSelector;
-  ignoreStatusChanges?: boolean;
-}
-
-export interface DecoratorAttachment {
-  apiVersion: string;
-  resource: string;
-  updateStrategy?: { method?: string };
+interface Webhook {
+  url?: string;
+  service?: unknown;
+  path?: string;
+  authorization?: { type?: string; secretRef?: SecretRef };
+  [field: string]: unknown;
 }
 
 export interface DecoratorController {
   apiVersion: "metacontroller.k8s.io/v1alpha1";
   kind: "DecoratorController";
-  metadata: { name: string; uid?: string; [key: string]: unknown };
+  metadata: { name: string; labels?: Record<string, string>; [field: string]: unknown };
   spec: {
-    resources: DecoratorResource[];
-    attachments?: DecoratorAttachment[];
-    resyncPeriodSeconds?: number;
-    hooks: { sync?: HookSpec; finalize?: HookSpec; customize?: HookSpec };
+    hooks: Record<string, { version?: string; webhook?: Webhook }>;
+    [field: string]: unknown;
   };
 }
 
-export type HookName = "sync" | "finalize" | "customize";
-
-/** Every DecoratorController in the given YAML files (a directory means its *.yaml files, sorted). */
-export async function loadDecoratorControllers(
-  paths: readonly (string | URL)[],
-): Promise<DecoratorController[]> {
+/** hooks/*.yaml of this repository (kustomization.yaml aside), sorted by file name. */
+export async function loadRepositoryControllers(): Promise<DecoratorController[]> {
+  const dir = new URL("../../hooks/", import.meta.url);
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml").sort();
   const out: DecoratorController[] = [];
-  for (const path of paths) {
-    const text = await readFile(path, "utf8");
-    for (const doc of parseAllDocuments(text, { merge: true })) {
-      if (doc.errors.length > 0) throw new Error(`${String(path)}: ${doc.errors[0]?.message}`);
-      const value = doc.toJS() as JsonObject | null;
-      if (value?.kind === "DecoratorController") out.push(value as unknown as DecoratorController);
+  for (const file of files) {
+    for (const doc of parseAllDocuments(await readFile(new URL(file, dir), "utf8"))) {
+      if (doc.errors.length > 0) throw new Error(`hooks/${file}: ${doc.errors[0]?.message}`);
+      const value = doc.toJS() as DecoratorController | null;
+      if (value?.kind === "DecoratorController") out.push(value);
     }
   }
   return out;
 }
 
-/** hooks/*.yaml of this repository, sorted by file name. */
-export async function loadRepositoryControllers(): Promise<DecoratorController[]> {
-  const dir = new URL("../../hooks/", import.meta.url);
-  const files = (await readdir(dir)).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml").sort();
-  return loadDecoratorControllers(files.map((f) => new URL(f, dir)));
+/** The controller with every `service` + `path` webhook pointing at `<hookBaseUrl><path>`. */
+export function toLoopback(
+  dc: DecoratorController,
+  hookBaseUrl: string,
+  instance: string,
+): DecoratorController {
+  const hooks = Object.fromEntries(
+    Object.entries(dc.spec.hooks).map(([name, hook]) => {
+      const { service, path, ...webhook } = hook.webhook ?? {};
+      if (webhook.url === undefined && (service === undefined || path === undefined))
+        throw new Error(`${dc.metadata.name} hook ${name}: webhook needs url, or service and path`);
+      return [name, { ...hook, webhook: { ...webhook, url: webhook.url ?? `${hookBaseUrl}${path}` } }];
+    }),
+  );
+  return {
+    ...dc,
+    metadata: { ...dc.metadata, labels: { ...dc.metadata.labels, [instanceLabel]: instance } },
+    spec: { ...dc.spec, hooks },
+  };
+}
+
+function credentialRefs(controllers: readonly DecoratorController[]): SecretRef[] {
+  const refs = controllers.flatMap((dc) =>
+    Object.values(dc.spec.hooks).flatMap((hook) => {
+      const ref = hook.webhook?.authorization?.secretRef;
+      return ref === undefined ? [] : [ref];
+    }),
+  );
+  return [...new Map(refs.map((r) => [`${r.namespace}/${r.name}/${r.key ?? ""}`, r])).values()];
+}
+
+export interface InstalledControllers {
+  readonly controllers: DecoratorController[];
+  /** The value written into each referenced credential Secret (one for all), if any is referenced. */
+  readonly credential: string | undefined;
 }
 
 /**
- * Where a hook is called (§1.3): `webhook.url` wins; otherwise `service` + `path`, which the driver
- * rewrites to `<hookBaseUrl><path>` because cluster DNS does not exist here.
+ * Replaces the live controllers with these (a fresh object, so an earlier test file's webhook
+ * address or fields never linger), after creating the credential Secrets they reference.
  */
-export function hookUrl(hook: HookSpec, hookBaseUrl: string): string {
-  const webhook = hook.webhook;
-  if (webhook?.url) return webhook.url;
-  if (!webhook?.service || !webhook.path) throw new Error("webhook needs url, or service and path");
-  return `${hookBaseUrl.replace(/\/+$/, "")}${webhook.path}`;
-}
-
-/** v2 hooks decode strictly unless told otherwise; v1 loosely (§1.3, §2.8). */
-export function isStrict(hook: HookSpec): boolean {
-  const mode = hook.webhook?.responseUnMarshallMode;
-  if (mode !== undefined) return mode === "strict";
-  return hook.version === "v2";
+export async function installControllers(
+  kc: KubeConfig,
+  hookBaseUrl: string,
+  instance: string,
+): Promise<InstalledControllers> {
+  const controllers = (await loadRepositoryControllers()).map((dc) => toLoopback(dc, hookBaseUrl, instance));
+  const refs = credentialRefs(controllers);
+  const credential = refs.length > 0 ? randomBytes(32).toString("hex") : undefined;
+  for (const ref of refs) {
+    await applyObjects(kc, [
+      {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: ref.name, namespace: ref.namespace },
+        stringData: { [ref.key ?? "token"]: credential },
+      } as never,
+    ]);
+  }
+  const path = "/apis/metacontroller.k8s.io/v1alpha1/decoratorcontrollers";
+  for (const dc of controllers) {
+    try {
+      await kubeRequest(kc, "DELETE", `${path}/${dc.metadata.name}`);
+    } catch (error) {
+      if (statusCode(error) !== 404) throw error;
+    }
+    await kubeRequest(kc, "POST", path, dc);
+  }
+  return { controllers, credential };
 }

@@ -40,8 +40,8 @@ export function expectedRules(component: Component, namespace: string, pullSecre
     ].sort();
   }
   const clusterWide = [
-    ...atoms("apps", ["deployments", "statefulsets", "daemonsets"], ["list"]),
-    ...atoms("batch", ["cronjobs"], ["list"]),
+    ...atoms("apps", ["deployments", "statefulsets", "daemonsets"], ["list", "watch"]),
+    ...atoms("batch", ["cronjobs"], ["list", "watch"]),
     ...atoms("", ["serviceaccounts"], ["get"]),
   ];
   const own =
@@ -83,8 +83,8 @@ export function accessTable(workload: string): AccessRow[] {
       deny("hooks", { verb: "watch", group, resource, namespace: "" }),
       deny("hooks", { verb: "update", group, resource, namespace: workload }),
       allow("sidecar", { verb: "list", group, resource, namespace: "" }),
+      allow("sidecar", { verb: "watch", group, resource, namespace: "" }),
       deny("sidecar", { verb: "get", group, resource, namespace: workload }),
-      deny("sidecar", { verb: "watch", group, resource, namespace: "" }),
       deny("sidecar", { verb: "patch", group, resource, namespace: workload }),
       // Never: create or delete workloads, or write their status or scale.
       ...both({ verb: "create", group, resource, namespace: workload }),

@@ -7,7 +7,11 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import pino from "pino";
 import { Registry } from "prom-client";
+import type { KubeObject } from "../../src/core/kube-object.ts";
+import { workloadKinds } from "../../src/core/workloads/workload-kinds.ts";
 import { createKubeTransport, type KubeTransport } from "../../src/kube/create-kube-transport.ts";
+import { createKubeWatch } from "../../src/kube/create-kube-watch.ts";
+import { listAllPages } from "../../src/kube/list-pages.ts";
 import { createPollerMetrics } from "../../src/sidecar/poller/create-poller-metrics.ts";
 import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
 import { createDockerConfigLoader } from "../../src/sidecar/runtime/create-docker-config-loader.ts";
@@ -16,6 +20,7 @@ import { createSidecarApp } from "../../src/sidecar/runtime/create-sidecar-app.t
 import { createSidecarMetrics } from "../../src/sidecar/runtime/create-sidecar-metrics.ts";
 import { createSidecarRuntime } from "../../src/sidecar/runtime/create-sidecar-runtime.ts";
 import { createTagStore } from "../../src/sidecar/runtime/create-tag-store.ts";
+import { createWorkloadView, isOptedIn } from "../../src/sidecar/runtime/create-workload-view.ts";
 import { createSidecarKube } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import { createWebhookMetrics } from "../../src/sidecar/webhooks/create-webhook-metrics.ts";
 import type { WebhookSource } from "../../src/sidecar/webhooks/webhook-source.ts";
@@ -109,7 +114,17 @@ export function createTestSidecar(options: TestSidecarOptions) {
     webhook: createWebhookMetrics(register),
   };
   const kubeCalls = countingTransport(createKubeTransport(options.config));
-  const kube = createSidecarKube(kubeCalls.transport);
+  const watch = createKubeWatch(options.config);
+  const kube = createSidecarKube(kubeCalls.transport, watch);
+  const view = createWorkloadView({
+    kube,
+    kinds: workloadKinds,
+    resyncMs: 300_000,
+    onChange: () => {},
+    onError: () => {},
+  });
+  const watching = new AbortController();
+  void view.run(watching.signal);
   const registryCalls = createCountingFetch(loopbackOnly());
   // No retries: a refused (non-loopback) registry must fail at once, not after backoff.
   const client = createRegistryClient({
@@ -138,6 +153,7 @@ export function createTestSidecar(options: TestSidecarOptions) {
   });
   const runtime = createSidecarRuntime({
     kube,
+    workloads: view.workloads,
     client,
     store,
     elector,
@@ -157,5 +173,38 @@ export function createTestSidecar(options: TestSidecarOptions) {
     logger,
     metrics: metrics.webhook,
   });
-  return { runtime, elector, store, kube, app, register, kubeCalls: kubeCalls.calls, registryCalls };
+  // The same LIST, made apart from the sidecar's counted calls: what its view must have caught up with.
+  const lister = createSidecarKube(createKubeTransport(options.config), watch);
+  const fingerprint = (w: KubeObject) =>
+    `${w.kind}/${w.metadata.namespace}/${w.metadata.name}@${w.metadata.resourceVersion}`;
+  /** The interest once the watch has caught up with every workload change made so far. */
+  async function refreshInterest() {
+    const listed = (
+      await Promise.all(
+        workloadKinds.map(async (kind) =>
+          (await listAllPages((page) => lister.listWorkloads(kind, page))).filter(isOptedIn),
+        ),
+      )
+    )
+      .flat()
+      .map(fingerprint)
+      .sort();
+    await waitFor("the sidecar's workload watch to catch up", async () => {
+      const seen = view.workloads().map(fingerprint).sort();
+      return seen.length === listed.length && seen.every((f, i) => f === listed[i]);
+    });
+    return runtime.refreshInterest();
+  }
+  return {
+    runtime,
+    refreshInterest,
+    stop: () => watching.abort(),
+    elector,
+    store,
+    kube,
+    app,
+    register,
+    kubeCalls: kubeCalls.calls,
+    registryCalls,
+  };
 }

@@ -5,8 +5,15 @@
 import semver from "semver";
 import { gitopsModes } from "../gitops/gitops-owner.ts";
 import { annotations as names } from "../metadata-keys.ts";
-import { safeRegExp } from "../policy/is-allowed-tag.ts";
-import { defaultExclusions, type Policy, type PolicySpec, policies } from "../policy/policy-spec.ts";
+import { compileTagRegex } from "../policy/compile-tag-regex.ts";
+import {
+  defaultExclusions,
+  maxExclusions,
+  maxGlobLength,
+  type Policy,
+  type PolicySpec,
+  policies,
+} from "../policy/policy-spec.ts";
 import { maxMinImageAgeSeconds } from "../tags/tag-times.ts";
 import { parseUpdateWindows } from "../windows/parse-update-windows.ts";
 import { parseDuration } from "./parse-duration.ts";
@@ -113,15 +120,32 @@ class Reader {
   }
 }
 
+/** Why the pattern cannot be used under this policy, or undefined when it can. */
+function patternError(policy: Policy, pattern: string | undefined): string | undefined {
+  if (policy !== "glob" && policy !== "regex" && policy !== "force") return undefined;
+  if (pattern === undefined) return policy === "force" ? undefined : `policy ${policy} needs a pattern`;
+  if (policy !== "regex")
+    return pattern.length > maxGlobLength ? `a glob is at most ${maxGlobLength} characters` : undefined;
+  const compiled = compileTagRegex(pattern);
+  return compiled.ok ? undefined : compiled.error;
+}
+
+function exclusionsError(exclude: readonly string[]): string | undefined {
+  if (exclude.length > maxExclusions) return `at most ${maxExclusions} globs`;
+  const long = exclude.find((glob) => glob.length > maxGlobLength);
+  return long === undefined ? undefined : `a glob is at most ${maxGlobLength} characters`;
+}
+
+/** Any doubt about what the policy allows falls back to none: proposing nothing is always safe. */
 function readPolicy(read: Reader): PolicySpec {
   let policy: Policy = read.oneOf(names.policy, policies, "none");
   const pattern = read.raw(names.pattern);
   const constraint = read.raw(names.constraint);
-  if ((policy === "glob" || policy === "regex") && pattern === undefined) {
-    read.fail(names.pattern, "", `policy ${policy} needs a pattern`);
-    policy = "none";
-  } else if (policy === "regex" && safeRegExp(pattern) === undefined) {
-    read.fail(names.pattern, pattern ?? "", "not a valid regular expression");
+  const exclude = read.list(names.exclude);
+  const badPattern = patternError(policy, pattern);
+  const badExclusions = exclusionsError(exclude);
+  if (badPattern !== undefined) {
+    read.fail(names.pattern, pattern ?? "", badPattern);
     policy = "none";
   } else if (policy === "semver" && (constraint === undefined || semver.validRange(constraint) === null)) {
     read.fail(
@@ -131,12 +155,16 @@ function readPolicy(read: Reader): PolicySpec {
     );
     policy = "none";
   }
+  if (badExclusions !== undefined) {
+    read.fail(names.exclude, read.raw(names.exclude) ?? "", badExclusions);
+    policy = "none";
+  }
   return {
     policy,
     pattern,
     constraint,
     includePrereleases: read.bool(names.includePrereleases, false),
-    exclude: [...defaultExclusions, ...read.list(names.exclude)],
+    exclude: badExclusions === undefined ? [...defaultExclusions, ...exclude] : defaultExclusions,
   };
 }
 

@@ -2,6 +2,7 @@
  * Image references as users write them, parsed once into parts that keep the user's spelling
  * (for writing back) and a normalised form (for matching across spellings).
  */
+import { isValidTag } from "../tags/tag-grammar.ts";
 
 export interface ImageRef {
   /** The registry host exactly as written, or undefined when the user left it implicit (Docker Hub). */
@@ -23,7 +24,6 @@ const dockerHubAliases = new Set([
   "registry.hub.docker.com",
 ]);
 const digestPattern = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-const tagPattern = /^\w[\w.-]{0,127}$/;
 const pathComponent = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const domainPattern =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$|^\[[0-9a-fA-F:]+\](?::\d+)?$/;
@@ -51,7 +51,7 @@ function validParts(
   digest: string | undefined,
 ): boolean {
   if (digest !== undefined && !digestPattern.test(digest)) return false;
-  if (tag !== undefined && !tagPattern.test(tag)) return false;
+  if (tag !== undefined && !isValidTag(tag)) return false;
   if (domain !== undefined && !domainPattern.test(domain)) return false;
   return path.split("/").every((part) => pathComponent.test(part));
 }

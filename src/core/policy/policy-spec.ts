@@ -14,6 +14,14 @@ export const policies = [
 ] as const;
 export type Policy = (typeof policies)[number];
 
+/**
+ * Bounds on what a workload may ask, so every decision stays cheap whatever the repository holds:
+ * a glob longer than a tag (128 characters) could only match through its stars, and more
+ * exclusions than this are a list to prune, not a policy. Regex bounds: compile-tag-regex.ts.
+ */
+export const maxGlobLength = 128;
+export const maxExclusions = 32;
+
 /** Signature, attestation and SBOM tags that cosign and friends push next to images. */
 export const defaultExclusions: readonly string[] = ["*.sig", "*.att", "*.sbom", "sha256-*"];
 

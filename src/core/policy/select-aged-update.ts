@@ -8,6 +8,7 @@ import type { ObservedTags } from "../tags/tag-configmap.ts";
 import { bornAt } from "../tags/tag-times.ts";
 import type { PolicySpec } from "./policy-spec.ts";
 import { type Selection, selectUpdate } from "./select-update.ts";
+import type { TagIndex } from "./tag-index.ts";
 
 export interface AgedSelection {
   readonly selection: Selection;
@@ -27,8 +28,10 @@ export function selectAgedUpdate(
   observed: ObservedTags,
   minAgeSeconds: number,
   now: Date,
+  /** `observed.tags` indexed, when the caller keeps one (see selectUpdate). */
+  index?: TagIndex,
 ): AgedSelection {
-  const best = selectUpdate(current, spec, observed);
+  const best = selectUpdate(current, spec, observed, index);
   // `digest` follows re-pushes of one tag, whose age says nothing about the new digest.
   if (minAgeSeconds <= 0 || best.kind === "none" || spec.policy === "digest") return { selection: best };
   const { times } = observed;

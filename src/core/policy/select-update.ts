@@ -5,10 +5,11 @@
  */
 import { effectiveTag, formatImageRef, type ImageRef } from "../images/image-ref.ts";
 import type { ObservedTags } from "../tags/tag-configmap.ts";
-import { safeRegExp, tagFilter } from "./is-allowed-tag.ts";
+import { type TagJudge, tagFilter } from "./is-allowed-tag.ts";
 import type { PolicySpec } from "./policy-spec.ts";
+import { type IndexedTag, indexTags, type TagIndex, type VersionedTag } from "./tag-index.ts";
 import { compareKeys, type OrderKey, orderKey } from "./tag-order.ts";
-import { parseVersionTag } from "./version-tag.ts";
+import { compareVersionTags, parseVersionTag, type VersionTag } from "./version-tag.ts";
 
 export type Selection =
   | {
@@ -21,33 +22,88 @@ export type Selection =
   /** A candidate exists but its digest is not known yet (digest-pinned images, digest policy). */
   | { readonly kind: "waiting"; readonly tag: string; readonly reason: string };
 
-function spellingScore(currentTag: string, tag: string): number {
-  const current = parseVersionTag(currentTag);
-  const next = parseVersionTag(tag);
+interface Best {
+  readonly tag: string;
+  readonly key: OrderKey;
+  readonly score: number;
+}
+
+function spellingScore(current: VersionTag | undefined, next: VersionTag | undefined): number {
   if (current === undefined || next === undefined) return 0;
   return (current.hasV === next.hasV ? 2 : 0) + (current.variant === next.variant ? 1 : 0);
 }
 
-export function bestTag(spec: PolicySpec, currentTag: string, tags: readonly string[]): string | undefined {
-  const regex = spec.policy === "regex" ? safeRegExp(spec.pattern) : undefined;
-  const allowed = tagFilter(spec, currentTag);
-  let best: { tag: string; key: OrderKey } | undefined;
-  for (const tag of tags) {
-    if (!allowed(tag)) continue;
-    const key = orderKey(tag, regex);
-    const order = best === undefined ? 1 : compareKeys(key, best.key);
-    const tie =
-      order === 0 &&
-      best !== undefined &&
-      spellingScore(currentTag, tag) > spellingScore(currentTag, best.tag);
-    if (order > 0 || tie) best = { tag, key };
+/** Keeps the higher key; on a tie, the first tag seen with the user's spelling. */
+function better(best: Best | undefined, candidate: Best): Best {
+  if (best === undefined) return candidate;
+  const order = compareKeys(candidate.key, best.key);
+  return order > 0 || (order === 0 && candidate.score > best.score) ? candidate : best;
+}
+
+/** Patch and minor answers lie below the first version whose major (and minor) passes the current's. */
+function startOf(scheme: readonly VersionedTag[], current: VersionTag, policy: PolicySpec["policy"]): number {
+  const parts = policy === "patch" ? 2 : policy === "minor" ? 1 : 0;
+  const above = (version: VersionTag) => {
+    for (let i = 0; i < parts; i++) {
+      const diff = (version.numbers[i] ?? 0) - (current.numbers[i] ?? 0);
+      if (diff !== 0) return diff > 0;
+    }
+    return false;
+  };
+  let low = 0;
+  let high = scheme.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (above((scheme[mid] as VersionedTag).version)) low = mid + 1;
+    else high = mid;
   }
+  return low;
+}
+
+/**
+ * Version policies only move within the current tag's scheme, ordered highest first: the first
+ * allowed tag above the current one is the answer, up to ties in spelling.
+ */
+function bestInScheme(judge: TagJudge, current: VersionTag, index: TagIndex, spec: PolicySpec) {
+  const scheme = index.scheme(current);
+  let best: Best | undefined;
+  for (let i = startOf(scheme, current, spec.policy); i < scheme.length; i++) {
+    const entry = scheme[i] as VersionedTag;
+    const limit = best === undefined ? current : (best.key.version as VersionTag);
+    const order = compareVersionTags(entry.version, limit);
+    if (order < 0 || (best === undefined && order === 0)) break;
+    const key = judge(entry);
+    if (key !== undefined)
+      best = better(best, { tag: entry.tag, key, score: spellingScore(current, entry.version) });
+  }
+  return best;
+}
+
+function bestOfAll(judge: TagJudge, current: VersionTag | undefined, entries: readonly IndexedTag[]) {
+  let best: Best | undefined;
+  for (const entry of entries) {
+    const key = judge(entry);
+    if (key !== undefined)
+      best = better(best, { tag: entry.tag, key, score: spellingScore(current, entry.version) });
+  }
+  return best;
+}
+
+const versionPolicies: ReadonlySet<string> = new Set(["patch", "minor", "major", "all", "semver"]);
+
+export function bestTag(spec: PolicySpec, currentTag: string, index: TagIndex): string | undefined {
+  const judge = tagFilter(spec, currentTag);
+  const current = parseVersionTag(currentTag);
+  const best =
+    current !== undefined && versionPolicies.has(spec.policy)
+      ? bestInScheme(judge, current, index, spec)
+      : bestOfAll(judge, current, index.entries);
   // force may move down, but only off a tag the registry no longer lists as the highest.
   const currentIsHighest =
     spec.policy === "force" &&
     best !== undefined &&
-    tags.includes(currentTag) &&
-    compareKeys(orderKey(currentTag, regex), best.key) >= 0;
+    index.has(currentTag) &&
+    compareKeys(orderKey(currentTag), best.key) >= 0;
   return currentIsHighest ? undefined : best?.tag;
 }
 
@@ -58,13 +114,19 @@ function followDigest(current: ImageRef, tag: string, observed: ObservedTags): S
   return { kind: "update", tag, digest, image: formatImageRef({ ...current, tag, digest }) };
 }
 
-export function selectUpdate(current: ImageRef, spec: PolicySpec, observed: ObservedTags): Selection {
+/** `index` is `observed.tags` read once; the hooks server passes the one it keeps per ConfigMap. */
+export function selectUpdate(
+  current: ImageRef,
+  spec: PolicySpec,
+  observed: ObservedTags,
+  index?: TagIndex,
+): Selection {
   if (spec.policy === "none") return { kind: "none", reason: "policy is none" };
   const currentTag = effectiveTag(current);
   if (currentTag === undefined)
     return { kind: "none", reason: "image is pinned by digest only, no tag to follow" };
   if (spec.policy === "digest") return followDigest(current, currentTag, observed);
-  const tag = bestTag(spec, currentTag, observed.tags);
+  const tag = bestTag(spec, currentTag, index ?? indexTags(observed.tags));
   if (tag === undefined)
     return { kind: "none", reason: `no tag newer than ${currentTag} allowed by ${spec.policy}` };
   // A digest pin is never dropped silently: the new tag is written with its own digest, or not yet.

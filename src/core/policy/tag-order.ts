@@ -1,7 +1,8 @@
 /**
- * How a policy reads and orders tags. Version policies compare only tags on the current tag's
- * line (same prefix, same variant family); pattern policies fall back to numeric text order
- * when tags are not comparable versions, so repeated syncs converge instead of flip-flopping.
+ * How a policy reads and orders tags. Version policies compare only tags of the current tag's
+ * scheme; pattern policies order any two versions of one line (same prefix, `v` aside, and
+ * variant family) as versions and fall back to numeric text order otherwise, so repeated syncs
+ * converge instead of flip-flopping.
  */
 import semver from "semver";
 import type { PolicySpec } from "./policy-spec.ts";
@@ -13,17 +14,13 @@ import {
   type VersionTag,
 } from "./version-tag.ts";
 
+/** What gets ordered: the tag itself, or for regex policies the text its capture group read. */
 export interface OrderKey {
   readonly tag: string;
   readonly version: VersionTag | undefined;
 }
 
-/** For regex policies a capture group (named `version`, else the first) is what gets ordered. */
-export function orderKey(tag: string, regex: RegExp | undefined): OrderKey {
-  if (regex === undefined) return { tag, version: parseVersionTag(tag) };
-  const match = regex.exec(tag);
-  const captured = match?.groups?.version ?? match?.[1];
-  const text = captured ?? tag;
+export function orderKey(text: string): OrderKey {
   return { tag: text, version: parseVersionTag(text) };
 }
 

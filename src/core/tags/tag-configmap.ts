@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { annotations, labels } from "../metadata-keys.ts";
+import { isValidDigest, isValidTag } from "./tag-grammar.ts";
 import { encodeTagTimes, parseTagTimes, type TagTimes, tagTimesKey } from "./tag-times.ts";
 
 export const tagsFormat = "headwind.sh/tags/v1";
@@ -129,9 +130,14 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   );
 }
 
-export type ParsedTags = { ok: true; value: ObservedTags } | { ok: false; error: string };
+/** `dropped` counts tags and digests that broke the OCI grammar and were left out. */
+export type ParsedTags = { ok: true; value: ObservedTags; dropped: number } | { ok: false; error: string };
 
-/** Reads a tag ConfigMap (as Metacontroller sends it); any doubt is an error, never a guess. */
+/**
+ * Reads a tag ConfigMap (as Metacontroller sends it); any doubt about the format is an error, never
+ * a guess. Each tag and digest is checked again: whoever could write the ConfigMap could also
+ * write a 100 KB "tag", and the writer's own checks are not this reader's guarantee.
+ */
 export function parseTagConfigMap(object: unknown): ParsedTags {
   const data = (object as { data?: unknown } | null)?.data;
   if (!isStringRecord(data)) return { ok: false, error: "tag ConfigMap has no string data" };
@@ -145,17 +151,21 @@ export function parseTagConfigMap(object: unknown): ParsedTags {
     return { ok: false, error: "tag ConfigMap digests are not JSON" };
   }
   if (!isStringRecord(digests)) return { ok: false, error: "tag ConfigMap digests are not a string map" };
-  const tags = (data.tags ?? "").split("\n").filter((tag) => tag.length > 0);
+  const lines = (data.tags ?? "").split("\n").filter((tag) => tag.length > 0);
+  const tags = lines.filter(isValidTag);
+  const entries = Object.entries(digests);
+  const valid = entries.filter(([tag, digest]) => isValidTag(tag) && isValidDigest(digest));
   const times = parseTagTimes(data[tagTimesKey]);
   return {
     ok: true,
     value: {
       repository: data.repository,
       tags,
-      digests,
+      digests: Object.fromEntries(valid),
       truncated: data.truncated === "true",
       ...(times === undefined ? {} : { times }),
       ...(data[errorKey] ? { error: data[errorKey].slice(0, maxErrorLength) } : {}),
     },
+    dropped: lines.length - tags.length + entries.length - valid.length,
   };
 }

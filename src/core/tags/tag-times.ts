@@ -93,6 +93,27 @@ export interface TimesBefore {
  * before marked seen now (nothing is marked on a repository's first listing: those tags' age is
  * `since`), creation times learnt now added, and entries that can no longer matter dropped.
  */
+interface Listing {
+  /** Tags the ConfigMap held; a tag not among them is new. */
+  readonly known: ReadonlySet<string>;
+  /** False for a first listing (no ConfigMap, or one holding only an error): nothing is new then. */
+  readonly listedBefore: boolean;
+  readonly seen: Readonly<Record<string, number>>;
+}
+
+function listingOf(before: TimesBefore | undefined): Listing {
+  const known = new Set(before?.tags ?? []);
+  const listedBefore = before !== undefined && (before.times !== undefined || known.size > 0);
+  return { known, listedBefore, seen: before?.times?.seen ?? {} };
+}
+
+/** When the sidecar first saw `tag`: as recorded, now if it is new to a listed repository, else unknown. */
+function firstSeenOf(listing: Listing, tag: string, nowSeconds: number): number | undefined {
+  const recorded = listing.seen[tag];
+  if (recorded !== undefined) return recorded;
+  return listing.listedBefore && !listing.known.has(tag) ? nowSeconds : undefined;
+}
+
 export function advanceTagTimes(
   before: TimesBefore | undefined,
   tags: readonly string[],
@@ -100,14 +121,12 @@ export function advanceTagTimes(
   learntCreated: Readonly<Record<string, number>> = {},
 ): TagTimes {
   const since = before?.times?.since ?? nowSeconds;
-  const known = new Set(before?.tags ?? []);
-  // Nothing listed before (no ConfigMap, or one holding only an error): this is the first listing.
-  const listedBefore = before !== undefined && (before.times !== undefined || known.size > 0);
   const cutoff = nowSeconds - maxMinImageAgeSeconds;
+  const listing = listingOf(before);
   const created: Record<string, number> = {};
   const seen: Record<string, number> = {};
   for (const tag of new Set(tags)) {
-    const firstSeen = before?.times?.seen[tag] ?? (!listedBefore || known.has(tag) ? undefined : nowSeconds);
+    const firstSeen = firstSeenOf(listing, tag, nowSeconds);
     // Older than any minimum age by every measure: the `since` fallback answers the same.
     if ((firstSeen ?? since) < cutoff) continue;
     if (firstSeen !== undefined) seen[tag] = firstSeen;

@@ -10,6 +10,7 @@ export interface HookMetrics {
   readonly deferred: Counter<"kind">;
   readonly transitions: Counter<"phase">;
   readonly effects: Counter<"type" | "result">;
+  readonly invalidTags: Counter;
 }
 
 export function createHookMetrics(registry: Registry): HookMetrics {
@@ -62,6 +63,11 @@ export function createHookMetrics(registry: Registry): HookMetrics {
       name: "headwind_effects_total",
       help: "Effects run by result",
       labelNames: ["type", "result"],
+      registers,
+    }),
+    invalidTags: new Counter({
+      name: "headwind_hook_invalid_tags_total",
+      help: "Tags and digests read from tag ConfigMaps that broke the OCI grammar and were left out",
       registers,
     }),
   };

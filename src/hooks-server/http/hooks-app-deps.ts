@@ -3,6 +3,7 @@ import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import type { HookSettings } from "../config/hook-settings.ts";
 import type { EffectExecutor } from "../effects/effect.ts";
+import type { TagReader } from "../workloads/read-repository-tags.ts";
 import type { HookMetrics } from "./create-hook-metrics.ts";
 
 export interface HooksAppDeps {
@@ -12,6 +13,8 @@ export interface HooksAppDeps {
   readonly clock: () => Date;
   readonly settings: HookSettings;
   readonly tracer: Tracer;
+  /** Reads related tag ConfigMaps; main.ts passes a bounded cache (workloads/create-tag-cache.ts). */
+  readonly readTags?: TagReader;
   /** Metacontroller sends every related object in one body; 16 MiB leaves room for big workloads. */
   readonly maxBodyBytes?: number;
 }

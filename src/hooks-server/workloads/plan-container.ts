@@ -7,7 +7,6 @@ import { tagToVersion } from "../../core/charts/helm-release.ts";
 import type { ImageRef } from "../../core/images/image-ref.ts";
 import { selectAgedUpdate } from "../../core/policy/select-aged-update.ts";
 import type { Selection } from "../../core/policy/select-update.ts";
-import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
 import {
   activePhases,
   isVerdict,
@@ -15,6 +14,7 @@ import {
   type UpdateRequest,
 } from "../../core/updaterequests/update-request.ts";
 import type { ContainerImage } from "../../core/workloads/container-images.ts";
+import type { RepositoryTags } from "./read-repository-tags.ts";
 
 export type ContainerPlan = (
   | { kind: "propose"; newImage: string; attempt: number; supersede: UpdateRequest[] }
@@ -29,7 +29,7 @@ export type ContainerPlan = (
 export interface ContainerInput {
   readonly container: ContainerImage;
   readonly ref: ImageRef;
-  readonly observed: ObservedTags | undefined;
+  readonly observed: RepositoryTags | undefined;
   readonly config: WorkloadConfig;
   /** This container's existing requests. */
   readonly requests: readonly UpdateRequest[];
@@ -44,8 +44,10 @@ const isActive = (ur: UpdateRequest) => isPending(ur) || activePhases.includes(p
 export function planContainer(input: ContainerInput): ContainerPlan {
   if (input.observed === undefined)
     return { kind: "idle", reason: "no tags observed for this repository yet" };
-  const { config, ref, observed } = input;
-  const aged = selectAgedUpdate(ref, config.spec, observed, config.minImageAgeSeconds, new Date(input.nowMs));
+  const { observed, index } = input.observed;
+  const { config, ref } = input;
+  const now = new Date(input.nowMs);
+  const aged = selectAgedUpdate(ref, config.spec, observed, config.minImageAgeSeconds, now, index);
   const plan = planSelection(input, aged.selection);
   return aged.recheckSeconds === undefined ? plan : { ...plan, recheckSeconds: aged.recheckSeconds };
 }

@@ -7,7 +7,6 @@ import { createHash } from "node:crypto";
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations as names } from "../../core/metadata-keys.ts";
-import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
 import {
   type TargetRef,
   type UpdateRequest,
@@ -23,6 +22,7 @@ import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from "../metacontroller/wire.ts";
 import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";
 import { planContainer } from "./plan-container.ts";
+import { type RepositoryTags, readRepositoryTags, type TagReader } from "./read-repository-tags.ts";
 import { retainUpdateRequests } from "./retain-update-requests.ts";
 import { trackedRef } from "./tracked-ref.ts";
 import { type HistoryEntry, mergeHistory, parseHistory } from "./update-history.ts";
@@ -35,6 +35,8 @@ export interface WorkloadReport {
   errors: string[];
   /** The sidecar could not read a source (a chart repository): reported on the workload, blocks nothing else. */
   sourceErrors: string[];
+  /** Tags and digests in the related ConfigMaps that broke the OCI grammar and were left out. */
+  droppedTags: number;
 }
 
 export interface WorkloadDecision {
@@ -47,7 +49,7 @@ interface Context {
   readonly workload: KubeObject;
   readonly target: TargetRef;
   readonly config: WorkloadConfig;
-  readonly observed: Map<string, ObservedTags>;
+  readonly observed: Map<string, RepositoryTags>;
   readonly existing: readonly UpdateRequest[];
   readonly history: readonly HistoryEntry[];
   readonly lastUpdateMs: number | undefined;
@@ -65,14 +67,15 @@ interface Accumulator {
 function observedTags(
   request: DecoratorSyncRequest,
   namespace: string,
+  readTags: TagReader,
   errors: string[],
-): Map<string, ObservedTags> {
-  const byRepository = new Map<string, ObservedTags>();
+): Map<string, RepositoryTags> {
+  const byRepository = new Map<string, RepositoryTags>();
   for (const configMap of objectsOf(request.related, "ConfigMap", "v1")) {
     if (configMap.metadata.namespace !== namespace) continue;
-    const parsed = parseTagConfigMap(configMap);
-    if (parsed.ok) byRepository.set(parsed.value.repository, parsed.value);
-    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${parsed.error}`);
+    const read = readTags(configMap);
+    if (read.ok) byRepository.set(read.value.observed.repository, read.value);
+    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${read.error}`);
   }
   return byRepository;
 }
@@ -115,7 +118,8 @@ function decideContainer(ctx: Context, container: ContainerImage, acc: Accumulat
     (ur) => ur.spec?.containerName === container.name && ur.spec?.containerType === container.containerType,
   );
   const observed = ctx.observed.get(key);
-  if (observed?.error !== undefined) acc.report.sourceErrors.push(`${container.name}: ${observed.error}`);
+  const sourceError = observed?.observed.error;
+  if (sourceError !== undefined) acc.report.sourceErrors.push(`${container.name}: ${sourceError}`);
   const plan = planContainer({ ...ctx, container, ref, observed, requests, nowMs: ctx.now.getTime() });
   if (plan.recheckSeconds !== undefined) resyncWithin(acc, plan.recheckSeconds);
   switch (plan.kind) {
@@ -149,6 +153,7 @@ function contextOf(
   request: DecoratorSyncRequest,
   now: Date,
   settings: HookSettings,
+  readTags: TagReader,
   errors: string[],
 ): Context {
   const workload = request.object;
@@ -170,7 +175,7 @@ function contextOf(
     workload,
     target: { apiVersion: kind.apiVersion, kind: kind.kind, name: workload.metadata.name, namespace },
     config,
-    observed: observedTags(request, settings.namespace, errors),
+    observed: observedTags(request, settings.namespace, readTags, errors),
     existing,
     history,
     lastUpdateMs: lastUpdate === undefined ? undefined : Date.parse(lastUpdate),
@@ -188,14 +193,18 @@ function annotationsOf(ctx: Context, errors: readonly string[]): Record<string, 
   };
 }
 
+/** `readTags` reads a related tag ConfigMap; the server passes one that keeps what it read. */
 export function syncWorkload(
   request: DecoratorSyncRequest,
   now: Date,
   settings: HookSettings,
+  readTags: TagReader = readRepositoryTags,
 ): WorkloadDecision {
   const errors: string[] = [];
-  const ctx = contextOf(request, now, settings, errors);
+  const ctx = contextOf(request, now, settings, readTags, errors);
   const sourceErrors: string[] = [];
+  let droppedTags = 0;
+  for (const tags of ctx.observed.values()) droppedTags += tags.dropped;
   const report: WorkloadReport = {
     proposed: [],
     superseded: [],
@@ -203,6 +212,7 @@ export function syncWorkload(
     idle: [],
     errors,
     sourceErrors,
+    droppedTags,
   };
   const acc: Accumulator = { report, created: [], supersededBy: new Map(), resyncAfter: undefined };
   for (const container of containerImages(ctx.workload)) {

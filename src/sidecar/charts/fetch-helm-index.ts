@@ -74,11 +74,60 @@ function statusMessage(status: number, url: URL, credentials: boolean): string {
   return `unavailable: ${url.host} answered ${status} to GET ${url.pathname}`;
 }
 
+function basic(credentials: RegistryCredentials): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+}
+
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  return cause.cause instanceof Error ? cause.cause.message : cause.message;
+}
+
+type Hop = { readonly next: URL } | { readonly response: Response } | { readonly error: string };
+
+/** One request; a redirect answers where to go next (credentials only ever to the first origin). */
+async function hop(
+  fetch: typeof globalThis.fetch,
+  url: URL,
+  origin: string,
+  request: IndexRequest,
+  signal: AbortSignal,
+): Promise<Hop> {
+  const headers: Record<string, string> = { accept: "application/yaml, text/yaml, */*" };
+  if (request.credentials !== undefined && url.origin === origin)
+    headers.authorization = basic(request.credentials);
+  if (request.etag !== undefined) headers["if-none-match"] = request.etag;
+  const response = await fetch(url, { headers, redirect: "manual", signal });
+  if (!redirects.has(response.status)) return { response };
+  await response.body?.cancel();
+  const next = new URL(response.headers.get("location") ?? "", url);
+  if (next.protocol !== "https:" && next.protocol !== "http:")
+    return { error: `${url.host} redirected to ${next.protocol} (not followed)` };
+  return { next };
+}
+
 export function createHelmIndexFetcher(options: IndexFetchOptions): HelmIndexFetcher {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const maxChartBytes = options.maxChartBytes ?? 4 * 1024 * 1024;
   const maxRedirects = options.maxRedirects ?? 5;
+
+  async function answerOf(response: Response, url: URL, request: IndexRequest): Promise<IndexAnswer> {
+    if (response.status === 304) {
+      await response.body?.cancel();
+      return { kind: "unchanged" };
+    }
+    if (response.status !== 200 || response.body === null) {
+      await response.body?.cancel();
+      return {
+        kind: "error",
+        message: statusMessage(response.status, url, request.credentials !== undefined),
+      };
+    }
+    const charts = await scanBody(response.body, request.charts, maxBytes, maxChartBytes);
+    if (typeof charts === "string") return { kind: "error", message: `protocol: ${charts}` };
+    return { kind: "read", etag: response.headers.get("etag") ?? undefined, charts };
+  }
 
   return async (request) => {
     let url: URL;
@@ -89,43 +138,16 @@ export function createHelmIndexFetcher(options: IndexFetchOptions): HelmIndexFet
     }
     const origin = url.origin;
     const signal = AbortSignal.timeout(timeoutMs);
-    const { credentials } = request;
     try {
-      for (let hop = 0; hop <= maxRedirects; hop++) {
-        const headers: Record<string, string> = { accept: "application/yaml, text/yaml, */*" };
-        if (credentials !== undefined && url.origin === origin)
-          headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
-        if (request.etag !== undefined) headers["if-none-match"] = request.etag;
-        const response = await options.fetch(url, { headers, redirect: "manual", signal });
-        if (redirects.has(response.status)) {
-          await response.body?.cancel();
-          const next = new URL(response.headers.get("location") ?? "", url);
-          if (next.protocol !== "https:" && next.protocol !== "http:")
-            return { kind: "error", message: `${url.host} redirected to ${next.protocol} (not followed)` };
-          url = next;
-          continue;
-        }
-        if (response.status === 304) {
-          await response.body?.cancel();
-          return { kind: "unchanged" };
-        }
-        if (response.status !== 200 || response.body === null) {
-          await response.body?.cancel();
-          return { kind: "error", message: statusMessage(response.status, url, credentials !== undefined) };
-        }
-        const charts = await scanBody(response.body, request.charts, maxBytes, maxChartBytes);
-        if (typeof charts === "string") return { kind: "error", message: `protocol: ${charts}` };
-        return { kind: "read", etag: response.headers.get("etag") ?? undefined, charts };
+      for (let hops = 0; hops <= maxRedirects; hops++) {
+        const step = await hop(options.fetch, url, origin, request, signal);
+        if ("error" in step) return { kind: "error", message: step.error };
+        if ("response" in step) return await answerOf(step.response, url, request);
+        url = step.next;
       }
       return { kind: "error", message: `protocol: more than ${maxRedirects} redirects from ${request.url}` };
     } catch (cause) {
-      const detail =
-        cause instanceof Error
-          ? cause.cause instanceof Error
-            ? cause.cause.message
-            : cause.message
-          : String(cause);
-      return { kind: "error", message: `unavailable: cannot read ${url.href} (${detail})` };
+      return { kind: "error", message: `unavailable: cannot read ${url.href} (${describeCause(cause)})` };
     }
   };
 }

@@ -95,6 +95,17 @@ export function createIndexScanner(wanted: ReadonlySet<string>, maxChartBytes: n
     keep(text);
   }
 
+  function finishJson(): void {
+    const document = jsonBytes > maxChartBytes ? undefined : safeJson(json.join("\n"));
+    json = [];
+    const entries = (document as { entries?: Record<string, unknown> } | undefined)?.entries;
+    for (const chart of wanted) {
+      if (document === undefined)
+        found.set(chart, { error: `JSON index over ${maxChartBytes} bytes or unreadable` });
+      else if (entries?.[chart] !== undefined) found.set(chart, versionsOf(entries[chart], chart));
+    }
+  }
+
   return {
     line(text) {
       if (state === "entries") entry(text);
@@ -109,16 +120,7 @@ export function createIndexScanner(wanted: ReadonlySet<string>, maxChartBytes: n
     },
     finish() {
       close();
-      if (state === "json") {
-        const document = jsonBytes > maxChartBytes ? undefined : safeJson(json.join("\n"));
-        json = [];
-        const entries = (document as { entries?: Record<string, unknown> } | undefined)?.entries;
-        for (const chart of wanted) {
-          if (document === undefined)
-            found.set(chart, { error: `JSON index over ${maxChartBytes} bytes or unreadable` });
-          else if (entries?.[chart] !== undefined) found.set(chart, versionsOf(entries[chart], chart));
-        }
-      }
+      if (state === "json") finishJson();
       for (const chart of wanted) {
         if (!found.has(chart)) found.set(chart, { error: `chart ${chart} is not in the repository's index` });
       }

@@ -6,7 +6,9 @@ export type NextPage =
   /** A next link on another origin: never followed, so credentials never leak (Renovate does the same). */
   | { readonly kind: "cross-origin"; readonly url: string };
 
-const linkValue = /<([^>]*)>\s*((?:;\s*[^;,]+)*)/g;
+// `[^<>]`, not `[^>]`: an attempt from each `<` stops at the next one, so a header of unclosed
+// brackets (a registry's answer, so untrusted) is read in one pass instead of once per bracket.
+const linkValue = /<([^<>]*)>\s*((?:;\s*[^;,]+)*)/g;
 const relParam = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i;
 
 /** `rel` holds space-separated relation types; `next` must be one of them, not a prefix. */

@@ -11,6 +11,7 @@ import { versionToTag } from "../../core/charts/helm-release.ts";
 import { isBelievableCreated } from "../../core/tags/tag-times.ts";
 import type { ChartInterest, ChartSource } from "../charts/chart-interest.ts";
 import type { HelmIndexFetcher } from "../charts/fetch-helm-index.ts";
+import type { ChartScan } from "../charts/scan-helm-index.ts";
 import { creationLookupsPerPoll, lookUpCreated, pickCreationLookups } from "../poller/look-up-created.ts";
 import { planPoll } from "../poller/plan-poll.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
@@ -67,53 +68,47 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     }
   }
 
-  async function pollIndex(group: string, members: readonly ChartInterest[]): Promise<void> {
-    const { url, secret } = members[0]?.source as Http;
+  /** The last ETag, when it covers every chart asked for and each already has its ConfigMap. */
+  function etagFor(group: string, members: readonly ChartInterest[], charts: ReadonlySet<string>) {
+    const known = etags.get(group);
+    if (known === undefined || ![...charts].every((c) => known.charts.has(c))) return undefined;
+    const observed = store.observed();
+    return members.every((m) => observed.has(m.key)) ? known.etag : undefined;
+  }
+
+  async function writeVersions(member: ChartInterest, scan: ChartScan | undefined): Promise<void> {
+    const { chart } = member.source as Http;
+    if (scan === undefined || "error" in scan) {
+      const why = scan?.error ?? `chart ${chart} is not in the repository's index`;
+      return fail(member.key, `not found: ${why}`);
+    }
+    const nowSeconds = Math.floor(deps.now() / 1000);
+    const created: Record<string, number> = {};
+    for (const { version, created: at } of scan.versions) {
+      if (at !== undefined && isBelievableCreated(at, nowSeconds)) created[versionToTag(version)] = at;
+    }
+    const tags = scan.versions.map((v) => versionToTag(v.version));
+    await store.write({ repository: member.key, tags, digests: {}, truncated: false }, created);
+  }
+
+  async function pollIndex(
+    group: string,
+    members: readonly [ChartInterest, ...ChartInterest[]],
+  ): Promise<void> {
+    const { url, secret } = members[0].source as Http;
     const charts = new Set(members.map((m) => (m.source as Http).chart));
     const credentials = await readSourceCredentials(deps.kube, secret);
     if (!credentials.ok) {
       for (const member of members) await fail(member.key, credentials.message);
       return;
     }
-    const known = etags.get(group);
-    const observed = store.observed();
-    const conditional =
-      known !== undefined &&
-      [...charts].every((c) => known.charts.has(c)) &&
-      members.every((m) => observed.has(m.key));
-    const answer = await deps.fetchIndex({
-      url,
-      charts,
-      credentials: credentials.credentials,
-      etag: conditional ? known?.etag : undefined,
-    });
+    const etag = etagFor(group, members, charts);
+    const answer = await deps.fetchIndex({ url, charts, credentials: credentials.credentials, etag });
     if (answer.kind === "unchanged") return;
-    if (answer.kind === "error") {
-      remember(group, undefined, charts);
-      for (const member of members) await fail(member.key, answer.message);
-      return;
-    }
-    remember(group, answer.etag, charts);
-    const nowSeconds = Math.floor(deps.now() / 1000);
+    remember(group, answer.kind === "read" ? answer.etag : undefined, charts);
     for (const member of members) {
-      const { chart } = member.source as Http;
-      const scan = answer.charts.get(chart);
-      if (scan === undefined || "error" in scan) {
-        await fail(
-          member.key,
-          `not found: ${scan?.error ?? `chart ${chart} is not in the repository's index`}`,
-        );
-        continue;
-      }
-      const tags = scan.versions.map((v) => versionToTag(v.version));
-      const created = Object.fromEntries(
-        scan.versions.flatMap((v) =>
-          v.created !== undefined && isBelievableCreated(v.created, nowSeconds)
-            ? [[versionToTag(v.version), v.created]]
-            : [],
-        ),
-      );
-      await store.write({ repository: member.key, tags, digests: {}, truncated: false }, created);
+      if (answer.kind === "error") await fail(member.key, answer.message);
+      else await writeVersions(member, answer.charts.get((member.source as Http).chart));
     }
   }
 
@@ -141,13 +136,15 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     );
   }
 
-  async function pollOne(group: string, members: readonly ChartInterest[]): Promise<void> {
-    const source = members[0]?.source;
+  async function pollOne(
+    group: string,
+    members: readonly [ChartInterest, ...ChartInterest[]],
+  ): Promise<void> {
+    const { source } = members[0];
     try {
-      if (source?.kind === "http") await pollIndex(group, members);
-      else if (source?.kind === "oci") await pollOci(members[0] as ChartInterest);
-      else if (source?.kind === "unsupported")
-        for (const m of members) await fail(m.key, `unsupported: ${source.reason}`);
+      if (source.kind === "http") await pollIndex(group, members);
+      else if (source.kind === "oci") await pollOci(members[0]);
+      else for (const m of members) await fail(m.key, `unsupported: ${source.reason}`);
     } catch (error) {
       // A write that failed (the apiserver) is retried at the next interval, like a poll failure.
       const message = error instanceof Error ? error.message : String(error);
@@ -177,8 +174,12 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
         lastPolled,
         startedAt,
       ).flatMap((item) => byKey.get(item.repository) ?? []);
-      const groups = new Map<string, ChartInterest[]>();
-      for (const item of due) groups.set(groupOf(item), [...(groups.get(groupOf(item)) ?? []), item]);
+      const groups = new Map<string, [ChartInterest, ...ChartInterest[]]>();
+      for (const item of due) {
+        const group = groups.get(groupOf(item));
+        if (group === undefined) groups.set(groupOf(item), [item]);
+        else group.push(item);
+      }
       for (const [group, members] of groups) await pollOne(group, members);
       const polled = new Map(lastPolled);
       for (const item of due) polled.set(item.key, startedAt);

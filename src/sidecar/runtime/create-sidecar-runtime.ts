@@ -1,17 +1,14 @@
 /**
  * The sidecar's moving parts, wired but not scheduled (the composition root owns the timers):
- * the interest LIST every replica runs, the poll cycle only the Lease holder runs, the clean-up of
- * ConfigMaps no workload needs (leader only, right after a successful LIST), webhook ingestion on
- * every replica, and readiness.
+ * the interest every replica builds from the workloads it watches (create-workload-view.ts), the
+ * poll cycle only the Lease holder runs, the clean-up of ConfigMaps no workload needs (leader only,
+ * right after a refresh), webhook ingestion on every replica, and readiness.
  *
  * Polling state (when each repository was last polled) lives in memory only: a new leader polls
  * everything once, which is the safe answer after a takeover anyway.
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
-import { annotations } from "../../core/metadata-keys.ts";
-import { workloadKinds } from "../../core/workloads/workload-kinds.ts";
-import { listAllPages } from "../../kube/list-pages.ts";
 import type { ChartInterest } from "../charts/chart-interest.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
@@ -32,6 +29,8 @@ import type { SidecarKube } from "./sidecar-kube.ts";
 
 export interface SidecarRuntimeDeps {
   readonly kube: SidecarKube;
+  /** Every opted-in workload, kept current by a watch (WorkloadView); throws until listed. */
+  readonly workloads: () => readonly KubeObject[];
   readonly client: RegistryClient;
   readonly store: TagStore;
   readonly elector: Pick<LeaseElector, "isLeader">;
@@ -44,8 +43,6 @@ export interface SidecarRuntimeDeps {
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly logger: Logger;
-  /** `limit` of each LIST page (default 500). */
-  readonly pageSize?: number;
   /** For the webhook confirmation's one retry of a 404 (see createEventIngest). */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Flux HelmRelease chart versions; without it, no charts are followed. */
@@ -53,7 +50,7 @@ export interface SidecarRuntimeDeps {
 }
 
 export interface SidecarRuntime {
-  /** LISTs workloads (and their ServiceAccounts and the tag ConfigMaps) into a new interest set. */
+  /** The watched workloads (with their ServiceAccounts and the tag ConfigMaps) into a new interest set. */
   refreshInterest(): Promise<InterestSet>;
   /** One poll cycle when this replica leads; undefined when it does not, or one is running. */
   pollOnce(): Promise<PollCycleReport | undefined>;
@@ -61,16 +58,8 @@ export interface SidecarRuntime {
   /** The chart sources the last interest LIST found. */
   chartInterest(): readonly ChartInterest[];
   readonly onEvents: OnEvents;
-  /** Why the sidecar cannot serve yet; empty once the first interest LIST succeeded. */
+  /** Why the sidecar cannot serve yet; empty once the first interest refresh succeeded. */
   notReadyReasons(): string[];
-}
-
-const policyAnnotation = annotations.policy;
-
-/** The annotation filter is client-side: label selectors cannot select on annotations. */
-function isOptedIn(workload: KubeObject): boolean {
-  const policy = workload.metadata.annotations?.[policyAnnotation];
-  return policy !== undefined && policy.trim().toLowerCase() !== "none";
 }
 
 function pullSecretNames(account: KubeObject): string[] {
@@ -87,27 +76,13 @@ function messageOf(error: unknown): string {
 
 export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   const { kube, store, elector, logger, metrics } = deps;
-  const pageSize = deps.pageSize ?? 500;
   let current: InterestSet | undefined;
   let charts: readonly ChartInterest[] = [];
-  let lastInterestError: string | undefined = "the first interest LIST has not run yet";
+  let lastInterestError: string | undefined = "the first interest refresh has not run yet";
   let lastPolled = new Map<string, number>();
   let refreshing: Promise<InterestSet> | undefined;
   let polling = false;
   const limit = createKeyedLimiter(8);
-
-  /** Filtered page by page, so memory holds the annotated workloads, not the whole cluster's. */
-  async function annotatedWorkloads(): Promise<KubeObject[]> {
-    const lists = await Promise.all(
-      workloadKinds.map((kind) =>
-        listAllPages(async (request) => {
-          const page = await kube.listWorkloads(kind, request);
-          return { ...page, items: page.items.filter(isOptedIn) };
-        }, pageSize),
-      ),
-    );
-    return lists.flat();
-  }
 
   /** One GET per distinct ServiceAccount, a few at a time; a missing one is left out of the map. */
   async function pullSecretsOfServiceAccounts(workloads: readonly KubeObject[]) {
@@ -130,8 +105,8 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
 
   async function refresh(): Promise<InterestSet> {
     try {
+      const workloads = deps.workloads();
       await store.reload();
-      const workloads = await annotatedWorkloads();
       const interest = buildInterest({
         workloads,
         serviceAccountPullSecrets: await pullSecretsOfServiceAccounts(workloads),
@@ -140,9 +115,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         operatorSecrets: deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
       });
       charts =
-        deps.charts === undefined
-          ? []
-          : await loadChartInterest(kube, deps.defaultPollingIntervalSeconds, pageSize);
+        deps.charts === undefined ? [] : await loadChartInterest(kube, deps.defaultPollingIntervalSeconds);
       current = interest;
       lastInterestError = undefined;
       metrics.sidecar.interestRepositories.set(interest.repositories.size);
@@ -230,7 +203,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
     }),
     notReadyReasons: () =>
-      current === undefined ? [`interest LIST has not succeeded: ${lastInterestError ?? "unknown"}`] : [],
+      current === undefined ? [`interest not known yet: ${lastInterestError ?? "unknown"}`] : [],
   };
 }
 

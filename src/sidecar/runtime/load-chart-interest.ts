@@ -27,7 +27,7 @@ function isOptedIn(release: KubeObject): boolean {
 export async function loadChartInterest(
   kube: Pick<SidecarKube, "listWorkloads" | "getFluxSource">,
   defaultPollingIntervalSeconds: number,
-  pageSize: number,
+  pageSize = 500,
 ): Promise<ChartInterest[]> {
   let releases: KubeObject[];
   try {

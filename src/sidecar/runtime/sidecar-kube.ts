@@ -1,7 +1,7 @@
 /**
  * Every Kubernetes API call the registry sidecar makes, behind one small interface so its logic
  * never sees a client library and tests can hand in an honest in-memory fake. The calls are exactly
- * what manifests/rbac-sidecar.yaml grants: LIST workloads, GET ServiceAccounts and Secrets, and in
+ * what manifests/rbac-sidecar.yaml grants: LIST and WATCH workloads, GET ServiceAccounts and Secrets, and in
  * the headwind namespace ConfigMaps (list/get/apply/delete) and the Lease (get/create/update).
  */
 import type { KubeObject } from "../../core/kube-object.ts";
@@ -9,6 +9,7 @@ import type { TagConfigMap } from "../../core/tags/tag-configmap.ts";
 import type { TargetKind } from "../../core/workloads/workload-kinds.ts";
 import { groupBase, resourcePath } from "../../kube/api-paths.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
+import type { KubeWatch } from "../../kube/create-kube-watch.ts";
 import { getOrUndefined } from "../../kube/get-or-undefined.ts";
 import { type Page, type PageRequest, pageOf, pageQuery } from "../../kube/list-pages.ts";
 
@@ -54,6 +55,8 @@ export type AppliedConfigMap = TagConfigMap & {
 export interface SidecarKube {
   /** One page of a cluster-wide LIST of one workload kind (or HelmReleases); items carry apiVersion and kind. */
   listWorkloads(kind: TargetKind, page: PageRequest): Promise<Page<KubeObject>>;
+  /** A cluster-wide watch of one workload kind (the path of its cluster-wide LIST). */
+  readonly watch: KubeWatch;
   /** A Flux source (HelmRepository, OCIRepository) by name; undefined when it does not exist. */
   getFluxSource(kind: FluxSourceKind, namespace: string, name: string): Promise<KubeObject | undefined>;
   /** Undefined when it does not exist. */
@@ -83,10 +86,11 @@ export type FluxSourceKind = keyof typeof fluxSourceKinds;
 const applyPatch = "application/apply-patch+yaml";
 const enc = encodeURIComponent;
 
-export function createSidecarKube(transport: KubeTransport): SidecarKube {
+export function createSidecarKube(transport: KubeTransport, watch: KubeWatch): SidecarKube {
   const configMaps = (namespace: string) => `/api/v1/namespaces/${enc(namespace)}/configmaps`;
   const leases = (namespace: string) => `/apis/coordination.k8s.io/v1/namespaces/${enc(namespace)}/leases`;
   return {
+    watch,
     async listWorkloads(kind, page) {
       const body = await transport({
         method: "GET",

@@ -72,6 +72,21 @@ describe("POST /hooks/workloads/sync", () => {
     expect(body.resyncAfterSeconds).toBe(23 * 3600);
   });
 
+  it("drops and counts tags that break the OCI grammar, and never proposes one", async () => {
+    const { post, registry } = hooksApp();
+    const request = fixture("deployment-new-tags.request");
+    const related = request.related as Record<string, Record<string, { data: Record<string, string> }>>;
+    const nginx = related["ConfigMap.v1"]?.["headwind/tags-docker-io-library-nginx-7e59ad6432"];
+    if (nginx === undefined) throw new Error("fixture changed");
+    nginx.data.tags += `\n1.29.0 ;rm\n1.30.0${"0".repeat(130)}\n-1.31.0`;
+    nginx.data.digests = JSON.stringify({ latest: "sha256:short" });
+    const res = await post("/hooks/workloads/sync", request);
+    expect(await res.json()).toEqual(fixture("deployment-new-tags.response"));
+    expect(await registry.getSingleMetricAsString("headwind_hook_invalid_tags_total")).toContain(
+      "headwind_hook_invalid_tags_total 4",
+    );
+  });
+
   it("ignores request fields it does not know", async () => {
     const { post } = hooksApp();
     const request = { ...fixture("deployment-new-tags.request"), somethingNew: { a: 1 } };

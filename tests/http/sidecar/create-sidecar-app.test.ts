@@ -9,6 +9,7 @@ import { createSidecarApp } from "../../../src/sidecar/runtime/create-sidecar-ap
 import { createSidecarMetrics } from "../../../src/sidecar/runtime/create-sidecar-metrics.ts";
 import { createSidecarRuntime } from "../../../src/sidecar/runtime/create-sidecar-runtime.ts";
 import { createTagStore } from "../../../src/sidecar/runtime/create-tag-store.ts";
+import { isOptedIn } from "../../../src/sidecar/runtime/create-workload-view.ts";
 import { createWebhookMetrics } from "../../../src/sidecar/webhooks/create-webhook-metrics.ts";
 import type { WebhookSource } from "../../../src/sidecar/webhooks/webhook-source.ts";
 import { fakeRegistryClient } from "../../helpers/registry-fake-client.ts";
@@ -60,6 +61,7 @@ function setup(extraProblems: string[] = []) {
   const logger = pino({ level: "silent" });
   const runtime = createSidecarRuntime({
     kube: fake.kube,
+    workloads: () => fake.state.workloads.filter(isOptedIn),
     client: registry.client,
     store: createTagStore({
       kube: fake.kube,
@@ -104,13 +106,13 @@ describe("createSidecarApp", () => {
     expect(await res.text()).toBe("ok");
   });
 
-  it("/readyz is 503 with the reasons until the first interest LIST, then 200", async () => {
+  it("/readyz is 503 with the reasons until the first interest refresh, then 200", async () => {
     const k = setup();
     const before = await k.app.request("/readyz");
     expect(before.status).toBe(503);
     expect(await before.json()).toEqual({
       ready: false,
-      reasons: ["interest LIST has not succeeded: the first interest LIST has not run yet"],
+      reasons: ["interest not known yet: the first interest refresh has not run yet"],
     });
     await k.runtime.refreshInterest();
     const after = await k.app.request("/readyz");

@@ -95,18 +95,10 @@ const testedElsewhere: Record<string, readonly [string, string]> = {
     "tests/unit/hooks-server/config/read-hooks-config.test.ts",
     "the error type of config readers",
   ],
-  "src/core/policy/glob-match.ts": [
-    "tests/unit/core/policy/is-allowed-tag.test.ts",
-    "glob rows of the policy table",
-  ],
   "src/core/policy/policy-spec.ts": ["tests/unit/core/policy/is-allowed-tag.test.ts", "the policy table"],
   "src/core/policy/tag-order.ts": [
     "tests/unit/core/policy/select-update.test.ts",
     "ordering rows of the selection table",
-  ],
-  "src/core/policy/version-tag.ts": [
-    "tests/unit/core/policy/select-update.test.ts",
-    "version rows of the selection table",
   ],
   "src/core/time/micro-time.ts": ["tests/unit/sidecar/runtime/create-lease-elector.test.ts", "Lease times"],
   "src/core/updaterequests/update-request.ts": [

@@ -23,6 +23,15 @@ export interface ImageEventParts {
   readonly digest?: string | undefined;
 }
 
+/** Drops leading and trailing slashes in one pass (`/\/+$/` retries from every slash of a run). */
+function trimSlashes(path: string): string {
+  let start = 0;
+  let end = path.length;
+  while (start < end && path[start] === "/") start++;
+  while (end > start && path[end - 1] === "/") end--;
+  return path.slice(start, end);
+}
+
 /**
  * Builds a normalised event, or returns the reason the parts do not form a valid reference.
  * Host and path are lowercased (GitHub keeps owner casing); the tag keeps its case because tags
@@ -30,10 +39,7 @@ export interface ImageEventParts {
  */
 export function createImageEvent(vendor: string, parts: ImageEventParts): ImageEvent | string {
   const host = parts.registry.trim().toLowerCase();
-  const path = parts.repository
-    .trim()
-    .toLowerCase()
-    .replace(/^\/+|\/+$/g, "");
+  const path = trimSlashes(parts.repository.trim().toLowerCase());
   const tag = parts.tag === undefined ? "" : `:${parts.tag}`;
   const digest = parts.digest === undefined ? "" : `@${parts.digest}`;
   const ref = parseImageRef(`${host}/${path}${tag}${digest}`);

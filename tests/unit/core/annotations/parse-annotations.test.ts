@@ -80,7 +80,7 @@ describe("parseAnnotations", () => {
     ],
     [
       { policy: "regex", pattern: "(" },
-      'invalid headwind.sh/pattern "(": not a valid regular expression',
+      'invalid headwind.sh/pattern "(": not a valid regular expression (RE2 syntax: missing closing ) at "(")',
       { spec: { policy: "none" } },
     ],
     [
@@ -122,6 +122,36 @@ describe("parseAnnotations", () => {
       { "event-source": "carrier-pigeon" },
       'invalid headwind.sh/event-source "carrier-pigeon": expected one of webhook, polling, both, none',
       { eventSource: "both" },
+    ],
+    [
+      { policy: "regex", pattern: "^(?=v)\\d+$" },
+      'invalid headwind.sh/pattern "^(?=v)\\\\d+$": not a valid regular expression (RE2 syntax: invalid or unsupported Perl syntax at "(?=")',
+      { spec: { policy: "none" } },
+    ],
+    [
+      { policy: "regex", pattern: `^v${"\\d".repeat(200)}$` },
+      `invalid headwind.sh/pattern "^v${"\\\\d".repeat(200)}$": longer than 256 characters`,
+      { spec: { policy: "none" } },
+    ],
+    [
+      { policy: "regex", pattern: "(.*a){6}$" },
+      'invalid headwind.sh/pattern "(.*a){6}$": too costly to run on untrusted tags (33 RE2 instructions; at most 16 unless RE2 can match it one-pass: start with ^ and let each character decide the path, e.g. ^v([0-9.]+)$)',
+      { spec: { policy: "none" } },
+    ],
+    [
+      { policy: "glob", pattern: "*a".repeat(65) },
+      `invalid headwind.sh/pattern "${"*a".repeat(65)}": a glob is at most 128 characters`,
+      { spec: { policy: "none" } },
+    ],
+    [
+      { policy: "minor", exclude: Array.from({ length: 33 }, (_, i) => `${i}.*`).join(",") },
+      `invalid headwind.sh/exclude "${Array.from({ length: 33 }, (_, i) => `${i}.*`).join(",")}": at most 32 globs`,
+      { spec: { policy: "none", exclude: defaultExclusions } },
+    ],
+    [
+      { policy: "minor", exclude: `*-debug,${"*".repeat(129)}` },
+      `invalid headwind.sh/exclude "*-debug,${"*".repeat(129)}": a glob is at most 128 characters`,
+      { spec: { policy: "none", exclude: defaultExclusions } },
     ],
     [
       { "include-prereleases": "yes" },

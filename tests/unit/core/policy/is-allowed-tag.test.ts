@@ -4,7 +4,8 @@ import type { Policy } from "../../../../src/core/policy/policy-spec.ts";
 import { aSpec } from "../../../helpers/policy-spec.ts";
 
 // Columns: #, current, candidate, policy, pattern, expected, why. The numbers are the rows of
-// docs/design/original-headwind.md; "fixed" marks a row where the original answer was a bug.
+// docs/design/original-headwind.md; "fixed" marks a row where the original answer was a bug, "scheme"
+// a row where the original moved between tag schemes and Headwind now keeps the user's scheme.
 const rows: [number, string, string, Policy, string | undefined, boolean, string][] = [
   [1, "1.2.3", "1.2.4", "patch", undefined, true, ""],
   [2, "1.2.3", "1.3.0", "patch", undefined, false, ""],
@@ -12,8 +13,8 @@ const rows: [number, string, string, Policy, string | undefined, boolean, string
   [4, "1.2.3", "1.2.3", "patch", undefined, false, ""],
   [5, "1.2.4", "1.2.3", "patch", undefined, false, "downgrade"],
   [6, "v1.2.3", "v1.2.4", "patch", undefined, true, ""],
-  [7, "v1.0.0", "1.0.1", "patch", undefined, true, "mixed v prefix"],
-  [8, "1.0.0", "v1.0.1", "patch", undefined, true, ""],
+  [7, "v1.0.0", "1.0.1", "patch", undefined, false, "scheme: a v prefix is kept"],
+  [8, "1.0.0", "v1.0.1", "patch", undefined, false, "scheme: no v stays no v"],
   [9, "1.0.0-rc1", "1.0.0", "patch", undefined, true, "pre-release to its release"],
   [10, "1.0.0+build1", "1.0.1+build1", "patch", undefined, true, ""],
   [11, "invalid", "also-invalid", "patch", undefined, false, ""],
@@ -77,9 +78,38 @@ const rows: [number, string, string, Policy, string | undefined, boolean, string
   [67, "sha256-1", "sha256-2", "force", undefined, false, "default exclusion"],
 ];
 
+// Tag schemes as users mean them: the prefix (a `v` included) is kept, a floating variant stays
+// floating, a numbered variant moves within its numbered family. Columns as above, without #.
+const schemes: [string, string, Policy, boolean, string][] = [
+  ["v1.2.3", "v1.3.0", "minor", true, "v to v"],
+  ["v1.2.3", "1.3.0", "minor", false, "v never to no v"],
+  ["1.2.3", "v1.3.0", "major", false, "no v never to v"],
+  ["V1.2.3", "v1.2.4", "patch", true, "a capital V is still the v scheme"],
+  ["release-1.2.3", "1.2.4", "patch", false, "any prefix is kept"],
+  ["1.25-alpine", "1.26-alpine", "minor", true, "floating to floating"],
+  ["1.25-alpine", "1.26-alpine3.19", "minor", false, "floating never to numbered"],
+  ["1.25.3-alpine", "2.0.0-alpine3.19", "major", false, "floating never to numbered"],
+  ["1.25-alpine3.18", "1.26-alpine3.19", "minor", true, "numbered moves up its family"],
+  ["1.25-alpine3.18", "1.26-alpine", "minor", false, "numbered never to floating"],
+  ["1.25-alpine3.18", "1.26-slim3.19", "minor", false, "another family"],
+  ["1.2.3-debian-12-r4", "1.2.4-debian-12-r0", "patch", true, "a revision counter restarts"],
+  ["1.2.3", "1.2.4-1", "patch", false, "a revision suffix is another scheme"],
+];
+
 describe("isAllowedTag", () => {
   it.each(rows)("#%i %s -> %s under %s (%s) is %s %s", (_n, current, next, policy, pattern, expected) => {
     expect(isAllowedTag(aSpec(policy, { pattern }), current, next)).toBe(expected);
+  });
+
+  it.each(schemes)("keeps the scheme: %s -> %s under %s is %s (%s)", (current, next, policy, expected) => {
+    expect(isAllowedTag(aSpec(policy), current, next)).toBe(expected);
+  });
+
+  it("keeps the scheme under semver too", () => {
+    const spec = aSpec("semver", { constraint: "^1.0.0" });
+    expect(isAllowedTag(spec, "v1.2.3", "v1.3.0")).toBe(true);
+    expect(isAllowedTag(spec, "v1.2.3", "1.3.0")).toBe(false);
+    expect(isAllowedTag(spec, "1.2-alpine", "1.3-alpine3.19")).toBe(false);
   });
 
   it.each([

@@ -1,8 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseImageRef } from "../../../../src/core/images/image-ref.ts";
-import type { Policy } from "../../../../src/core/policy/policy-spec.ts";
-import { bestTag, selectUpdate } from "../../../../src/core/policy/select-update.ts";
+import { isAllowedTag } from "../../../../src/core/policy/is-allowed-tag.ts";
+import type { Policy, PolicySpec } from "../../../../src/core/policy/policy-spec.ts";
+import { bestTag as bestOf, selectUpdate } from "../../../../src/core/policy/select-update.ts";
+import { indexTags } from "../../../../src/core/policy/tag-index.ts";
+import { compareKeys, orderKey } from "../../../../src/core/policy/tag-order.ts";
 import { compareVersionTags, parseVersionTag } from "../../../../src/core/policy/version-tag.ts";
 import { aSpec } from "../../../helpers/policy-spec.ts";
 
@@ -19,13 +22,35 @@ function ref(image: string) {
   return parsed;
 }
 
+const bestTag = (spec: PolicySpec, current: string, tags: readonly string[]) =>
+  bestOf(spec, current, indexTags(tags));
+
 const d1 = `sha256:${"1".repeat(64)}`;
 const d2 = `sha256:${"2".repeat(64)}`;
+
+/** The plain reading the index must agree with: every allowed tag, the highest, ties to spelling. */
+function readingEveryTag(spec: PolicySpec, current: string, tags: readonly string[]): string | undefined {
+  const score = (tag: string) => {
+    const [a, b] = [parseVersionTag(current), parseVersionTag(tag)];
+    return a && b ? (a.hasV === b.hasV ? 2 : 0) + (a.variant === b.variant ? 1 : 0) : 0;
+  };
+  let best: string | undefined;
+  for (const tag of tags) {
+    if (!isAllowedTag(spec, current, tag)) continue;
+    const order = best === undefined ? 1 : compareKeys(orderKey(tag), orderKey(best));
+    if (order > 0 || (order === 0 && best !== undefined && score(tag) > score(best))) best = tag;
+  }
+  return best;
+}
 
 describe("bestTag", () => {
   // Columns: current, policy, pattern, tags in registry order, best. Rows of docs/design/original-headwind.md.
   it.each<[string, Policy, string | undefined, string[], string | undefined]>([
-    ["1.2.3", "patch", undefined, ["1.2.4", "1.2.5", "1.3.0", "latest", "v1.2.6"], "v1.2.6"],
+    // The original picked v1.2.6 here; the v scheme is now kept (issue 9).
+    ["1.2.3", "patch", undefined, ["1.2.4", "1.2.5", "1.3.0", "latest", "v1.2.6"], "1.2.5"],
+    ["v1.2.3", "patch", undefined, ["1.2.4", "1.2.5", "1.3.0", "latest", "v1.2.6"], "v1.2.6"],
+    ["1.25-alpine", "minor", undefined, ["1.26-alpine", "1.27-alpine3.19", "1.27"], "1.26-alpine"],
+    ["1.25-alpine3.18", "minor", undefined, ["1.26-alpine", "1.27-alpine3.19", "1.27"], "1.27-alpine3.19"],
     ["1.2.3", "minor", undefined, ["1.3.0", "1.2.9", "2.0.0", "1.4.1"], "1.4.1"],
     ["1.2.3", "patch", undefined, ["1.2.4", "1.2.5-rc1"], "1.2.4"],
     ["1.25.3-alpine", "patch", undefined, ["1.25.4-alpine", "1.25.4", "1.25.3"], "1.25.4-alpine"],
@@ -49,6 +74,26 @@ describe("bestTag", () => {
       }),
     );
   });
+
+  it.each<Policy>(["patch", "minor", "major", "semver", "all", "glob"])(
+    "finds under %s what reading every allowed tag finds",
+    (policy) => {
+      const tag = fc
+        .tuple(
+          fc.constantFrom("", "v", "release-"),
+          fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3)),
+          fc.constantFrom("", "-alpine", "-alpine3.18", "-alpine3.19", "-rc.1", "-rc.2", "+b1", "+b2"),
+        )
+        .map(([prefix, numbers, suffix]) => `${prefix}${numbers.join(".")}${suffix}`);
+      const spec = aSpec(policy, { constraint: ">=1.0.0", pattern: "*1*", includePrereleases: true });
+      fc.assert(
+        fc.property(tag, fc.array(tag, { maxLength: 40 }), (current, tags) => {
+          expect(bestTag(spec, current, tags)).toBe(readingEveryTag(spec, current, tags));
+        }),
+        { numRuns: 500 },
+      );
+    },
+  );
 
   it.each<Policy>(["patch", "minor", "major", "semver", "all"])(
     "never proposes a downgrade under %s",

@@ -25,12 +25,15 @@ describe("tagConfigMapName", () => {
   });
 });
 
+const d1 = `sha256:${"1".repeat(64)}`;
+const d2 = `sha256:${"2".repeat(64)}`;
+
 describe("buildTagConfigMap / parseTagConfigMap", () => {
   it("round-trips tags and digests", () => {
     const observed = {
       repository: "docker.io/library/nginx",
       tags: ["1.25", "1.27", "latest", "1.25"],
-      digests: { latest: "sha256:1", gone: "sha256:2" },
+      digests: { latest: d1, gone: d2 },
     };
     const configMap = buildTagConfigMap(observed, "headwind");
     expect(configMap.metadata.namespace).toBe("headwind");
@@ -40,9 +43,31 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
       value: {
         repository: observed.repository,
         tags: ["1.25", "1.27", "latest"],
-        digests: { latest: "sha256:1" },
+        digests: { latest: d1 },
         truncated: false,
       },
+      dropped: 0,
+    });
+  });
+
+  it("drops and counts what breaks the OCI grammar, whoever wrote it", () => {
+    const configMap = {
+      data: {
+        format: tagsFormat,
+        repository: "r.io/a",
+        tags: ["1.0", "-bad", "x".repeat(129), "1.1 beta", "1.2", ""].join("\n"),
+        digests: JSON.stringify({ "1.0": d1, "1.2": "sha256:short", "-bad": d2, "1.1": d2 }),
+      },
+    };
+    expect(parseTagConfigMap(configMap)).toEqual({
+      ok: true,
+      value: {
+        repository: "r.io/a",
+        tags: ["1.0", "1.2"],
+        digests: { "1.0": d1, "1.1": d2 },
+        truncated: false,
+      },
+      dropped: 5,
     });
   });
 
@@ -67,6 +92,7 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
     expect(plain).toEqual({
       ok: true,
       value: { repository: "r.io/a", tags: ["1.0"], digests: {}, truncated: false },
+      dropped: 0,
     });
     const future = parseTagConfigMap({ data: { ...data, times: '{"v":9}' } });
     expect(future.ok && future.value.times).toBeUndefined();

@@ -41,4 +41,11 @@ describe("parseLinkNext", () => {
   ])("reads $name", ({ header, expected }) => {
     expect(parseLinkNext(header, request)).toEqual(expected);
   });
+
+  it("reads a 16 KB header of unclosed brackets in one pass (the old pattern rescanned from each)", () => {
+    const start = process.cpuUsage();
+    expect(parseLinkNext(`${"<".repeat(16_384)}`, request)).toEqual({ kind: "none" });
+    const used = process.cpuUsage(start);
+    expect((used.user + used.system) / 1000).toBeLessThan(50);
+  });
 });

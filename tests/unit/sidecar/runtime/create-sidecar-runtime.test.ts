@@ -9,6 +9,7 @@ import { createDockerConfigLoader } from "../../../../src/sidecar/runtime/create
 import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
 import { createSidecarRuntime } from "../../../../src/sidecar/runtime/create-sidecar-runtime.ts";
 import { createTagStore } from "../../../../src/sidecar/runtime/create-tag-store.ts";
+import { isOptedIn } from "../../../../src/sidecar/runtime/create-workload-view.ts";
 import { fakeRegistryClient } from "../../../helpers/registry-fake-client.ts";
 import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
 
@@ -44,6 +45,8 @@ function setup(workloads: KubeObject[]) {
   });
   const time = { now: Date.parse("2026-01-01T00:00:00Z") };
   const leader = { value: true };
+  // What the workload view (create-workload-view.ts) hands over once it has listed.
+  const listed = { value: true };
   const register = new Registry();
   const metrics = { sidecar: createSidecarMetrics(register), poller: createPollerMetrics(register) };
   const logger = pino({ level: "silent" });
@@ -56,6 +59,10 @@ function setup(workloads: KubeObject[]) {
   });
   const runtime = createSidecarRuntime({
     kube: fake.kube,
+    workloads: () => {
+      if (!listed.value) throw new Error("the workloads have not been listed yet");
+      return fake.state.workloads.filter(isOptedIn);
+    },
     client: registry.client,
     store,
     elector: { isLeader: () => leader.value },
@@ -66,9 +73,8 @@ function setup(workloads: KubeObject[]) {
     metrics,
     clock: () => time.now,
     logger,
-    pageSize: 2,
   });
-  return { fake, registry, time, leader, runtime, register };
+  return { fake, registry, time, leader, listed, runtime, register };
 }
 
 const workloads = [
@@ -80,33 +86,29 @@ const workloads = [
 ];
 
 describe("createSidecarRuntime", () => {
-  it("is not ready until the first interest LIST succeeded, and says why", async () => {
+  it("is not ready until the workloads are listed and the first refresh succeeded, and says why", async () => {
     const k = setup(workloads);
-    k.fake.fail("listWorkloads", new KubeApiError(0, "connect ECONNREFUSED 127.0.0.1:6443"));
+    k.listed.value = false;
     expect(k.runtime.notReadyReasons()).toEqual([
-      "interest LIST has not succeeded: the first interest LIST has not run yet",
+      "interest not known yet: the first interest refresh has not run yet",
     ]);
+    await expect(k.runtime.refreshInterest()).rejects.toThrow("the workloads have not been listed yet");
+    k.listed.value = true;
+    k.fake.fail("listConfigMaps", new KubeApiError(0, "connect ECONNREFUSED 127.0.0.1:6443"));
     await expect(k.runtime.refreshInterest()).rejects.toThrow("ECONNREFUSED");
     expect(k.runtime.notReadyReasons()).toEqual([
-      "interest LIST has not succeeded: connect ECONNREFUSED 127.0.0.1:6443",
+      "interest not known yet: connect ECONNREFUSED 127.0.0.1:6443",
     ]);
-    k.fake.fail("listWorkloads", undefined);
+    k.fake.fail("listConfigMaps", undefined);
     await k.runtime.refreshInterest();
     expect(k.runtime.notReadyReasons()).toEqual([]);
   });
 
-  it("one refresh: the ConfigMap LIST, every kind's pages, one GET per distinct ServiceAccount", async () => {
+  it("one refresh: no workload LIST (the view keeps them), the ConfigMap LIST, one GET per distinct ServiceAccount", async () => {
     const k = setup(workloads);
     const interest = await k.runtime.refreshInterest();
     expect(k.fake.calls).toEqual([
       "listConfigMaps headwind",
-      "listWorkloads Deployment",
-      "listWorkloads StatefulSet",
-      "listWorkloads DaemonSet",
-      "listWorkloads CronJob",
-      // Five Deployments at two a page: two more pages.
-      "listWorkloads Deployment",
-      "listWorkloads Deployment",
       "getServiceAccount shop/builder",
       "getServiceAccount shop/default",
     ]);
@@ -173,13 +175,13 @@ describe("createSidecarRuntime", () => {
     expect(k.fake.state.configMaps.size).toBe(0);
   });
 
-  it("a failed refresh keeps the previous interest: a broken LIST never looks like no workloads", async () => {
+  it("a failed refresh keeps the previous interest: a broken read never looks like no workloads", async () => {
     const k = setup(workloads);
     await k.runtime.pollOnce();
     await k.runtime.refreshInterest();
     await k.runtime.pollOnce();
     const before = k.fake.state.configMaps.size;
-    k.fake.fail("listWorkloads", new KubeApiError(500, "etcd timeout"));
+    k.fake.fail("listConfigMaps", new KubeApiError(500, "etcd timeout"));
     await expect(k.runtime.refreshInterest()).rejects.toThrow("etcd timeout");
     expect(k.runtime.interest()?.repositories.size).toBe(2);
     expect(k.fake.state.configMaps.size).toBe(before);

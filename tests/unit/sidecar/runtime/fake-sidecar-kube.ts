@@ -58,6 +58,12 @@ export function fakeSidecarKube(initial: Partial<FakeKubeState> = {}) {
   const conflict = (what: string) => new KubeApiError(409, `${what} was modified`, "Conflict");
 
   const kube: SidecarKube = {
+    // Nothing happens to the workloads behind a test's back: the stream stays open until aborted.
+    watch: (request) =>
+      new Promise<void>((resolve) => {
+        calls.push(`watch ${request.path}`);
+        request.signal?.addEventListener("abort", () => resolve(), { once: true });
+      }),
     async listWorkloads(kind, request) {
       check(`listWorkloads ${kind.kind}`);
       return page(

@@ -1,0 +1,80 @@
+/**
+ * `npm run bench:scale`: one push to a repository that 1,000 Deployments follow (auto-approve), on
+ * the local control plane with real Metacontroller (the shipped tuning) and the hooks server as
+ * the production entry point. Prints, per phase, hook calls and apiserver writes per workload, and
+ * when the first and last image patches landed after the push (docs/benchmarks.md).
+ * FANOUT_N sets the number of Deployments.
+ */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { adminConfig, createTestNamespace } from "../tests/helpers/cluster.ts";
+import { startEntryPoint } from "../tests/helpers/entry-point.ts";
+import { type PhaseCost, runFanout } from "../tests/helpers/fanout.ts";
+import { installHeadwind, serviceAccountKubeconfig } from "../tests/helpers/headwind-install.ts";
+import { isIdle, metricSum, startMetacontroller } from "../tests/helpers/metacontroller.ts";
+import { installControllers } from "../tests/helpers/metacontroller-controllers.ts";
+import { freePort } from "../tests/helpers/registry-server.ts";
+
+const n = Number(process.env.FANOUT_N ?? 1000);
+const hooks = ["workloads/customize", "workloads/sync", "updaterequests/customize", "updaterequests/sync"];
+
+function table(name: string, cost: PhaseCost): string {
+  const rows = [
+    ...Object.entries(cost.hookCalls).map(([k, v]) => `| ${name} | hook ${k} | ${v} |`),
+    ...Object.entries(cost.writes).map(([k, v]) => `| ${name} | write: ${k} | ${v} |`),
+  ];
+  return rows.join("\n");
+}
+
+async function main(): Promise<void> {
+  const admin = adminConfig();
+  await installHeadwind(admin);
+  const work = await mkdtemp(join(tmpdir(), "headwind-bench-"));
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const server = await startEntryPoint("src/hooks-server/main.ts", port, {
+    KUBECONFIG: await serviceAccountKubeconfig(admin, "headwind-hooks", work),
+    METRICS_PORT: String(metricsPort),
+    API_PORT: "0",
+  });
+  await installControllers(admin, server.origin, "bench");
+  const metacontroller = await startMetacontroller({ instance: "bench" });
+  try {
+    const ns = await createTestNamespace(admin, "hw-bench");
+    const started = Date.now();
+    const result = await runFanout({
+      kc: admin,
+      ns,
+      n,
+      testUser: "headwind-admin",
+      hookCalls: async () => {
+        const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        return Object.fromEntries(
+          hooks.map((hook) => [hook, metricSum(text, "headwind_hook_requests_total", { hook })]),
+        );
+      },
+      idle: () => isIdle(metacontroller),
+      progress: (what) => {
+        if (!what.endsWith("patched"))
+          console.error(`${((Date.now() - started) / 1000).toFixed(1)}s ${what}`);
+      },
+    });
+    console.log(JSON.stringify(result, null, 2));
+    console.log(`\n| Phase | What | Per workload |\n|---|---|---|`);
+    console.log(
+      [
+        table("creation", result.creation),
+        table("update", result.update),
+        table("rollout", result.rollout),
+      ].join("\n"),
+    );
+    console.log(
+      `\n${n} Deployments: first patch ${result.update.firstPatchSeconds} s, last ${result.update.lastPatchSeconds} s after the push`,
+    );
+  } finally {
+    await metacontroller.stop();
+    await server.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,25 @@
+/**
+ * What the workloads hook knows about one repository: its tag ConfigMap parsed and re-checked
+ * (core/tags/tag-configmap.ts) and its tags indexed for the policies (core/policy/tag-index.ts).
+ */
+import type { KubeObject } from "../../core/kube-object.ts";
+import { indexTags, type TagIndex } from "../../core/policy/tag-index.ts";
+import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
+
+export interface RepositoryTags {
+  readonly observed: ObservedTags;
+  readonly index: TagIndex;
+  /** Tags and digests that broke the OCI grammar and were left out. */
+  readonly dropped: number;
+}
+
+export type ReadTags = { ok: true; value: RepositoryTags } | { ok: false; error: string };
+
+export type TagReader = (configMap: KubeObject) => ReadTags;
+
+export const readRepositoryTags: TagReader = (configMap) => {
+  const parsed = parseTagConfigMap(configMap);
+  if (!parsed.ok) return parsed;
+  const { value, dropped } = parsed;
+  return { ok: true, value: { observed: value, index: indexTags(value.tags), dropped } };
+};

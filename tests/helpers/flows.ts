@@ -1,0 +1,297 @@
+/**
+ * Flow tests on the real thing: per test file, real Metacontroller (tests/helpers/metacontroller.ts)
+ * runs the repository's DecoratorControllers against a hooks router on loopback; per test, a fresh
+ * namespace with its own hooks app (clock, settings, recording notifier) acting through the real
+ * executor as the hooks ServiceAccount. What Metacontroller writes is observed on the apiserver:
+ * every UpdateRequest phase through a watch, every hook call and answer through the router.
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import { trace } from "@opentelemetry/api";
+import { Registry } from "prom-client";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import type { HookSettings } from "../../src/hooks-server/config/hook-settings.ts";
+import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
+import { createKubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
+import { createHookMetrics } from "../../src/hooks-server/http/create-hook-metrics.ts";
+import { createHooksApp } from "../../src/hooks-server/http/create-hooks-app.ts";
+import type { Notifier } from "../../src/hooks-server/notify/create-notifier.ts";
+import type { Notification } from "../../src/hooks-server/notify/notification.ts";
+import { createKubeWatch } from "../../src/kube/create-kube-watch.ts";
+import { listAndWatch } from "../../src/kube/list-and-watch.ts";
+import { adminConfig, createTestNamespace, kubeRequest, randomName, waitFor } from "./cluster.ts";
+import { headwindNamespace, hooksServiceAccount, installHeadwind } from "./headwind-install.ts";
+import { listUpdateRequests, type UpdateRequestObject } from "./headwind-objects.ts";
+import { logSink } from "./hooks-app.ts";
+import {
+  type Handler,
+  type HookCall,
+  type HooksRouter,
+  outageMessage,
+  startHooksRouter,
+} from "./hooks-router.ts";
+import {
+  isIdle,
+  type Metacontroller,
+  type MetacontrollerOptions,
+  startMetacontroller,
+} from "./metacontroller.ts";
+import { installControllers } from "./metacontroller-controllers.ts";
+
+export interface Clock {
+  now(): Date;
+  /** Skips ahead: the hooks see a later time at once; Metacontroller's timers still run in real time. */
+  advance(seconds: number): void;
+}
+
+/** Real time plus whatever the test skipped, so objects' timestamps and the hooks' "now" agree. */
+export function offsetClock(): Clock {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advance: (seconds) => {
+      offsetMs += seconds * 1000;
+    },
+  };
+}
+
+export const flowSettings: HookSettings = {
+  namespace: headwindNamespace,
+  approvalTtlSeconds: 3600,
+  historyLimit: 10,
+};
+
+export interface FlowHooks {
+  readonly handler: Handler;
+  readonly notifications: Notification[];
+  readonly logs: Record<string, unknown>[];
+}
+
+/** The hooks app as src/hooks-server/main.ts builds it, with a recording notifier. */
+export function flowHooks(options: {
+  gatewayConfig: KubeConfig;
+  clock: Clock;
+  settings: HookSettings;
+}): FlowHooks {
+  const notifications: Notification[] = [];
+  const notify: Notifier = async (notification) => {
+    notifications.push(notification);
+    return [];
+  };
+  const { logger, lines } = logSink();
+  const execute = createExecutor({
+    gateway: createKubeGateway(options.gatewayConfig),
+    notify,
+    clock: options.clock.now,
+    instance: "cluster-test",
+  });
+  const app = createHooksApp({
+    logger,
+    metrics: createHookMetrics(new Registry()),
+    execute,
+    clock: options.clock.now,
+    settings: options.settings,
+    tracer: trace.getTracer("cluster-test"),
+  });
+  return { handler: app.fetch, notifications, logs: lines };
+}
+
+/** Every phase each UpdateRequest of a namespace went through, as the apiserver's watch told it. */
+function recordPhases(kc: KubeConfig, namespace: string, signal: AbortSignal) {
+  const phases = new Map<string, string[]>();
+  const note = (ur: UpdateRequestObject) => {
+    const seen = phases.get(ur.metadata.name) ?? [];
+    const phase = ur.status?.phase;
+    if (phase !== undefined && seen.at(-1) !== phase) seen.push(phase);
+    phases.set(ur.metadata.name, seen);
+  };
+  let listed: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    listed = resolve;
+  });
+  const path = `/apis/headwind.sh/v1alpha1/namespaces/${namespace}/updaterequests`;
+  void listAndWatch<UpdateRequestObject>({
+    list: async () => {
+      const list = (await kubeRequest(kc, "GET", path)) as {
+        items: UpdateRequestObject[];
+        metadata: { resourceVersion: string };
+      };
+      return { items: list.items, resourceVersion: list.metadata.resourceVersion };
+    },
+    watch: createKubeWatch(kc),
+    path,
+    onList: (items) => {
+      items.forEach(note);
+      listed();
+    },
+    onEvent: (event) => note(event.object),
+    signal,
+  });
+  return { ready, phases: (name: string) => [...(phases.get(name) ?? [])] };
+}
+
+export interface Flow {
+  readonly ns: string;
+  readonly clock: Clock;
+  readonly hooks: FlowHooks;
+  /** An image in a repository only this flow uses: `registry.test:5000/<ns>/app:<tag>`. */
+  image(tag: string): string;
+  /** Hook calls about this flow's objects, oldest first. */
+  calls(): HookCall[];
+  /** Every phase the UpdateRequest was written with, in order. */
+  phases(name: string): string[];
+  /** Hook answers other than 200, and Metacontroller's SyncError Events (but for outages a test made). */
+  problems(): Promise<string[]>;
+  /** Waits until one UpdateRequest (the only one, or the named one) is in `phase`. */
+  waitForPhase(phase: string, name?: string): Promise<UpdateRequestObject>;
+  /** Waits until Metacontroller has nothing left to do and no hook call came for a while. */
+  settle(quietMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface FlowOptions {
+  readonly settings?: Partial<HookSettings>;
+}
+
+export interface Flows {
+  /** The admin client, once beforeAll has run. */
+  readonly kc: KubeConfig;
+  readonly router: HooksRouter;
+  readonly metacontroller: Metacontroller;
+  /** A fresh flow for this test, closed after it. */
+  start(options?: FlowOptions): Promise<Flow>;
+}
+
+const workloadCollections = [
+  "apps/v1/deployments",
+  "apps/v1/statefulsets",
+  "apps/v1/daemonsets",
+  "batch/v1/cronjobs",
+];
+
+/** Leaves nothing for a later test file's Metacontroller to sync: workloads first, then requests. */
+async function emptyNamespace(kc: KubeConfig, ns: string): Promise<void> {
+  for (const collection of [...workloadCollections, "headwind.sh/v1alpha1/updaterequests"]) {
+    const [group, version, resource] = collection.split("/");
+    await kubeRequest(kc, "DELETE", `/apis/${group}/${version}/namespaces/${ns}/${resource}`);
+  }
+}
+
+async function syncErrorEvents(kc: KubeConfig, ns: string): Promise<string[]> {
+  const list = (await kubeRequest(
+    kc,
+    "GET",
+    `/api/v1/namespaces/${ns}/events?fieldSelector=reason=SyncError`,
+  )) as {
+    items: { involvedObject: { kind: string; name: string }; message: string }[];
+  };
+  return list.items.map((e) => `${e.involvedObject.kind}/${e.involvedObject.name}: ${e.message}`);
+}
+
+export async function startFlow(
+  flows: { kc: KubeConfig; asHooks: KubeConfig; router: HooksRouter; metacontroller: Metacontroller },
+  options: FlowOptions = {},
+): Promise<Flow> {
+  const { kc, router, metacontroller } = flows;
+  const ns = await createTestNamespace(kc, "hw-flow");
+  const clock = offsetClock();
+  const hooks = flowHooks({
+    gatewayConfig: flows.asHooks,
+    clock,
+    settings: { ...flowSettings, ...options.settings },
+  });
+  const stop = new AbortController();
+  const recorder = recordPhases(kc, ns, stop.signal);
+  await recorder.ready;
+  router.route(ns, hooks.handler);
+  return {
+    ns,
+    clock,
+    hooks,
+    image: (tag) => `registry.test:5000/${ns}/app:${tag}`,
+    calls: () => router.calls(ns),
+    phases: recorder.phases,
+    problems: async () => [
+      ...router
+        .calls(ns)
+        .filter((c) => c.status !== 200)
+        .map((c) => `${c.path} ${c.object}: HTTP ${c.status}`),
+      ...(await syncErrorEvents(kc, ns)).filter((e) => !e.includes(outageMessage)),
+    ],
+    waitForPhase: (phase, name) =>
+      waitFor(
+        `UpdateRequest ${name ?? "(the only one)"} in ${ns} to be ${phase}`,
+        async () => {
+          const urs = await listUpdateRequests(kc, ns);
+          const ur =
+            name === undefined && urs.length === 1 ? urs[0] : urs.find((u) => u.metadata.name === name);
+          return ur?.status?.phase === phase ? ur : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      ),
+    settle: async (quietMs = 1000) => {
+      const since = Date.now();
+      await waitFor(
+        "Metacontroller and the hooks to go quiet",
+        async () => {
+          const quiet = Date.now() - Math.max(since, router.lastCallAt(ns)) >= quietMs;
+          return quiet && (await isIdle(metacontroller));
+        },
+        { timeoutMs: 600_000, intervalMs: 100 },
+      );
+    },
+    close: async () => {
+      router.unroute(ns);
+      stop.abort();
+      await emptyNamespace(kc, ns);
+    },
+  };
+}
+
+/**
+ * For a flow test file: installs Headwind, starts the hooks router and a Metacontroller of its own
+ * (a fresh instance label, so no other file's controllers are ever its business), and gives each
+ * test its own flow.
+ */
+export function useFlows(options: Partial<Omit<MetacontrollerOptions, "instance">> = {}): Flows {
+  let state:
+    | { kc: KubeConfig; asHooks: KubeConfig; router: HooksRouter; metacontroller: Metacontroller }
+    | undefined;
+  let current: Flow | undefined;
+  beforeAll(async () => {
+    const kc = adminConfig();
+    await installHeadwind(kc);
+    const asHooks = await hooksServiceAccount(kc);
+    const router = await startHooksRouter();
+    const instance = randomName("flows");
+    await installControllers(kc, router.url, instance);
+    const metacontroller = await startMetacontroller({ ...options, instance });
+    state = { kc, asHooks, router, metacontroller };
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  afterAll(async () => {
+    await state?.metacontroller.stop();
+    await state?.router.close();
+  });
+  const ready = () => {
+    if (state === undefined) throw new Error("useFlows: Metacontroller runs only inside tests");
+    return state;
+  };
+  return {
+    get kc() {
+      return ready().kc;
+    },
+    get router() {
+      return ready().router;
+    },
+    get metacontroller() {
+      return ready().metacontroller;
+    },
+    async start(flowOptions = {}) {
+      current = await startFlow(ready(), flowOptions);
+      return current;
+    },
+  };
+}
