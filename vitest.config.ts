@@ -6,8 +6,12 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
-      { test: { name: "http", include: ["tests/http/**/*.test.ts"] } },
+      // Property tests run hundreds of app requests each: a loaded CI machine needs more than 5 s.
+      { test: { name: "http", include: ["tests/http/**/*.test.ts"], testTimeout: 30_000 } },
       { test: { name: "registry", include: ["tests/registry/**/*.test.ts"], testTimeout: 60_000 } },
+      // The files an operator deploys (alert rules, dashboards), checked with the real tools.
+      { test: { name: "deploy", include: ["tests/deploy/**/*.test.ts"], testTimeout: 60_000 } },
+      { test: { name: "docs", include: ["tests/docs/**/*.test.ts"] } },
       {
         test: {
           name: "cluster",

@@ -32,12 +32,15 @@ async function main(): Promise<void> {
   await installHeadwind(admin);
   const work = await mkdtemp(join(tmpdir(), "headwind-bench-"));
   const [port, metricsPort] = [await freePort(), await freePort()];
+  // The controllers first: installing them writes the hook credential the hooks server starts with.
+  const { credential } = await installControllers(admin, `http://127.0.0.1:${port}`, "bench");
+  if (credential === undefined) throw new Error("hooks/*.yaml name no webhook.authorization Secret");
   const server = await startEntryPoint("src/hooks-server/main.ts", port, {
     KUBECONFIG: await serviceAccountKubeconfig(admin, "headwind-hooks", work),
     METRICS_PORT: String(metricsPort),
     API_PORT: "0",
+    HEADWIND_HOOK_TOKEN: credential,
   });
-  await installControllers(admin, server.origin, "bench");
   const metacontroller = await startMetacontroller({ instance: "bench" });
   try {
     const ns = await createTestNamespace(admin, "hw-bench");

@@ -11,9 +11,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tagConfigMapName } from "../src/core/tags/tag-configmap.ts";
+import { installAdmission } from "../tests/helpers/admission.ts";
 import { adminConfig, applyObjects, kubeRequest, waitFor } from "../tests/helpers/cluster.ts";
 import { startEntryPoint } from "../tests/helpers/entry-point.ts";
-import { installHeadwind, serviceAccountKubeconfig } from "../tests/helpers/headwind-install.ts";
+import {
+  hooksServiceAccount,
+  installHeadwind,
+  serviceAccountKubeconfig,
+} from "../tests/helpers/headwind-install.ts";
 import { startMetacontroller } from "../tests/helpers/metacontroller.ts";
 import { installControllers } from "../tests/helpers/metacontroller-controllers.ts";
 import { pushImage } from "../tests/helpers/registry-push.ts";
@@ -78,9 +83,18 @@ async function main(): Promise<void> {
 
   await installHeadwind(admin);
   await installSidecarRbac(admin);
-  say("Installed Headwind's CRD, RBAC, and Metacontroller's CRDs");
+  await installAdmission(admin, await hooksServiceAccount(admin));
+  say("Installed Headwind's CRD, RBAC and admission policies, and Metacontroller's CRDs");
 
   const hooksPort = await freePort();
+  // The DecoratorControllers first: installing them writes the hook credential Secret they name,
+  // which the hooks server is started with (Metacontroller reads it from the Secret itself).
+  const { controllers, credential } = await installControllers(
+    admin,
+    `http://127.0.0.1:${hooksPort}`,
+    "demo",
+  );
+  if (credential === undefined) throw new Error("hooks/*.yaml name no webhook.authorization Secret");
   const sidecarPort = await freePort();
   const webhookPath = randomBytes(24).toString("hex");
   const webhooks = join(work, "webhooks.yaml");
@@ -99,6 +113,7 @@ async function main(): Promise<void> {
 
   await start("src/hooks-server/main.ts", hooksPort, {
     KUBECONFIG: await serviceAccountKubeconfig(admin, "headwind-hooks", work),
+    HEADWIND_HOOK_TOKEN: credential,
   });
   await start("src/sidecar/main.ts", sidecarPort, {
     KUBECONFIG: await serviceAccountKubeconfig(admin, "headwind-sidecar", work),
@@ -111,11 +126,10 @@ async function main(): Promise<void> {
     `hooks   http://127.0.0.1:${hooksPort}  (src/hooks-server/main.ts)\nsidecar http://127.0.0.1:${sidecarPort}  (src/sidecar/main.ts; registry notifications go here)`,
   );
 
-  const { controllers } = await installControllers(admin, `http://127.0.0.1:${hooksPort}`, "demo");
   const metacontroller = await startMetacontroller({ instance: "demo" });
   cleanups.push(() => metacontroller.stop());
   say(
-    `Started Metacontroller v4.17.2 (pid ${metacontroller.pid}) with Headwind's DecoratorControllers from hooks/*.yaml, calling the hooks on 127.0.0.1:${hooksPort}`,
+    `Started Metacontroller v4.17.2 (pid ${metacontroller.pid}) with Headwind's DecoratorControllers from hooks/*.yaml, calling the hooks on 127.0.0.1:${hooksPort} with the credential from their Secret`,
     controllers.map((c) => c.metadata.name).join("\n"),
   );
 
@@ -156,7 +170,8 @@ async function main(): Promise<void> {
     kubectl("-n", "demo", "get", "updaterequests", "-o", "wide"),
   );
 
-  const patch = '{"status":{"phase":"Approved","approvedBy":"demo-user"}}';
+  // approvedBy must be the approver's own user name (manifests/admission/approvals.yaml).
+  const patch = '{"status":{"phase":"Approved","approvedBy":"headwind-admin"}}';
   const approve = [
     "-n",
     "demo",

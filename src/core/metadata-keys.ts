@@ -22,6 +22,8 @@ export const annotations = {
   errors: "headwind.sh/errors",
   /** On a tag ConfigMap: the repository it observes (a label value cannot hold it). */
   repository: "headwind.sh/repository",
+  /** On a tag ConfigMap: why the latest poll failed; absent after a successful one. */
+  pollError: "headwind.sh/poll-error",
 } as const;
 
 /** Every label Headwind sets, named once. */

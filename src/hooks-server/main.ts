@@ -1,7 +1,9 @@
 /** Composition root of the hooks server: the only place that reads the environment and opens ports. */
+import { setTimeout as sleep } from "node:timers/promises";
 import { serve } from "@hono/node-server";
 import { KubeConfig } from "@kubernetes/client-node";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { createKubeTransport } from "../kube/create-kube-transport.ts";
 import { createLogger } from "../observability/create-logger.ts";
 import { createMetricsApp } from "../observability/create-metrics-app.ts";
 import { startTracing } from "../observability/start-tracing.ts";
@@ -29,10 +31,14 @@ const notify = createNotifier({
   config: config.notify,
   fetch,
   clock,
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }),
 });
+// Each call is also bounded by the effect budget's signal; this is the ceiling for any single one.
+const gateway = createKubeGateway(createKubeTransport(kube, 10_000));
+if (config.hookAuth.mode === "disabled")
+  logger.warn("HEADWIND_HOOK_AUTH=disabled: hook calls are accepted without a credential");
 const execute = createExecutor({
-  gateway: createKubeGateway(kube),
+  gateway,
   notify,
   clock,
   instance: config.instance,
@@ -40,7 +46,9 @@ const execute = createExecutor({
 const app = createHooksApp({
   logger,
   metrics: createHookMetrics(registry),
+  hookAuth: config.hookAuth,
   execute,
+  gateway,
   clock,
   settings: config.settings,
   tracer: tracing.tracer,

@@ -14,6 +14,8 @@ export interface KubeRequest {
   readonly path: string;
   readonly body?: unknown;
   readonly contentType?: string;
+  /** Ends the call early (a caller working to a deadline); it then rejects like a network failure. */
+  readonly signal?: AbortSignal;
 }
 
 /** Resolves the parsed body of a 2xx answer; rejects with a `KubeApiError` otherwise. */
@@ -44,7 +46,11 @@ async function exchange(
   const headers: Record<string, string> = { accept: "application/json" };
   if (payload !== undefined) headers["content-type"] = request.contentType ?? "application/json";
   const where = `${request.method} ${request.path.split("?")[0]}`;
+  request.signal?.throwIfAborted();
   const sent = await connection.open(request.method, request.path, headers, timeoutMs);
+  const abort = () => sent.destroy(new Error("the caller's time budget ran out"));
+  request.signal?.addEventListener("abort", abort, { once: true });
+  sent.once("close", () => request.signal?.removeEventListener("abort", abort));
   return new Promise((resolve, reject) => {
     sent.on("response", (response) => {
       const chunks: Buffer[] = [];

@@ -16,6 +16,9 @@ import { createLogger } from "../observability/create-logger.ts";
 import { createMetricsApp } from "../observability/create-metrics-app.ts";
 import { createHelmIndexFetcher } from "./charts/fetch-helm-index.ts";
 import { createPollerMetrics } from "./poller/create-poller-metrics.ts";
+import { createCloudCredentials } from "./registry/cloud/create-cloud-credentials.ts";
+import { createCloudMetrics } from "./registry/cloud/create-cloud-metrics.ts";
+import { createCloudTokenSources } from "./registry/cloud/create-cloud-token-sources.ts";
 import { createRegistryClient } from "./registry/create-registry-client.ts";
 import { createChartPoller } from "./runtime/create-chart-poller.ts";
 import { createDockerConfigLoader } from "./runtime/create-docker-config-loader.ts";
@@ -70,6 +73,7 @@ const metrics = {
   sidecar: createSidecarMetrics(registry),
   poller: createPollerMetrics(registry),
   webhook: createWebhookMetrics(registry),
+  cloud: createCloudMetrics(registry),
 };
 const identity = config.podName ?? `${hostname()}-${process.pid}`;
 const client = createRegistryClient({
@@ -78,6 +82,24 @@ const client = createRegistryClient({
   observer: metrics.poller.observer,
   insecureRegistries: config.insecureRegistries,
 });
+const cloudCredentials =
+  config.cloud.enabled.size === 0
+    ? undefined
+    : createCloudCredentials({
+        settings: config.cloud,
+        sources: createCloudTokenSources(config.cloud.enabled, {
+          fetch,
+          env: process.env,
+          insecureRegistries: config.insecureRegistries,
+        }),
+        now: clock,
+        metrics: metrics.cloud,
+        logger,
+      });
+logger.info(
+  { providers: [...config.cloud.enabled], overrides: Object.fromEntries(config.cloud.overrides) },
+  "cloud registry credentials",
+);
 const elector = createLeaseElector({
   kube,
   namespace: config.namespace,
@@ -125,6 +147,7 @@ const runtime = createSidecarRuntime({
   namespace: config.namespace,
   defaultPollingIntervalSeconds: config.pollIntervalSeconds,
   registryCredentials: config.registryCredentials,
+  ...(cloudCredentials === undefined ? {} : { cloudCredentials }),
   metrics,
   clock,
   logger,

@@ -1,13 +1,14 @@
 // The approval race with real Metacontroller: a person's status patch (HTTP merge patch, or
-// kubectl) lands while Metacontroller is in the middle of syncing the same UpdateRequest. The hook
-// is made slow (50 ms) so the approval falls inside the sync: Metacontroller then writes its
-// answer with the resourceVersion it read before the approval, the apiserver refuses it (a 409 in
-// the audit log carrying an older resourceVersion than the approval's) and the next sync sees the
-// approval. Either way no approval may be lost.
+// kubectl) lands while the UpdateRequests hook is syncing the same request. The hooks write the
+// status themselves, as a merge patch conditional on the resourceVersion they just read, and leave
+// it alone when that fails (409: the change brings the next sync); Metacontroller is answered
+// `status: null` and writes nothing. The window is the hooks' own, between their read and their
+// write: every third fresh round the approval is injected exactly there (the gateway pauses and a
+// real patch goes to the apiserver), the other rounds land it at random. No approval may be lost.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { auditCursor, auditWritesSince } from "../helpers/audit-log.ts";
+import type { KubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
 import { applyObjects, kubeRequest, waitFor } from "../helpers/cluster.ts";
 import { type Flow, useFlows } from "../helpers/flows.ts";
 import {
@@ -18,10 +19,40 @@ import {
 } from "../helpers/headwind-objects.ts";
 
 const rounds = 30;
-const hookDelayMs = 50;
 const pastPending = ["Applying", "Progressing", "Completed"];
+const admin = "headwind-admin";
 
 const flows = useFlows();
+
+/** Runs once, between a hooks read of `name` and its status write: the person's approval. */
+let injection: { name: string; approve: () => Promise<unknown> } | undefined;
+
+/** The real gateway, pausing before the status write of the request an approval waits for. */
+const injecting = (real: KubeGateway): KubeGateway => ({
+  ...real,
+  async writeUpdateRequestStatus(ur, status, signal) {
+    const due = injection;
+    if (due !== undefined && due.name === ur.metadata.name) {
+      injection = undefined;
+      await due.approve();
+    }
+    return real.writeUpdateRequestStatus(ur, status, signal);
+  },
+});
+
+/** The same, sending its writes without the resourceVersion: last write wins (a negative control). */
+const unconditional = (real: KubeGateway): KubeGateway => {
+  const paused = injecting(real);
+  return {
+    ...real,
+    writeUpdateRequestStatus: (ur, status, signal) =>
+      paused.writeUpdateRequestStatus(
+        { ...ur, metadata: { ...ur.metadata, resourceVersion: undefined } },
+        status,
+        signal,
+      ),
+  };
+};
 
 /**
  * The UpdateRequest as the workloads controller creates it: spec only, no status yet, and the
@@ -62,22 +93,32 @@ function updateRequest(flow: Flow, name: string, target: string, ownerUid: strin
 
 interface Round {
   readonly fresh: boolean;
+  readonly injected: boolean;
   readonly via: "http" | "kubectl";
-  /** Metacontroller's status writes computed before the approval, which the apiserver refused. */
+  /** The hooks' conditional status write found the request changed since their read (409). */
   readonly conflicts: number;
+  /** A stale write that reached the apiserver and was refused by the CRD's transition rule. */
+  readonly refusedByTransitionRule: number;
   readonly phase: string | undefined;
   readonly approvedBy: unknown;
 }
 
-async function round(flow: Flow, i: number): Promise<Round> {
+const said = (flow: Flow, from: number, name: string, text: string) =>
+  flow.hooks.logs
+    .slice(from)
+    .filter((l) => JSON.stringify(l).includes(text) && JSON.stringify(l).includes(name)).length;
+
+async function round(flow: Flow, i: number, inject: boolean): Promise<Round> {
   const name = `race-${i}`;
   const target = `web-${i}`;
-  // Not annotated: only the UpdateRequests controller acts here.
-  const [deployment] = await applyObjects(flows.kc, [workload(target, flow.image("1.0.0"))], {
-    namespace: flow.ns,
-  });
-  // Odd rounds: the request already waits (Pending written, the hook now answers status: null),
-  // and an unrelated change to it starts the sync the approval races with.
+  // Opted in (the hooks patch only such workloads), with no tags to propose from.
+  const [deployment] = await applyObjects(
+    flows.kc,
+    [workload(target, flow.image("1.0.0"), { annotations: { "headwind.sh/policy": "minor" } })],
+    { namespace: flow.ns },
+  );
+  // Odd rounds: the request already waits (Pending written, the hook now answers at once), and an
+  // unrelated change to it starts the sync the approval races with.
   const fresh = i % 2 === 0;
   const base = `/apis/headwind.sh/v1alpha1/namespaces/${flow.ns}/updaterequests`;
   const request = updateRequest(flow, name, target, deployment?.metadata?.uid ?? "");
@@ -86,7 +127,15 @@ async function round(flow: Flow, i: number): Promise<Round> {
     await flow.waitForPhase("Pending", name);
     await flow.settle(200);
   }
-  const cursor = await auditCursor();
+  const via = i % 5 === 4 ? "kubectl" : "http";
+  const approval = { phase: "Approved", approvedBy: admin };
+  const approve = () =>
+    via === "http"
+      ? httpPatchStatus(flows.kc, flow.ns, name, approval)
+      : kubectlPatchStatus(flow.ns, name, approval);
+  const injected = fresh && inject;
+  const logged = flow.hooks.logs.length;
+  if (injected) injection = { name, approve };
   await (fresh
     ? kubeRequest(flows.kc, "POST", base, request)
     : kubeRequest(
@@ -96,61 +145,62 @@ async function round(flow: Flow, i: number): Promise<Round> {
         { metadata: { annotations: { touched: "yes" } } },
         "application/merge-patch+json",
       ));
-  const via = i % 5 === 4 ? "kubectl" : "http";
-  const approval = { phase: "Approved", approvedBy: `person-${i}` };
-  await sleep(Math.floor(Math.random() * (hookDelayMs + 30)));
-  const approvedAt = BigInt(
-    await (via === "http"
-      ? httpPatchStatus(flows.kc, flow.ns, name, approval)
-      : kubectlPatchStatus(flow.ns, name, approval)),
-  );
+  if (!injected) {
+    await sleep(Math.floor(Math.random() * 40));
+    await approve();
+  }
   const ur = await waitFor(`${name} to move past Pending`, async () => {
     const found = (await listUpdateRequests(flows.kc, flow.ns)).find((u) => u.metadata.name === name);
     return pastPending.includes(found?.status?.phase ?? "") ? found : undefined;
   });
-  const conflicts = (await auditWritesSince(cursor)).filter(
-    (w) =>
-      w.user === "metacontroller" &&
-      w.resource === "updaterequests" &&
-      w.subresource === "status" &&
-      w.name === name &&
-      w.code === 409 &&
-      // etcd's revisions: opaque to clients, but ordered, which is all a test needs here.
-      BigInt(w.resourceVersion ?? "0") < approvedAt,
-  ).length;
-  return { fresh, via, conflicts, phase: ur.status?.phase, approvedBy: ur.status?.approvedBy };
+  injection = undefined;
+  return {
+    fresh,
+    injected,
+    via,
+    conflicts: said(flow, logged, name, "update request changed meanwhile"),
+    refusedByTransitionRule: said(flow, logged, name, "phase cannot change from Approved to Pending"),
+    phase: ur.status?.phase,
+    approvedBy: ur.status?.approvedBy,
+  };
 }
 
 describe("approval race", () => {
   it(`never loses a person's approval to a concurrent sync (${rounds} rounds, real Metacontroller)`, async () => {
-    const flow = await flows.start();
-    // A slow UpdateRequests sync hook: the approval lands while Metacontroller waits for it.
-    flows.router.route(flow.ns, async (request) => {
-      if (new URL(request.url).pathname === "/hooks/updaterequests/sync") await sleep(hookDelayMs);
-      return flow.hooks.handler(request);
-    });
+    const flow = await flows.start({ wrapGateway: injecting });
     const started = Date.now();
     const results: Round[] = [];
-    for (let i = 0; i < rounds; i++) results.push(await round(flow, i));
-    const lost = results.filter(
-      (r, i) => !pastPending.includes(r.phase ?? "") || r.approvedBy !== `person-${i}`,
-    );
+    for (let i = 0; i < rounds; i++) results.push(await round(flow, i, i % 3 === 0));
+    const lost = results.filter((r) => !pastPending.includes(r.phase ?? "") || r.approvedBy !== admin);
     const raced = results.filter((r) => r.conflicts > 0);
     console.log(
       `approval race: ${JSON.stringify({
         rounds,
         seconds: (Date.now() - started) / 1000,
         conflictRounds: raced.length,
-        statusConflicts: raced.reduce((n, r) => n + r.conflicts, 0),
+        injectedRounds: results.filter((r) => r.injected).length,
         viaKubectl: results.filter((r) => r.via === "kubectl").length,
         lostApprovals: lost.length,
       })}`,
     );
     expect(lost).toEqual([]);
-    // The 409 path must really have been taken, or this test proved nothing about it.
-    expect(raced.length).toBeGreaterThan(0);
-    // A request already waiting is answered `status: null`: there is nothing to refuse.
+    // The 409 path must really have been taken, or this test proved nothing about it: every
+    // approval injected inside the window made the hooks' write fail, and nothing else did.
+    const injected = results.filter((r) => r.injected);
+    expect(injected.length).toBeGreaterThan(0);
+    expect(injected.filter((r) => r.conflicts === 0)).toEqual([]);
+    // A request already waiting is answered at once: there is nothing to refuse.
     expect(raced.filter((r) => !r.fresh)).toEqual([]);
+    expect(results.filter((r) => r.refusedByTransitionRule > 0)).toEqual([]);
     expect(await flow.problems()).toEqual([]);
+  });
+
+  it("negative control: unconditional status writes reach the apiserver stale, and only the CRD's transition rule saves the approval", async () => {
+    const flow = await flows.start({ wrapGateway: unconditional });
+    const result = await round(flow, 0, true);
+    expect(result.injected).toBe(true);
+    expect(result.refusedByTransitionRule).toBeGreaterThan(0);
+    expect(result.approvedBy).toBe(admin);
+    expect(pastPending).toContain(result.phase);
   });
 });

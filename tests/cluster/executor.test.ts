@@ -1,28 +1,30 @@
 // The effects executor against the real apiserver, acting as the hooks ServiceAccount
-// (manifests/rbac-hooks.yaml): the guarded image patch on every workload kind and container type,
-// conflicts that never overwrite, repeats that are no-ops, and Events (events.k8s.io/v1) that are
-// created once.
+// (manifests/rbac-hooks.yaml) under Headwind's admission policies: the guarded image patch on every
+// workload kind and container type, made only when the live UpdateRequest and workload back it;
+// conflicts that never overwrite; repeats that are no-ops; refusals for good that end instead of
+// being retried; and Events (events.k8s.io/v1) that are created once.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ContainerType } from "../../src/core/workloads/container-images.ts";
 import { findWorkloadKind } from "../../src/core/workloads/workload-kinds.ts";
 import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
 import type { Effect, EffectExecutor } from "../../src/hooks-server/effects/effect.ts";
-import {
-  createKubeGateway,
-  type KubeGateway,
-  type ObjectKey,
-} from "../../src/hooks-server/effects/kube-gateway.ts";
+import { createKubeGateway, type KubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
 import type { Notification } from "../../src/hooks-server/notify/notification.ts";
+import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
+import { installAdmission } from "../helpers/admission.ts";
 import { adminConfig, applyObjects, createTestNamespace, kubeRequest } from "../helpers/cluster.ts";
 import { hooksServiceAccount, installHeadwind } from "../helpers/headwind-install.ts";
 import { workload } from "../helpers/headwind-objects.ts";
+import { type OwnedRequest, ownedUpdateRequest } from "../helpers/owned-update-request.ts";
 
 type Kind = "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob";
 const kinds: Kind[] = ["Deployment", "StatefulSet", "DaemonSet", "CronJob"];
 const containerTypes: ContainerType[] = ["containers", "initContainers"];
+const optedIn = { "headwind.sh/policy": "minor" };
 
 let kc: KubeConfig;
+let asHooks: KubeConfig;
 let ns: string;
 let gateway: KubeGateway;
 // Whole seconds, so object timestamps and the executor's "now" agree.
@@ -32,8 +34,10 @@ const notified: Notification[] = [];
 beforeAll(async () => {
   kc = adminConfig();
   await installHeadwind(kc);
+  asHooks = await hooksServiceAccount(kc);
+  await installAdmission(kc, asHooks);
   ns = await createTestNamespace(kc, "hw-exec");
-  gateway = createKubeGateway(await hooksServiceAccount(kc));
+  gateway = createKubeGateway(createKubeTransport(asHooks));
 });
 
 function executor(over: KubeGateway = gateway): EffectExecutor {
@@ -50,8 +54,13 @@ function executor(over: KubeGateway = gateway): EffectExecutor {
 
 const image = (name: string, tag: string) => `registry.test:5000/${name}:${tag}`;
 
-function keyOf(kind: Kind, name: string): ObjectKey {
-  return { apiVersion: kind === "CronJob" ? "batch/v1" : "apps/v1", kind, name, namespace: ns };
+type Target = OwnedRequest["target"];
+
+async function deploy(kind: Kind, name: string, from: string, annotations = optedIn): Promise<Target> {
+  const [stored] = await applyObjects(kc, [workload(name, from, { kind, initImage: from, annotations })], {
+    namespace: ns,
+  });
+  return stored as Target;
 }
 
 async function live(kind: Kind, name: string) {
@@ -59,7 +68,7 @@ async function live(kind: Kind, name: string) {
   const object = (await kubeRequest(
     kc,
     "GET",
-    `/apis/${keyOf(kind, name).apiVersion}/namespaces/${ns}/${k?.resource}/${name}`,
+    `/apis/${k?.apiVersion}/namespaces/${ns}/${k?.resource}/${name}`,
   )) as Record<string, unknown> & { metadata: { generation: number; uid: string } };
   let spec: unknown = object;
   for (const segment of k?.podSpecPath ?? []) spec = (spec as Record<string, unknown>)[segment];
@@ -67,28 +76,9 @@ async function live(kind: Kind, name: string) {
   return { object, image: (type: ContainerType) => podSpec[type]?.[0]?.image };
 }
 
-function patch(
-  kind: Kind,
-  name: string,
-  type: ContainerType,
-  from: string,
-  to: string,
-  step = "apply",
-): Effect {
-  return {
-    type: "patchImage",
-    key: `${name}/${step}`,
-    target: keyOf(kind, name),
-    containerType: type,
-    container: type === "containers" ? "app" : "init",
-    from,
-    to,
-  };
-}
-
 /** Someone else's edit of the image, as a strategic merge patch (kubectl set image). */
 async function edit(kind: Kind, name: string, type: ContainerType, to: string) {
-  const resource = findWorkloadKind(kind)?.resource;
+  const k = findWorkloadKind(kind);
   const container = { name: type === "containers" ? "app" : "init", image: to };
   const podSpec = { [type]: [container] };
   const spec =
@@ -98,7 +88,7 @@ async function edit(kind: Kind, name: string, type: ContainerType, to: string) {
   await kubeRequest(
     kc,
     "PATCH",
-    `/apis/${keyOf(kind, name).apiVersion}/namespaces/${ns}/${resource}/${name}`,
+    `/apis/${k?.apiVersion}/namespaces/${ns}/${k?.resource}/${name}`,
     { spec },
     "application/strategic-merge-patch+json",
   );
@@ -110,10 +100,18 @@ describe("executor on the real apiserver", () => {
       it(`${kind} ${type}: guarded patch applies, repeats are no-ops, a concurrent change is a conflict`, async () => {
         const name = `${kind.toLowerCase()}-${type.toLowerCase()}`;
         const [from, to, theirs] = [image(name, "1.0.0"), image(name, "1.1.0"), image(name, "1.0.9")];
-        await applyObjects(kc, [workload(name, from, { kind, initImage: from })], { namespace: ns });
+        const target = await deploy(kind, name, from);
+        const apply = await ownedUpdateRequest(kc, asHooks, {
+          target,
+          name,
+          containerType: type,
+          currentImage: from,
+          newImage: to,
+          phase: "Applying",
+        });
         const execute = executor();
 
-        const [applied] = await execute([patch(kind, name, type, from, to)]);
+        const [applied] = await execute([apply]);
         const after = await live(kind, name);
         expect(after.image(type)).toBe(to);
         expect(after.object.metadata.generation).toBe(2);
@@ -121,15 +119,21 @@ describe("executor on the real apiserver", () => {
         // The other container type is untouched.
         expect(after.image(type === "containers" ? "initContainers" : "containers")).toBe(from);
 
-        expect(await execute([patch(kind, name, type, from, to)])).toEqual([
-          { key: `${name}/apply`, result: "noop", generation: 2 },
-        ]);
+        expect(await execute([apply])).toEqual([{ key: `${name}/apply`, result: "noop", generation: 2 }]);
 
         await edit(kind, name, type, theirs);
-        const [conflict] = await execute([patch(kind, name, type, to, image(name, "1.2.0"), "next")]);
+        const next = await ownedUpdateRequest(kc, asHooks, {
+          target,
+          name: `${name}-next`,
+          containerType: type,
+          currentImage: to,
+          newImage: image(name, "1.2.0"),
+          phase: "Applying",
+        });
+        const [conflict] = await execute([next]);
         const container = type === "containers" ? "app" : "init";
         expect(conflict).toEqual({
-          key: `${name}/next`,
+          key: `${name}-next/apply`,
           result: "conflict",
           message: `container ${container} runs ${theirs}, expected ${to}`,
         });
@@ -141,17 +145,28 @@ describe("executor on the real apiserver", () => {
   it("a change between the executor's read and its patch fails the JSON patch test: conflict, theirs kept", async () => {
     const name = "raced";
     const [from, to, theirs] = [image(name, "1.0.0"), image(name, "1.1.0"), image(name, "1.0.1")];
-    await applyObjects(kc, [workload(name, from)], { namespace: ns });
+    const target = await deploy("Deployment", name, from);
+    const apply = await ownedUpdateRequest(kc, asHooks, {
+      target,
+      name,
+      currentImage: from,
+      newImage: to,
+      phase: "Applying",
+    });
     // The real gateway, with someone else's edit landing right after the executor's GET.
+    let raced = false;
     const racing: KubeGateway = {
       ...gateway,
-      async get(key) {
-        const object = await gateway.get(key);
-        await edit("Deployment", name, "containers", theirs);
+      async getWorkload(ref, signal) {
+        const object = await gateway.getWorkload(ref, signal);
+        if (!raced) {
+          raced = true;
+          await edit("Deployment", name, "containers", theirs);
+        }
         return object;
       },
     };
-    const [outcome] = await executor(racing)([patch("Deployment", name, "containers", from, to)]);
+    const [outcome] = await executor(racing)([apply]);
     expect(outcome).toEqual({
       key: `${name}/apply`,
       result: "conflict",
@@ -160,19 +175,92 @@ describe("executor on the real apiserver", () => {
     expect((await live("Deployment", name)).image("containers")).toBe(theirs);
   });
 
-  it("a missing target is a conflict, not an error", async () => {
-    const [outcome] = await executor()([patch("Deployment", "absent", "containers", "a:1", "a:2")]);
-    expect(outcome).toEqual({
-      key: "absent/apply",
-      result: "conflict",
-      message: "Deployment absent not found",
+  it("patches nothing the live cluster does not back: a request in another phase, a made-up one, a deleted target", async () => {
+    const name = "unbacked";
+    const [from, to] = [image(name, "1.0.0"), image(name, "1.1.0")];
+    const target = await deploy("Deployment", name, from);
+    const pending = await ownedUpdateRequest(kc, asHooks, {
+      target,
+      name,
+      currentImage: from,
+      newImage: to,
+      phase: "Pending",
     });
+    const madeUp: Effect = {
+      ...pending,
+      key: "made-up/apply",
+      updateRequest: { namespace: ns, name: "made-up", uid: "x" },
+    };
+    expect(await executor()([pending, madeUp])).toEqual([
+      {
+        key: `${name}/apply`,
+        result: "refused",
+        reason: "phase",
+        message: `UpdateRequest ${ns}/${name} is Pending, not Applying`,
+      },
+      {
+        key: "made-up/apply",
+        result: "refused",
+        reason: "no-update-request",
+        message: `UpdateRequest ${ns}/made-up does not exist`,
+      },
+    ]);
+    expect((await live("Deployment", name)).image("containers")).toBe(from);
+
+    const gone = await ownedUpdateRequest(kc, asHooks, {
+      target,
+      name: "gone",
+      currentImage: from,
+      newImage: to,
+      phase: "Applying",
+    });
+    await kubeRequest(kc, "DELETE", `/apis/apps/v1/namespaces/${ns}/deployments/${name}`);
+    expect(await executor()([gone])).toEqual([
+      {
+        key: "gone/apply",
+        result: "refused",
+        reason: "no-target",
+        message: `Deployment ${ns}/${name} does not exist`,
+      },
+    ]);
+  });
+
+  it("a patch admission refuses for good ends as failed with the apiserver's message, never retried", async () => {
+    const name = "denied";
+    const [from, to] = [image(name, "1.0.0"), image(name, "1.1.0")];
+    const target = await deploy("Deployment", name, from);
+    const apply = await ownedUpdateRequest(kc, asHooks, {
+      target,
+      name,
+      currentImage: from,
+      newImage: to,
+      phase: "Applying",
+    });
+    // The executor's own check passes (it read an opted-in workload); the apiserver sees it opted out.
+    const optingOut: KubeGateway = {
+      ...gateway,
+      async patchWorkload(ref, ops, signal) {
+        await kubeRequest(
+          kc,
+          "PATCH",
+          `/apis/apps/v1/namespaces/${ns}/deployments/${name}`,
+          { metadata: { annotations: { "headwind.sh/policy": "none" } } },
+          "application/merge-patch+json",
+        );
+        return gateway.patchWorkload(ref, ops, signal);
+      },
+    };
+    const [outcome] = await executor(optingOut)([apply]);
+    expect(outcome).toMatchObject({ key: `${name}/apply`, result: "failed" });
+    expect(outcome?.result === "failed" && outcome.message).toContain("HTTP 403");
+    expect(outcome?.result === "failed" && outcome.message).toContain(
+      "only change workloads annotated with a headwind.sh/policy other than none",
+    );
+    expect((await live("Deployment", name)).image("containers")).toBe(from);
   });
 
   it("creates Events on the workload and the UpdateRequest once; a repeat is a no-op (409)", async () => {
-    const [deployment] = await applyObjects(kc, [workload("evented", image("evented", "1.0.0"))], {
-      namespace: ns,
-    });
+    const deployment = await deploy("Deployment", "evented", image("evented", "1.0.0"));
     const ur = (await kubeRequest(kc, "POST", `/apis/headwind.sh/v1alpha1/namespaces/${ns}/updaterequests`, {
       apiVersion: "headwind.sh/v1alpha1",
       kind: "UpdateRequest",

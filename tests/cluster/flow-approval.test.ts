@@ -98,7 +98,7 @@ describe("flow: approval and apply", () => {
     });
     expect(shape(real as Record<string, unknown>).relatedKeyParts).toEqual({ "ConfigMap.v1": [2] });
 
-    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
+    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "headwind-admin" });
     await flow.waitForPhase("Progressing");
     expect(await imageOf(flows.kc, ns, "web")).toBe(to);
 
@@ -106,7 +106,7 @@ describe("flow: approval and apply", () => {
     const done = await flow.waitForPhase("Completed");
     await flow.settle();
     expect(await flow.problems()).toEqual([]);
-    expect(done.status).toMatchObject({ phase: "Completed", approvedBy: "alice" });
+    expect(done.status).toMatchObject({ phase: "Completed", approvedBy: "headwind-admin" });
     expect(flow.phases(name)).toEqual(["Pending", "Approved", "Applying", "Progressing", "Completed"]);
 
     const after = await readWorkload(flows.kc, ns, "web");
@@ -118,7 +118,7 @@ describe("flow: approval and apply", () => {
         previousImage: from,
         timestamp: done.status?.completedAt,
         updateRequestName: name,
-        approvedBy: "alice",
+        approvedBy: "headwind-admin",
       },
     ]);
     expect(after.metadata.annotations?.["headwind.sh/last-update"]).toBe(done.status?.completedAt);
@@ -134,7 +134,11 @@ describe("flow: approval and apply", () => {
       "update_approved",
       "update_completed",
     ]);
-    expect(hooks.notifications[1]).toMatchObject({ approvedBy: "alice", currentImage: from, newImage: to });
+    expect(hooks.notifications[1]).toMatchObject({
+      approvedBy: "headwind-admin",
+      currentImage: from,
+      newImage: to,
+    });
   });
 
   it('b: require-approval "false" applies without a person', async () => {

@@ -100,11 +100,14 @@ describe("flow: rollout failure and concurrent changes", () => {
     expect(await imageOf(flows.kc, ns, "shop")).toBe(from);
     const name = progressing.metadata.name;
     expect(ur.status).toMatchObject({ phase: "RolledBack", message: "progress deadline exceeded" });
-    expect(flow.phases(name)).toEqual(["Applying", "Progressing", "RolledBack"]);
-    expect(await reasonsOn(ns, name)).toEqual([
+    // RollingBack is written before the rollback patch is sent.
+    expect(flow.phases(name)).toEqual(["Applying", "Progressing", "RollingBack", "RolledBack"]);
+    // Both rollback Events may carry the same time: compared as a set.
+    expect((await reasonsOn(ns, name)).sort()).toEqual([
       "Normal/UpdateApplying",
       "Normal/UpdateProgressing",
       "Warning/UpdateRolledBack",
+      "Warning/UpdateRollingBack",
     ]);
     expect(hooks.notifications.map((n) => n.event)).toEqual(["rollback_triggered", "rollback_completed"]);
     expect(hooks.notifications[0]).toMatchObject({ currentImage: to, newImage: from });
@@ -159,7 +162,7 @@ describe("flow: rollout failure and concurrent changes", () => {
     expect(await imageOf(flows.kc, ns, "shop")).toBe(from);
     const [ur] = await listUpdateRequests(flows.kc, ns);
     expect(ur?.status?.message).toBe("pod shop-new-1: CrashLoopBackOff");
-    expect(flow.phases(metadata.name)).toEqual(["Applying", "Progressing", "RolledBack"]);
+    expect(flow.phases(metadata.name)).toEqual(["Applying", "Progressing", "RollingBack", "RolledBack"]);
     expect(hooks.notifications.map((n) => n.event)).toEqual(["rollback_triggered", "rollback_completed"]);
     expect(await flow.problems()).toEqual([]);
   });
@@ -171,7 +174,7 @@ describe("flow: rollout failure and concurrent changes", () => {
     const name = await proposal(flow, from);
     // The hooks are unreachable while both land (Metacontroller retries with backoff).
     flows.router.outage(ns, true);
-    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
+    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "headwind-admin" });
     await setImage(flows.kc, ns, "web", mine);
     flows.router.outage(ns, false);
     const after = await flow.waitForPhase("Failed", name);
@@ -207,7 +210,7 @@ describe("flow: rollout failure and concurrent changes", () => {
       if (call.object === `UpdateRequest/${name}` && status?.phase === "Applying")
         flows.router.outage(ns, true);
     });
-    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "alice" });
+    await kubectlPatchStatus(ns, name, { phase: "Approved", approvedBy: "headwind-admin" });
     await flow.waitForPhase("Applying", name);
     await setImage(flows.kc, ns, "web", mine);
     flows.router.outage(ns, false);

@@ -54,14 +54,14 @@ describe("flow: a person's verdict and time", () => {
     const before = Date.now();
     await kubectlPatchStatus(ns, name, {
       phase: "Rejected",
-      rejectedBy: "bob",
+      rejectedBy: "headwind-admin",
       reason: "not before the release",
     });
     await flow.settle();
     const [after] = await listUpdateRequests(flows.kc, ns);
     expect(after?.status).toMatchObject({
       phase: "Rejected",
-      rejectedBy: "bob",
+      rejectedBy: "headwind-admin",
       reason: "not before the release",
     });
     const rejectedAt = Date.parse(String(after?.status?.rejectedAt));

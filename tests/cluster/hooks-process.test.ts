@@ -1,7 +1,9 @@
 // The hooks composition root as shipped: `node --import tsx src/hooks-server/main.ts` (what
 // `npm start` runs) with the admin kubeconfig: it listens on its three ports, answers health,
-// metrics and a hook call, refuses a bad configuration with a clear message, and exits 0 on SIGTERM.
+// metrics and a hook call (401 without the hook credential), refuses a bad configuration or a
+// missing credential with a clear message, and exits 0 on SIGTERM.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +15,7 @@ import { freePort } from "../helpers/registry-server.ts";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 let dir: string;
 let kubeconfig: string;
+const token = randomBytes(32).toString("hex");
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "headwind-hooks-process-"));
@@ -46,18 +49,21 @@ describe("npm start (hooks server)", () => {
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
       API_PORT: String(apiPort),
+      HEADWIND_HOOK_TOKEN: token,
     });
     try {
       await waitFor(
         "readyz",
         async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.ok,
       );
-      const customize = await fetch(`http://127.0.0.1:${port}/hooks/workloads/customize`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: "{not json",
-      });
-      expect(customize.status).toBe(400);
+      const customize = (authorization?: string) =>
+        fetch(`http://127.0.0.1:${port}/hooks/workloads/customize`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+          body: "{not json",
+        });
+      expect((await customize()).status).toBe(401);
+      expect((await customize(`Bearer ${token}`)).status).toBe(400);
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       expect(metrics).toContain("process_cpu_user_seconds_total");
       const api = await fetch(`http://127.0.0.1:${apiPort}/api/v1/updates`);
@@ -70,8 +76,18 @@ describe("npm start (hooks server)", () => {
   });
 
   it("refuses to start on a bad configuration and says why", async () => {
-    const hooks = startHooks({ PORT: "0", HEADWIND_NAMESPACE: "Not_A_Namespace" });
+    const hooks = startHooks({
+      PORT: "0",
+      HEADWIND_NAMESPACE: "Not_A_Namespace",
+      HEADWIND_HOOK_TOKEN: token,
+    });
     expect(await hooks.exited).not.toBe(0);
     expect(hooks.logs()).toContain("HEADWIND_NAMESPACE is not a namespace name");
+  });
+
+  it("refuses to start without a hook credential, unless told it runs without one", async () => {
+    const hooks = startHooks({ PORT: "0" });
+    expect(await hooks.exited).not.toBe(0);
+    expect(hooks.logs()).toContain("HEADWIND_HOOK_TOKEN is not set");
   });
 });

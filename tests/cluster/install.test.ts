@@ -21,6 +21,7 @@ import {
   statusCode,
   waitFor,
 } from "../helpers/cluster.ts";
+import { hooksServiceAccount } from "../helpers/headwind-install.ts";
 import { kubectlBin, runCommand, runOk } from "../helpers/run-command.ts";
 
 const manifests = fileURLToPath(new URL("../../manifests", import.meta.url));
@@ -178,6 +179,10 @@ describe("kubectl apply -k manifests/", () => {
         "Service/headwind-webhooks",
         "ServiceAccount/headwind-hooks",
         "ServiceAccount/headwind-sidecar",
+        "ValidatingAdmissionPolicy/headwind-approvals",
+        "ValidatingAdmissionPolicy/headwind-hooks-workload-changes",
+        "ValidatingAdmissionPolicyBinding/headwind-approvals",
+        "ValidatingAdmissionPolicyBinding/headwind-hooks-workload-changes",
       ].sort(),
     );
     for (const o of bundle) expect(o.metadata?.labels?.["app.kubernetes.io/part-of"], id(o)).toBe("headwind");
@@ -351,6 +356,31 @@ describe("stored workloads in the restricted namespace", () => {
     }
   });
 
+  it("the hooks take their credential from the Secret both DecoratorControllers name, and cannot start without it", async () => {
+    const [hooks] = await deployments();
+    const [container] = hooks?.spec.template.spec.containers ?? [];
+    const env = (container as { env?: { name: string; valueFrom?: unknown }[] } | undefined)?.env;
+    const from = (name: string) => env?.find((e) => e.name === name)?.valueFrom;
+    expect(from("HEADWIND_HOOK_TOKEN")).toEqual({
+      secretKeyRef: { name: "headwind-hook-credentials", key: "token" },
+    });
+    expect(from("HEADWIND_HOOK_EXTRA_TOKENS")).toEqual({
+      secretKeyRef: { name: "headwind-hook-credentials", key: "accepted", optional: true },
+    });
+    const controllers = bundle.filter((o) => o.kind === "DecoratorController") as (KubernetesObject & {
+      spec: { hooks: Record<string, { webhook: { authorization?: unknown } }> };
+    })[];
+    const credentials = controllers.flatMap((dc) =>
+      Object.values(dc.spec.hooks).map((h) => h.webhook.authorization),
+    );
+    expect(credentials).toHaveLength(4);
+    for (const credential of credentials)
+      expect(credential).toEqual({
+        type: "Bearer",
+        secretRef: { name: "headwind-hook-credentials", namespace: hw, key: "token" },
+      });
+  });
+
   it("the checks are live: a lax Deployment draws the PodSecurity warning, a lax Pod is refused", async () => {
     const lax = {
       apiVersion: "apps/v1",
@@ -510,8 +540,11 @@ async function rejection(p: Promise<unknown>): Promise<{ code: number | undefine
 
 describe("the UpdateRequest CRD", () => {
   let ns: string;
+  /** Headwind's status fields are Headwind's to write (manifests/admission/approvals.yaml). */
+  let asHooks: KubeConfig;
   beforeAll(async () => {
     ns = await createTestNamespace(kc, "hw-install-ur");
+    asHooks = await hooksServiceAccount(kc);
   });
 
   it("is Established with its names accepted, and discovery serves ur, upd and the headwind category", async () => {
@@ -547,7 +580,7 @@ describe("the UpdateRequest CRD", () => {
     const name = randomName("ur");
     await kubeRequest(kc, "POST", urPath(ns), anUpdateRequest(name, ns));
     await kubeRequest(
-      kc,
+      asHooks,
       "PATCH",
       `${urPath(ns, name)}/status`,
       { status: { phase: "Pending", message: "waiting" } },
@@ -661,11 +694,12 @@ describe("the UpdateRequest CRD", () => {
       "--subresource=status",
       "--type=merge",
       "-p",
-      '{"status":{"phase":"Approved","approvedBy":"alice@example.com"}}',
+      // approvedBy is the person's own user name (manifests/admission/approvals.yaml).
+      '{"status":{"phase":"Approved","approvedBy":"headwind-admin"}}',
     ]);
     expect(approve.stdout).toMatch(/patched/);
     const approved = (await kubeRequest(kc, "GET", urPath(ns, name))) as UpdateRequest;
-    expect(approved.status).toEqual({ phase: "Approved", approvedBy: "alice@example.com" });
+    expect(approved.status).toEqual({ phase: "Approved", approvedBy: "headwind-admin" });
     // And a spec change sent to /status is ignored.
     await kubeRequest(
       kc,

@@ -38,6 +38,7 @@ import {
   statusCode,
   waitFor,
 } from "../helpers/cluster.ts";
+import { type OwnedRequest, ownedUpdateRequest } from "../helpers/owned-update-request.ts";
 import {
   accessTable,
   type Component,
@@ -204,37 +205,58 @@ beforeAll(async () => {
 });
 
 describe("hooks token: the real effect calls", () => {
-  it("GETs and JSON-patches the image of a Deployment, StatefulSet, DaemonSet and CronJob", async () => {
-    const objects = workloads(workload);
-    await applyObjects(kc, objects);
+  it("GETs the UpdateRequest and the workload, then JSON-patches the image of a Deployment, StatefulSet, DaemonSet and CronJob", async () => {
+    const objects = (await applyObjects(kc, workloads(workload))) as OwnedRequest["target"][];
     const execute = createExecutor({
-      gateway: createKubeGateway(asComponent("hooks")),
+      gateway: createKubeGateway(createKubeTransport(asComponent("hooks"))),
       notify: async () => [],
       clock: () => new Date(),
       instance: "least-privilege-test",
     });
-    const effects: Effect[] = objects.map((o) => ({
-      type: "patchImage",
-      key: `${o.kind}/apply`,
-      target: {
-        apiVersion: o.apiVersion ?? "",
-        kind: o.kind ?? "",
-        name: o.metadata?.name ?? "",
-        namespace: workload,
-      },
-      containerType: "containers",
-      container: "app",
-      from: image("1.0.0"),
-      to: image("1.1.0"),
-    }));
+    const effects: Effect[] = [];
+    for (const target of objects) {
+      effects.push(
+        await ownedUpdateRequest(kc, asComponent("hooks"), {
+          target,
+          name: randomName(`lp-${target.kind?.toLowerCase()}`),
+          currentImage: image("1.0.0"),
+          newImage: image("1.1.0"),
+          phase: "Applying",
+        }),
+      );
+    }
     const outcomes = await execute(effects);
-    expect(outcomes.map((o) => [o.key, o.result])).toEqual(
-      objects.map((o) => [`${o.kind}/apply`, "applied"]),
-    );
+    expect(outcomes.map((o) => o.result)).toEqual(["applied", "applied", "applied", "applied"]);
     for (const o of objects)
       expect(imageOf((await kubeRequest(kc, "GET", pathOf(o))) as KubernetesObject)).toBe(image("1.1.0"));
     // A repeat reads, sees the wanted image and sends nothing.
     expect((await execute(effects)).map((o) => o.result)).toEqual(["noop", "noop", "noop", "noop"]);
+  });
+
+  it("writes an UpdateRequest's status itself, conditional on the resourceVersion it read", async () => {
+    const [target] = (await applyObjects(kc, workloads(workload))) as OwnedRequest["target"][];
+    if (!target) throw new Error("no workload");
+    const name = randomName("lp-status");
+    await ownedUpdateRequest(kc, asComponent("hooks"), {
+      target,
+      name,
+      currentImage: image("1.0.0"),
+      newImage: image("9.0.0"),
+      phase: "Pending",
+    });
+    const gateway = createKubeGateway(createKubeTransport(asComponent("hooks")));
+    const read = await gateway.getUpdateRequest(workload, name);
+    if (!read) throw new Error("no UpdateRequest");
+    const written = await gateway.writeUpdateRequestStatus(read, {
+      phase: "Expired",
+      message: "least-privilege check",
+      notified: [],
+    });
+    expect(written.status).toEqual({ phase: "Expired", message: "least-privilege check", notified: [] });
+    const stale = await gateway
+      .writeUpdateRequestStatus(read, { phase: "Superseded" })
+      .catch((e: unknown) => e);
+    expect(kubeStatus(stale)).toBe(409);
   });
 
   it("sends application/json-patch+json itself, and the test op guards the image under this token", async () => {
@@ -265,7 +287,7 @@ describe("hooks token: the real effect calls", () => {
 
   it("creates an events.k8s.io/v1 Event in the workload's namespace", async () => {
     const execute = createExecutor({
-      gateway: createKubeGateway(asComponent("hooks")),
+      gateway: createKubeGateway(createKubeTransport(asComponent("hooks"))),
       notify: async () => [],
       clock: () => new Date(),
       instance: "least-privilege-test",

@@ -23,7 +23,11 @@ import {
 import { serviceAccountKubeconfig } from "../helpers/headwind-install.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import { freePort, type RegistryServer, startRegistry } from "../helpers/registry-server.ts";
-import { headwindNamespace as hw, installSidecarRbac } from "../helpers/sidecar-cluster.ts";
+import {
+  headwindNamespace as hw,
+  installSidecarRbac,
+  writeLoopbackPreload,
+} from "../helpers/sidecar-cluster.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const token = "Bearer process-test-webhook-token";
@@ -32,22 +36,10 @@ let admin: KubeConfig;
 let registry: RegistryServer;
 let dir: string;
 const children: ChildProcess[] = [];
-
-/**
- * Other cluster-tier files leave annotated workloads naming registries such as registry.test:5000;
- * the process would poll them. A preload makes its fetch refuse anything but 127.0.0.1 (no DNS
- * lookup, no packet), so the test stays on loopback.
- */
-const loopbackPreload = `const inner = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : input);
-  if (url.hostname !== "127.0.0.1") throw new TypeError("test sidecar refuses non-loopback " + url.origin);
-  return inner(input, init);
-};
-`;
+/** Keeps the process on loopback: other files' workloads name registries it must never call. */
+let preload: string;
 
 function startSidecar(env: Record<string, string>) {
-  const preload = join(dir, "loopback-only.mjs");
   const args = ["--import", "tsx", "--import", pathToFileURL(preload).href, "src/sidecar/main.ts"];
   const child = spawn(process.execPath, args, {
     cwd: root,
@@ -76,7 +68,7 @@ beforeAll(async () => {
   admin = adminConfig();
   await installSidecarRbac(admin);
   dir = await mkdtemp(join(tmpdir(), "headwind-sidecar-process-"));
-  await writeFile(join(dir, "loopback-only.mjs"), loopbackPreload);
+  preload = await writeLoopbackPreload(dir);
   registry = await startRegistry();
   await pushImage(registry.origin, "team/proc", ["1.0.0", "1.1.0"]);
   const ns = await createTestNamespace(admin, "hw-sc-proc");

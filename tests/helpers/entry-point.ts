@@ -19,9 +19,11 @@ export async function startEntryPoint(
   entry: string,
   port: number,
   env: Record<string, string>,
-  options: { output?: "inherit" | "ignore" } = {},
+  options: { output?: "inherit" | "ignore"; preloads?: readonly string[] } = {},
 ): Promise<EntryPoint> {
-  const child = spawn(process.execPath, ["--import", "tsx", `${root}${entry}`], {
+  // Modules imported before the entry point, as `node --import` does (e.g. a fetch wrapper).
+  const imports = ["tsx", ...(options.preloads ?? [])].flatMap((module) => ["--import", module]);
+  const child = spawn(process.execPath, [...imports, `${root}${entry}`], {
     cwd: root,
     env: { ...process.env, PORT: String(port), METRICS_PORT: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", options.output ?? "inherit", options.output ?? "inherit"],

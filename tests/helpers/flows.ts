@@ -11,13 +11,15 @@ import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import type { HookSettings } from "../../src/hooks-server/config/hook-settings.ts";
 import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
-import { createKubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
+import { createKubeGateway, type KubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
 import { createHookMetrics } from "../../src/hooks-server/http/create-hook-metrics.ts";
 import { createHooksApp } from "../../src/hooks-server/http/create-hooks-app.ts";
 import type { Notifier } from "../../src/hooks-server/notify/create-notifier.ts";
 import type { Notification } from "../../src/hooks-server/notify/notification.ts";
+import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
 import { createKubeWatch } from "../../src/kube/create-kube-watch.ts";
 import { listAndWatch } from "../../src/kube/list-and-watch.ts";
+import { installAdmission } from "./admission.ts";
 import { adminConfig, createTestNamespace, kubeRequest, randomName, waitFor } from "./cluster.ts";
 import { headwindNamespace, hooksServiceAccount, installHeadwind } from "./headwind-install.ts";
 import { listUpdateRequests, type UpdateRequestObject } from "./headwind-objects.ts";
@@ -35,7 +37,7 @@ import {
   type MetacontrollerOptions,
   startMetacontroller,
 } from "./metacontroller.ts";
-import { installControllers } from "./metacontroller-controllers.ts";
+import { type ControllerOptions, installControllers } from "./metacontroller-controllers.ts";
 
 export interface Clock {
   now(): Date;
@@ -58,41 +60,56 @@ export const flowSettings: HookSettings = {
   namespace: headwindNamespace,
   approvalTtlSeconds: 3600,
   historyLimit: 10,
+  effectBudgetMs: 15_000,
 };
 
 export interface FlowHooks {
   readonly handler: Handler;
   readonly notifications: Notification[];
   readonly logs: Record<string, unknown>[];
+  readonly registry: Registry;
+}
+
+export interface FlowHooksOptions {
+  readonly gatewayConfig: KubeConfig;
+  readonly clock: Clock;
+  readonly settings: HookSettings;
+  /** The credentials the hooks accept (what Metacontroller reads from the Secret); the list may change later. */
+  readonly hookTokens: string[];
+  /** Instead of recording: a real notifier, to a receiver the test runs. */
+  readonly notify?: Notifier;
+  /** Wraps the real gateway (to pause it at a chosen call, or weaken it for a negative control). */
+  readonly wrapGateway?: (real: KubeGateway) => KubeGateway;
 }
 
 /** The hooks app as src/hooks-server/main.ts builds it, with a recording notifier. */
-export function flowHooks(options: {
-  gatewayConfig: KubeConfig;
-  clock: Clock;
-  settings: HookSettings;
-}): FlowHooks {
+export function flowHooks(options: FlowHooksOptions): FlowHooks {
   const notifications: Notification[] = [];
-  const notify: Notifier = async (notification) => {
+  const record: Notifier = async (notification) => {
     notifications.push(notification);
     return [];
   };
   const { logger, lines } = logSink();
+  const real = createKubeGateway(createKubeTransport(options.gatewayConfig));
+  const gateway = options.wrapGateway?.(real) ?? real;
   const execute = createExecutor({
-    gateway: createKubeGateway(options.gatewayConfig),
-    notify,
+    gateway,
+    notify: options.notify ?? record,
     clock: options.clock.now,
     instance: "cluster-test",
   });
+  const registry = new Registry();
   const app = createHooksApp({
     logger,
-    metrics: createHookMetrics(new Registry()),
+    metrics: createHookMetrics(registry),
+    hookAuth: { mode: "bearer", tokens: options.hookTokens },
     execute,
+    gateway,
     clock: options.clock.now,
     settings: options.settings,
     tracer: trace.getTracer("cluster-test"),
   });
-  return { handler: app.fetch, notifications, logs: lines };
+  return { handler: app.fetch, notifications, logs: lines, registry };
 }
 
 /** Every phase each UpdateRequest of a namespace went through, as the apiserver's watch told it. */
@@ -148,13 +165,16 @@ export interface Flow {
   close(): Promise<void>;
 }
 
-export interface FlowOptions {
+export interface FlowOptions
+  extends Partial<Pick<FlowHooksOptions, "notify" | "wrapGateway" | "hookTokens">> {
   readonly settings?: Partial<HookSettings>;
 }
 
 export interface Flows {
   /** The admin client, once beforeAll has run. */
   readonly kc: KubeConfig;
+  /** The hook credential in the Secret hooks/*.yaml names (what Metacontroller sends). */
+  readonly credential: string;
   readonly router: HooksRouter;
   readonly metacontroller: Metacontroller;
   /** A fresh flow for this test, closed after it. */
@@ -187,10 +207,16 @@ async function syncErrorEvents(kc: KubeConfig, ns: string): Promise<string[]> {
   return list.items.map((e) => `${e.involvedObject.kind}/${e.involvedObject.name}: ${e.message}`);
 }
 
-export async function startFlow(
-  flows: { kc: KubeConfig; asHooks: KubeConfig; router: HooksRouter; metacontroller: Metacontroller },
-  options: FlowOptions = {},
-): Promise<Flow> {
+interface FlowsState {
+  readonly kc: KubeConfig;
+  readonly asHooks: KubeConfig;
+  readonly router: HooksRouter;
+  readonly metacontroller: Metacontroller;
+  /** The hook credential installControllers wrote into the Secret hooks/*.yaml names. */
+  readonly credential: string;
+}
+
+export async function startFlow(flows: FlowsState, options: FlowOptions = {}): Promise<Flow> {
   const { kc, router, metacontroller } = flows;
   const ns = await createTestNamespace(kc, "hw-flow");
   const clock = offsetClock();
@@ -198,6 +224,9 @@ export async function startFlow(
     gatewayConfig: flows.asHooks,
     clock,
     settings: { ...flowSettings, ...options.settings },
+    hookTokens: options.hookTokens ?? [flows.credential],
+    ...(options.notify ? { notify: options.notify } : {}),
+    ...(options.wrapGateway ? { wrapGateway: options.wrapGateway } : {}),
   });
   const stop = new AbortController();
   const recorder = recordPhases(kc, ns, stop.signal);
@@ -252,20 +281,23 @@ export async function startFlow(
  * (a fresh instance label, so no other file's controllers are ever its business), and gives each
  * test its own flow.
  */
-export function useFlows(options: Partial<Omit<MetacontrollerOptions, "instance">> = {}): Flows {
-  let state:
-    | { kc: KubeConfig; asHooks: KubeConfig; router: HooksRouter; metacontroller: Metacontroller }
-    | undefined;
+export function useFlows(
+  options: Partial<Omit<MetacontrollerOptions, "instance">> = {},
+  controllers: ControllerOptions = {},
+): Flows {
+  let state: FlowsState | undefined;
   let current: Flow | undefined;
   beforeAll(async () => {
     const kc = adminConfig();
     await installHeadwind(kc);
     const asHooks = await hooksServiceAccount(kc);
+    await installAdmission(kc, asHooks);
     const router = await startHooksRouter();
     const instance = randomName("flows");
-    await installControllers(kc, router.url, instance);
+    const { credential } = await installControllers(kc, router.url, instance, controllers);
+    if (credential === undefined) throw new Error("hooks/*.yaml name no webhook.authorization Secret");
     const metacontroller = await startMetacontroller({ ...options, instance });
-    state = { kc, asHooks, router, metacontroller };
+    state = { kc, asHooks, router, metacontroller, credential };
   });
   afterEach(async () => {
     await current?.close();
@@ -282,6 +314,9 @@ export function useFlows(options: Partial<Omit<MetacontrollerOptions, "instance"
   return {
     get kc() {
       return ready().kc;
+    },
+    get credential() {
+      return ready().credential;
     },
     get router() {
       return ready().router;

@@ -50,18 +50,28 @@ export async function loadRepositoryControllers(): Promise<DecoratorController[]
   return out;
 }
 
+export interface ControllerOptions {
+  /** Replaces the sync hooks' `timeout` (a test of slow effects wants a short one). */
+  readonly syncTimeout?: string;
+}
+
 /** The controller with every `service` + `path` webhook pointing at `<hookBaseUrl><path>`. */
 export function toLoopback(
   dc: DecoratorController,
   hookBaseUrl: string,
   instance: string,
+  options: ControllerOptions = {},
 ): DecoratorController {
   const hooks = Object.fromEntries(
     Object.entries(dc.spec.hooks).map(([name, hook]) => {
       const { service, path, ...webhook } = hook.webhook ?? {};
       if (webhook.url === undefined && (service === undefined || path === undefined))
         throw new Error(`${dc.metadata.name} hook ${name}: webhook needs url, or service and path`);
-      return [name, { ...hook, webhook: { ...webhook, url: webhook.url ?? `${hookBaseUrl}${path}` } }];
+      const timeout = name === "sync" && options.syncTimeout ? { timeout: options.syncTimeout } : {};
+      return [
+        name,
+        { ...hook, webhook: { ...webhook, url: webhook.url ?? `${hookBaseUrl}${path}`, ...timeout } },
+      ];
     }),
   );
   return {
@@ -95,8 +105,11 @@ export async function installControllers(
   kc: KubeConfig,
   hookBaseUrl: string,
   instance: string,
+  options: ControllerOptions = {},
 ): Promise<InstalledControllers> {
-  const controllers = (await loadRepositoryControllers()).map((dc) => toLoopback(dc, hookBaseUrl, instance));
+  const controllers = (await loadRepositoryControllers()).map((dc) =>
+    toLoopback(dc, hookBaseUrl, instance, options),
+  );
   const refs = credentialRefs(controllers);
   const credential = refs.length > 0 ? randomBytes(32).toString("hex") : undefined;
   for (const ref of refs) {

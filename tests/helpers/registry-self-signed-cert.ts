@@ -1,7 +1,8 @@
 /**
  * A self-signed RSA certificate built with node:crypto alone (DER written by hand), so the token
- * tests need no openssl binary. Just enough X.509 v3 for Go's `x509.ParseCertificate`: version,
- * serial, sha256WithRSAEncryption, CN-only names, validity and the public key; no extensions.
+ * tests need no openssl binary. Just enough X.509 v3 for Go's `x509.ParseCertificate` and Node's
+ * TLS: version, serial, sha256WithRSAEncryption, CN-only names, validity, the public key and, when
+ * asked, a subjectAltName of IPv4 addresses (Node checks an https server on 127.0.0.1 against it).
  */
 import { generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
 
@@ -38,7 +39,19 @@ export interface SelfSignedCert {
   readonly pem: string;
 }
 
-export function createSelfSignedCert(name: string, now = new Date()): SelfSignedCert {
+/** `[3] { SEQUENCE { subjectAltName, OCTET STRING { SEQUENCE { [7] ip, … } } } }` */
+function ipAltNames(ipAddresses: readonly string[]): Buffer[] {
+  if (ipAddresses.length === 0) return [];
+  const names = ipAddresses.map((ip) => der(0x87, Buffer.from(ip.split(".").map(Number))));
+  const extension = sequence(Buffer.from("0603551d11", "hex"), der(0x04, sequence(...names)));
+  return [der(0xa3, sequence(extension))];
+}
+
+export function createSelfSignedCert(
+  name: string,
+  now = new Date(),
+  ipAddresses: readonly string[] = [],
+): SelfSignedCert {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const serial = randomBytes(8);
   serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x01; // positive, non-zero leading byte
@@ -50,6 +63,7 @@ export function createSelfSignedCert(name: string, now = new Date()): SelfSigned
     sequence(utcTime(new Date(now.getTime() - 3_600_000)), utcTime(new Date(now.getTime() + 2 * 86_400_000))),
     commonName(name),
     publicKey.export({ type: "spki", format: "der" }),
+    ...ipAltNames(ipAddresses),
   );
   const signature = sign("sha256", tbs, privateKey);
   const cert = sequence(tbs, sha256WithRsa, der(0x03, Buffer.from([0]), signature));

@@ -4,19 +4,11 @@
  * anonymous callers) and signs RS256 JWTs whose `x5c` header carries the self-signed certificate
  * the registry trusts through `rootcertbundle`.
  */
-import { randomUUID, sign } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Hono } from "hono";
 import { listenOnLoopback } from "./registry-listen.ts";
-import { createSelfSignedCert } from "./registry-self-signed-cert.ts";
+import { createTokenSigner, parseScope, type TokenAccess } from "./registry-token-signer.ts";
 
-export interface TokenAccess {
-  readonly type: string;
-  readonly name: string;
-  readonly actions: readonly string[];
-}
+export type { TokenAccess } from "./registry-token-signer.ts";
 
 export interface TokenServer {
   /** The realm the registry names in its challenge. */
@@ -32,16 +24,8 @@ export interface TokenServer {
   stop(): Promise<void>;
 }
 
-const base64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
-
-/** `repository:apps/web:pull,push` → access entry; other scope types are ignored. */
-function parseScope(scope: string): TokenAccess | undefined {
-  const match = scope.match(/^(repository):(.+):([a-z,*]+)$/);
-  if (!match) return undefined;
-  return { type: match[1] ?? "", name: match[2] ?? "", actions: (match[3] ?? "").split(",") };
-}
-
-function basicUser(header: string | undefined): { user: string; password: string } | undefined {
+/** The user and password of a `Basic` authorization header, or undefined. */
+export function basicUser(header: string | undefined): { user: string; password: string } | undefined {
   if (!header?.startsWith("Basic ")) return undefined;
   const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
   const colon = decoded.indexOf(":");
@@ -49,30 +33,10 @@ function basicUser(header: string | undefined): { user: string; password: string
 }
 
 export async function startTokenServer(users: Readonly<Record<string, string>>): Promise<TokenServer> {
-  const dir = mkdtempSync(join(tmpdir(), "headwind-token-"));
-  const cert = createSelfSignedCert("headwind-test-token-issuer");
-  const certPath = join(dir, "token.crt");
-  writeFileSync(certPath, cert.pem);
+  const signer = createTokenSigner();
   const service = "headwind-test-registry";
-  const issuer = "headwind-test-issuer";
   const requests: TokenServer["requests"] = [];
-
-  const mint = (subject: string, access: readonly TokenAccess[]) => {
-    const now = Math.floor(Date.now() / 1000);
-    const header = { alg: "RS256", typ: "JWT", x5c: [cert.der.toString("base64")] };
-    const claims = {
-      iss: issuer,
-      sub: subject,
-      aud: service,
-      exp: now + 300,
-      nbf: now - 10,
-      iat: now,
-      jti: randomUUID(),
-      access,
-    };
-    const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-    return `${input}.${base64url(sign("sha256", Buffer.from(input), cert.privateKey))}`;
-  };
+  const mint = (subject: string, access: readonly TokenAccess[]) => signer.mint(subject, service, access);
 
   const app = new Hono().get("/token", (c) => {
     const scopes = c.req.queries("scope") ?? [];
@@ -92,13 +56,13 @@ export async function startTokenServer(users: Readonly<Record<string, string>>):
   return {
     realm: `${server.origin}/token`,
     service,
-    issuer,
-    rootCertBundle: certPath,
+    issuer: signer.issuer,
+    rootCertBundle: signer.rootCertBundle,
     requests,
     mint,
     stop: async () => {
       await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      signer.remove();
     },
   };
 }

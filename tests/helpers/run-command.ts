@@ -13,12 +13,14 @@ export interface RunOptions {
   /** Written to the command's stdin, then closed. */
   readonly input?: string;
   readonly cwd?: string;
+  /** The whole environment (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Runs a command to its end, never throwing for a non-zero exit (only when it cannot start). */
 export function runCommand(bin: string, args: readonly string[], options: RunOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ["pipe", "pipe", "pipe"], cwd: options.cwd });
+    const child = spawn(bin, args, { stdio: ["pipe", "pipe", "pipe"], cwd: options.cwd, env: options.env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => out.push(c));

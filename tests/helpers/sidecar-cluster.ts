@@ -4,6 +4,8 @@
  * token (so every call is an RBAC-checked real call), and builds the sidecar's parts the way
  * src/sidecar/main.ts does — with loopback-only registry access and counted requests.
  */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import pino from "pino";
 import { Registry } from "prom-client";
@@ -13,6 +15,7 @@ import { createKubeTransport, type KubeTransport } from "../../src/kube/create-k
 import { createKubeWatch } from "../../src/kube/create-kube-watch.ts";
 import { listAllPages } from "../../src/kube/list-pages.ts";
 import { createPollerMetrics } from "../../src/sidecar/poller/create-poller-metrics.ts";
+import type { CloudCredentials } from "../../src/sidecar/registry/cloud/create-cloud-credentials.ts";
 import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
 import { createDockerConfigLoader } from "../../src/sidecar/runtime/create-docker-config-loader.ts";
 import { createLeaseElector } from "../../src/sidecar/runtime/create-lease-elector.ts";
@@ -82,6 +85,25 @@ export function loopbackOnly(inner: typeof fetch = fetch): typeof fetch {
   };
 }
 
+/**
+ * The same refusal for a sidecar running as a process: a module to import first (node --import)
+ * that wraps its global fetch. Written into `dir`; returns its path.
+ */
+export async function writeLoopbackPreload(dir: string): Promise<string> {
+  const file = join(dir, "loopback-only.mjs");
+  await writeFile(
+    file,
+    `const inner = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : input);
+  if (url.hostname !== "127.0.0.1") throw new TypeError("test sidecar refuses non-loopback " + url.origin);
+  return inner(input, init);
+};
+`,
+  );
+  return file;
+}
+
 /** Records `METHOD path` of every API call (query dropped), to count what a cycle costs. */
 export function countingTransport(inner: KubeTransport) {
   const calls: string[] = [];
@@ -102,6 +124,7 @@ export interface TestSidecarOptions {
   readonly leaseName?: string;
   readonly sources?: readonly WebhookSource[];
   readonly pollIntervalSeconds?: number;
+  readonly cloudCredentials?: CloudCredentials;
 }
 
 export function createTestSidecar(options: TestSidecarOptions) {
@@ -164,6 +187,7 @@ export function createTestSidecar(options: TestSidecarOptions) {
     metrics,
     clock,
     logger,
+    ...(options.cloudCredentials === undefined ? {} : { cloudCredentials: options.cloudCredentials }),
   });
   const app = createSidecarApp({
     sources: options.sources ?? [],

@@ -5,6 +5,7 @@ import type {
   UpdateRequestSpec,
   UpdateRequestStatus,
 } from "../../src/core/updaterequests/update-request.ts";
+import type { PatchEffect } from "../../src/hooks-server/effects/check-patch-authority.ts";
 import type { DecoratorSyncRequest } from "../../src/hooks-server/metacontroller/wire.ts";
 
 export function anUpdateRequest(
@@ -43,6 +44,27 @@ export function anUpdateRequest(
       ...spec,
     },
     ...(status ? { status } : {}),
+  };
+}
+
+/** aDeployment, opted in to Headwind with `headwind.sh/policy`. */
+export function anOptedInDeployment(image: string, policy = "minor"): KubeObject {
+  const d = aDeployment(image);
+  return { ...d, metadata: { ...d.metadata, annotations: { "headwind.sh/policy": policy } } };
+}
+
+/** The image patch the UpdateRequests hook asks for when anUpdateRequest() is Applying. */
+export function anApplyPatch(): PatchEffect {
+  return {
+    type: "patchImage",
+    key: "ur-1/apply",
+    step: "apply",
+    updateRequest: { namespace: "shop", name: "web-nginx-0b80d67fed", uid: "ur-1" },
+    target: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" },
+    containerType: "containers",
+    container: "nginx",
+    from: "nginx:1.25.3",
+    to: "nginx:1.27.0",
   };
 }
 

@@ -1,6 +1,7 @@
 import pino from "pino";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tagConfigMapName } from "../../src/core/tags/tag-configmap.ts";
 import type { ChartInterest } from "../../src/sidecar/charts/chart-interest.ts";
 import { createHelmIndexFetcher } from "../../src/sidecar/charts/fetch-helm-index.ts";
 import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
@@ -52,7 +53,11 @@ describe("chart sources polled from a real registry and a chart repository on lo
       now: () => now,
       logger: pino({ level: "silent" }),
     });
-    return { charts, store, counting };
+    const pollError = (key: string) =>
+      fake.state.configMaps.get(`headwind/${tagConfigMapName(key)}`)?.metadata.annotations?.[
+        "headwind.sh/poll-error"
+      ];
+    return { charts, store, counting, pollError };
   }
 
   it("an oci:// HelmRepository, an OCIRepository (chartRef) and an HTTP repository, each into its ConfigMap", async () => {
@@ -98,7 +103,7 @@ describe("chart sources polled from a real registry and a chart repository on lo
   });
 
   it("a chart the registry does not have is an error on its own ConfigMap only", async () => {
-    const { charts, store } = poller();
+    const { charts, store, pollError } = poller();
     const report = await charts.poll([
       {
         key: "helmrepository/shop/oci/missing",
@@ -116,7 +121,8 @@ describe("chart sources polled from a real registry and a chart repository on lo
     expect(report.failed).toEqual([
       { key: "helmrepository/shop/oci/missing", message: expect.stringContaining("not found") },
     ]);
-    expect(store.observed().get("helmrepository/shop/oci/missing")?.error).toContain("not found");
-    expect(store.observed().get("helmrepository/shop/stable/podinfo")?.error).toBeUndefined();
+    expect(pollError("helmrepository/shop/oci/missing")).toContain("not found");
+    expect(store.observed().get("helmrepository/shop/stable/podinfo")?.tags).toEqual(["6.5.0", "6.7.0"]);
+    expect(pollError("helmrepository/shop/stable/podinfo")).toBeUndefined();
   });
 });

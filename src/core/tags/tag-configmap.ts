@@ -24,8 +24,6 @@ export interface ObservedTags {
   readonly truncated: boolean;
   /** When tags came into existence (`data.times`); absent from ConfigMaps written before it existed. */
   readonly times?: TagTimes | undefined;
-  /** Why the last read of the source failed (`data.error`); the tags are from the last good read. */
-  readonly error?: string | undefined;
 }
 
 export interface TagConfigMap {
@@ -56,13 +54,8 @@ export const byVersionDescending = (a: string, b: string): number =>
   b.localeCompare(a, "en", { numeric: true });
 
 type Encodable = Omit<ObservedTags, "truncated" | "tags">;
-const errorKey = "error";
-const maxErrorLength = 1024;
 
-function encode(
-  { repository, digests, times, error }: Encodable,
-  tags: readonly string[],
-): Record<string, string> {
+function encode({ repository, digests, times }: Encodable, tags: readonly string[]): Record<string, string> {
   const kept = Object.fromEntries(
     Object.entries(digests)
       .filter(([tag]) => tags.includes(tag))
@@ -74,7 +67,6 @@ function encode(
     tags: [...tags].sort().join("\n"),
     digests: JSON.stringify(kept),
     ...(times === undefined ? {} : { [tagTimesKey]: encodeTagTimes(times, tags) }),
-    ...(error === undefined ? {} : { [errorKey]: error.slice(0, maxErrorLength) }),
   };
 }
 
@@ -164,7 +156,6 @@ export function parseTagConfigMap(object: unknown): ParsedTags {
       digests: Object.fromEntries(valid),
       truncated: data.truncated === "true",
       ...(times === undefined ? {} : { times }),
-      ...(data[errorKey] ? { error: data[errorKey].slice(0, maxErrorLength) } : {}),
     },
     dropped: lines.length - tags.length + entries.length - valid.length,
   };

@@ -17,12 +17,19 @@ export const phases = [
   "Progressing",
   "Completed",
   "Failed",
+  "RollingBack",
   "RolledBack",
 ] as const;
 export type Phase = (typeof phases)[number];
 
 /** Waiting for a person, or on its way: at most one of these per container at a time matters. */
-export const activePhases: readonly Phase[] = ["Pending", "Approved", "Applying", "Progressing"];
+export const activePhases: readonly Phase[] = [
+  "Pending",
+  "Approved",
+  "Applying",
+  "Progressing",
+  "RollingBack",
+];
 /**
  * A verdict on the image itself: a person said no, or the image ran and broke the rollout. Such an
  * image is never proposed again for the container. A request that failed before its patch landed
@@ -79,6 +86,11 @@ export interface UpdateRequestStatus {
   failedChecks?: number;
   /** When the last failed check was counted (checks are spaced by the watch interval). */
   checkedAt?: string;
+  /**
+   * The notifications already claimed, as `Phase/event`: written together with the phase before
+   * they are sent, so a retry, a restart or another replica never sends one twice.
+   */
+  notified?: string[];
   /** An approved update outside its update window: when the next window opens. */
   waitingUntil?: string;
   conditions?: readonly Condition[];

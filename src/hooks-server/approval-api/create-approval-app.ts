@@ -15,6 +15,7 @@ import { annotations } from "../../core/metadata-keys.ts";
 import { readJson } from "../http/read-json.ts";
 import { parseHistory } from "../workloads/update-history.ts";
 import type { AccessCheck, ApprovalGateway, Identity } from "./approval-gateway.ts";
+import { approvalOpenApi } from "./approval-openapi.ts";
 import { approverLabel } from "./approver-label.ts";
 import type { ApprovalMetrics } from "./create-approval-metrics.ts";
 import type { ApprovalAction } from "./decide-approval.ts";
@@ -236,6 +237,12 @@ export function createApprovalApp(deps: ApprovalAppDeps): Hono<Env> {
       },
       405,
     );
+  });
+
+  // The description names no secret and no object: anyone may read it.
+  app.get("/api/v1/openapi.json", (c) => {
+    c.set("route", "openapi");
+    return c.json(approvalOpenApi);
   });
 
   app.get("/health", (c) => c.text("OK"));

@@ -34,7 +34,8 @@ export function decideApproval(
   const at = now.toISOString();
   if (action === "reject") {
     const reason = verdict.reason ? { reason: verdict.reason } : {};
-    return { ok: true, status: { phase: "Rejected", rejectedBy: verdict.by, rejectedAt: at, ...reason } };
+    // rejectedAt is the hook's acknowledgement (it notifies update_rejected when it stamps it).
+    return { ok: true, status: { phase: "Rejected", rejectedBy: verdict.by, ...reason } };
   }
   const expires = Date.parse(ur.spec.expiresAt);
   if (!(expires > now.getTime())) {

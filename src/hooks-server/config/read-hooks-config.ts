@@ -4,6 +4,7 @@ import { ConfigError, readInteger } from "../../core/config/config-error.ts";
 import { type ArgoTrackingMethod, argoTrackingMethods } from "../../core/gitops/gitops-owner.ts";
 import { parseUpdateWindows, type UpdateWindow } from "../../core/windows/parse-update-windows.ts";
 import { type NotifyConfig, readNotifyConfig } from "../notify/notify-config.ts";
+import { type HookAuth, readHookAuth } from "./hook-auth-config.ts";
 import type { HookSettings } from "./hook-settings.ts";
 
 export interface HooksConfig {
@@ -12,6 +13,7 @@ export interface HooksConfig {
   /** The approval API; 0 turns it off. */
   readonly apiPort: number;
   readonly logLevel: string;
+  readonly hookAuth: HookAuth;
   readonly settings: HookSettings;
   readonly notify: NotifyConfig;
   readonly maxBodyBytes: number;
@@ -48,10 +50,12 @@ export function readHooksConfig(env: Readonly<Record<string, string | undefined>
     metricsPort: readInteger(env, "METRICS_PORT", 9090, problems, 0, 65_535),
     apiPort: readInteger(env, "API_PORT", 8081, problems, 0, 65_535),
     logLevel,
+    hookAuth: readHookAuth(env, problems),
     settings: {
       namespace,
       approvalTtlSeconds: readInteger(env, "HEADWIND_APPROVAL_TTL_SECONDS", 86_400, problems, 60),
       historyLimit: readInteger(env, "HEADWIND_HISTORY_LIMIT", 10, problems, 1, 100),
+      effectBudgetMs: readInteger(env, "HEADWIND_EFFECT_BUDGET_SECONDS", 15, problems, 1, 25) * 1000,
       updateWindows: readWindows(env.HEADWIND_UPDATE_WINDOW, problems),
       argoTracking: readArgoTracking(env.HEADWIND_ARGOCD_TRACKING, problems),
     },

@@ -1,15 +1,20 @@
 /**
- * The real effect executor. Image patches are read-then-JSON-patch with a `test` op, so a
- * concurrent change makes the patch fail instead of overwriting it; a repeat is a no-op. Events
- * get names derived from the effect key, so a retried sync creates each Event once.
+ * The real effect executor. An image patch first reads the UpdateRequest and its target from the
+ * apiserver and goes ahead only if they back it (check-patch-authority.ts); it is then a JSON
+ * patch with a `test` op, so a concurrent change makes it fail instead of overwriting it, and a
+ * repeat is a no-op. Events get names derived from the effect key, so a retried sync creates each
+ * Event once. Everything runs within the caller's time budget (`signal`).
  */
 import { createHash } from "node:crypto";
-import type { EventsV1Event } from "@kubernetes/client-node";
+import type { KubeObject } from "../../core/kube-object.ts";
 import { microTime } from "../../core/time/micro-time.ts";
 import { planImagePatch } from "../../core/workloads/image-patch.ts";
+import { KubeApiError, kubeStatus } from "../../kube/kube-api-error.ts";
 import type { Notifier } from "../notify/create-notifier.ts";
+import { checkPatchAuthority, type PatchEffect } from "./check-patch-authority.ts";
 import type { Effect, EffectExecutor, EffectOutcome } from "./effect.ts";
-import { apiStatus, type KubeGateway } from "./kube-gateway.ts";
+import { isPermanentFailure } from "./is-permanent-failure.ts";
+import type { EventBody, KubeGateway } from "./kube-gateway.ts";
 
 export interface ExecutorDeps {
   readonly gateway: KubeGateway;
@@ -19,44 +24,63 @@ export interface ExecutorDeps {
   readonly instance: string;
 }
 
-type PatchEffect = Extract<Effect, { type: "patchImage" }>;
 type EventEffect = Extract<Effect, { type: "event" }>;
 
-async function patchImage(deps: ExecutorDeps, effect: PatchEffect): Promise<EffectOutcome> {
-  const { key, target } = effect;
-  let live: Awaited<ReturnType<KubeGateway["get"]>>;
-  try {
-    live = await deps.gateway.get(target);
-  } catch (error) {
-    if (apiStatus(error) === 404)
-      return { key, result: "conflict", message: `${target.kind} ${target.name} not found` };
-    throw error;
+function generationOf(object: KubeObject | undefined): { generation?: number } {
+  const generation = object?.metadata.generation;
+  return generation === undefined ? {} : { generation };
+}
+
+/** A 422 is also what a failed `test` op answers: the workload, read again, tells which it was. */
+async function afterRefusal(
+  deps: ExecutorDeps,
+  effect: PatchEffect,
+  error: KubeApiError,
+  signal: AbortSignal | undefined,
+): Promise<EffectOutcome> {
+  const { key } = effect;
+  if (error.status === 422) {
+    const now = await deps.gateway.getWorkload(effect.target, signal);
+    const again = now === undefined ? undefined : planImagePatch(now, effect);
+    if (again?.kind === "noop") return { key, result: "noop", ...generationOf(now) };
+    if (again?.kind === "conflict")
+      return { key, result: "conflict", message: "the container changed during the update" };
   }
-  const plan = planImagePatch(live, effect);
-  if (plan.kind === "noop") return { key, result: "noop", ...generationOf(live) };
+  return { key, result: "failed", message: error.message };
+}
+
+async function patchImage(
+  deps: ExecutorDeps,
+  effect: PatchEffect,
+  signal: AbortSignal | undefined,
+): Promise<EffectOutcome> {
+  const { key, updateRequest: ref } = effect;
+  const [ur, target] = await Promise.all([
+    deps.gateway.getUpdateRequest(ref.namespace, ref.name, signal),
+    deps.gateway.getWorkload(effect.target, signal),
+  ]);
+  const authority = checkPatchAuthority(effect, ur, target);
+  if (!authority.ok) return { key, result: "refused", reason: authority.reason, message: authority.message };
+  const plan = planImagePatch(authority.target, effect);
+  if (plan.kind === "noop") return { key, result: "noop", ...generationOf(authority.target) };
   if (plan.kind === "conflict") return { key, result: "conflict", message: plan.message };
   try {
-    return { key, result: "applied", ...generationOf(await deps.gateway.jsonPatch(target, plan.ops)) };
+    const patched = await deps.gateway.patchWorkload(effect.target, plan.ops, signal);
+    return { key, result: "applied", ...generationOf(patched) };
   } catch (error) {
-    // 422: the `test` op failed because the image changed between our read and our patch.
-    const status = apiStatus(error);
-    if (status === 422 || status === 409)
-      return { key, result: "conflict", message: "the container changed during the update" };
-    throw error;
+    if (!(error instanceof KubeApiError) || !isPermanentFailure(error.status)) throw error;
+    return afterRefusal(deps, effect, error, signal);
   }
 }
 
-function generationOf(object: { metadata: { generation?: number } }): { generation?: number } {
-  return object.metadata.generation === undefined ? {} : { generation: object.metadata.generation };
-}
-
-export function eventOf(effect: EventEffect, now: Date, instance: string): EventsV1Event {
+export function eventOf(effect: EventEffect, now: Date, instance: string): EventBody {
   const suffix = createHash("sha256").update(effect.key).digest("hex").slice(0, 16);
   const { regarding } = effect;
   return {
+    apiVersion: "events.k8s.io/v1",
+    kind: "Event",
     metadata: { name: `${regarding.name.slice(0, 200)}.${suffix}`, namespace: regarding.namespace },
-    // client-node types MicroTime as a Date but sends whatever it is given: the string goes out as is.
-    eventTime: microTime(now.getTime()) as unknown as Date,
+    eventTime: microTime(now.getTime()),
     reportingController: "headwind.sh/hooks",
     reportingInstance: instance,
     action: effect.reason,
@@ -73,12 +97,16 @@ export function eventOf(effect: EventEffect, now: Date, instance: string): Event
   };
 }
 
-async function createEvent(deps: ExecutorDeps, effect: EventEffect): Promise<EffectOutcome> {
+async function createEvent(
+  deps: ExecutorDeps,
+  effect: EventEffect,
+  signal: AbortSignal | undefined,
+): Promise<EffectOutcome> {
   try {
-    await deps.gateway.createEvent(effect.regarding.namespace, eventOf(effect, deps.clock(), deps.instance));
+    await deps.gateway.createEvent(eventOf(effect, deps.clock(), deps.instance), signal);
     return { key: effect.key, result: "applied" };
   } catch (error) {
-    if (apiStatus(error) === 409) return { key: effect.key, result: "noop" };
+    if (kubeStatus(error) === 409) return { key: effect.key, result: "noop" };
     return {
       key: effect.key,
       result: "undelivered",
@@ -88,13 +116,13 @@ async function createEvent(deps: ExecutorDeps, effect: EventEffect): Promise<Eff
 }
 
 export function createExecutor(deps: ExecutorDeps): EffectExecutor {
-  return async (effects) => {
+  return async (effects, signal) => {
     const outcomes: EffectOutcome[] = [];
     for (const effect of effects) {
-      if (effect.type === "patchImage") outcomes.push(await patchImage(deps, effect));
-      else if (effect.type === "event") outcomes.push(await createEvent(deps, effect));
+      if (effect.type === "patchImage") outcomes.push(await patchImage(deps, effect, signal));
+      else if (effect.type === "event") outcomes.push(await createEvent(deps, effect, signal));
       else {
-        const failed = await deps.notify(effect.notification);
+        const failed = await deps.notify(effect.notification, signal);
         outcomes.push(
           failed.length === 0
             ? { key: effect.key, result: "applied" }

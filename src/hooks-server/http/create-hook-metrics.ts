@@ -11,6 +11,8 @@ export interface HookMetrics {
   readonly transitions: Counter<"phase">;
   readonly effects: Counter<"type" | "result">;
   readonly invalidTags: Counter;
+  readonly unauthorized: Counter<"reason">;
+  readonly refused: Counter<"reason">;
 }
 
 export function createHookMetrics(registry: Registry): HookMetrics {
@@ -68,6 +70,18 @@ export function createHookMetrics(registry: Registry): HookMetrics {
     invalidTags: new Counter({
       name: "headwind_hook_invalid_tags_total",
       help: "Tags and digests read from tag ConfigMaps that broke the OCI grammar and were left out",
+      registers,
+    }),
+    unauthorized: new Counter({
+      name: "headwind_hook_unauthorized_total",
+      help: "Hook calls answered 401: credential missing or invalid",
+      labelNames: ["reason"],
+      registers,
+    }),
+    refused: new Counter({
+      name: "headwind_effects_refused_total",
+      help: "Effects refused because the live cluster did not back the request (no patch, no notification)",
+      labelNames: ["reason"],
       registers,
     }),
   };

@@ -4,12 +4,10 @@
  * failure to compute or carry out a full answer is a 5xx (Metacontroller retries with backoff),
  * never a 200 that would drop attachments. Answers carry only contract fields.
  */
-import { type Span, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { type Span, SpanStatusCode } from "@opentelemetry/api";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
-import type { HookSettings } from "../config/hook-settings.ts";
-import type { EffectExecutor } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import {
   type Parsed,
@@ -18,7 +16,7 @@ import {
 } from "../metacontroller/parse-hook-request.ts";
 import { customizeUpdateRequest } from "../updaterequests/customize-update-request.ts";
 import { customizeWorkload } from "../workloads/customize-workloads.ts";
-import type { HookMetrics } from "./create-hook-metrics.ts";
+import { checkHookCredential } from "./check-hook-credential.ts";
 import type { HooksAppDeps } from "./hooks-app-deps.ts";
 import { readJson } from "./read-json.ts";
 import { runUpdateRequestSync } from "./run-update-request-sync.ts";
@@ -87,6 +85,16 @@ export function createHooksApp(deps: HooksAppDeps): Hono {
   };
 
   const tooLarge = (c: Context) => c.json({ error: `request body over ${limit} bytes` }, 413);
+  // Before the body is read: an unauthenticated caller costs a header check, never 16 MiB.
+  app.use("/hooks/*", async (c, next) => {
+    if (deps.hookAuth.mode === "disabled") return next();
+    const verdict = checkHookCredential(c.req.header("authorization"), deps.hookAuth.tokens);
+    if (verdict === "ok") return next();
+    deps.metrics.unauthorized.inc({ reason: verdict });
+    deps.logger.warn({ path: c.req.path, reason: verdict }, "hook call refused: no valid credential");
+    c.header("WWW-Authenticate", 'Bearer realm="headwind-hooks"');
+    return c.json({ error: "hook calls need the credential from the hook Secret" }, 401);
+  });
   app.use("/hooks/*", bodyLimit({ maxSize: limit, onError: tooLarge }));
   app.post(
     "/hooks/workloads/customize",

@@ -1,4 +1,7 @@
-/** Runs the workloads decision and its Events, and records what it did. */
+/**
+ * Runs the workloads decision and its Events, and records what it did. The Events get at most 5 s
+ * (or the effect budget, if smaller): the workloads hook times out after 10 s.
+ */
 import type { Logger } from "pino";
 import type { DecoratorSyncRequest, DecoratorSyncResponse } from "../metacontroller/wire.ts";
 import { syncWorkload } from "../workloads/sync-workload.ts";
@@ -11,7 +14,8 @@ export async function runWorkloadSync(
 ): Promise<DecoratorSyncResponse> {
   const decision = syncWorkload(request, deps.clock(), deps.settings, deps.readTags);
   const kind = request.object.kind;
-  const outcomes = await deps.execute(decision.effects);
+  const budget = AbortSignal.timeout(Math.min(deps.settings.effectBudgetMs, 5_000));
+  const outcomes = await deps.execute(decision.effects, budget);
   for (const outcome of outcomes) deps.metrics.effects.inc({ type: "event", result: outcome.result });
   deps.metrics.annotationErrors.inc({ kind }, decision.report.errors.length);
   deps.metrics.proposed.inc({ kind }, decision.report.proposed.length);

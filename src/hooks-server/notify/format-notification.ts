@@ -22,8 +22,11 @@ export function titleOf(n: Notification): string {
   return `${emoji} ${text}: ${n.target.kind} ${n.target.namespace}/${n.target.name}`;
 }
 
+/** approvedBy must be the approver's own user name (manifests/admission/approvals.yaml): kubectl says it. */
 export function approveCommand(n: Notification): string {
-  return `kubectl -n ${n.target.namespace} patch updaterequest ${n.updateRequestName} --subresource=status --type=merge -p '{"status":{"phase":"Approved"}}'`;
+  const me = "$(kubectl auth whoami -o jsonpath='{.status.userInfo.username}')";
+  const patch = `{"status":{"phase":"Approved","approvedBy":"${me}"}}`.replaceAll('"', '\\"');
+  return `kubectl -n ${n.target.namespace} patch updaterequest ${n.updateRequestName} --subresource=status --type=merge -p "${patch}"`;
 }
 
 function facts(n: Notification): [string, string][] {

@@ -1,11 +1,14 @@
 /**
- * The UpdateRequests sync hook: the state machine of docs/design/architecture.md. It returns `status: null`
- * whenever nothing changes, so a person's concurrent `kubectl patch --subresource=status`
- * approval is never overwritten. Image changes come back as patch effects for the executor.
+ * The UpdateRequests sync hook: the state machine of docs/design/architecture.md, a pure function of
+ * the request and the time. It returns `status: null` whenever nothing changes, so nothing is
+ * written and a person's concurrent `kubectl patch --subresource=status` approval is never
+ * overwritten. Image changes come back as patch effects for the executor.
  */
 
 import { describeOwner } from "../../core/gitops/gitops-owner.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { isTerminal } from "../../core/updaterequests/phase-transitions.ts";
+import { untrustedReason } from "../../core/updaterequests/trust-update-request.ts";
 import {
   type Phase,
   phaseOf,
@@ -15,12 +18,11 @@ import {
 import { containerImages } from "../../core/workloads/container-images.ts";
 import { findTargetKind } from "../../core/workloads/workload-kinds.ts";
 import type { HookSettings } from "../config/hook-settings.ts";
-import type { Effect } from "../effects/effect.ts";
+import type { Effect, PatchStep } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, objectsOf } from "../metacontroller/wire.ts";
 import { type GitOpsView, gitopsView, withGitOpsCondition } from "./gitops-gate.ts";
 import { rolloutHealth } from "./rollout-health.ts";
-import { untrustedReason } from "./trust-update-request.ts";
 import { windowGate } from "./window-gate.ts";
 
 export interface UpdateRequestDecision {
@@ -62,13 +64,15 @@ function to(ctx: Ctx, changes: UpdateRequestStatus, resyncAfterSeconds?: number)
   return { status, effects: [], ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
 }
 
-function patch(ctx: Ctx, step: "apply" | "rollback"): Effect {
-  const { spec } = ctx.ur;
+function patch(ctx: Ctx, step: PatchStep): Effect {
+  const { spec, metadata } = ctx.ur;
   const [from, to] =
     step === "apply" ? [spec.currentImage, spec.newImage] : [spec.newImage, spec.currentImage];
   return {
     type: "patchImage",
-    key: `${ctx.ur.metadata.uid ?? ctx.ur.metadata.name}/${step}`,
+    key: `${metadata.uid ?? metadata.name}/${step}`,
+    step,
+    updateRequest: { namespace: metadata.namespace ?? "", name: metadata.name, uid: metadata.uid ?? "" },
     target: spec.targetRef,
     containerType: spec.containerType,
     container: spec.containerName,
@@ -146,8 +150,24 @@ function onPending(ctx: Ctx, isNew = false): UpdateRequestDecision {
   return isNew ? to(ctx, {}, wait) : { status: null, effects: [], resyncAfterSeconds: wait };
 }
 
+/**
+ * Only the approval API stamps approvedAt (people may not write it: manifests/admission), so it is
+ * when the approval was given. A kubectl approval carries no time: seen only after expiry, it came
+ * too late as far as anyone can tell, and the request expires (to be proposed again) instead.
+ */
+function approvedInTime(ctx: Ctx): boolean {
+  const expires = Date.parse(ctx.ur.spec.expiresAt);
+  return Date.parse(ctx.status.approvedAt ?? "") < expires || ctx.now.getTime() < expires;
+}
+
 function onApproved(ctx: Ctx): UpdateRequestDecision {
   const live = liveImage(ctx);
+  if (!approvedInTime(ctx)) {
+    return to(ctx, {
+      phase: "Expired",
+      message: `approved after it expired at ${ctx.ur.spec.expiresAt}; it will be proposed again`,
+    });
+  }
   const approval = {
     approvedAt: ctx.status.approvedAt ?? iso(ctx.now),
     approvedBy: ctx.status.approvedBy ?? "unknown",
@@ -171,10 +191,26 @@ function onApplying(ctx: Ctx): UpdateRequestDecision {
   return { ...next, effects: [patch(ctx, "apply")] };
 }
 
+/**
+ * With auto-rollback, RollingBack is written before the rollback patch is sent: an answer lost
+ * after the patch then resumes the rollback instead of finding the old image and calling it done.
+ */
 function fail(ctx: Ctx, reason: string): UpdateRequestDecision {
-  const done = { completedAt: iso(ctx.now), message: reason };
-  if (!ctx.ur.spec.autoRollback) return to(ctx, { ...done, phase: "Failed" });
-  return { ...to(ctx, { ...done, phase: "RolledBack" }), effects: [patch(ctx, "rollback")] };
+  if (!ctx.ur.spec.autoRollback)
+    return to(ctx, { completedAt: iso(ctx.now), message: reason, phase: "Failed" });
+  return to(ctx, { phase: "RollingBack", message: reason });
+}
+
+function onRollingBack(ctx: Ctx): UpdateRequestDecision {
+  const reason = ctx.status.message ?? "";
+  if (ctx.target === undefined)
+    return to(ctx, {
+      phase: "Failed",
+      completedAt: iso(ctx.now),
+      message: `rollback refused: target not found; ${reason}`,
+    });
+  const done = to(ctx, { phase: "RolledBack", completedAt: iso(ctx.now) });
+  return { ...done, effects: [patch(ctx, "rollback")] };
 }
 
 /**
@@ -234,12 +270,10 @@ function contextOf(request: DecoratorSyncRequest, now: Date, settings: SyncSetti
   return { ur, status: (ur.status ?? {}) as UpdateRequestStatus, target, pods, now, settings, gitops };
 }
 
-const terminal = new Set(["Rejected", "Expired", "Superseded", "Completed", "Failed", "RolledBack"]);
-
 /** A request still on its way says whether a GitOps tool applies its target (written only on a change). */
 function withConditions(ctx: Ctx, decision: UpdateRequestDecision): UpdateRequestDecision {
   const base = decision.status ?? ctx.status;
-  if (terminal.has(base.phase ?? "")) return decision;
+  if (isTerminal(base.phase)) return decision;
   const conditions = withGitOpsCondition(base.conditions, ctx.gitops, ctx.now);
   return conditions === base.conditions ? decision : { ...decision, status: { ...base, conditions } };
 }
@@ -253,7 +287,7 @@ export function syncUpdateRequest(
   const phase = phaseOf(ctx.ur);
   const distrust = ctx.target === undefined ? undefined : untrustedReason(ctx.ur, ctx.target);
   if (distrust !== undefined) {
-    return terminal.has(phase ?? "") ? same() : to(ctx, { phase: "Failed", message: `refused: ${distrust}` });
+    return isTerminal(phase) ? same() : to(ctx, { phase: "Failed", message: `refused: ${distrust}` });
   }
   return withConditions(ctx, decide(ctx, phase));
 }
@@ -270,6 +304,8 @@ function decide(ctx: Ctx, phase: Phase | undefined): UpdateRequestDecision {
       return onApplying(ctx);
     case "Progressing":
       return onProgressing(ctx);
+    case "RollingBack":
+      return onRollingBack(ctx);
     case "Rejected":
       return onRejected(ctx);
     default:

@@ -118,7 +118,7 @@ function decideContainer(ctx: Context, container: ContainerImage, acc: Accumulat
     (ur) => ur.spec?.containerName === container.name && ur.spec?.containerType === container.containerType,
   );
   const observed = ctx.observed.get(key);
-  const sourceError = observed?.observed.error;
+  const sourceError = observed?.pollError;
   if (sourceError !== undefined) acc.report.sourceErrors.push(`${container.name}: ${sourceError}`);
   const plan = planContainer({ ...ctx, container, ref, observed, requests, nowMs: ctx.now.getTime() });
   if (plan.recheckSeconds !== undefined) resyncWithin(acc, plan.recheckSeconds);

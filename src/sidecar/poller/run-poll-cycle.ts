@@ -5,9 +5,10 @@
  */
 
 import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
+import { chooseCredentials } from "../registry/cloud/choose-credentials.ts";
+import type { CloudCredentials } from "../registry/cloud/create-cloud-credentials.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
 import type { RegistryErrorKind } from "../registry/registry-result.ts";
-import { selectCredentials } from "../registry/select-credentials.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
 import { createKeyedLimiter } from "./create-keyed-limiter.ts";
 import type { PollerMetrics } from "./create-poller-metrics.ts";
@@ -35,6 +36,8 @@ export interface PollCycleDeps {
   readonly metrics: PollerMetrics;
   /** Repositories polled at once per registry. */
   readonly concurrencyPerRegistry?: number;
+  /** Workload identity for cloud registries, used when no pull secret matches. */
+  readonly cloudCredentials?: CloudCredentials;
 }
 
 export interface PollFailure {
@@ -70,8 +73,10 @@ async function pollOne(deps: PollCycleDeps, item: PollInterest, registry: string
       failure: { repository, kind: "credentials", message: `credentials: ${messageOf(cause)}` },
     };
   }
-  const credentials = selectCredentials(configs, registry);
-  const polled = await pollRepository(deps.client, item, credentials);
+  const credentials = await chooseCredentials(configs, registry, deps.cloudCredentials);
+  if (!credentials.ok)
+    return { ok: false, failure: { repository, kind: "credentials", message: credentials.error.message } };
+  const polled = await pollRepository(deps.client, item, credentials.value);
   if (!polled.ok)
     return { ok: false, failure: { repository, kind: polled.error.kind, message: polled.error.message } };
   deps.metrics.tagsSeen.set({ repository }, polled.value.tags.length);
@@ -79,7 +84,7 @@ async function pollOne(deps: PollCycleDeps, item: PollInterest, registry: string
     ? pickCreationLookups(deps.previous?.(repository), polled.value.tags, creationLookupsPerPoll)
     : [];
   const nowSeconds = Math.floor(deps.now() / 1000);
-  const created = await lookUpCreated(deps.client, repository, lookups, nowSeconds, credentials);
+  const created = await lookUpCreated(deps.client, repository, lookups, nowSeconds, credentials.value);
   try {
     await deps.onObserved(polled.value, created);
   } catch (cause) {

@@ -90,6 +90,10 @@ export function createRegistryAuthenticator(options: RegistryAuthenticatorOption
     url: URL,
   ): Promise<RegistryResult<{ token: string; expiresInSeconds: number }>> {
     const { registry, credentials } = context;
+    if (credentials?.sameHostOnly && url.host !== registry) {
+      const detail = `${registry} named the token service ${url.origin}; its cloud credentials are only sent to ${registry} itself`;
+      return { ok: false, error: registryError("unauthorized", registry, detail) };
+    }
     const headers: Record<string, string> = credentials ? { authorization: basicHeader(credentials) } : {};
     const sent = await transport({ registry, kind: "token", url: url.href, method: "GET", headers });
     if (!sent.ok) return sent;

@@ -6,6 +6,8 @@
 export interface RegistryCredentials {
   readonly username: string;
   readonly password: string;
+  /** Never sent to a host other than the registry's own, even a token realm it names (cloud credentials). */
+  readonly sameHostOnly?: boolean;
 }
 
 const dockerHubKeys = [

@@ -3,7 +3,7 @@
  * spelling): one `index.yaml` read per HTTP repository and Secret however many of its charts are
  * followed, conditional on the last read's ETag; one tag listing per OCI chart. Each source's
  * failure is recorded on its own ConfigMap (the releases using it report it) and never stops the
- * others. When each source was last polled, and the ETags, live in memory only: a new leader reads
+ * others (the `headwind.sh/poll-error` annotation, as for images). When each source was last polled, and the ETags, live in memory only: a new leader reads
  * everything once.
  */
 import type { Logger } from "pino";
@@ -23,7 +23,7 @@ import type { SidecarKube } from "./sidecar-kube.ts";
 export interface ChartPollerDeps {
   readonly fetchIndex: HelmIndexFetcher;
   readonly client: Pick<RegistryClient, "listTags" | "imageCreated">;
-  readonly store: Pick<TagStore, "write" | "recordError" | "observed">;
+  readonly store: Pick<TagStore, "write" | "recordFailure" | "observed">;
   readonly kube: Pick<SidecarKube, "getSecret">;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
@@ -55,7 +55,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
 
   async function fail(key: string, message: string): Promise<void> {
     failed.push({ key, message });
-    await store.recordError(key, message);
+    await store.recordFailure(key, message);
   }
 
   function remember(group: string, etag: string | undefined, charts: ReadonlySet<string>): void {

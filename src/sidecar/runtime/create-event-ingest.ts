@@ -10,8 +10,10 @@
  * so the vendor retries it.
  */
 import type { Logger } from "pino";
+import { chooseCredentials } from "../registry/cloud/choose-credentials.ts";
+import type { CloudCredentials } from "../registry/cloud/create-cloud-credentials.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
-import { type RegistryCredentials, selectCredentials } from "../registry/select-credentials.ts";
+import type { RegistryCredentials } from "../registry/select-credentials.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
 import type { ImageEvent } from "../webhooks/vendors/image-event.ts";
 import type { InterestSet } from "./build-interest.ts";
@@ -30,6 +32,8 @@ export interface EventIngestDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Wait before the second and last HEAD of a tag the registry did not have (default 500 ms). */
   readonly notFoundRetryMs?: number;
+  /** Workload identity for cloud registries, used when no pull secret matches. */
+  readonly cloudCredentials?: CloudCredentials;
 }
 
 export type OnEvents = (events: ImageEvent[], source: string) => Promise<void>;
@@ -62,18 +66,32 @@ export function createEventIngest(deps: EventIngestDeps): OnEvents {
   const ignore = (reason: "not_in_use" | "no_tag" | "not_in_registry" | "unconfirmed", count = 1) =>
     metrics.ignoredEvents.inc({ reason }, count);
 
+  /** A cloud identity the cloud refuses needs a person, like refused credentials: the vendor's retry cannot help. */
+  async function credentialsFor(repository: string, interest: InterestSet) {
+    const registry = splitRepositoryKey(repository)?.registry ?? "";
+    const configs = await deps.loadDockerConfigs(interest.repositories.get(repository) ?? []);
+    const chosen = await chooseCredentials(configs, registry, deps.cloudCredentials);
+    if (!chosen.ok && chosen.error.kind !== "unauthorized")
+      throw new Error(`could not confirm ${repository}: ${chosen.error.message}`);
+    return chosen;
+  }
+
   async function confirm(
     repository: string,
     tags: ReadonlySet<string>,
     source: string,
     interest: InterestSet,
   ) {
-    const registry = splitRepositoryKey(repository)?.registry ?? "";
-    const configs = await deps.loadDockerConfigs(interest.repositories.get(repository) ?? []);
-    const credentials = selectCredentials(configs, registry);
+    const credentials = await credentialsFor(repository, interest);
     const confirmed = new Map<string, string>();
+    if (!credentials.ok) {
+      const fields = { source, repository, error: credentials.error.message };
+      logger.warn(fields, "could not confirm the webhook's tags: no usable credentials");
+      ignore("unconfirmed", tags.size);
+      return confirmed;
+    }
     for (const tag of tags) {
-      const answer = await head(repository, tag, credentials);
+      const answer = await head(repository, tag, credentials.value);
       if (answer.ok) {
         confirmed.set(tag, answer.value);
         continue;

@@ -12,7 +12,8 @@ import type { KubeObject } from "../../core/kube-object.ts";
 import type { ChartInterest } from "../charts/chart-interest.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
-import { type PollCycleReport, runPollCycle } from "../poller/run-poll-cycle.ts";
+import { type PollCycleReport, type PollFailure, runPollCycle } from "../poller/run-poll-cycle.ts";
+import type { CloudCredentials } from "../registry/cloud/create-cloud-credentials.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
 import { registryError } from "../registry/registry-result.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
@@ -45,6 +46,8 @@ export interface SidecarRuntimeDeps {
   readonly logger: Logger;
   /** For the webhook confirmation's one retry of a 404 (see createEventIngest). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Workload identity for cloud registries, used when no pull secret matches. */
+  readonly cloudCredentials?: CloudCredentials;
   /** Flux HelmRelease chart versions; without it, no charts are followed. */
   readonly charts?: ChartPoller;
 }
@@ -151,6 +154,21 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       elector.isLeader() ? deps.client.imageCreated(key, tag, credentials) : notLeader(key),
   };
 
+  const cloud = deps.cloudCredentials === undefined ? {} : { cloudCredentials: deps.cloudCredentials };
+
+  /** Each failed repository's ConfigMap says why (a write failure has nothing to add: it could not write). */
+  async function recordFailures(failures: readonly PollFailure[]): Promise<void> {
+    for (const { repository, kind, message } of failures) {
+      if (kind === "write" || !elector.isLeader()) continue;
+      await store.recordFailure(repository, message).catch((error: unknown) => {
+        logger.warn(
+          { repository, error: messageOf(error) },
+          "could not record the poll error on its ConfigMap",
+        );
+      });
+    }
+  }
+
   async function pollOnce(): Promise<PollCycleReport | undefined> {
     if (!elector.isLeader()) {
       lastPolled = new Map();
@@ -172,9 +190,11 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
           await store.write(observed, created);
         },
         metrics: metrics.poller,
+        ...cloud,
       });
       lastPolled = new Map(report.lastPolled);
       for (const failure of report.failed) logger.warn(failure, "repository poll failed");
+      await recordFailures(report.failed);
       if (deps.charts !== undefined && elector.isLeader()) await deps.charts.poll(charts);
       if (report.due > 0) logger.debug({ due: report.due, polled: report.polled }, "poll cycle");
       return report;
@@ -201,6 +221,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       metrics: metrics.sidecar,
       logger,
       ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+      ...cloud,
     }),
     notReadyReasons: () =>
       current === undefined ? [`interest not known yet: ${lastInterestError ?? "unknown"}`] : [],

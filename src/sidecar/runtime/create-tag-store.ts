@@ -7,8 +7,10 @@
  * Poll results replace a ConfigMap's content (the listing is the registry's whole truth). Webhook
  * tags are merged into the live object instead — GET, merge, apply conditional on the
  * resourceVersion read, again on a conflict — because any replica may be writing the same one.
- * Either way the tag times (min-image-age) are carried forward from what was there, so a restart
- * or a new leader never makes an old tag look new.
+ * A failed poll leaves the tags alone and says why in the `headwind.sh/poll-error` annotation
+ * (creating an empty ConfigMap for a repository never polled successfully); the next successful
+ * poll removes it. Either way the tag times (min-image-age) are carried forward from what was
+ * there, so a restart or a new leader never makes an old tag look new.
  */
 import type { Logger } from "pino";
 import { annotations } from "../../core/metadata-keys.ts";
@@ -40,13 +42,10 @@ export interface TagStore {
    * registry creation times learnt with it (epoch seconds by tag).
    */
   write(observed: ObservedTags, created?: Readonly<Record<string, number>>): Promise<WriteResult>;
-  /**
-   * Records why the source could not be read (`data.error`), keeping what was last read; the next
-   * successful `write` clears it. Unchanged when the same error is already recorded.
-   */
-  recordError(repository: string, message: string): Promise<WriteResult>;
   /** Adds confirmed tags (tag → digest) to the live ConfigMap, creating it when missing. */
   merge(repository: string, confirmed: ReadonlyMap<string, string>): Promise<WriteResult>;
+  /** Records why a poll failed on the repository's ConfigMap, keeping its tags. */
+  recordFailure(repository: string, message: string): Promise<WriteResult>;
   /** Deletes the ConfigMaps of repositories not in `inUse`; answers the repositories deleted. */
   prune(inUse: ReadonlySet<string>): Promise<string[]>;
 }
@@ -63,15 +62,21 @@ export interface TagStoreDeps {
 }
 
 const repositoryAnnotation = annotations.repository;
+const pollErrorAnnotation = annotations.pollError;
 
 function sameStrings(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>) {
   const left = Object.entries(a ?? {});
   return left.length === Object.keys(b).length && left.every(([key, value]) => b[key] === value);
 }
 
-/** Ours matches when the data is identical and our labels and annotations are there (others may add theirs). */
+/**
+ * Ours matches when the data is identical, our labels and annotations are there (others may add
+ * theirs) and the poll error is the one we mean to show, or none.
+ */
 function holds(live: ConfigMapObject | undefined, desired: TagConfigMap): boolean {
   if (live === undefined || !sameStrings(live.data, desired.data)) return false;
+  if (live.metadata.annotations?.[pollErrorAnnotation] !== desired.metadata.annotations[pollErrorAnnotation])
+    return false;
   const has = (mine: Record<string, string>, theirs: Record<string, string> | undefined) =>
     Object.entries(mine).every(([key, value]) => theirs?.[key] === value);
   return (
@@ -84,22 +89,30 @@ function repositoryOf(configMap: ConfigMapObject): string | undefined {
   return configMap.metadata.annotations?.[repositoryAnnotation] ?? configMap.data?.repository;
 }
 
-function parsed(configMap: ConfigMapObject | undefined): ObservedTags | undefined {
-  const read = configMap === undefined ? undefined : parseTagConfigMap(configMap);
-  return read?.ok ? read.value : undefined;
-}
+/** Error text from registries and cloud SDKs, made one bounded line for an annotation. */
+const maxPollErrorLength = 1024;
 
-function desiredOf(observed: ObservedTags, namespace: string): TagConfigMap {
+function desiredOf(observed: ObservedTags, namespace: string, pollError?: string): TagConfigMap {
   const desired = buildTagConfigMap(observed, namespace);
   // A listing cut short (maxPages) is as incomplete as one cut for size: readers are told.
   if (observed.truncated) desired.data.truncated = "true";
+  if (pollError !== undefined)
+    desired.metadata.annotations[pollErrorAnnotation] = pollError
+      .replace(/\s+/g, " ")
+      .slice(0, maxPollErrorLength);
   return desired;
+}
+
+function observedIn(live: ConfigMapObject | undefined): ObservedTags | undefined {
+  const parsed = live === undefined ? undefined : parseTagConfigMap(live);
+  return parsed?.ok ? parsed.value : undefined;
 }
 
 export function createTagStore(deps: TagStoreDeps): TagStore {
   const { kube, namespace, metrics } = deps;
   const attempts = deps.mergeAttempts ?? 3;
   let cache = new Map<string, ConfigMapObject>();
+  const nowSeconds = () => Math.floor(deps.clock() / 1000);
 
   async function apply(desired: TagConfigMap, resourceVersion?: string): Promise<ConfigMapObject> {
     const body =
@@ -117,12 +130,10 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     }
   }
 
-  const nowSeconds = () => Math.floor(deps.clock() / 1000);
-
   async function mergeOnce(repository: string, confirmed: ReadonlyMap<string, string>) {
     const name = tagConfigMapName(repository);
     const live = await kube.getConfigMap(namespace, name);
-    const before = parsed(live);
+    const before = observedIn(live);
     const tags = [...new Set([...(before?.tags ?? []), ...confirmed.keys()])];
     const observed: ObservedTags = {
       repository,
@@ -132,14 +143,40 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
       // A pushed tag is news: seen now (or, creating the ConfigMap, dated by its `since`, now too).
       times: advanceTagTimes(before, tags, nowSeconds()),
     };
-    const desired = desiredOf(observed, namespace);
-    if (live !== undefined) cache.set(name, live);
+    // A webhook says nothing about why polling fails: the poll error stays until a poll succeeds.
+    return applyChanged(
+      live,
+      desiredOf(observed, namespace, live?.metadata.annotations?.[pollErrorAnnotation]),
+    );
+  }
+
+  /** Applies `desired` conditional on the version of `live` read just before, unless `live` already holds it. */
+  async function applyChanged(
+    live: ConfigMapObject | undefined,
+    desired: TagConfigMap,
+  ): Promise<WriteResult> {
+    if (live !== undefined) cache.set(desired.metadata.name, live);
     if (holds(live, desired)) {
       metrics.configMapWrites.inc({ result: "unchanged" });
-      return "unchanged" as const;
+      return "unchanged";
     }
     await apply(desired, live?.metadata.resourceVersion);
-    return "applied" as const;
+    return "applied";
+  }
+
+  /** The cached copy answers a repeated failure for free; otherwise the live object is read, as for a merge. */
+  async function recordFailure(repository: string, message: string): Promise<WriteResult> {
+    const name = tagConfigMapName(repository);
+    const empty: ObservedTags = { repository, tags: [], digests: {}, truncated: false };
+    const cached = cache.get(name);
+    if (holds(cached, desiredOf(observedIn(cached) ?? empty, namespace, message))) {
+      metrics.configMapWrites.inc({ result: "unchanged" });
+      return "unchanged";
+    }
+    const live = await kube.getConfigMap(namespace, name);
+    // Not a tag ConfigMap we can read: not ours to rewrite.
+    if (live !== undefined && observedIn(live) === undefined) return "unchanged";
+    return applyChanged(live, desiredOf(observedIn(live) ?? empty, namespace, message));
   }
 
   /** Deletes the version we saw; false when it changed meanwhile (judged again next time). */
@@ -172,14 +209,14 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     observed() {
       const byRepository = new Map<string, ObservedTags>();
       for (const configMap of cache.values()) {
-        const read = parsed(configMap);
-        if (read !== undefined) byRepository.set(read.repository, read);
+        const parsed = parseTagConfigMap(configMap);
+        if (parsed.ok) byRepository.set(parsed.value.repository, parsed.value);
       }
       return byRepository;
     },
 
     async write(observed, created = {}) {
-      const before = parsed(cache.get(tagConfigMapName(observed.repository)));
+      const before = observedIn(cache.get(tagConfigMapName(observed.repository)));
       const times = advanceTagTimes(before, observed.tags, nowSeconds(), created);
       const desired = desiredOf({ ...observed, times }, namespace);
       if (holds(cache.get(desired.metadata.name), desired)) {
@@ -190,24 +227,7 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
       return "applied";
     },
 
-    async recordError(repository, message) {
-      const before = parsed(cache.get(tagConfigMapName(repository)));
-      const observed: ObservedTags = {
-        repository,
-        tags: before?.tags ?? [],
-        digests: before?.digests ?? {},
-        truncated: before?.truncated ?? false,
-        times: before?.times,
-        error: message,
-      };
-      const desired = desiredOf(observed, namespace);
-      if (holds(cache.get(desired.metadata.name), desired)) {
-        metrics.configMapWrites.inc({ result: "unchanged" });
-        return "unchanged";
-      }
-      await apply(desired);
-      return "applied";
-    },
+    recordFailure,
 
     async merge(repository, confirmed) {
       for (let attempt = 1; ; attempt++) {

@@ -3,6 +3,7 @@
 import { ConfigError, readInteger } from "../../core/config/config-error.ts";
 import { parseImageRef } from "../../core/images/image-ref.ts";
 import { minimumPollingIntervalSeconds } from "../poller/plan-poll.ts";
+import { type CloudSettings, parseCloudSettings } from "../registry/cloud/parse-cloud-settings.ts";
 
 export interface SidecarConfig {
   readonly namespace: string;
@@ -16,6 +17,8 @@ export interface SidecarConfig {
   readonly insecureRegistries: readonly string[];
   /** Secret names in `namespace` holding credentials tried for every registry. */
   readonly registryCredentials: readonly string[];
+  /** Which clouds' workload identities are used, and per-registry provider overrides. */
+  readonly cloud: CloudSettings;
   readonly logLevel: string;
   /** The Lease holder identity; undefined when neither POD_NAME nor HOSTNAME is set. */
   readonly podName: string | undefined;
@@ -75,6 +78,7 @@ export function readSidecarConfig(env: Env): SidecarConfig {
     webhookConfigPath: env.HEADWIND_WEBHOOK_CONFIG || undefined,
     insecureRegistries: readRegistries(env, problems),
     registryCredentials: readSecretNames(env, problems),
+    cloud: parseCloudSettings(env, problems),
     logLevel,
     podName: env.POD_NAME || env.HOSTNAME || undefined,
   };

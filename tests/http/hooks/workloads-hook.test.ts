@@ -282,7 +282,9 @@ describe("POST /hooks/workloads/{customize,sync} for a Flux HelmRelease", () => 
 
   it("a source the sidecar cannot read is reported on the release, with a Warning Event", async () => {
     const { post, execute } = hooksApp();
-    const unreachable = versions({ error: "unavailable: cannot reach charts.example.com (ECONNREFUSED)" });
+    const unreachable = versions();
+    unreachable.metadata.annotations["headwind.sh/poll-error"] =
+      "unavailable: cannot reach charts.example.com (ECONNREFUSED)";
     const body = (await (await post("/hooks/workloads/sync", request(unreachable))).json()) as {
       annotations: Record<string, string | null>;
       attachments: unknown[];

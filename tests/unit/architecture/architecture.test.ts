@@ -133,8 +133,6 @@ const testedElsewhere: Record<string, readonly [string, string]> = {
     "tests/http/api/create-approval-app.test.ts",
     "each decision's write",
   ],
-  "src/hooks-server/effects/create-executor.ts": ["tests/cluster/executor.test.ts", "needs a real apiserver"],
-  "src/hooks-server/effects/kube-gateway.ts": ["tests/cluster/executor.test.ts", "needs a real apiserver"],
   "src/hooks-server/http/create-hook-metrics.ts": [
     "tests/http/hooks/workloads-hook.test.ts",
     "scraped after hook calls",
@@ -148,8 +146,8 @@ const testedElsewhere: Record<string, readonly [string, string]> = {
     "malformed and oversized bodies",
   ],
   "src/hooks-server/http/run-update-request-sync.ts": [
-    "tests/http/hooks/workloads-hook.test.ts",
-    "through the app",
+    "tests/http/hooks/updaterequests-hook.test.ts",
+    "through the app, on an in-memory apiserver",
   ],
   "src/hooks-server/http/run-workload-sync.ts": [
     "tests/http/hooks/workloads-hook.test.ts",
@@ -179,17 +177,9 @@ const testedElsewhere: Record<string, readonly [string, string]> = {
     "tests/unit/hooks-server/notify/create-notifier.test.ts",
     "every payload",
   ],
-  "src/hooks-server/updaterequests/apply-outcomes.ts": [
-    "tests/unit/hooks-server/updaterequests/sync-update-request.test.ts",
-    "outcome rows",
-  ],
   "src/hooks-server/updaterequests/customize-update-request.ts": [
     "tests/http/hooks/workloads-hook.test.ts",
     "customize fixtures",
-  ],
-  "src/hooks-server/updaterequests/trust-update-request.ts": [
-    "tests/unit/hooks-server/updaterequests/sync-update-request.test.ts",
-    "trust rows",
   ],
   "src/hooks-server/workloads/build-update-request.ts": [
     "tests/http/hooks/workloads-hook.test.ts",
@@ -229,6 +219,22 @@ const testedElsewhere: Record<string, readonly [string, string]> = {
   "src/observability/create-metrics-app.ts": [
     "tests/cluster/sidecar-process.test.ts",
     "scraped from the running process",
+  ],
+  "src/sidecar/registry/cloud/acr-token-source.ts": [
+    "tests/registry/cloud/acr.test.ts",
+    "against loopback Entra ID and ACR stand-ins",
+  ],
+  "src/sidecar/registry/cloud/create-cloud-metrics.ts": [
+    "tests/unit/sidecar/registry/cloud/create-cloud-credentials.test.ts",
+    "scraped after exchanges",
+  ],
+  "src/sidecar/registry/cloud/ecr-token-source.ts": [
+    "tests/registry/cloud/ecr.test.ts",
+    "against loopback STS, Pod Identity and ECR stand-ins",
+  ],
+  "src/sidecar/registry/cloud/gcp-token-source.ts": [
+    "tests/registry/cloud/gcp.test.ts",
+    "against a loopback metadata server",
   ],
   "src/sidecar/runtime/create-docker-config-loader.ts": [
     "tests/unit/sidecar/runtime/create-sidecar-runtime.test.ts",

@@ -3,10 +3,10 @@
  * current time come in (and, for `google-oidc`, Google's current keys; that check is async).
  */
 
+import { safeEqual } from "../../../core/crypto/safe-equal.ts";
 import type { HeadersLike } from "../vendors/headers-like.ts";
 import type { AuthResult } from "./auth-result.ts";
 import { hmacHex } from "./hmac-hex.ts";
-import { safeEqual } from "./safe-equal.ts";
 import { type GoogleSigningKey, verifyGoogleOidc } from "./verify-google-oidc.ts";
 import type { WebhookAuth } from "./webhook-auth.ts";
 

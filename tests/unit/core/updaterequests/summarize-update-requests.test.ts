@@ -35,6 +35,7 @@ describe("summarizeUpdateRequests", () => {
       Progressing: 0,
       Completed: 2,
       Failed: 1,
+      RollingBack: 0,
       RolledBack: 0,
     });
   });

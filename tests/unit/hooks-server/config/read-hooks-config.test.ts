@@ -2,14 +2,23 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../../src/core/config/config-error.ts";
 import { readHooksConfig } from "../../../../src/hooks-server/config/read-hooks-config.ts";
 
+const token = "0123456789abcdef0123456789abcdef";
+const withToken = (env: Record<string, string>) => ({ HEADWIND_HOOK_TOKEN: token, ...env });
+
 describe("readHooksConfig", () => {
   it("has working defaults", () => {
-    expect(readHooksConfig({ HOSTNAME: "hooks-1" })).toMatchObject({
+    expect(readHooksConfig(withToken({ HOSTNAME: "hooks-1" }))).toMatchObject({
       port: 8000,
       metricsPort: 9090,
       apiPort: 8081,
       logLevel: "info",
-      settings: { namespace: "headwind", approvalTtlSeconds: 86_400, historyLimit: 10 },
+      hookAuth: { mode: "bearer", tokens: [token] },
+      settings: {
+        namespace: "headwind",
+        approvalTtlSeconds: 86_400,
+        historyLimit: 10,
+        effectBudgetMs: 15_000,
+      },
       notify: {},
       maxBodyBytes: 16 * 1024 * 1024,
       otlpEndpoint: undefined,
@@ -18,32 +27,45 @@ describe("readHooksConfig", () => {
   });
 
   it("API_PORT moves the approval API, 0 turns it off, anything else is refused", () => {
-    expect(readHooksConfig({ API_PORT: "9443" }).apiPort).toBe(9443);
-    expect(readHooksConfig({ API_PORT: "0" }).apiPort).toBe(0);
-    expect(() => readHooksConfig({ API_PORT: "70000" })).toThrow(
+    expect(readHooksConfig(withToken({ API_PORT: "9443" })).apiPort).toBe(9443);
+    expect(readHooksConfig(withToken({ API_PORT: "0" })).apiPort).toBe(0);
+    expect(() => readHooksConfig(withToken({ API_PORT: "70000" }))).toThrow(
       'API_PORT must be a whole number from 0 to 65535, got "70000"',
     );
   });
 
   it("HEADWIND_UPDATE_WINDOW sets the cluster-wide update windows; a bad one is refused at start-up", () => {
-    expect(readHooksConfig({}).settings.updateWindows).toEqual([]);
-    const windows = readHooksConfig({
-      HEADWIND_UPDATE_WINDOW: "Mon-Fri 02:00-04:00 Europe/Berlin; Sat 10:00-12:00",
-    }).settings.updateWindows;
+    expect(readHooksConfig(withToken({})).settings.updateWindows).toEqual([]);
+    const windows = readHooksConfig(
+      withToken({ HEADWIND_UPDATE_WINDOW: "Mon-Fri 02:00-04:00 Europe/Berlin; Sat 10:00-12:00" }),
+    ).settings.updateWindows;
     expect(windows?.map((w) => w.text)).toEqual(["Mon-Fri 02:00-04:00 Europe/Berlin", "Sat 10:00-12:00"]);
-    expect(() => readHooksConfig({ HEADWIND_UPDATE_WINDOW: "nightly" })).toThrow(
+    expect(() => readHooksConfig(withToken({ HEADWIND_UPDATE_WINDOW: "nightly" }))).toThrow(
       'HEADWIND_UPDATE_WINDOW: "nightly" has no time range such as 02:00-04:00',
+    );
+  });
+
+  it("HEADWIND_ARGOCD_TRACKING names Argo CD's tracking method (annotation by default)", () => {
+    expect(readHooksConfig(withToken({})).settings.argoTracking).toBe("annotation");
+    expect(readHooksConfig(withToken({ HEADWIND_ARGOCD_TRACKING: "label" })).settings.argoTracking).toBe(
+      "label",
+    );
+    expect(() => readHooksConfig(withToken({ HEADWIND_ARGOCD_TRACKING: "labels" }))).toThrow(
+      "HEADWIND_ARGOCD_TRACKING must be one of annotation, label, annotation+label",
     );
   });
 
   it("fails once, listing every problem", () => {
     const read = () =>
-      readHooksConfig({
-        PORT: "http",
-        LOG_LEVEL: "loud",
-        HEADWIND_NAMESPACE: "Not_A_Namespace",
-        HEADWIND_HISTORY_LIMIT: "0",
-      });
+      readHooksConfig(
+        withToken({
+          PORT: "http",
+          LOG_LEVEL: "loud",
+          HEADWIND_NAMESPACE: "Not_A_Namespace",
+          HEADWIND_HISTORY_LIMIT: "0",
+          HEADWIND_EFFECT_BUDGET_SECONDS: "29",
+        }),
+      );
     expect(read).toThrow(ConfigError);
     expect(() => read()).toThrow(
       [
@@ -52,7 +74,16 @@ describe("readHooksConfig", () => {
         "- HEADWIND_NAMESPACE is not a namespace name",
         '- PORT must be a whole number from 1 to 65535, got "http"',
         '- HEADWIND_HISTORY_LIMIT must be a whole number from 1 to 100, got "0"',
+        '- HEADWIND_EFFECT_BUDGET_SECONDS must be a whole number from 1 to 25, got "29"',
       ].join("\n"),
     );
+  });
+
+  it("refuses to start without a hook credential unless told it runs without one", () => {
+    expect(() => readHooksConfig({})).toThrow(
+      "HEADWIND_HOOK_TOKEN is not set: create the hook credential Secret (see the README), " +
+        "or set HEADWIND_HOOK_AUTH=disabled to accept unauthenticated hook calls",
+    );
+    expect(readHooksConfig({ HEADWIND_HOOK_AUTH: "disabled" }).hookAuth).toEqual({ mode: "disabled" });
   });
 });

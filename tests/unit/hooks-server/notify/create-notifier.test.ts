@@ -145,4 +145,40 @@ describe("createNotifier", () => {
     expect(await notify(created)).toEqual(["slack"]);
     expect(r.seen.map((s) => s.path)).toEqual(["/x", "/headwind"]);
   });
+
+  it("never sends again after a timeout: the receiver may have taken it and only be slow to answer", async () => {
+    const attempts: string[] = [];
+    /** A receiver that takes every request and never answers, as a stalled endpoint does. */
+    const stalled = ((url: string | URL | Request, init?: RequestInit) =>
+      new Promise((_, reject) => {
+        attempts.push(String(url));
+        init?.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+      })) as typeof fetch;
+    const notify = createNotifier({
+      config: { webhook: { ...webhook, timeoutMs: 20 } },
+      fetch: stalled,
+      clock: () => now,
+      sleep: async () => {},
+    });
+    expect(await notify(created)).toEqual(["webhook"]);
+    expect(attempts).toHaveLength(1);
+  });
+
+  it("stops every channel, backoffs included, when the caller's budget runs out", async () => {
+    const slept: (AbortSignal | undefined)[] = [];
+    const failing = (async () => new Response("busy", { status: 503 })) as typeof fetch;
+    const budget = new AbortController();
+    const notify = createNotifier({
+      config: { webhook },
+      fetch: failing,
+      clock: () => now,
+      sleep: async (_ms, signal) => {
+        slept.push(signal);
+        budget.abort();
+        signal?.throwIfAborted();
+      },
+    });
+    expect(await notify(created, budget.signal)).toEqual(["webhook"]);
+    expect(slept).toEqual([budget.signal]);
+  });
 });

@@ -7,7 +7,13 @@ import {
   watchSeconds,
 } from "../../../../src/hooks-server/updaterequests/sync-update-request.ts";
 import { aHelmRelease } from "../../../helpers/helm-releases.ts";
-import { aDeployment, anUpdateRequest, aPod, urRequest } from "../../../helpers/update-requests.ts";
+import {
+  aDeployment,
+  anApplyPatch,
+  anUpdateRequest,
+  aPod,
+  urRequest,
+} from "../../../helpers/update-requests.ts";
 
 const now = new Date("2026-11-25T12:00:00.000Z");
 const at = now.toISOString();
@@ -83,17 +89,7 @@ describe("syncUpdateRequest", () => {
       urRequest(anUpdateRequest({ phase: "Applying", approvedBy: "alice" }), aDeployment("nginx:1.25.3")),
       now,
     );
-    expect(d.effects).toEqual([
-      {
-        type: "patchImage",
-        key: "ur-1/apply",
-        target: { apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: "shop" },
-        containerType: "containers",
-        container: "nginx",
-        from: "nginx:1.25.3",
-        to: "nginx:1.27.0",
-      },
-    ]);
+    expect(d.effects).toEqual([anApplyPatch()]);
     expect(d.status).toEqual({
       phase: "Progressing",
       approvedBy: "alice",
@@ -158,27 +154,88 @@ describe("syncUpdateRequest", () => {
     expect(second.status).toMatchObject({ phase: "Failed", message: "pod web-1: CrashLoopBackOff" });
   });
 
-  it("rolls back automatically when auto-rollback is on", () => {
+  it("rolls back automatically when auto-rollback is on: RollingBack is written before the patch", () => {
     const pods = [aPod("web-1", "nginx:1.27.0", "CrashLoopBackOff")];
-    const d = syncUpdateRequest(
-      urRequest(progressing({ autoRollback: true }), aDeployment("nginx:1.27.0", halfway), pods),
-      now,
+    const failing = urRequest(
+      progressing({ autoRollback: true }),
+      aDeployment("nginx:1.27.0", halfway),
+      pods,
     );
-    expect(d.status).toMatchObject({
+    const d = syncUpdateRequest(failing, now);
+    expect(d).toEqual({
+      status: expect.objectContaining({ phase: "RollingBack", message: "pod web-1: CrashLoopBackOff" }),
+      effects: [],
+    });
+    const rollingBack = anUpdateRequest(d.status ?? {}, { autoRollback: true });
+    const next = syncUpdateRequest(urRequest(rollingBack, aDeployment("nginx:1.27.0", halfway), pods), now);
+    expect(next.status).toMatchObject({
       phase: "RolledBack",
       completedAt: at,
       message: "pod web-1: CrashLoopBackOff",
     });
-    expect(d.effects).toMatchObject([
-      { type: "patchImage", key: "ur-1/rollback", from: "nginx:1.27.0", to: "nginx:1.25.3" },
+    expect(next.effects).toMatchObject([
+      {
+        type: "patchImage",
+        key: "ur-1/rollback",
+        step: "rollback",
+        from: "nginx:1.27.0",
+        to: "nginx:1.25.3",
+      },
     ]);
-    const refused = applyOutcomes(d, [
+    const refused = applyOutcomes(next, [
       { key: "ur-1/rollback", result: "conflict", message: "container nginx runs y" },
     ]);
     expect(refused.status).toMatchObject({
       phase: "Failed",
       message: "rollback refused: container nginx runs y; pod web-1: CrashLoopBackOff",
     });
+  });
+
+  it("a rollback whose answer was lost resumes: the patch repeats (a no-op), never Completed on the old image", () => {
+    const rollingBack = anUpdateRequest(
+      { phase: "RollingBack", appliedAt: "2026-11-25T11:58:00.000Z", appliedGeneration: 4, message: "m" },
+      { autoRollback: true },
+    );
+    // The rollback landed: the workload runs the old image and has rolled out.
+    const d = syncUpdateRequest(
+      urRequest(rollingBack, aDeployment("nginx:1.25.3", { ...rolledOut, observedGeneration: 5 }, 5)),
+      now,
+    );
+    expect(d.status?.phase).toBe("RolledBack");
+    expect(d.effects).toMatchObject([{ type: "patchImage", step: "rollback" }]);
+  });
+
+  it("ends a rollback as Failed when its target is gone", () => {
+    const rollingBack = anUpdateRequest({ phase: "RollingBack", message: "m" }, { autoRollback: true });
+    expect(syncUpdateRequest(urRequest(rollingBack), now)).toMatchObject({
+      status: { phase: "Failed", message: "rollback refused: target not found; m" },
+      effects: [],
+    });
+  });
+
+  it("expires a kubectl approval seen after the request's time was up; an approval API stamp in time still counts", () => {
+    const spec = { expiresAt: "2026-11-25T11:00:00.000Z" };
+    const late = syncUpdateRequest(
+      urRequest(
+        anUpdateRequest({ phase: "Approved", approvedBy: "alice" }, spec),
+        aDeployment("nginx:1.25.3"),
+      ),
+      now,
+    );
+    expect(late.status).toMatchObject({
+      phase: "Expired",
+      message: "approved after it expired at 2026-11-25T11:00:00.000Z; it will be proposed again",
+    });
+    const stamped = {
+      phase: "Approved" as const,
+      approvedBy: "alice",
+      approvedAt: "2026-11-25T10:59:00.000Z",
+    };
+    const inTime = syncUpdateRequest(
+      urRequest(anUpdateRequest(stamped, spec), aDeployment("nginx:1.25.3")),
+      now,
+    );
+    expect(inTime.status?.phase).toBe("Applying");
   });
 
   it("fails a rollout that outlives rollback-timeout", () => {
@@ -490,8 +547,7 @@ describe("syncUpdateRequest: a HelmRelease's chart version", () => {
     );
     expect(d.effects).toEqual([
       {
-        type: "patchImage",
-        key: "ur-1/apply",
+        ...anApplyPatch(),
         target: {
           apiVersion: "helm.toolkit.fluxcd.io/v2",
           kind: "HelmRelease",

@@ -4,6 +4,8 @@ import type { ObservedTags } from "../../../../src/core/tags/tag-configmap.ts";
 import { createPollerMetrics } from "../../../../src/sidecar/poller/create-poller-metrics.ts";
 import type { PollInterest } from "../../../../src/sidecar/poller/merge-interest.ts";
 import { type PollCycleDeps, runPollCycle } from "../../../../src/sidecar/poller/run-poll-cycle.ts";
+import type { CloudCredentials } from "../../../../src/sidecar/registry/cloud/create-cloud-credentials.ts";
+import { registryError } from "../../../../src/sidecar/registry/registry-result.ts";
 import { fakeRegistryClient } from "../../../helpers/registry-fake-client.ts";
 
 const now = Date.parse("2026-01-01T00:00:00Z");
@@ -156,5 +158,54 @@ describe("runPollCycle", () => {
     const text = await register.metrics();
     expect(text).toContain('headwind_polling_tags_seen{repository="reg/a"} 1');
     expect(text).not.toContain('repository="reg/b"');
+  });
+
+  it("uses cloud credentials only where no pull secret matches, and fails just that registry when they fail", async () => {
+    const fake = fakeRegistryClient({
+      "111122223333.dkr.ecr.us-east-1.amazonaws.com/app": { tags: ["1"] },
+      "111122223333.dkr.ecr.us-east-1.amazonaws.com/with-secret": { tags: ["1"] },
+      "us-docker.pkg.dev/p/app": { tags: ["1"] },
+      "ghcr.io/o/app": { tags: ["1"] },
+    });
+    const asked: string[] = [];
+    const cloudCredentials: CloudCredentials = async (registry) => {
+      asked.push(registry);
+      if (registry.endsWith(".pkg.dev"))
+        return { ok: false, error: registryError("unavailable", registry, "gcp credentials: metadata down") };
+      return registry.includes(".ecr.")
+        ? { ok: true, value: { username: "AWS", password: "ecr", sameHostOnly: true } }
+        : undefined;
+    };
+    const ecr = "111122223333.dkr.ecr.us-east-1.amazonaws.com";
+    const { deps: cycle, register } = deps(
+      {
+        interest: [
+          interest(`${ecr}/app`),
+          interest(`${ecr}/with-secret`, ["pull"]),
+          interest("us-docker.pkg.dev/p/app"),
+          interest("ghcr.io/o/app"),
+        ],
+        loadDockerConfigs: async () => [{ auths: { [ecr]: { username: "robot", password: "pw" } } }],
+        cloudCredentials,
+      },
+      fake.client,
+    );
+    const report = await runPollCycle(cycle);
+    expect(fake.calls.sort()).toEqual([
+      `list ${ecr}/app as AWS`,
+      `list ${ecr}/with-secret as robot`,
+      "list ghcr.io/o/app",
+    ]);
+    expect(report.failed).toEqual([
+      {
+        repository: "us-docker.pkg.dev/p/app",
+        kind: "credentials",
+        message: "unavailable: gcp credentials: metadata down",
+      },
+    ]);
+    expect(asked.sort()).toEqual([`${ecr}`, "ghcr.io", "us-docker.pkg.dev"]);
+    expect(await register.metrics()).toContain(
+      'headwind_registry_errors_total{registry="us-docker.pkg.dev"} 1',
+    );
   });
 });

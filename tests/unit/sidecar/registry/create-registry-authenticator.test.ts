@@ -49,4 +49,37 @@ describe("createRegistryAuthenticator", () => {
     expect(auth.learn("reg", 'Bearer service="no-realm"')).toBe("unusable");
     expect(auth.learn("reg", null)).toBe("unusable");
   });
+
+  it("sends cloud credentials to a token realm on the registry's own host only", async () => {
+    const { transport, urls } = tokenTransport();
+    const auth = createRegistryAuthenticator({ transport, now: () => 0, tokenMarginMs: 0 });
+    const cloud = {
+      registry: "us-docker.pkg.dev",
+      repository: "p/app",
+      credentials: { username: "oauth2accesstoken", password: "ya29.secret", sameHostOnly: true },
+    };
+    auth.learn(
+      "us-docker.pkg.dev",
+      'Bearer realm="https://us-docker.pkg.dev/v2/token",service="us-docker.pkg.dev"',
+    );
+    expect(await auth.authorize(cloud)).toEqual({ ok: true, value: { header: "Bearer t1", fresh: true } });
+
+    auth.learn(
+      "us-docker.pkg.dev",
+      'Bearer realm="https://collector.example/token",service="us-docker.pkg.dev"',
+    );
+    expect(await auth.authorize(cloud)).toEqual({
+      ok: false,
+      error: {
+        kind: "unauthorized",
+        registry: "us-docker.pkg.dev",
+        message:
+          "unauthorized: us-docker.pkg.dev named the token service https://collector.example; its cloud credentials are only sent to us-docker.pkg.dev itself",
+      },
+    });
+    expect(urls).toHaveLength(1);
+    // A pull secret's credentials still follow a realm elsewhere, as Docker Hub's do.
+    await auth.authorize({ ...cloud, credentials: { username: "u", password: "p" } });
+    expect(urls[1]).toMatch(/^https:\/\/collector\.example\/token/);
+  });
 });

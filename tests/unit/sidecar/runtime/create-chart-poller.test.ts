@@ -1,6 +1,7 @@
 import pino from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
+import { tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
 import type { ChartInterest } from "../../../../src/sidecar/charts/chart-interest.ts";
 import type { IndexAnswer, IndexRequest } from "../../../../src/sidecar/charts/fetch-helm-index.ts";
 import { createChartPoller } from "../../../../src/sidecar/runtime/create-chart-poller.ts";
@@ -47,7 +48,10 @@ function setup(answers: IndexAnswer[]) {
     logger: pino({ level: "silent" }),
   });
   const data = (chart: string) => store.observed().get(`helmrepository/shop/charts/${chart}`);
-  return { fake, store, poller, requests, clock, registry, data };
+  const pollError = (chart: string) =>
+    fake.state.configMaps.get(`headwind/${tagConfigMapName(`helmrepository/shop/charts/${chart}`)}`)?.metadata
+      .annotations?.["headwind.sh/poll-error"];
+  return { fake, store, poller, requests, clock, registry, data, pollError };
 }
 
 const read = (
@@ -123,7 +127,7 @@ describe("createChartPoller", () => {
         message: "unavailable: cannot read https://charts.example.com/index.yaml (ECONNREFUSED)",
       },
     ]);
-    expect(t.data("podinfo")?.error).toContain("ECONNREFUSED");
+    expect(t.pollError("podinfo")).toContain("ECONNREFUSED");
     const listed = t.store.observed().get(oci.key);
     expect(listed?.tags).toEqual(["6.5.0", "6.6.0", "6.6.0_build.1"]);
     // A first listing of a repository that asks for creation times reads a few.

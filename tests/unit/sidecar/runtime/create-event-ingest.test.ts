@@ -2,7 +2,9 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
+import type { CloudCredentials } from "../../../../src/sidecar/registry/cloud/create-cloud-credentials.ts";
 import { registryError } from "../../../../src/sidecar/registry/registry-result.ts";
+import type { RegistryCredentials } from "../../../../src/sidecar/registry/select-credentials.ts";
 import type { InterestSet } from "../../../../src/sidecar/runtime/build-interest.ts";
 import { createEventIngest } from "../../../../src/sidecar/runtime/create-event-ingest.ts";
 import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
@@ -25,6 +27,7 @@ function setup(
   interest: InterestSet | undefined,
   registry: Parameters<typeof fakeRegistryClient>[0],
   onSleep: () => void = () => {},
+  cloudCredentials?: CloudCredentials,
 ) {
   const fake = fakeSidecarKube();
   const register = new Registry();
@@ -34,11 +37,15 @@ function setup(
   const fakeClient = fakeRegistryClient(registry);
   const { calls } = fakeClient;
   // The shared fake has no refused HEAD; a digest of "unauthorized" stands for one here.
+  // Who each HEAD was asked as (undefined: anonymous).
+  const users: (string | undefined)[] = [];
   const client = {
-    headDigest: async (key: string, tag: string) =>
-      registry[key]?.digests?.[tag] === "unauthorized"
+    headDigest: async (key: string, tag: string, credentials?: RegistryCredentials) => {
+      users.push(credentials?.username);
+      return registry[key]?.digests?.[tag] === "unauthorized"
         ? { ok: false as const, error: registryError("unauthorized", "reg", "credentials rejected", 401) }
-        : fakeClient.client.headDigest(key, tag),
+        : fakeClient.client.headDigest(key, tag);
+    },
   };
   const loaded: string[][] = [];
   const slept: number[] = [];
@@ -56,13 +63,14 @@ function setup(
       slept.push(ms);
       onSleep();
     },
+    ...(cloudCredentials === undefined ? {} : { cloudCredentials }),
   });
   const ignored = async () =>
     (await register.getSingleMetric("headwind_sidecar_ignored_events_total")?.get())?.values.map(
       (v) => `${v.labels.reason} ${v.value}`,
     );
   const data = () => fake.state.configMaps.get(`headwind/${tagConfigMapName(used)}`)?.data;
-  return { onEvents, calls, loaded, ignored, data, fake, slept };
+  return { onEvents, calls, loaded, ignored, data, fake, slept, users };
 }
 
 const interest: InterestSet = {
@@ -135,5 +143,43 @@ describe("createEventIngest (onEvents)", () => {
     expect(k.calls).toEqual([`head ${used}:1.0.0`, `head ${used}:1.1.0`]);
     expect(k.fake.calls.filter((c) => c.startsWith("apply"))).toHaveLength(1);
     expect(k.data()?.tags).toBe("1.0.0\n1.1.0");
+  });
+
+  it("confirms with cloud credentials when no pull secret matches", async () => {
+    const cloud: CloudCredentials = async () => ({ ok: true, value: { username: "AWS", password: "p" } });
+    const k = setup(
+      interest,
+      { [used]: { tags: ["1.1.0"], digests: { "1.1.0": digest("a") } } },
+      () => {},
+      cloud,
+    );
+    await k.onEvents([event(used, "1.1.0")], "ecr");
+    expect(k.users).toEqual(["AWS"]);
+    expect(k.data()?.tags).toBe("1.1.0");
+  });
+
+  it("acknowledges without recording when the cloud refuses the identity; fails the delivery when it is unreachable", async () => {
+    const refused: CloudCredentials = async (registry) => ({
+      ok: false,
+      error: registryError("unauthorized", registry, "aws credentials: AccessDenied"),
+    });
+    const k = setup(
+      interest,
+      { [used]: { tags: ["1.1.0"], digests: { "1.1.0": digest("a") } } },
+      () => {},
+      refused,
+    );
+    await k.onEvents([event(used, "1.1.0"), event(used, "1.2.0")], "ecr");
+    expect(k.calls).toEqual([]);
+    expect(await k.ignored()).toEqual(["unconfirmed 2"]);
+
+    const unreachable: CloudCredentials = async (registry) => ({
+      ok: false,
+      error: registryError("unavailable", registry, "gcp credentials: metadata server down"),
+    });
+    const down = setup(interest, {}, () => {}, unreachable);
+    await expect(down.onEvents([event(used, "1.1.0")], "gar")).rejects.toThrow(
+      /could not confirm .*metadata server down/,
+    );
   });
 });

@@ -2,9 +2,12 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
+import { annotations } from "../../../../src/core/metadata-keys.ts";
 import { buildTagConfigMap, tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
 import { createPollerMetrics } from "../../../../src/sidecar/poller/create-poller-metrics.ts";
+import type { CloudCredentials } from "../../../../src/sidecar/registry/cloud/create-cloud-credentials.ts";
+import { registryError } from "../../../../src/sidecar/registry/registry-result.ts";
 import { createDockerConfigLoader } from "../../../../src/sidecar/runtime/create-docker-config-loader.ts";
 import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
 import { createSidecarRuntime } from "../../../../src/sidecar/runtime/create-sidecar-runtime.ts";
@@ -31,7 +34,7 @@ function deployment(
   };
 }
 
-function setup(workloads: KubeObject[]) {
+function setup(workloads: KubeObject[], cloudCredentials?: CloudCredentials) {
   const fake = fakeSidecarKube({ workloads });
   fake.state.serviceAccounts.set("shop/builder", {
     apiVersion: "v1",
@@ -42,6 +45,7 @@ function setup(workloads: KubeObject[]) {
   const registry = fakeRegistryClient({
     "reg.example.com/shop/web": { tags: ["1.0.0", "1.1.0", "latest"], digests: { latest: digest("a") } },
     "reg.example.com/shop/api": { tags: ["2.0.0"] },
+    "reg.example.com/shop/down": { fail: "unavailable" },
   });
   const time = { now: Date.parse("2026-01-01T00:00:00Z") };
   const leader = { value: true };
@@ -73,6 +77,7 @@ function setup(workloads: KubeObject[]) {
     metrics,
     clock: () => time.now,
     logger,
+    ...(cloudCredentials === undefined ? {} : { cloudCredentials }),
   });
   return { fake, registry, time, leader, listed, runtime, register };
 }
@@ -204,5 +209,40 @@ describe("createSidecarRuntime", () => {
     expect(report?.polled).toBe(0);
     expect(k.fake.state.configMaps.size).toBe(0);
     expect(calls).toBe(1);
+  });
+
+  it("says on each failed repository's ConfigMap why its poll failed, cloud credentials included", async () => {
+    const ecr = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+    const cloud: CloudCredentials = async (registry) =>
+      registry === ecr
+        ? {
+            ok: false,
+            error: registryError("unauthorized", registry, `aws credentials for ${registry}: denied`),
+          }
+        : undefined;
+    const k = setup(
+      [
+        deployment("api", "reg.example.com/shop/api:2.0.0", { "headwind.sh/policy": "major" }),
+        deployment("down", "reg.example.com/shop/down:1.0.0", { "headwind.sh/policy": "major" }),
+        deployment("ecr", `${ecr}/shop/app:1.0.0`, { "headwind.sh/policy": "major" }),
+      ],
+      cloud,
+    );
+    await k.runtime.refreshInterest();
+    const report = await k.runtime.pollOnce();
+    expect(report?.failed.map((failure) => failure.repository).sort()).toEqual([
+      `${ecr}/shop/app`,
+      "reg.example.com/shop/down",
+    ]);
+    const annotation = (repository: string) =>
+      k.fake.state.configMaps.get(`headwind/${tagConfigMapName(repository)}`)?.metadata.annotations?.[
+        annotations.pollError
+      ];
+    expect(annotation(`${ecr}/shop/app`)).toBe(`unauthorized: aws credentials for ${ecr}: denied`);
+    expect(annotation("reg.example.com/shop/down")).toBe("unavailable: reg.example.com/shop/down failed");
+    expect(annotation("reg.example.com/shop/api")).toBeUndefined();
+    expect(
+      k.fake.state.configMaps.get(`headwind/${tagConfigMapName("reg.example.com/shop/api")}`)?.data?.tags,
+    ).toBe("2.0.0");
   });
 });

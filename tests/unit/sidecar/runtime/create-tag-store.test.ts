@@ -1,6 +1,7 @@
 import pino from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
+import { annotations } from "../../../../src/core/metadata-keys.ts";
 import { buildTagConfigMap, tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
 import { createSidecarMetrics } from "../../../../src/sidecar/runtime/create-sidecar-metrics.ts";
@@ -118,25 +119,23 @@ describe("createTagStore", () => {
     });
   });
 
-  it("records a source error, keeping what was read; the next good read clears it", async () => {
-    const { fake, store } = setup();
+  it("a poll failure keeps the tag times; the next good read goes on from them", async () => {
+    const clock = { now: nowSeconds * 1000 };
+    const { store } = setup(clock);
     await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
-    expect(await store.recordError(repo, "unavailable: cannot reach reg.example.com")).toBe("applied");
-    expect(await store.recordError(repo, "unavailable: cannot reach reg.example.com")).toBe("unchanged");
-    const data = fake.state.configMaps.get(`headwind/${name}`)?.data;
-    expect(data).toMatchObject({ tags: "1.0.0", error: "unavailable: cannot reach reg.example.com" });
-    expect(store.observed().get(repo)).toMatchObject({
-      tags: ["1.0.0"],
-      error: "unavailable: cannot reach reg.example.com",
-    });
+    await store.recordFailure(repo, "unavailable: cannot reach reg.example.com");
+    clock.now += 60_000;
     await store.write({ repository: repo, tags: ["1.0.0", "1.1.0"], digests: {}, truncated: false });
-    expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.error).toBeUndefined();
-    expect(store.observed().get(repo)?.times?.seen).toEqual({ "1.1.0": nowSeconds });
+    expect(store.observed().get(repo)?.times).toEqual({
+      since: nowSeconds,
+      created: {},
+      seen: { "1.1.0": nowSeconds + 60 },
+    });
   });
 
   it("an error recorded before any read leaves the first read a first listing", async () => {
     const { store } = setup();
-    await store.recordError(repo, "not found: https://charts.example.com/index.yaml does not exist");
+    await store.recordFailure(repo, "not found: https://charts.example.com/index.yaml does not exist");
     await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
     expect(store.observed().get(repo)?.times).toEqual({ since: nowSeconds, created: {}, seen: {} });
   });
@@ -217,5 +216,56 @@ describe("createTagStore", () => {
     );
     expect(await store.prune(new Set())).toEqual([]);
     expect(fake.state.configMaps.size).toBe(1);
+  });
+
+  describe("recordFailure", () => {
+    const error = (live: { metadata: { annotations?: Record<string, string> } } | undefined) =>
+      live?.metadata.annotations?.[annotations.pollError];
+
+    it("creates an empty ConfigMap saying why a repository never polled; a repeat costs no call; success clears it", async () => {
+      const { fake, store } = setup();
+      await store.reload();
+      const message = "unauthorized: aws credentials for 1.dkr.ecr: AccessDeniedException: denied";
+      expect(await store.recordFailure(repo, message)).toBe("applied");
+      const live = fake.state.configMaps.get(`headwind/${name}`);
+      expect(error(live)).toBe(message);
+      expect(live?.data).toEqual(
+        buildTagConfigMap({ repository: repo, tags: [], digests: {} }, "headwind").data,
+      );
+      fake.calls.length = 0;
+      expect(await store.recordFailure(repo, message)).toBe("unchanged");
+      expect(fake.calls).toEqual([]);
+
+      await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+      expect(error(fake.state.configMaps.get(`headwind/${name}`))).toBeUndefined();
+      expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.tags).toBe("1.0.0");
+    });
+
+    it("keeps the tags already observed, and writes the message as one bounded line", async () => {
+      const { fake, store } = setup();
+      await store.write({ repository: repo, tags: ["1.0.0", "1.1.0"], digests: {}, truncated: false });
+      await store.recordFailure(repo, `unavailable: line one\nline two ${"x".repeat(5000)}`);
+      const live = fake.state.configMaps.get(`headwind/${name}`);
+      expect(live?.data?.tags).toBe("1.0.0\n1.1.0");
+      expect(error(live)?.startsWith("unavailable: line one line two x")).toBe(true);
+      expect(error(live)).toHaveLength(1024);
+    });
+
+    it("is kept by a webhook merge: only a successful poll says the problem is gone", async () => {
+      const { fake, store } = setup();
+      await store.recordFailure(repo, "unavailable: gcp credentials: metadata server down");
+      await store.merge(repo, new Map([["2.0.0", digest("c")]]));
+      const live = fake.state.configMaps.get(`headwind/${name}`);
+      expect(live?.data?.tags).toBe("2.0.0");
+      expect(error(live)).toBe("unavailable: gcp credentials: metadata server down");
+    });
+
+    it("leaves a ConfigMap it cannot read alone", async () => {
+      const { fake, store } = setup();
+      const foreign = buildTagConfigMap({ repository: repo, tags: ["1.0.0"], digests: {} }, "headwind");
+      await fake.kube.applyConfigMap({ ...foreign, data: { format: "someone-else/v9" } }, "someone-else");
+      expect(await store.recordFailure(repo, "unavailable: down")).toBe("unchanged");
+      expect(fake.state.configMaps.get(`headwind/${name}`)?.data).toEqual({ format: "someone-else/v9" });
+    });
   });
 });

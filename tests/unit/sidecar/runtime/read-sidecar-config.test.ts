@@ -13,6 +13,7 @@ describe("readSidecarConfig", () => {
       webhookConfigPath: undefined,
       insecureRegistries: [],
       registryCredentials: [],
+      cloud: { enabled: new Set(), overrides: new Map() },
       logLevel: "info",
       podName: undefined,
     });
@@ -29,6 +30,8 @@ describe("readSidecarConfig", () => {
         HEADWIND_WEBHOOK_CONFIG: "/etc/headwind/webhooks.yaml",
         HEADWIND_INSECURE_REGISTRIES: " Registry.Local:5000 , index.docker.io ",
         HEADWIND_REGISTRY_CREDENTIALS: "hub-robot,ghcr.cred",
+        HEADWIND_CLOUD_PROVIDERS: "aws,gcp",
+        HEADWIND_REGISTRY_PROVIDERS: "mirror.example:5000=gcp",
         LOG_LEVEL: "debug",
         POD_NAME: "headwind-sidecar-7d9f-abcde",
         HOSTNAME: "ignored",
@@ -42,6 +45,10 @@ describe("readSidecarConfig", () => {
       webhookConfigPath: "/etc/headwind/webhooks.yaml",
       insecureRegistries: ["registry.local:5000", "docker.io"],
       registryCredentials: ["hub-robot", "ghcr.cred"],
+      cloud: {
+        enabled: new Set(["aws", "gcp"]),
+        overrides: new Map([["mirror.example:5000", { provider: "gcp" }]]),
+      },
       logLevel: "debug",
       podName: "headwind-sidecar-7d9f-abcde",
     });
@@ -62,6 +69,7 @@ describe("readSidecarConfig", () => {
         HEADWIND_INTEREST_INTERVAL_SECONDS: "1",
         HEADWIND_INSECURE_REGISTRIES: "not a host,ok.example:5000",
         HEADWIND_REGISTRY_CREDENTIALS: "Bad_Name",
+        HEADWIND_CLOUD_PROVIDERS: "aws,ibm",
         LOG_LEVEL: "loud",
       });
     } catch (error) {
@@ -77,6 +85,7 @@ describe("readSidecarConfig", () => {
       'HEADWIND_INTEREST_INTERVAL_SECONDS must be a whole number from 5 to 86400, got "1"',
       'HEADWIND_INSECURE_REGISTRIES: "not a host" is not a host[:port]',
       'HEADWIND_REGISTRY_CREDENTIALS: "Bad_Name" is not a Secret name',
+      'HEADWIND_CLOUD_PROVIDERS: "ibm" is not auto, none, aws, gcp or azure',
     ]);
   });
 });

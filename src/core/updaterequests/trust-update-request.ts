@@ -5,10 +5,10 @@
  * Metacontroller stamps on attachments — for a workload in their own namespace, and never moves a
  * container to another repository.
  */
-import { isExactVersion } from "../../core/charts/helm-release.ts";
-import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
-import type { KubeObject } from "../../core/kube-object.ts";
-import type { UpdateRequest } from "../../core/updaterequests/update-request.ts";
+import { isExactVersion } from "../charts/helm-release.ts";
+import { parseImageRef, repositoryKey } from "../images/image-ref.ts";
+import type { KubeObject } from "../kube-object.ts";
+import type { UpdateRequest } from "./update-request.ts";
 
 interface OwnerReference {
   uid?: string;

@@ -1,6 +1,9 @@
 /**
- * Notifications and Kubernetes Events follow from a phase change the hook is about to record,
- * once each: keyed by the request's uid and the new phase, so a retried sync is recognisable.
+ * What follows from a status the hook is about to write: Kubernetes Events for a phase change, and
+ * the notifications of the transition, each claimed in the status itself (`notified`, as
+ * `Phase/event`). The claim is written together with the phase and before anything is sent, so a
+ * retry, a restart or another replica finds the phase already moved and the notification already
+ * claimed: each goes out at most once per (request, phase), never twice.
  */
 
 import { createHash } from "node:crypto";
@@ -9,11 +12,18 @@ import type { Effect } from "../effects/effect.ts";
 import type { Notification, NotificationEvent } from "../notify/notification.ts";
 import { gitopsConditionType } from "./gitops-gate.ts";
 
+export interface TransitionPlan {
+  /** The status to write: the new one with its notifications claimed. */
+  readonly status: UpdateRequestStatus;
+  /** Events and notifications to send once that status is written. */
+  readonly effects: Effect[];
+}
+
 const notifyOn: Partial<Record<Phase, NotificationEvent[]>> = {
   Pending: ["update_request_created"],
   Completed: ["update_completed"],
-  Failed: ["update_failed"],
-  RolledBack: ["rollback_triggered", "rollback_completed"],
+  RollingBack: ["rollback_triggered"],
+  RolledBack: ["rollback_completed"],
 };
 
 function notificationsOf(
@@ -22,12 +32,12 @@ function notificationsOf(
   after: UpdateRequestStatus,
 ): NotificationEvent[] {
   const phase = after.phase;
+  // A person wrote Rejected; the hook acknowledges it once, by stamping rejectedAt.
   if (phase === "Rejected" && before.rejectedAt === undefined && after.rejectedAt !== undefined)
     return ["update_rejected"];
   if (phase === undefined || phase === before.phase) return [];
   if (phase === "Applying" && ur.spec.approval === "Required") return ["update_approved"];
-  if (phase === "Failed" && after.message?.startsWith("rollback refused"))
-    return ["rollback_triggered", "rollback_failed"];
+  if (phase === "Failed") return [before.phase === "RollingBack" ? "rollback_failed" : "update_failed"];
   return notifyOn[phase] ?? [];
 }
 
@@ -54,7 +64,7 @@ function notification(
   };
 }
 
-const warnings: readonly (Phase | undefined)[] = ["Failed", "RolledBack", "Expired"];
+const warnings: readonly (Phase | undefined)[] = ["Failed", "RollingBack", "RolledBack", "Expired"];
 
 function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Effect[] {
   const { spec, metadata } = ur;
@@ -104,22 +114,26 @@ function gitopsEvents(ur: UpdateRequest, before: UpdateRequestStatus, after: Upd
   return [onUr, { ...onUr, key: `${key}/target`, regarding: spec.targetRef }];
 }
 
-export function transitionEffects(ur: UpdateRequest, after: UpdateRequestStatus | null): Effect[] {
-  if (after === null) return [];
+/** `ur` is the request as read, `after` the status about to replace its own. */
+export function planTransition(ur: UpdateRequest, after: UpdateRequestStatus): TransitionPlan {
   const before = ur.status ?? {};
-  const notes = notificationsOf(ur, before, after);
-  const changed = after.phase !== before.phase || notes.length > 0;
-  if (!changed) return gitopsEvents(ur, before, after);
+  const claimed = new Set(before.notified ?? []);
+  const fresh = notificationsOf(ur, before, after).filter((e) => !claimed.has(`${after.phase}/${e}`));
   const key = `${ur.metadata.uid ?? ur.metadata.name}/${after.phase}`;
-  return [
-    ...gitopsEvents(ur, before, after),
-    ...events(ur, after, key),
-    ...notes.map(
-      (event): Effect => ({
-        type: "notify",
-        key: `${key}/${event}`,
-        notification: notification(ur, event, after),
-      }),
-    ),
-  ];
+  const status =
+    fresh.length === 0
+      ? after
+      : { ...after, notified: [...claimed, ...fresh.map((e) => `${after.phase}/${e}`)] };
+  const notes = fresh.map(
+    (event): Effect => ({
+      type: "notify",
+      key: `${key}/${event}`,
+      notification: notification(ur, event, after),
+    }),
+  );
+  const changed = after.phase !== before.phase || fresh.length > 0;
+  return {
+    status,
+    effects: [...gitopsEvents(ur, before, after), ...(changed ? events(ur, after, key) : []), ...notes],
+  };
 }

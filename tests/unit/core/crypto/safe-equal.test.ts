@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeEqual } from "../../../../../src/sidecar/webhooks/auth/safe-equal.ts";
+import { safeEqual } from "../../../../src/core/crypto/safe-equal.ts";
 
 describe("safeEqual", () => {
   // columns: actual | expected | equal
