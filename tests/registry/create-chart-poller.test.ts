@@ -60,27 +60,25 @@ describe("chart sources polled from a real registry and a chart repository on lo
     return { charts, store, counting, pollError };
   }
 
+  const oci = (key: string, path: string, creationTimes = false): ChartInterest => ({
+    key,
+    source: { kind: "oci", repository: `${registry.host}/${path}`, secret: undefined },
+    pollingIntervalSeconds: 300,
+    creationTimes,
+  });
+  const stable = (): ChartInterest => ({
+    key: "helmrepository/shop/stable/podinfo",
+    source: { kind: "http", url: `${index.origin}/stable`, chart: "podinfo", secret: undefined },
+    pollingIntervalSeconds: 300,
+    creationTimes: false,
+  });
+
   it("an oci:// HelmRepository, an OCIRepository (chartRef) and an HTTP repository, each into its ConfigMap", async () => {
     const { charts, store, counting } = poller();
-    const interest: ChartInterest[] = [
-      {
-        key: "helmrepository/shop/oci/podinfo",
-        source: { kind: "oci", repository: `${registry.host}/charts/podinfo`, secret: undefined },
-        pollingIntervalSeconds: 300,
-        creationTimes: true,
-      },
-      {
-        key: "ocirepository/shop/podinfo",
-        source: { kind: "oci", repository: `${registry.host}/flux/podinfo`, secret: undefined },
-        pollingIntervalSeconds: 300,
-        creationTimes: false,
-      },
-      {
-        key: "helmrepository/shop/stable/podinfo",
-        source: { kind: "http", url: `${index.origin}/stable`, chart: "podinfo", secret: undefined },
-        pollingIntervalSeconds: 300,
-        creationTimes: false,
-      },
+    const interest = [
+      oci("helmrepository/shop/oci/podinfo", "charts/podinfo", true),
+      oci("ocirepository/shop/podinfo", "flux/podinfo"),
+      stable(),
     ];
     expect(await charts.poll(interest)).toEqual({ due: 3, failed: [] });
     const observed = store.observed();
@@ -104,20 +102,7 @@ describe("chart sources polled from a real registry and a chart repository on lo
 
   it("a chart the registry does not have is an error on its own ConfigMap only", async () => {
     const { charts, store, pollError } = poller();
-    const report = await charts.poll([
-      {
-        key: "helmrepository/shop/oci/missing",
-        source: { kind: "oci", repository: `${registry.host}/charts/missing`, secret: undefined },
-        pollingIntervalSeconds: 300,
-        creationTimes: false,
-      },
-      {
-        key: "helmrepository/shop/stable/podinfo",
-        source: { kind: "http", url: `${index.origin}/stable`, chart: "podinfo", secret: undefined },
-        pollingIntervalSeconds: 300,
-        creationTimes: false,
-      },
-    ]);
+    const report = await charts.poll([oci("helmrepository/shop/oci/missing", "charts/missing"), stable()]);
     expect(report.failed).toEqual([
       { key: "helmrepository/shop/oci/missing", message: expect.stringContaining("not found") },
     ]);

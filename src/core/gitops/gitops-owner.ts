@@ -49,30 +49,27 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? "" : apiVersion.slice(0, slash);
 }
 
+function fluxController(
+  labels: Readonly<Record<string, string>>,
+  kind: "Kustomization" | "HelmRelease",
+  nameLabel: string,
+  namespaceLabel: string,
+): GitOpsOwner | undefined {
+  const name = labels[nameLabel];
+  return name
+    ? { tool: "Flux", kind, name, namespace: labels[namespaceLabel], evidence: `label ${nameLabel}` }
+    : undefined;
+}
+
 function fluxOwner(object: KubeObject): GitOpsOwner | undefined {
   const labels = object.metadata.labels ?? {};
+  const helm = fluxController(labels, "HelmRelease", gitopsKeys.helmName, gitopsKeys.helmNamespace);
+  if (helm !== undefined) return helm;
   const annotations = object.metadata.annotations ?? {};
-  const helm = labels[gitopsKeys.helmName];
-  if (helm)
-    return {
-      tool: "Flux",
-      kind: "HelmRelease",
-      name: helm,
-      namespace: labels[gitopsKeys.helmNamespace],
-      evidence: `label ${gitopsKeys.helmName}`,
-    };
-  const kustomization = labels[gitopsKeys.kustomizeName];
-  if (!kustomization) return undefined;
   const ssa = annotations[gitopsKeys.kustomizeSsa]?.toLowerCase();
   const disabled = annotations[gitopsKeys.kustomizeReconcile]?.toLowerCase() === "disabled";
   if (disabled || ssa === "ignore" || ssa === "ifnotpresent") return undefined;
-  return {
-    tool: "Flux",
-    kind: "Kustomization",
-    name: kustomization,
-    namespace: labels[gitopsKeys.kustomizeNamespace],
-    evidence: `label ${gitopsKeys.kustomizeName}`,
-  };
+  return fluxController(labels, "Kustomization", gitopsKeys.kustomizeName, gitopsKeys.kustomizeNamespace);
 }
 
 /** The Application named by a tracking id, when the id names this object. */

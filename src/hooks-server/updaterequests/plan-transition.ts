@@ -66,11 +66,15 @@ function notification(
 
 const warnings: readonly (Phase | undefined)[] = ["Failed", "RollingBack", "RolledBack", "Expired"];
 
-function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Effect[] {
+/** The same Event on the request and on its target, keyed apart. */
+function eventPair(
+  ur: UpdateRequest,
+  key: string,
+  eventType: "Normal" | "Warning",
+  reason: string,
+  message: string,
+): Effect[] {
   const { spec, metadata } = ur;
-  const eventType = warnings.includes(after.phase) ? "Warning" : "Normal";
-  const reason = `Update${after.phase ?? "Changed"}`;
-  const message = `${spec.containerName}: ${spec.currentImage} -> ${spec.newImage}: ${after.phase}${after.message ? ` (${after.message})` : ""}`;
   const onUr: Effect = {
     type: "event",
     key: `${key}/ur`,
@@ -85,8 +89,14 @@ function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Eff
     reason,
     message,
   };
-  const onTarget: Effect = { ...onUr, key: `${key}/target`, regarding: spec.targetRef };
-  return [onUr, onTarget];
+  return [onUr, { ...onUr, key: `${key}/target`, regarding: spec.targetRef }];
+}
+
+function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Effect[] {
+  const { spec } = ur;
+  const eventType = warnings.includes(after.phase) ? "Warning" : "Normal";
+  const message = `${spec.containerName}: ${spec.currentImage} -> ${spec.newImage}: ${after.phase}${after.message ? ` (${after.message})` : ""}`;
+  return eventPair(ur, key, eventType, `Update${after.phase ?? "Changed"}`, message);
 }
 
 /** Once per request and message: which GitOps tool applies the target, and what to change in Git. */
@@ -96,22 +106,7 @@ function gitopsEvents(ur: UpdateRequest, before: UpdateRequestStatus, after: Upd
   if (condition === undefined || condition.message === previous?.message) return [];
   const digest = createHash("sha256").update(condition.message).digest("hex").slice(0, 12);
   const key = `${ur.metadata.uid ?? ur.metadata.name}/gitops/${digest}`;
-  const { metadata, spec } = ur;
-  const onUr: Effect = {
-    type: "event",
-    key: `${key}/ur`,
-    regarding: {
-      apiVersion: ur.apiVersion,
-      kind: ur.kind,
-      name: metadata.name,
-      namespace: metadata.namespace ?? "",
-      uid: metadata.uid,
-    },
-    eventType: "Normal",
-    reason: gitopsConditionType,
-    message: condition.message,
-  };
-  return [onUr, { ...onUr, key: `${key}/target`, regarding: spec.targetRef }];
+  return eventPair(ur, key, "Normal", gitopsConditionType, condition.message);
 }
 
 /** `ur` is the request as read, `after` the status about to replace its own. */
