@@ -19,12 +19,13 @@ COPY src ./src
 # No source maps (the image holds no TypeScript for them to point to) and no dev dependencies. From
 # the runtime dependencies, drop what they ship but never load: TypeScript (declarations included;
 # @types/* are nothing else, even where a dependency lists them as its own dependencies), source
-# maps, and their own tests (a test/ folder at a package's root).
+# maps, and their own tests (a test/ folder at a package's root, or in its build output).
 RUN npx tsc -p tsconfig.build.json --sourceMap false \
   && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
   && rm -rf node_modules/@types \
   && find node_modules -regextype posix-extended \
-    -regex '(.*/)?node_modules/(@[^/]+/)?[^/]+/(test|tests|__tests__)' -type d -prune -exec rm -rf {} + \
+    -regex '(.*/)?node_modules/(@[^/]+/)?[^/]+/((build|dist|lib)/([^/]+/)?)?(test|tests|__tests__)' \
+    -type d -prune -exec rm -rf {} + \
   && find node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' \) -delete \
   && find node_modules -mindepth 1 -type d -empty -delete
 

@@ -9,6 +9,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adminConfig, createTestNamespace } from "../tests/helpers/cluster.ts";
+import { cpuSeconds, pidFrom } from "../tests/helpers/cpu-seconds.ts";
 import { startEntryPoint } from "../tests/helpers/entry-point.ts";
 import { type PhaseCost, runFanout } from "../tests/helpers/fanout.ts";
 import { installHeadwind, serviceAccountKubeconfig } from "../tests/helpers/headwind-install.ts";
@@ -23,6 +24,7 @@ function table(name: string, cost: PhaseCost): string {
   const rows = [
     ...Object.entries(cost.hookCalls).map(([k, v]) => `| ${name} | hook ${k} | ${v} |`),
     ...Object.entries(cost.writes).map(([k, v]) => `| ${name} | write: ${k} | ${v} |`),
+    ...Object.entries(cost.cpuMs ?? {}).map(([k, v]) => `| ${name} | CPU ms: ${k} | ${v} |`),
   ];
   return rows.join("\n");
 }
@@ -57,6 +59,17 @@ async function main(): Promise<void> {
         );
       },
       idle: () => isIdle(metacontroller),
+      cpu: async () => {
+        const pids = {
+          "kube-apiserver": await pidFrom(process.env.HEADWIND_APISERVER_PIDFILE),
+          etcd: await pidFrom(process.env.HEADWIND_ETCD_PIDFILE),
+          metacontroller: metacontroller.pid,
+          hooks: server.pid,
+        };
+        const out: Record<string, number> = {};
+        for (const [name, pid] of Object.entries(pids)) if (pid) out[name] = await cpuSeconds(pid);
+        return out;
+      },
       progress: (what) => {
         if (!what.endsWith("patched"))
           console.error(`${((Date.now() - started) / 1000).toFixed(1)}s ${what}`);

@@ -1,15 +1,21 @@
 /**
- * The sidecar's webhook path: parsing a distribution envelope, and a whole signed GitHub delivery
- * through the app (HMAC over the raw body, parse, replay cache, metrics, answer).
+ * The sidecar's webhook path: parsing a distribution envelope, a whole signed GitHub delivery
+ * through the app (HMAC over the raw body, parse, replay cache, metrics, answer), and a forged
+ * delivery naming 100,000 tags of one followed repository up to the moment it is answered
+ * (JSON, parse, the per-delivery hint cap, the queue).
  */
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { bench, describe } from "vitest";
+import { createEventIngest } from "../src/sidecar/runtime/create-event-ingest.ts";
+import { createHintQueue } from "../src/sidecar/runtime/create-hint-queue.ts";
+import { createSidecarMetrics } from "../src/sidecar/runtime/create-sidecar-metrics.ts";
 import { createWebhookApp } from "../src/sidecar/webhooks/create-webhook-app.ts";
 import { createWebhookMetrics } from "../src/sidecar/webhooks/create-webhook-metrics.ts";
 import { parseDistributionWebhook } from "../src/sidecar/webhooks/vendors/parse-distribution-webhook.ts";
+import { parseQuayWebhook } from "../src/sidecar/webhooks/vendors/parse-quay-webhook.ts";
 
 const distribution = JSON.parse(
   readFileSync("tests/fixtures/webhooks/distribution/push-multi-arch.json", "utf8"),
@@ -58,5 +64,33 @@ describe("webhooks", () => {
   });
   bench("signed GitHub delivery through the app", async () => {
     await deliver();
+  });
+});
+
+const followed = "registry.acme.example/apps/web";
+const forged = JSON.stringify({
+  repository: "apps/web",
+  docker_url: followed,
+  updated_tags: Array.from({ length: 100_000 }, (_, i) => String(i)),
+});
+const ingest = createEventIngest({
+  interest: () => ({ poll: [], repositories: new Map([[followed, []]]) }),
+  // Checks finish at once: the benchmark measures what the delivery waits for, not the registry.
+  queue: createHintQueue({
+    concurrency: 4,
+    maxRepositories: 1000,
+    maxTags: 10,
+    run: async () => {},
+    onError() {},
+  }),
+  metrics: createSidecarMetrics(new Registry()),
+  logger: pino({ level: "silent" }),
+});
+
+describe("webhooks: a forged delivery", () => {
+  bench(`100,000 tags of a followed repository (${forged.length} bytes) up to the answer`, async () => {
+    const result = parseQuayWebhook(JSON.parse(forged), new Headers());
+    if (result.kind !== "events") throw new Error(result.message);
+    await ingest([...result.events], "quay", result.overLimit);
   });
 });

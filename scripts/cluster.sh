@@ -133,6 +133,7 @@ start etcd "$bins/etcd" --name=headwind --data-dir="$run/etcd" \
   --listen-client-urls="http://127.0.0.1:$etcd_port" --advertise-client-urls="http://127.0.0.1:$etcd_port" \
   --listen-peer-urls="http://127.0.0.1:$peer_port" --initial-advertise-peer-urls="http://127.0.0.1:$peer_port" \
   --initial-cluster="headwind=http://127.0.0.1:$peer_port" --unsafe-no-fsync=true --log-level=warn
+echo "${pids[-1]}" >"$run/etcd.pid"
 etcd_ok() { curl -fsS "http://127.0.0.1:$etcd_port/health" 2>/dev/null | grep -q '"health":"true"'; }
 wait_for etcd 30 etcd_ok
 
@@ -199,6 +200,7 @@ export KUBECONFIG="$run/kubeconfig" HEADWIND_CLUSTER=1 HEADWIND_KUBE_VERSION="$K
 export HEADWIND_METACONTROLLER="$metacontroller" HEADWIND_METACONTROLLER_KUBECONFIG="$run/metacontroller.kubeconfig"
 export HEADWIND_AUDIT_LOG="$run/audit.log"
 export HEADWIND_APISERVER_PIDFILE="$run/apiserver.pid" HEADWIND_APISERVER_RESTART="$run/apiserver.restart"
+export HEADWIND_ETCD_PIDFILE="$run/etcd.pid"
 # In the background so a TERM/INT reaches our trap at once instead of after the command ends.
 "$@" &
 pids+=("$!")

@@ -135,8 +135,9 @@ check() {
 
 hooks_port=$(free_port)
 sidecar_port=$(free_port)
-start hooks headwind-hooks dist/hooks-server/main.js \
-  PORT="$hooks_port" API_PORT="$(free_port)" METRICS_PORT="$(free_port)"
+# The hook credential, as the kubelet passes it from the Secret headwind-hook-credentials.
+start hooks headwind-hooks dist/hooks-server/main.js HEADWIND_HOOK_TOKEN="$(openssl rand -hex 32)" \
+  PORT="$hooks_port" API_PORT="$(free_port)" METRICS_PORT="$(free_port)" DASHBOARD_PORT="$(free_port)"
 start sidecar headwind-sidecar dist/sidecar/main.js PORT="$sidecar_port" METRICS_PORT="$(free_port)"
 check hooks "${pids[0]}" "$hooks_port"
 check sidecar "${pids[1]}" "$sidecar_port"

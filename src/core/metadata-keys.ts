@@ -30,6 +30,8 @@ export const annotations = {
 export const labels = {
   /** Marks a tag ConfigMap. */
   tags: "headwind.sh/tags",
+  /** On a tag ConfigMap of a namespace's own credential scope: that namespace. */
+  tagsNamespace: "headwind.sh/namespace",
   /** On an UpdateRequest: its target, so people can select requests by workload. */
   targetKind: "headwind.sh/target-kind",
   targetName: "headwind.sh/target-name",

@@ -1,9 +1,12 @@
 /** Composition root of the hooks server: the only place that reads the environment and opens ports. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { KubeConfig } from "@kubernetes/client-node";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { configForToken } from "../kube/config-for-token.ts";
 import { createKubeTransport } from "../kube/create-kube-transport.ts";
+import { createKubeWatch } from "../kube/create-kube-watch.ts";
 import { createLogger } from "../observability/create-logger.ts";
 import { createMetricsApp } from "../observability/create-metrics-app.ts";
 import { startTracing } from "../observability/start-tracing.ts";
@@ -12,6 +15,7 @@ import { createApprovalGateway } from "./approval-api/create-approval-gateway.ts
 import { createApprovalMetrics } from "./approval-api/create-approval-metrics.ts";
 import { createUpdateRequestGauges } from "./approval-api/create-update-request-gauges.ts";
 import { readHooksConfig } from "./config/read-hooks-config.ts";
+import { createDashboardApp } from "./dashboard/create-dashboard-app.tsx";
 import { createExecutor } from "./effects/create-executor.ts";
 import { createKubeGateway } from "./effects/kube-gateway.ts";
 import { createHookMetrics } from "./http/create-hook-metrics.ts";
@@ -56,7 +60,7 @@ const app = createHooksApp({
   maxBodyBytes: config.maxBodyBytes,
 });
 
-const approvals = createApprovalGateway(kube);
+const approvals = createApprovalGateway(createKubeTransport(kube));
 createUpdateRequestGauges({
   registry,
   list: () => approvals.listUpdateRequests(undefined),
@@ -80,6 +84,8 @@ const api =
         {
           fetch: createApprovalApp({
             gateway: approvals,
+            asPerson: (token) => createKubeTransport(configForToken(kube, token)),
+            approvalTtlSeconds: config.settings.approvalTtlSeconds,
             clock,
             logger: logger.child({ component: "approval-api" }),
             metrics: createApprovalMetrics(registry),
@@ -89,11 +95,32 @@ const api =
         (info) => logger.info({ port: info.port }, "approval API listening"),
       );
 
+const dashboard =
+  config.dashboardPort === 0
+    ? undefined
+    : serve(
+        {
+          fetch: createDashboardApp({
+            gateway: approvals,
+            asPerson: (token) => createKubeTransport(configForToken(kube, token)),
+            watchAsPerson: (token) => createKubeWatch(configForToken(kube, token)),
+            auth: config.dashboard,
+            remoteAddress: (c) => getConnInfo(c).remote.address,
+            clock,
+            logger: logger.child({ component: "dashboard" }),
+            approvalTtlSeconds: config.settings.approvalTtlSeconds,
+          }).fetch,
+          port: config.dashboardPort,
+        },
+        (info) => logger.info({ port: info.port }, "dashboard listening"),
+      );
+
 function stop(signal: string) {
   logger.info({ signal }, "shutting down");
   hooks.close();
   metrics?.close();
   api?.close();
+  dashboard?.close();
   void tracing.shutdown().finally(() => process.exit(0));
 }
 process.once("SIGTERM", () => stop("SIGTERM"));

@@ -126,7 +126,8 @@ describe("flow: approval and apply", () => {
     const events = await headwindEvents(flows.kc, ns);
     const onUr = events.filter((e) => e.regarding.kind === "UpdateRequest").map((e) => e.reason);
     const onTarget = events.filter((e) => e.regarding.kind === "Deployment").map((e) => e.reason);
-    const expected = ["UpdateApplying", "UpdateCompleted", "UpdatePending", "UpdateProgressing"];
+    // Applying is the step written just before the patch: Progressing, right after, has the Event.
+    const expected = ["UpdateCompleted", "UpdatePending", "UpdateProgressing"];
     expect(onUr.sort()).toEqual(expected);
     expect(onTarget.sort()).toEqual(expected);
     expect(hooks.notifications.map((n) => n.event)).toEqual([
@@ -172,7 +173,7 @@ describe("flow: approval and apply", () => {
     const reasons = (await headwindEvents(flows.kc, ns))
       .filter((e) => e.regarding.kind === "UpdateRequest")
       .map((e) => e.reason);
-    expect(reasons.sort()).toEqual(["UpdateApplying", "UpdateCompleted", "UpdateProgressing"]);
+    expect(reasons.sort()).toEqual(["UpdateCompleted", "UpdateProgressing"]);
     expect(hooks.notifications.map((n) => n.event)).toEqual(["update_completed"]);
   });
 });

@@ -18,6 +18,7 @@ import {
   type V1PodDisruptionBudget,
   type V1RoleBinding,
   type V1Service,
+  type V1ServiceAccount,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
@@ -118,7 +119,8 @@ beforeAll(async () => {
   namespace = await createTestNamespace(kc, "hw-chart");
   // Metacontroller is a prerequisite of the install (its DecoratorController type).
   await installCrds(kc, new URL("../fixtures/crds/metacontroller-crds-v1.yaml", import.meta.url));
-});
+  // Building helm on a fresh machine takes minutes (scripts/test.sh builds it before the run).
+}, 900_000);
 
 afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -174,7 +176,15 @@ describe("charts/headwind", () => {
         imagePullSecrets: ["regcred"],
         pullSecretNamespaces: [other],
         hooks: { replicas: 3, env: { LOG_LEVEL: "debug" }, podDisruptionBudget: { minAvailable: 2 } },
-        sidecar: { replicas: 1, env: { HEADWIND_POLL_INTERVAL_SECONDS: 60 }, egressPorts: [443, 8443] },
+        sidecar: {
+          replicas: 1,
+          env: { HEADWIND_POLL_INTERVAL_SECONDS: 60 },
+          serviceAccountAnnotations: {
+            "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/headwind",
+          },
+          podLabels: { "azure.workload.identity/use": "true" },
+          egressPorts: [443, 8443],
+        },
         notifications: { secretName: "my-notify", env: { SLACK_USERNAME: "Headwind" } },
         webhooks: {
           config: { sources: [{ name: "hub", vendor: "dockerhub", pathEnv: "HUB_PATH", auth: secretPath }] },
@@ -213,6 +223,10 @@ describe("charts/headwind", () => {
     expect(sidecarContainer?.env).toContainEqual({ name: "HEADWIND_POLL_INTERVAL_SECONDS", value: "60" });
     expect(sidecarContainer?.envFrom).toEqual([{ secretRef: { name: "my-webhooks", optional: true } }]);
     expect(sidecar.spec?.template.metadata?.annotations?.["checksum/webhooks"]).toMatch(/^[a-f0-9]{64}$/);
+    expect(sidecar.spec?.template.metadata?.labels?.["azure.workload.identity/use"]).toBe("true");
+    expect(
+      find<V1ServiceAccount>(objects, "ServiceAccount", "headwind-sidecar").metadata?.annotations,
+    ).toEqual({ "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/headwind" });
 
     const config = find<V1ConfigMap>(objects, "ConfigMap", "headwind-webhooks").data?.["webhooks.yaml"] ?? "";
     const read = readWebhookConfig(config, { env: { HUB_PATH: "p".repeat(40) }, readFile: () => "" });

@@ -43,12 +43,18 @@ function startHooks(env: Record<string, string>) {
 }
 
 describe("npm start (hooks server)", () => {
-  it("serves hooks, health, metrics and the approval API; SIGTERM exits 0", async () => {
-    const [port, metricsPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  it("serves hooks, health, metrics, the approval API and the dashboard; SIGTERM exits 0", async () => {
+    const [port, metricsPort, apiPort, dashboardPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const hooks = startHooks({
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
       API_PORT: String(apiPort),
+      DASHBOARD_PORT: String(dashboardPort),
       HEADWIND_HOOK_TOKEN: token,
     });
     try {
@@ -68,6 +74,10 @@ describe("npm start (hooks server)", () => {
       expect(metrics).toContain("process_cpu_user_seconds_total");
       const api = await fetch(`http://127.0.0.1:${apiPort}/api/v1/updates`);
       expect(api.status).toBe(401);
+      const dashboard = await fetch(`http://127.0.0.1:${dashboardPort}/`, { redirect: "manual" });
+      expect([dashboard.status, dashboard.headers.get("location")]).toEqual([303, "/login"]);
+      const htmx = await fetch(`http://127.0.0.1:${dashboardPort}/static/htmx.min.js`);
+      expect(htmx.status).toBe(200);
     } finally {
       hooks.child.kill("SIGTERM");
     }

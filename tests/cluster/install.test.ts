@@ -158,8 +158,10 @@ describe("kubectl apply -k manifests/", () => {
   it("builds the expected bundle: every object labelled part-of headwind", () => {
     expect(bundle.map(id).sort()).toEqual(
       [
+        "ClusterRole/headwind-approver",
         "ClusterRole/headwind-hooks",
         "ClusterRole/headwind-sidecar",
+        "ClusterRole/headwind-viewer",
         "ClusterRole/headwind-sidecar-pull-secrets",
         "ClusterRoleBinding/headwind-hooks",
         "ClusterRoleBinding/headwind-sidecar",
@@ -181,8 +183,10 @@ describe("kubectl apply -k manifests/", () => {
         "ServiceAccount/headwind-sidecar",
         "ValidatingAdmissionPolicy/headwind-approvals",
         "ValidatingAdmissionPolicy/headwind-hooks-workload-changes",
+        "ValidatingAdmissionPolicy/headwind-rollbacks",
         "ValidatingAdmissionPolicyBinding/headwind-approvals",
         "ValidatingAdmissionPolicyBinding/headwind-hooks-workload-changes",
+        "ValidatingAdmissionPolicyBinding/headwind-rollbacks",
       ].sort(),
     );
     for (const o of bundle) expect(o.metadata?.labels?.["app.kubernetes.io/part-of"], id(o)).toBe("headwind");
@@ -597,6 +601,7 @@ describe("the UpdateRequest CRD", () => {
     expect(wide.stdout.split("\n")[0]?.split(/\s+/)).toEqual([
       "NAME",
       "TARGET",
+      "TYPE",
       "CONTAINER",
       "CURRENT",
       "NEW",
@@ -609,7 +614,7 @@ describe("the UpdateRequest CRD", () => {
     ]);
     expect(wide.stdout).toMatch(
       new RegExp(
-        `${name}\\s+web\\s+nginx\\s+nginx:1\\.25\\.3\\s+nginx:1\\.27\\.0\\s+minor\\s+Pending\\s+waiting`,
+        `${name}\\s+web\\s+update\\s+nginx\\s+nginx:1\\.25\\.3\\s+nginx:1\\.27\\.0\\s+minor\\s+Pending\\s+waiting`,
       ),
     );
     const byCategory = await kubectlOk(["get", "headwind", "-n", ns, "-o", "name"]);

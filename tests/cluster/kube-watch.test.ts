@@ -1,9 +1,11 @@
 // The one watch helper against a real apiserver: LIST then WATCH sees creates, updates and
-// deletes in order; abort ends it at once; an unknown token gets the apiserver's 401.
+// deletes in order; abort ends it at once; an unknown token gets the apiserver's 401. And the
+// connection under every call keeps its TLS connection open between requests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubeTransport } from "../../src/kube/create-kube-transport.ts";
 import { createKubeWatch, type WatchEvent } from "../../src/kube/create-kube-watch.ts";
 import { KubeApiError } from "../../src/kube/kube-api-error.ts";
+import { createKubeConnection } from "../../src/kube/kube-connection.ts";
 import { listAndWatch } from "../../src/kube/list-and-watch.ts";
 import { listAll, pageOf, pageQuery } from "../../src/kube/list-pages.ts";
 import { adminConfig, configForToken, createTestNamespace, waitFor } from "../helpers/cluster.ts";
@@ -75,5 +77,25 @@ describe("listAndWatch on a real apiserver", () => {
     );
     expect(denied).toBeInstanceOf(KubeApiError);
     expect((denied as KubeApiError).status).toBe(401);
+  });
+});
+
+describe("kube connection", () => {
+  it("reuses one TLS connection for request after request (client-node's own agents would not)", async () => {
+    const connection = createKubeConnection(admin);
+    const reused: boolean[] = [];
+    for (let i = 0; i < 5; i++) {
+      const request = await connection.open("GET", `${path}?limit=1`, { accept: "application/json" }, 10_000);
+      await new Promise<void>((resolve, reject) => {
+        request.on("response", (response) => {
+          response.resume();
+          response.on("end", () => resolve());
+        });
+        request.on("error", reject);
+        request.end();
+      });
+      reused.push(request.reusedSocket);
+    }
+    expect(reused).toEqual([false, true, true, true, true]);
   });
 });

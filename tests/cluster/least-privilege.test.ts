@@ -14,7 +14,6 @@ import { parseAllDocuments } from "yaml";
 import { buildTagConfigMap, tagsLabel } from "../../src/core/tags/tag-configmap.ts";
 import { workloadKinds } from "../../src/core/workloads/workload-kinds.ts";
 import { createApprovalGateway } from "../../src/hooks-server/approval-api/create-approval-gateway.ts";
-import { GatewayError } from "../../src/hooks-server/approval-api/gateway-error.ts";
 import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
 import type { Effect } from "../../src/hooks-server/effects/effect.ts";
 import { createKubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
@@ -336,7 +335,7 @@ describe("hooks token: the real effect calls", () => {
         },
       },
     ]);
-    const gateway = createApprovalGateway(asComponent("hooks"));
+    const gateway = createApprovalGateway(createKubeTransport(asComponent("hooks")));
     const sidecar = serviceAccountIdentity(serviceAccounts.sidecar);
     const identity = await gateway.authenticate(await serviceAccountToken(kc, hw, "headwind-sidecar"));
     expect(identity).toMatchObject({
@@ -370,12 +369,13 @@ describe("hooks token: the real effect calls", () => {
     const stale = await gateway
       .patchUpdateRequestStatus(workload, name, rv, { phase: "Approved" })
       .catch((e: unknown) => e);
-    expect(stale).toBeInstanceOf(GatewayError);
-    expect((stale as GatewayError).status).toBe(409);
+    expect(kubeStatus(stale)).toBe(409);
     expect((await gateway.getUpdateRequest(workload, name))?.status?.phase).toBe("Rejected");
     expect(await gateway.getUpdateRequest(workload, "absent")).toBeUndefined();
-    expect((await gateway.getDeployment(workload, "web"))?.metadata.name).toBe("web");
-    expect(await gateway.getDeployment(workload, "absent")).toBeUndefined();
+    const deployments = workloadKinds[0];
+    if (deployments === undefined) throw new Error("no workload kinds");
+    expect((await gateway.getWorkload(deployments, workload, "web"))?.metadata.name).toBe("web");
+    expect(await gateway.getWorkload(deployments, workload, "absent")).toBeUndefined();
 
     // The UpdateRequest itself (spec, metadata) stays out of reach.
     const hooks = asComponent("hooks");

@@ -131,6 +131,8 @@ describe("dashboard and alert queries against the processes' real metrics", () =
         API_PORT: String(apiPort),
         METRICS_PORT: String(hooksMetrics),
         HEADWIND_NAMESPACE: hw,
+        // What Metacontroller reads from the Secret and sends; the router passes it on unchanged.
+        HEADWIND_HOOK_TOKEN: flows.credential,
       },
       { output: "ignore" },
     );
@@ -196,10 +198,10 @@ describe("dashboard and alert queries against the processes' real metrics", () =
     await tagsWritten("1.0.0\n1.1.0\n1.2.0");
     expect((await deliver(pushEvent(repository, "1.3.0", digest), "Bearer wrong")).status).toBe(401);
     expect((await deliver(pushEvent(`${ns}/unused`, "1.0.0", digest), webhookToken)).status).toBe(202);
-    // A hook call Headwind cannot read: answered 400 and counted as a hook error.
+    // A hook call Headwind cannot read (with the credential, so it is read): 400, counted as a hook error.
     const garbled = await fetch(`${hooks.origin}/hooks/workloads/sync`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${flows.credential}` },
       body: '{"parent": 42}',
     });
     expect(garbled.status).toBe(400);

@@ -14,6 +14,7 @@ import {
 } from "../helpers/cluster.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import {
+  htpasswdBasic,
   htpasswdPassword,
   htpasswdUser,
   type RegistryServer,
@@ -26,7 +27,7 @@ import {
   installSidecarRbac,
 } from "../helpers/sidecar-cluster.ts";
 
-const basic = `Basic ${Buffer.from(`${htpasswdUser}:${htpasswdPassword}`).toString("base64")}`;
+const basic = htpasswdBasic;
 
 let admin: KubeConfig;
 let sidecarConfig: KubeConfig;
@@ -57,9 +58,10 @@ function deployment(
   } as KubernetesObject;
 }
 
-const cmPath = (repository: string) => `/api/v1/namespaces/${hw}/configmaps/${tagConfigMapName(repository)}`;
-const readConfigMap = async (repository: string) =>
-  (await kubeRequest(admin, "GET", cmPath(repository))) as ConfigMapObject & {
+const cmPath = (repository: string, namespace?: string) =>
+  `/api/v1/namespaces/${hw}/configmaps/${tagConfigMapName(repository, namespace)}`;
+const readConfigMap = async (repository: string, namespace?: string) =>
+  (await kubeRequest(admin, "GET", cmPath(repository, namespace))) as ConfigMapObject & {
     metadata: { managedFields?: { manager: string; operation: string }[] };
   };
 const mine = (origin: string) => sidecar.registryCalls.exchanges.filter((e) => e.origin === origin);
@@ -162,7 +164,8 @@ describe("sidecar polling on the real apiserver", () => {
         `GET /api/v1/namespaces/${ns}/secrets/regcred`,
         `PATCH ${cmPath(web())}`,
         `PATCH ${cmPath(api())}`,
-        `PATCH ${cmPath(billing())}`,
+        // Read with the namespace's own pull secret: that namespace's scope.
+        `PATCH ${cmPath(billing(), ns)}`,
       ]),
     );
 
@@ -190,14 +193,18 @@ describe("sidecar polling on the real apiserver", () => {
     expect(live.metadata.managedFields?.map((f) => `${f.manager} ${f.operation}`)).toEqual([
       "headwind-sidecar Apply",
     ]);
-    expect((await readConfigMap(billing())).data?.tags).toBe("0.9.0\n1.0.0");
+    expect((await readConfigMap(billing(), ns)).data?.tags).toBe("0.9.0\n1.0.0");
+    expect((await readConfigMap(billing(), ns)).data?.namespace).toBe(ns);
     expect((await readConfigMap(api())).data?.tags).toBe("3.0.0");
     console.info(`sidecar-polling: first cycle ${Math.round(performance.now() - started)} ms`);
   });
 
   it("a second cycle with nothing new writes nothing: resourceVersions unchanged", async () => {
+    const scoped = (r: string) => (r === billing() ? ns : undefined);
     const before = await Promise.all(
-      [web(), api(), billing()].map(async (r) => (await readConfigMap(r)).metadata.resourceVersion),
+      [web(), api(), billing()].map(
+        async (r) => (await readConfigMap(r, scoped(r))).metadata.resourceVersion,
+      ),
     );
     time.now += 300_000;
     await sidecar.refreshInterest();
@@ -209,7 +216,9 @@ describe("sidecar polling on the real apiserver", () => {
     expect(mine(locked.origin)).toHaveLength(1);
     expect(sidecar.kubeCalls.filter((c) => c.startsWith("PATCH"))).toEqual([]);
     const after = await Promise.all(
-      [web(), api(), billing()].map(async (r) => (await readConfigMap(r)).metadata.resourceVersion),
+      [web(), api(), billing()].map(
+        async (r) => (await readConfigMap(r, scoped(r))).metadata.resourceVersion,
+      ),
     );
     expect(after).toEqual(before);
     const text = await sidecar.register.metrics();

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tagConfigMapName } from "../../src/core/tags/tag-configmap.ts";
@@ -23,11 +23,7 @@ import {
 import { serviceAccountKubeconfig } from "../helpers/headwind-install.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import { freePort, type RegistryServer, startRegistry } from "../helpers/registry-server.ts";
-import {
-  headwindNamespace as hw,
-  installSidecarRbac,
-  writeLoopbackPreload,
-} from "../helpers/sidecar-cluster.ts";
+import { headwindNamespace as hw, installSidecarRbac } from "../helpers/sidecar-cluster.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const token = "Bearer process-test-webhook-token";
@@ -36,11 +32,16 @@ let admin: KubeConfig;
 let registry: RegistryServer;
 let dir: string;
 const children: ChildProcess[] = [];
-/** Keeps the process on loopback: other files' workloads name registries it must never call. */
-let preload: string;
 
 function startSidecar(env: Record<string, string>) {
-  const args = ["--import", "tsx", "--import", pathToFileURL(preload).href, "src/sidecar/main.ts"];
+  // Other files leave workloads naming registries such as registry.test:5000: loopback only.
+  const args = [
+    "--import",
+    "tsx",
+    "--import",
+    "./tests/helpers/loopback-only-fetch.ts",
+    "src/sidecar/main.ts",
+  ];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", ...env },
@@ -68,7 +69,6 @@ beforeAll(async () => {
   admin = adminConfig();
   await installSidecarRbac(admin);
   dir = await mkdtemp(join(tmpdir(), "headwind-sidecar-process-"));
-  preload = await writeLoopbackPreload(dir);
   registry = await startRegistry();
   await pushImage(registry.origin, "team/proc", ["1.0.0", "1.1.0"]);
   const ns = await createTestNamespace(admin, "hw-sc-proc");

@@ -1,7 +1,7 @@
 // Webhook ingestion end to end: a real docker-registry sends its notifications to the sidecar app on
-// 127.0.0.1; the sidecar confirms each pushed tag with one HEAD before it records it on the real
-// apiserver, acting with the headwind-sidecar ServiceAccount's token. A replica that does not hold
-// the Lease still records webhooks.
+// 127.0.0.1; the sidecar answers at once, then confirms each pushed tag with one HEAD before it
+// records it on the real apiserver, acting with the headwind-sidecar ServiceAccount's token. A
+// replica that does not hold the Lease still records webhooks.
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tagConfigMapName } from "../../src/core/tags/tag-configmap.ts";
@@ -172,6 +172,7 @@ describe("sidecar webhooks on the real apiserver", () => {
     sidecar.registryCalls.reset();
     const res = await post(envelope("forged-1", "apps/notify", "6.6.6"));
     expect(res.status).toBe(202);
+    await sidecar.runtime.hintsIdle();
     // A 404 is asked once more: distribution notifies before it links the tag.
     expect(sidecar.registryCalls.exchanges.map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
       "HEAD /v2/apps/notify/manifests/6.6.6 404",
@@ -189,6 +190,7 @@ describe("sidecar webhooks on the real apiserver", () => {
     sidecar.registryCalls.reset();
     const res = await post(envelope("unused-1", "apps/unused", "1.0.0"));
     expect(res.status).toBe(202);
+    await sidecar.runtime.hintsIdle();
     expect(sidecar.registryCalls.exchanges).toEqual([]);
     expect(await sidecar.register.metrics()).toMatch(
       /headwind_sidecar_ignored_events_total\{reason="not_in_use"\} [1-9]/,
@@ -198,10 +200,12 @@ describe("sidecar webhooks on the real apiserver", () => {
   it("acknowledges a duplicate delivery with 202 and does not process it again", async () => {
     const body = envelope("dup-1", "apps/notify", "1.1.0");
     expect((await post(body)).status).toBe(202);
+    await sidecar.runtime.hintsIdle();
     sidecar.registryCalls.reset();
     const again = await post(body);
     expect(again.status).toBe(202);
     expect(await again.json()).toEqual({ accepted: 0, ignored: 0, duplicate: true });
+    await sidecar.runtime.hintsIdle();
     expect(sidecar.registryCalls.exchanges).toEqual([]);
   });
 });

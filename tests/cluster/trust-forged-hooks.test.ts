@@ -16,7 +16,7 @@ import {
   kubeRequest,
   statusCode,
 } from "../helpers/cluster.ts";
-import { type FlowHooks, flowHooks, flowSettings, offsetClock } from "../helpers/flows.ts";
+import { emptyNamespace, type FlowHooks, flowHooks, flowSettings, offsetClock } from "../helpers/flows.ts";
 import { hooksServiceAccount, installHeadwind } from "../helpers/headwind-install.ts";
 import { headwindEvents, imageOf, workload } from "../helpers/headwind-objects.ts";
 import { type OwnedRequest, ownedUpdateRequest } from "../helpers/owned-update-request.ts";
@@ -30,6 +30,8 @@ let asHooks: KubeConfig;
 let hooks: FlowHooks;
 let server: LoopbackServer;
 const token = randomBytes(32).toString("hex");
+const namespaces: string[] = [];
+const urBase = "/apis/headwind.sh/v1alpha1/namespaces";
 let coredns: OwnedRequest["target"];
 
 beforeAll(async () => {
@@ -55,6 +57,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  // What later test files' Metacontroller and sidecar would otherwise find.
+  for (const ns of namespaces) await emptyNamespace(kc, ns);
+  await kubeRequest(kc, "DELETE", `${urBase}/kube-system/updaterequests/coredns-by-hand`).catch(
+    () => undefined,
+  );
+  await kubeRequest(kc, "DELETE", "/apis/apps/v1/namespaces/kube-system/deployments/coredns");
 });
 
 /** What Metacontroller would send for `ur`, with `target` as the related workload. */
@@ -145,6 +153,7 @@ describe("a forged UpdateRequests sync", () => {
 
   it("with a stolen credential and a real request, a forged phase changes nothing: it is decided again from the live one", async () => {
     const ns = await createTestNamespace(kc, "hw-forged");
+    namespaces.push(ns);
     const [web] = (await applyObjects(
       kc,
       [

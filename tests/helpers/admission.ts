@@ -11,7 +11,7 @@ const hw = "headwind";
 
 /** Admin and hooks clients; the hooks ServiceAccount's RBAC must already be in effect. */
 export async function installAdmission(kc: KubeConfig, asHooks: KubeConfig): Promise<void> {
-  for (const file of ["hooks-workload-changes.yaml", "approvals.yaml"])
+  for (const file of ["hooks-workload-changes.yaml", "approvals.yaml", "rollbacks.yaml"])
     await applyYamlFile(kc, new URL(`manifests/admission/${file}`, root));
   const probe = { name: "admission-probe", namespace: hw };
   await applyObjects(kc, [

@@ -7,6 +7,10 @@ import type { WorkloadIdentityCredentialOptions } from "@azure/identity";
 import pino, { type Logger } from "pino";
 import { Registry } from "prom-client";
 import type { ObservedTags } from "../../src/core/tags/tag-configmap.ts";
+import {
+  createCredentialResolver,
+  sharedCredentials,
+} from "../../src/sidecar/poller/create-credential-resolver.ts";
 import { createPollerMetrics } from "../../src/sidecar/poller/create-poller-metrics.ts";
 import { runPollCycle } from "../../src/sidecar/poller/run-poll-cycle.ts";
 import {
@@ -17,8 +21,7 @@ import { createCloudMetrics } from "../../src/sidecar/registry/cloud/create-clou
 import { createCloudTokenSources } from "../../src/sidecar/registry/cloud/create-cloud-token-sources.ts";
 import type { CloudSettings } from "../../src/sidecar/registry/cloud/parse-cloud-settings.ts";
 import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
-import { splitRepositoryKey } from "../../src/sidecar/registry/split-repository-key.ts";
-import { createEventIngest } from "../../src/sidecar/runtime/create-event-ingest.ts";
+import { createHintCheck } from "../../src/sidecar/runtime/create-hint-check.ts";
 import { createSidecarMetrics } from "../../src/sidecar/runtime/create-sidecar-metrics.ts";
 
 export interface CloudHarnessOptions {
@@ -64,8 +67,13 @@ export function createCloudHarness(options: CloudHarnessOptions) {
     maxRetries: 0,
   });
   const loadDockerConfigs = async () => options.dockerConfigs ?? [];
-  const credentialsRefs =
-    options.dockerConfigs === undefined ? [] : [{ namespace: "apps", name: "pull-secret" }];
+  const pullSecrets = options.dockerConfigs === undefined ? [] : [{ namespace: "apps", name: "pull-secret" }];
+  // Pull secrets win (the namespace's own scope); cloud identity reads the shared scope.
+  const resolveScopes = createCredentialResolver({
+    loadDockerConfigs,
+    sharedCredentials: sharedCredentials(loadDockerConfigs, [], cloudCredentials),
+  });
+  const uses = (digestTags: readonly string[]) => [{ namespace: "apps", pullSecrets, digestTags }];
 
   /** One cycle over `repositories` (all due), digests for `digestTags`; answers the report and what was observed. */
   async function poll(repositories: readonly string[], digestTags: readonly string[] = []) {
@@ -75,18 +83,16 @@ export function createCloudHarness(options: CloudHarnessOptions) {
       interest: repositories.map((repository) => ({
         repository,
         pollingIntervalSeconds: 60,
-        digestTags,
-        credentialsRefs,
+        uses: uses(digestTags),
       })),
       lastPolled: new Map(),
       now: options.now,
-      loadDockerConfigs,
+      resolveScopes,
       onObserved: async (item) => {
         observed.push(item);
       },
       metrics: metrics.poller,
       concurrencyPerRegistry: 8,
-      cloudCredentials,
     });
     return { report, observed };
   }
@@ -94,26 +100,21 @@ export function createCloudHarness(options: CloudHarnessOptions) {
   /** A webhook naming `tag` of `repository` (in use): answers the tags the registry confirmed (tag → digest). */
   async function webhook(repository: string, tag: string): Promise<ReadonlyMap<string, string>> {
     const confirmed = new Map<string, string>();
-    const name = splitRepositoryKey(repository);
-    const onEvents = createEventIngest({
-      interest: () => ({ poll: [], repositories: new Map([[repository, credentialsRefs]]) }),
+    const check = createHintCheck({
+      interest: () => ({ poll: [], repositories: new Map([[repository, uses([])]]) }),
       client,
-      loadDockerConfigs,
+      resolveScopes,
       store: {
-        merge: async (_repository, tags) => {
-          for (const [key, value] of tags) confirmed.set(key, value);
+        merge: async (_scope, update) => {
+          for (const key of update.tags) confirmed.set(key, update.digests[key] ?? "");
           return "applied";
         },
       },
       metrics: metrics.sidecar,
       logger,
       notFoundRetryMs: 0,
-      cloudCredentials,
     });
-    await onEvents(
-      [{ vendor: "test", registry: name?.registry ?? "", repository: name?.repository ?? "", tag }],
-      "test",
-    );
+    await check({ repository, tags: new Set([tag]), relist: false });
     return confirmed;
   }
 

@@ -13,6 +13,7 @@ import {
   PatchStrategy,
 } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
+import { configForToken } from "../../src/kube/config-for-token.ts";
 
 export const FIELD_MANAGER = "headwind-tests";
 
@@ -239,18 +240,7 @@ export async function serviceAccountToken(
 }
 
 /** Same server and CA as `kc`, authenticated by `token` instead. */
-export function configForToken(kc: KubeConfig, token: string, user = "token-user"): KubeConfig {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error("kubeconfig has no current cluster");
-  const out = new KubeConfig();
-  out.loadFromOptions({
-    clusters: [cluster],
-    users: [{ name: user, token }],
-    contexts: [{ name: "token", cluster: cluster.name, user }],
-    currentContext: "token",
-  });
-  return out;
-}
+export { configForToken };
 
 /** A client config acting as the ServiceAccount, exactly as a Pod using it would. */
 export async function serviceAccountConfig(

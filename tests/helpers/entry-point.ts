@@ -19,13 +19,22 @@ export async function startEntryPoint(
   entry: string,
   port: number,
   env: Record<string, string>,
-  options: { output?: "inherit" | "ignore"; preloads?: readonly string[] } = {},
+  options: { output?: "inherit" | "ignore"; preloads?: readonly string[]; loopbackOnly?: boolean } = {},
 ): Promise<EntryPoint> {
   // Modules imported before the entry point, as `node --import` does (e.g. a fetch wrapper).
-  const imports = ["tsx", ...(options.preloads ?? [])].flatMap((module) => ["--import", module]);
+  const loopback = options.loopbackOnly ? [`${root}tests/helpers/loopback-only-fetch.ts`] : [];
+  const imports = ["tsx", ...loopback, ...(options.preloads ?? [])].flatMap((module) => ["--import", module]);
   const child = spawn(process.execPath, [...imports, `${root}${entry}`], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), METRICS_PORT: "0", LOG_LEVEL: "warn", ...env },
+    // Ports a test does not ask for stay closed: a fixed default could be taken by another process.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      METRICS_PORT: "0",
+      DASHBOARD_PORT: "0",
+      LOG_LEVEL: "warn",
+      ...env,
+    },
     stdio: ["ignore", options.output ?? "inherit", options.output ?? "inherit"],
   });
   const origin = `http://127.0.0.1:${port}`;

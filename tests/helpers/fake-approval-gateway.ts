@@ -12,7 +12,7 @@ import type {
   ApprovalGateway,
   Identity,
 } from "../../src/hooks-server/approval-api/approval-gateway.ts";
-import { GatewayError } from "../../src/hooks-server/approval-api/gateway-error.ts";
+import { KubeApiError } from "../../src/kube/kube-api-error.ts";
 
 export interface Grant {
   readonly user: string;
@@ -27,7 +27,8 @@ export interface FakeApprovalGateway extends ApprovalGateway {
   readonly tokens: Map<string, Identity>;
   readonly grants: Grant[];
   readonly updateRequests: Map<string, UpdateRequest>;
-  readonly deployments: Map<string, KubeObject>;
+  /** By `Kind/namespace/name`. */
+  readonly workloads: Map<string, KubeObject>;
   readonly reviews: { identity: Identity; check: AccessCheck }[];
   readonly patches: {
     namespace: string;
@@ -38,7 +39,7 @@ export interface FakeApprovalGateway extends ApprovalGateway {
   /** Runs before each status patch is applied: a concurrent writer. */
   beforePatch?: (ur: UpdateRequest) => void;
   /** When set, every call fails with it. */
-  failure?: GatewayError;
+  failure?: KubeApiError;
   /** Bumps the resourceVersion, as any write on the apiserver does. */
   touch(ur: UpdateRequest): void;
 }
@@ -54,7 +55,7 @@ export function fakeApprovalGateway(): FakeApprovalGateway {
     tokens: new Map(),
     grants: [],
     updateRequests: new Map(),
-    deployments: new Map(),
+    workloads: new Map(),
     reviews: [],
     patches: [],
     touch(ur) {
@@ -92,10 +93,10 @@ export function fakeApprovalGateway(): FakeApprovalGateway {
       fail();
       gateway.patches.push({ namespace, name, resourceVersion, status });
       const live = gateway.updateRequests.get(key(namespace, name));
-      if (live === undefined) throw new GatewayError(404, `updaterequests "${name}" not found`);
+      if (live === undefined) throw new KubeApiError(404, `updaterequests "${name}" not found`);
       gateway.beforePatch?.(live);
       if (live.metadata.resourceVersion !== resourceVersion)
-        throw new GatewayError(
+        throw new KubeApiError(
           409,
           "the object has been modified; please apply your changes to the latest version",
         );
@@ -103,10 +104,10 @@ export function fakeApprovalGateway(): FakeApprovalGateway {
       gateway.touch(live);
       return structuredClone(live);
     },
-    async getDeployment(namespace, name) {
+    async getWorkload(kind, namespace, name) {
       fail();
-      const deployment = gateway.deployments.get(key(namespace, name));
-      return deployment && structuredClone(deployment);
+      const workload = gateway.workloads.get(`${kind.kind}/${key(namespace, name)}`);
+      return workload && structuredClone(workload);
     },
   };
   return gateway;

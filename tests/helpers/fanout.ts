@@ -21,6 +21,8 @@ export interface FanoutTarget {
   /** Writes a test makes (setup, the push, rollout reports) are not Headwind's. */
   readonly testUser: string;
   readonly progress?: (what: string) => void;
+  /** CPU seconds used so far, by process (optional). */
+  cpu?(): Promise<Record<string, number>>;
 }
 
 export interface PhaseCost {
@@ -31,6 +33,8 @@ export interface PhaseCost {
   readonly writes: Record<string, number>;
   readonly hookCallsTotal: number;
   readonly writesTotal: number;
+  /** CPU milliseconds per workload, by process (when the target can tell). */
+  readonly cpuMs?: Record<string, number>;
 }
 
 export interface FanoutResult {
@@ -99,6 +103,7 @@ async function quiet(target: FanoutTarget, from: number, quietMs = 2000): Promis
 async function measure(target: FanoutTarget, phase: () => Promise<void>) {
   const cursor = await auditCursor();
   const calls = await target.hookCalls();
+  const cpuBefore = await target.cpu?.();
   const started = Date.now();
   await phase();
   target.progress?.(`phase done in ${(Date.now() - started) / 1000}s, settling`);
@@ -108,7 +113,18 @@ async function measure(target: FanoutTarget, phase: () => Promise<void>) {
   const writes = await auditWritesSince(cursor);
   const hookCalls = difference(await target.hookCalls(), calls);
   const counted = writesOf(writes, target);
+  const cpuAfter = await target.cpu?.();
+  const cpuMs =
+    cpuBefore && cpuAfter
+      ? Object.fromEntries(
+          Object.entries(cpuAfter).map(([k, v]) => [
+            k,
+            Math.round(((v - (cpuBefore[k] ?? 0)) * 1000) / target.n),
+          ]),
+        )
+      : undefined;
   const cost: PhaseCost = {
+    ...(cpuMs ? { cpuMs } : {}),
     seconds,
     hookCalls: perWorkload(hookCalls, target.n),
     writes: perWorkload(counted, target.n),

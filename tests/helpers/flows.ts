@@ -188,8 +188,11 @@ const workloadCollections = [
   "batch/v1/cronjobs",
 ];
 
-/** Leaves nothing for a later test file's Metacontroller to sync: workloads first, then requests. */
-async function emptyNamespace(kc: KubeConfig, ns: string): Promise<void> {
+/**
+ * Leaves nothing for a later test file's Metacontroller (or sidecar) to sync: workloads first, then
+ * requests.
+ */
+export async function emptyNamespace(kc: KubeConfig, ns: string): Promise<void> {
   for (const collection of [...workloadCollections, "headwind.sh/v1alpha1/updaterequests"]) {
     const [group, version, resource] = collection.split("/");
     await kubeRequest(kc, "DELETE", `/apis/${group}/${version}/namespaces/${ns}/${resource}`);

@@ -123,3 +123,22 @@ export async function startHooksRouter(): Promise<HooksRouter> {
     close: () => server.close(),
   };
 }
+
+/** Passes each call on to the hooks server at `origin`; 502 while it does not answer (as a Service with no ready endpoint). */
+export function forwardTo(origin: string): Handler {
+  return async (request) => {
+    const url = new URL(request.url);
+    try {
+      return await fetch(`${origin}${url.pathname}`, {
+        method: request.method,
+        headers: request.headers,
+        body: await request.text(),
+      });
+    } catch (error) {
+      return Response.json(
+        { error: `hooks server unreachable: ${error instanceof Error ? error.message : String(error)}` },
+        { status: 502 },
+      );
+    }
+  };
+}

@@ -45,8 +45,11 @@ export function fakeRegistryClient(repositories: Readonly<Record<string, FakeRep
           ? { ok: false, error: registryError("not-found", "reg", `${key}:${tag} does not exist`, 404) }
           : { ok: true, value: digest };
       }),
-    imageCreated: (key, tag) =>
-      track(`created ${key}:${tag}`, () => ({ ok: true, value: repositories[key]?.created?.[tag] })),
+    imageCreated: (key, tag, credentials) =>
+      track(`created ${key}:${tag}${credentials ? ` as ${credentials.username}` : ""}`, () => ({
+        ok: true,
+        value: repositories[key]?.created?.[tag],
+      })),
   };
   return { client, calls, maxInFlight: () => maxInFlight };
 }

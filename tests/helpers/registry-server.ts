@@ -17,6 +17,8 @@ import { stringify } from "yaml";
 export const htpasswdUser = "headwind";
 export const htpasswdPassword = "headwind-secret";
 const htpasswdHash = "$2b$10$..NKQ3BoBWi6rHpbgevCwOVmVBYoNFtFTkjthQFsgEHGGRdlD3NvS";
+/** The `Authorization` header of the htpasswd user, for pushes to a locked registry. */
+export const htpasswdBasic = `Basic ${Buffer.from(`${htpasswdUser}:${htpasswdPassword}`).toString("base64")}`;
 
 export type RegistryAuth =
   | { readonly kind: "htpasswd" }

@@ -1,6 +1,7 @@
 /** Builders for UpdateRequest hook requests: a UR, its target Deployment and Pods. */
 import type { KubeObject } from "../../src/core/kube-object.ts";
 import type {
+  Phase,
   UpdateRequest,
   UpdateRequestSpec,
   UpdateRequestStatus,
@@ -110,4 +111,27 @@ export function urRequest(
     },
     finalizing: false,
   };
+}
+
+/** The i-th finished request of a container (nginx:1.0.i -> nginx:1.0.i+1), finished i minutes into 2026. */
+export function aFinishedRequest(
+  i: number,
+  phase: Phase,
+  container = "nginx",
+  spec: Partial<UpdateRequestSpec> = {},
+): UpdateRequest {
+  const ur = anUpdateRequest(
+    { phase, completedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), approvedBy: "alice" },
+    { containerName: container, currentImage: `nginx:1.0.${i}`, newImage: `nginx:1.0.${i + 1}`, ...spec },
+  );
+  return {
+    ...ur,
+    metadata: { ...ur.metadata, name: `ur-${container}-${i}`, creationTimestamp: ur.status?.completedAt },
+  };
+}
+
+/** A request with a name and creation time of its own (for ordering). */
+export function aNamedRequest(name: string, created: string, status?: UpdateRequestStatus): UpdateRequest {
+  const ur = anUpdateRequest(status);
+  return { ...ur, metadata: { ...ur.metadata, name, creationTimestamp: created } };
 }

@@ -62,12 +62,14 @@ describe("chart sources polled from a real registry and a chart repository on lo
 
   const oci = (key: string, path: string, creationTimes = false): ChartInterest => ({
     key,
+    namespace: undefined,
     source: { kind: "oci", repository: `${registry.host}/${path}`, secret: undefined },
     pollingIntervalSeconds: 300,
     creationTimes,
   });
   const stable = (): ChartInterest => ({
     key: "helmrepository/shop/stable/podinfo",
+    namespace: undefined,
     source: { kind: "http", url: `${index.origin}/stable`, chart: "podinfo", secret: undefined },
     pollingIntervalSeconds: 300,
     creationTimes: false,
@@ -81,7 +83,7 @@ describe("chart sources polled from a real registry and a chart repository on lo
       stable(),
     ];
     expect(await charts.poll(interest)).toEqual({ due: 3, failed: [] });
-    const observed = store.observed();
+    const observed = { get: (repository: string) => store.observedIn({ repository }) };
     expect(observed.get("helmrepository/shop/oci/podinfo")).toMatchObject({
       tags: ["6.5.0", "6.6.0_build.1"],
       // The manifest annotation Helm writes dates 6.5.0; 6.6.0 says nothing.
@@ -107,7 +109,10 @@ describe("chart sources polled from a real registry and a chart repository on lo
       { key: "helmrepository/shop/oci/missing", message: expect.stringContaining("not found") },
     ]);
     expect(pollError("helmrepository/shop/oci/missing")).toContain("not found");
-    expect(store.observed().get("helmrepository/shop/stable/podinfo")?.tags).toEqual(["6.5.0", "6.7.0"]);
+    expect(store.observedIn({ repository: "helmrepository/shop/stable/podinfo" })?.tags).toEqual([
+      "6.5.0",
+      "6.7.0",
+    ]);
     expect(pollError("helmrepository/shop/stable/podinfo")).toBeUndefined();
   });
 });

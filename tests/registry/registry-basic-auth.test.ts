@@ -3,6 +3,7 @@ import { createRegistryClient } from "../../src/sidecar/registry/create-registry
 import { createCountingFetch } from "../helpers/registry-counting-fetch.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import {
+  htpasswdBasic,
   htpasswdPassword,
   htpasswdUser,
   type RegistryServer,
@@ -10,7 +11,7 @@ import {
 } from "../helpers/registry-server.ts";
 
 const credentials = { username: htpasswdUser, password: htpasswdPassword };
-const basic = `Basic ${Buffer.from(`${htpasswdUser}:${htpasswdPassword}`).toString("base64")}`;
+const basic = htpasswdBasic;
 
 describe("Basic auth against docker-registry with htpasswd", () => {
   let registry: RegistryServer;

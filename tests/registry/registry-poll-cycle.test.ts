@@ -1,13 +1,15 @@
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ObservedTags } from "../../src/core/tags/tag-configmap.ts";
+import { createCredentialResolver } from "../../src/sidecar/poller/create-credential-resolver.ts";
 import { createPollerMetrics } from "../../src/sidecar/poller/create-poller-metrics.ts";
-import type { PollInterest } from "../../src/sidecar/poller/merge-interest.ts";
+import type { PollInterest, SecretRef } from "../../src/sidecar/poller/merge-interest.ts";
 import { runPollCycle } from "../../src/sidecar/poller/run-poll-cycle.ts";
 import { createRegistryClient } from "../../src/sidecar/registry/create-registry-client.ts";
 import { createCountingFetch } from "../helpers/registry-counting-fetch.ts";
 import { pushImage } from "../helpers/registry-push.ts";
 import {
+  htpasswdBasic,
   htpasswdPassword,
   htpasswdUser,
   type RegistryServer,
@@ -15,8 +17,27 @@ import {
 } from "../helpers/registry-server.ts";
 import { startTokenServer, type TokenServer } from "../helpers/registry-token-server.ts";
 
-const basic = `Basic ${Buffer.from(`${htpasswdUser}:${htpasswdPassword}`).toString("base64")}`;
+const basic = htpasswdBasic;
 const pullSecret = { namespace: "shop", name: "regcred" };
+
+/** One workload's interest, in namespace `shop`. */
+const workload = (
+  repository: string,
+  pollingIntervalSeconds: number,
+  digestTags: string[] = [],
+  pullSecrets: SecretRef[] = [],
+): PollInterest => ({
+  repository,
+  pollingIntervalSeconds,
+  uses: [{ namespace: "shop", pullSecrets, digestTags }],
+});
+
+/** Every pull secret holds `dockerConfigs`; the shared scope is anonymous. */
+const resolver = (dockerConfigs: unknown[]) =>
+  createCredentialResolver({
+    loadDockerConfigs: async () => dockerConfigs,
+    sharedCredentials: async () => undefined,
+  });
 
 describe("runPollCycle against docker-registry", () => {
   let open: RegistryServer;
@@ -61,11 +82,11 @@ describe("runPollCycle against docker-registry", () => {
     const billing = `${locked.host}/shop/billing`;
     // Five workloads, three repositories.
     const interest: PollInterest[] = [
-      { repository: web, pollingIntervalSeconds: 300, digestTags: ["latest"], credentialsRefs: [] },
-      { repository: web, pollingIntervalSeconds: 60, digestTags: [], credentialsRefs: [] },
-      { repository: web, pollingIntervalSeconds: 600, digestTags: ["latest", "gone"], credentialsRefs: [] },
-      { repository: api, pollingIntervalSeconds: 120, digestTags: [], credentialsRefs: [] },
-      { repository: billing, pollingIntervalSeconds: 60, digestTags: [], credentialsRefs: [pullSecret] },
+      workload(web, 300, ["latest"]),
+      workload(web, 60),
+      workload(web, 600, ["latest", "gone"]),
+      workload(api, 120),
+      workload(billing, 60, [], [pullSecret]),
     ];
     const dockerConfig = {
       auths: {
@@ -77,7 +98,7 @@ describe("runPollCycle against docker-registry", () => {
       client,
       interest,
       now: () => now,
-      loadDockerConfigs: async () => [dockerConfig],
+      resolveScopes: resolver([dockerConfig]),
       onObserved: async (observed: ObservedTags) => {
         written.push(observed);
       },
@@ -145,28 +166,13 @@ describe("runPollCycle against docker-registry", () => {
     const report = await runPollCycle({
       client,
       interest: [
-        {
-          repository: `${open.host}/shop/missing`,
-          pollingIntervalSeconds: 60,
-          digestTags: [],
-          credentialsRefs: [],
-        },
-        {
-          repository: `${locked.host}/shop/billing`,
-          pollingIntervalSeconds: 60,
-          digestTags: [],
-          credentialsRefs: [],
-        },
-        {
-          repository: `${open.host}/shop/api`,
-          pollingIntervalSeconds: 60,
-          digestTags: [],
-          credentialsRefs: [],
-        },
+        workload(`${open.host}/shop/missing`, 60),
+        workload(`${locked.host}/shop/billing`, 60),
+        workload(`${open.host}/shop/api`, 60),
       ],
       lastPolled: new Map(),
       now: Date.now,
-      loadDockerConfigs: async () => [],
+      resolveScopes: resolver([]),
       onObserved: async (observed) => {
         written.push(observed.repository);
       },
@@ -209,14 +215,11 @@ describe("runPollCycle against docker-registry", () => {
     const secret = [{ namespace: "team", name: "robot" }];
     const deps = {
       client,
-      interest: [
-        { repository: one, pollingIntervalSeconds: 60, digestTags: ["latest"], credentialsRefs: secret },
-        { repository: two, pollingIntervalSeconds: 60, digestTags: [], credentialsRefs: secret },
-      ],
+      interest: [workload(one, 60, ["latest"], secret), workload(two, 60, [], secret)],
       now: () => now,
-      loadDockerConfigs: async () => [
+      resolveScopes: resolver([
         { auths: { [tokenAuthed.host]: { username: "robot", password: "robot-pw" } } },
-      ],
+      ]),
       onObserved: async () => {},
       metrics,
       // One at a time, so the first repository's 401 teaches the challenge before the second starts.

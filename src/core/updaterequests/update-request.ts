@@ -1,6 +1,7 @@
 /** The UpdateRequest resource (`headwind.sh/v1alpha1`): its spec, status, phases and names. */
 import { createHash } from "node:crypto";
 import type { KubeObject } from "../kube-object.ts";
+import { labels } from "../metadata-keys.ts";
 import type { Policy } from "../policy/policy-spec.ts";
 import type { ContainerType } from "../workloads/container-images.ts";
 
@@ -31,17 +32,26 @@ export const activePhases: readonly Phase[] = [
   "RollingBack",
 ];
 /**
- * A verdict on the image itself: a person said no, or the image ran and broke the rollout. Such an
- * image is never proposed again for the container. A request that failed before its patch landed
- * (someone else changed the container first) says nothing about the image, so it is no verdict.
+ * The image a finished request says no to, if any: a person rejected the update, or the new image
+ * ran and broke the rollout, or a person rolled the container back from it. Such an image is never
+ * proposed again for the container. A request that failed before its patch landed (someone else
+ * changed the container first) says nothing about the image; neither does a rejected rollback.
  */
-export function isVerdict(ur: KubeObject): boolean {
+export function refusedImage(ur: KubeObject): string | undefined {
   const phase = phaseOf(ur);
-  if (phase === "Rejected" || phase === "RolledBack") return true;
-  return (
-    phase === "Failed" && (ur.status as UpdateRequestStatus | undefined)?.appliedGeneration !== undefined
-  );
+  const spec = ur.spec as Partial<UpdateRequestSpec> | undefined;
+  if (spec?.type === "rollback") return phase === "Completed" ? spec.currentImage : undefined;
+  const ran = (ur.status as UpdateRequestStatus | undefined)?.appliedGeneration !== undefined;
+  if (phase === "Rejected" || phase === "RolledBack" || (phase === "Failed" && ran)) return spec?.newImage;
+  return undefined;
 }
+
+/** A verdict on an image: the request must be kept for as long as it should stick. */
+export function isVerdict(ur: KubeObject): boolean {
+  return refusedImage(ur) !== undefined;
+}
+
+export type UpdateType = "update" | "rollback";
 
 export interface TargetRef {
   apiVersion: string;
@@ -56,7 +66,8 @@ export interface UpdateRequestSpec {
   containerType: ContainerType;
   /** `chart`: the target is a HelmRelease, the container its chart and the images chart versions. */
   updateType: "image" | "chart";
-  type: "update";
+  /** `rollback`: a person asked to go back to an image from the workload's history. */
+  type: UpdateType;
   currentImage: string;
   newImage: string;
   policy: Policy;
@@ -70,6 +81,8 @@ export interface UpdateRequestSpec {
   healthCheckRetries: number;
   /** Set by the workloads hook when a newer version replaces this pending one. */
   supersededBy?: string;
+  /** Who asked for a rollback; admission holds it to the user who created the request. */
+  requestedBy?: string;
 }
 
 export interface UpdateRequestStatus {
@@ -139,4 +152,30 @@ export function updateRequestName(
   const hash = createHash("sha256").update(key).digest("hex").slice(0, 10);
   const prefix = [slug(target.name, 28), slug(container, 20)].filter((s) => s.length > 0).join("-");
   return `${prefix}-${hash}`;
+}
+
+/**
+ * A person's rollback gets a name of its own kind: deterministic for the same ask at the same
+ * second (a double click creates one request), distinct from any update's name.
+ */
+export function rollbackRequestName(
+  target: TargetRef,
+  container: string,
+  from: string,
+  to: string,
+  at: Date,
+): string {
+  const key = `rollback/${target.kind}/${target.namespace}/${target.name}/${container}/${from}/${to}/${at.toISOString()}`;
+  const hash = createHash("sha256").update(key).digest("hex").slice(0, 10);
+  const prefix = [slug(target.name, 28), slug(container, 20)].filter((s) => s.length > 0).join("-");
+  return `${prefix}-rb-${hash}`;
+}
+
+/** The labels every UpdateRequest carries, so people can select a workload's requests. */
+export function updateRequestLabels(target: TargetRef): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": "headwind",
+    [labels.targetKind]: target.kind.toLowerCase(),
+    [labels.targetName]: target.name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ""),
+  };
 }

@@ -59,3 +59,17 @@ export function findWorkloadKind(kind: string, apiVersion?: string): WorkloadKin
     (k) => k.kind === kind && (apiVersion === undefined || k.apiVersion === apiVersion),
   );
 }
+
+const shortNames: Readonly<Record<string, string>> = {
+  deploy: "Deployment",
+  sts: "StatefulSet",
+  ds: "DaemonSet",
+  cj: "CronJob",
+};
+
+/** A kind as people type it (kubectl's spellings): `deployment`, `deployments`, `Deployment`, `deploy`. */
+export function workloadKindNamed(text: string): WorkloadKind | undefined {
+  const lower = text.toLowerCase();
+  const kind = (shortNames[lower] ?? lower).toLowerCase();
+  return workloadKinds.find((k) => k.kind.toLowerCase() === kind || k.resource === lower);
+}

@@ -1,34 +1,16 @@
 /**
  * The few Kubernetes API calls the approval API makes, behind one small interface so its routes
- * can be tested in-process with an honest fake. The real implementation (src/kube/
- * create-approval-gateway.ts) acts as the hooks ServiceAccount; every call it makes on behalf of
- * a person is first authorized for that person with a SubjectAccessReview.
+ * can be tested in-process with an honest fake. The real implementation (create-approval-gateway.ts)
+ * sends them over whichever transport it is given: the hooks ServiceAccount's for the approval API,
+ * whose every call on behalf of a person is first authorized for that person with a
+ * SubjectAccessReview, or a person's own for the dashboard. Failures are KubeApiErrors.
  */
 import type { KubeObject } from "../../core/kube-object.ts";
 import type { UpdateRequest, UpdateRequestStatus } from "../../core/updaterequests/update-request.ts";
+import type { WorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import type { AccessCheck, AccessVerdict, Identity } from "../../kube/access-reviews.ts";
 
-/** Who a bearer token belongs to, as the apiserver's TokenReview says. */
-export interface Identity {
-  readonly username: string;
-  readonly uid?: string;
-  readonly groups: readonly string[];
-  readonly extra?: Readonly<Record<string, readonly string[]>>;
-}
-
-/** A SubjectAccessReview's resourceAttributes; `namespace` "" means every namespace. */
-export interface AccessCheck {
-  readonly verb: string;
-  readonly group: string;
-  readonly resource: string;
-  readonly subresource?: string;
-  readonly namespace: string;
-  readonly name?: string;
-}
-
-export interface AccessVerdict {
-  readonly allowed: boolean;
-  readonly reason?: string;
-}
+export type { AccessCheck, AccessVerdict, Identity };
 
 export interface ApprovalGateway {
   /** The token's owner, or undefined when the apiserver does not accept the token. */
@@ -39,7 +21,7 @@ export interface ApprovalGateway {
   getUpdateRequest(namespace: string, name: string): Promise<UpdateRequest | undefined>;
   /**
    * A JSON merge patch of the status subresource, conditional on `resourceVersion`: a
-   * GatewayError with status 409 when the object changed since it was read.
+   * KubeApiError with status 409 when the object changed since it was read.
    */
   patchUpdateRequestStatus(
     namespace: string,
@@ -47,5 +29,5 @@ export interface ApprovalGateway {
     resourceVersion: string,
     status: UpdateRequestStatus,
   ): Promise<UpdateRequest>;
-  getDeployment(namespace: string, name: string): Promise<KubeObject | undefined>;
+  getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<KubeObject | undefined>;
 }

@@ -54,6 +54,67 @@ const decision = (action: "approve" | "reject") => ({
   },
 });
 
+const kind = {
+  name: "kind",
+  in: "path",
+  required: true,
+  description:
+    "kubectl's spellings: deployment(s), deploy, statefulset(s), sts, daemonset(s), ds, cronjob(s), cj",
+  schema: { type: "string" },
+};
+
+/** A workload's history and a rollback of it; without `kind`, the original's Deployment routes. */
+function rollbackPaths(withKind: boolean) {
+  const parameters = withKind ? [namespace, kind, name] : [namespace, name];
+  const what = withKind ? "A workload's" : "A Deployment's";
+  return {
+    get: {
+      operationId: withKind ? "getWorkloadHistory" : "getUpdateHistory",
+      summary: `${what} update history, newest first (needs \`get\` on it)`,
+      parameters: [
+        ...parameters,
+        { name: "container", in: "query", required: false, schema: { type: "string" } },
+      ],
+      responses: {
+        "200": {
+          description: "The history entries",
+          content: json({
+            type: "object",
+            required: ["entries"],
+            properties: {
+              entries: { type: "array", items: { $ref: "#/components/schemas/HistoryEntry" } },
+            },
+          }),
+        },
+        "404": error("No such workload"),
+        ...guarded,
+      },
+    },
+    post: {
+      operationId: withKind ? "rollbackWorkload" : "rollback",
+      summary:
+        "Ask for a rollback to an image from the workload's history (an UpdateRequest of type rollback)",
+      description:
+        "Needs `create` on `updaterequests` in the namespace; made with the caller's own token. Applied " +
+        "at once when the caller may patch the workload, otherwise it waits for approval.",
+      parameters,
+      requestBody: { required: false, content: json({ $ref: "#/components/schemas/RollbackBody" }) },
+      responses: {
+        "201": {
+          description: "The rollback UpdateRequest as created",
+          content: json({ $ref: "#/components/schemas/UpdateRequest" }),
+        },
+        "404": error("No such workload"),
+        "409": error("A rollback of the container is already under way"),
+        "413": error("The body is over 64 KiB"),
+        "415": error("The body is not JSON"),
+        "422": error("Nothing in the history to go back to, or not the image asked for"),
+        ...guarded,
+      },
+    },
+  };
+}
+
 export const approvalOpenApi = {
   openapi: "3.1.0",
   info: {
@@ -105,41 +166,8 @@ export const approvalOpenApi = {
     },
     "/api/v1/updates/{namespace}/{name}/approve": decision("approve"),
     "/api/v1/updates/{namespace}/{name}/reject": decision("reject"),
-    "/api/v1/rollback/{namespace}/{deployment}": {
-      get: {
-        operationId: "getUpdateHistory",
-        summary: "A Deployment's update history, newest first (needs `get deployments`)",
-        parameters: [
-          namespace,
-          { name: "deployment", in: "path", required: true, schema: { type: "string" } },
-          { name: "container", in: "query", required: false, schema: { type: "string" } },
-        ],
-        responses: {
-          "200": {
-            description: "The history entries",
-            content: json({
-              type: "object",
-              required: ["entries"],
-              properties: {
-                entries: { type: "array", items: { $ref: "#/components/schemas/HistoryEntry" } },
-              },
-            }),
-          },
-          "404": error("No such Deployment"),
-          ...guarded,
-        },
-      },
-      post: {
-        operationId: "rollback",
-        summary: "Not offered: set the image with kubectl, or let an UpdateRequest propose it",
-        security: [],
-        parameters: [
-          namespace,
-          { name: "deployment", in: "path", required: true, schema: { type: "string" } },
-        ],
-        responses: { "405": error("Manual rollback is not part of this API") },
-      },
-    },
+    "/api/v1/rollback/{namespace}/{name}": rollbackPaths(false),
+    "/api/v1/rollback/{namespace}/{kind}/{name}": rollbackPaths(true),
     "/health": {
       get: {
         operationId: "health",
@@ -175,6 +203,13 @@ export const approvalOpenApi = {
         properties: {
           approver: { type: "string", maxLength: 128 },
           reason: { type: "string", maxLength: 1024 },
+        },
+      },
+      RollbackBody: {
+        type: "object",
+        properties: {
+          container: { type: "string", maxLength: 253 },
+          to: { type: "string", maxLength: 4096, description: "An image from the container's history" },
         },
       },
       UpdateRequest: {

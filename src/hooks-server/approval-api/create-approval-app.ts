@@ -6,21 +6,33 @@
  * `updaterequests/status`, get/list `updaterequests`, get `deployments`). Headwind's own
  * ServiceAccount then makes the call. Approval is only a status write: the UpdateRequests hook
  * carries it out, exactly as after a `kubectl patch --subresource=status`.
+ *
+ * A rollback is different: it creates an UpdateRequest, which the hooks ServiceAccount may not do
+ * and admission ties to its creator, so it is made with the caller's own token (request-rollback.ts).
  */
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { Logger } from "pino";
 import { annotations } from "../../core/metadata-keys.ts";
+import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
+import { requestRollback } from "../../core/updaterequests/request-rollback.ts";
+import { parseHistory } from "../../core/updaterequests/update-history.ts";
+import {
+  findWorkloadKind,
+  type WorkloadKind,
+  workloadKindNamed,
+} from "../../core/workloads/workload-kinds.ts";
+import type { KubeTransport } from "../../kube/create-kube-transport.ts";
+import { KubeApiError } from "../../kube/kube-api-error.ts";
 import { readJson } from "../http/read-json.ts";
-import { parseHistory } from "../workloads/update-history.ts";
 import type { AccessCheck, ApprovalGateway, Identity } from "./approval-gateway.ts";
 import { approvalOpenApi } from "./approval-openapi.ts";
 import { approverLabel } from "./approver-label.ts";
 import type { ApprovalMetrics } from "./create-approval-metrics.ts";
-import type { ApprovalAction } from "./decide-approval.ts";
-import { GatewayError } from "./gateway-error.ts";
 import { type ApprovalBody, parseApprovalBody } from "./parse-approval-body.ts";
+import { readRollbackAsk } from "./parse-rollback-body.ts";
+import { rollbackPorts } from "./rollback-ports.ts";
 import { writeDecision } from "./write-decision.ts";
 
 export interface ApprovalAppDeps {
@@ -28,14 +40,22 @@ export interface ApprovalAppDeps {
   readonly clock: () => Date;
   readonly logger: Logger;
   readonly metrics: ApprovalMetrics;
+  /** A transport that acts with the caller's own token (for rollbacks). */
+  readonly asPerson: (token: string) => KubeTransport;
+  /** How long a rollback that needs approval waits for one. */
+  readonly approvalTtlSeconds: number;
   /** Approve/reject bodies are a few short strings; 64 KiB is generous. */
   readonly maxBodyBytes?: number;
 }
 
-type Env = { Variables: { route: string; identity: Identity } };
+type Env = { Variables: { route: string; identity: Identity; token: string } };
 
 const historyAnnotation = annotations.updateHistory;
 const group = "headwind.sh";
+// Exists by construction: the table in core/workloads/workload-kinds.ts names it.
+const deploymentKind = findWorkloadKind("Deployment") as WorkloadKind;
+/** The apiserver's own refusals of a person's request are theirs to read, not a gateway failure. */
+const personErrors = new Set([400, 403, 404, 409, 422]);
 const namespacePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const namePattern = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -90,7 +110,10 @@ export function createApprovalApp(deps: ApprovalAppDeps): Hono<Env> {
       return c.json({ error: "missing bearer token: send Authorization: Bearer <Kubernetes token>" }, 401);
     }
     const identity = await gateway.authenticate(token);
-    if (identity !== undefined) return identity;
+    if (identity !== undefined) {
+      c.set("token", token);
+      return identity;
+    }
     logger.warn({ route }, "api call with a token Kubernetes does not accept");
     c.header("WWW-Authenticate", 'Bearer realm="headwind", error="invalid_token"');
     return c.json({ error: "invalid or expired bearer token" }, 401);
@@ -131,6 +154,12 @@ export function createApprovalApp(deps: ApprovalAppDeps): Hono<Env> {
       if (typeof params === "string") return params;
       return { verb, group, resource: "updaterequests", ...(subresource ? { subresource } : {}), ...params };
     };
+
+  const rollbackAccess = (c: Context<Env>): AccessCheck | string => {
+    const target = workloadTarget(c);
+    if (typeof target === "string") return target;
+    return { verb: "create", group, resource: "updaterequests", namespace: target.namespace };
+  };
 
   const limit = bodyLimit({
     maxSize: maxBodyBytes,
@@ -203,41 +232,100 @@ export function createApprovalApp(deps: ApprovalAppDeps): Hono<Env> {
     );
   }
 
-  app.get(
-    "/api/v1/rollback/:namespace/:deployment",
-    guard({
-      route: "rollback-history",
-      access: (c) => {
-        const params = objectParams(c, "deployment");
-        if (typeof params === "string") return params;
-        return { verb: "get", group: "apps", resource: "deployments", ...params };
-      },
-    }),
-    async (c) => {
-      const { namespace, deployment } = c.req.param();
-      const live = await gateway.getDeployment(namespace, deployment);
-      if (live === undefined)
-        return c.json({ error: `Deployment not found: ${namespace}/${deployment}` }, 404);
-      const container = c.req.query("container");
-      const entries = parseHistory(live.metadata.annotations?.[historyAnnotation])
-        .filter((entry) => !container || entry.container === container)
-        .sort((a, b) => b.timestamp.localeCompare(a.timestamp));
-      return c.json({ entries });
-    },
-  );
+  const workloadTarget = (c: Context<Env>) => {
+    const params = objectParams(c);
+    if (typeof params === "string") return params;
+    const kindParam = c.req.param("kind");
+    const kind = kindParam === undefined ? deploymentKind : workloadKindNamed(kindParam);
+    if (kind === undefined)
+      return `not a workload kind Headwind manages: ${JSON.stringify(kindParam)} (deployment, statefulset, daemonset, cronjob)`;
+    return { kind, ...params };
+  };
+  const workloadAccess =
+    (verb: string) =>
+    (c: Context<Env>): AccessCheck | string => {
+      const target = workloadTarget(c);
+      if (typeof target === "string") return target;
+      const apiGroup = target.kind.apiVersion.split("/")[0] ?? "";
+      return {
+        verb,
+        group: apiGroup,
+        resource: target.kind.resource,
+        namespace: target.namespace,
+        name: target.name,
+      };
+    };
 
-  // The original's manual rollback is not carried over (README): say so instead of a bare 404.
-  app.post("/api/v1/rollback/:namespace/:deployment", (c) => {
-    c.set("route", "rollback");
-    c.header("Allow", "GET");
-    return c.json(
-      {
-        error:
-          "manual rollback is not part of this API: set the image yourself (kubectl set image), or let an UpdateRequest propose it",
-      },
-      405,
-    );
-  });
+  const history = async (c: Context<Env>) => {
+    const target = workloadTarget(c);
+    if (typeof target === "string") return c.json({ error: target }, 400);
+    const live = await gateway.getWorkload(target.kind, target.namespace, target.name);
+    if (live === undefined)
+      return c.json({ error: `${target.kind.kind} not found: ${target.namespace}/${target.name}` }, 404);
+    const container = c.req.query("container");
+    const entries = parseHistory(live.metadata.annotations?.[historyAnnotation])
+      .filter((entry) => !container || entry.container === container)
+      .sort((a, b) => b.timestamp.localeCompare(a.timestamp));
+    return c.json({ entries });
+  };
+  for (const path of ["/api/v1/rollback/:namespace/:name", "/api/v1/rollback/:namespace/:kind/:name"]) {
+    app.get(path, guard({ route: "rollback-history", access: workloadAccess("get") }), history);
+  }
+
+  const rollback = async (c: Context<Env>) => {
+    const target = workloadTarget(c);
+    if (typeof target === "string") return c.json({ error: target }, 400);
+    const user = c.get("identity").username;
+    const { namespace, name } = target;
+    const record = (result: string, extra: Record<string, unknown> = {}) =>
+      logger.info(
+        {
+          audit: true,
+          action: "rollback",
+          resourceType: target.kind.kind,
+          user,
+          namespace,
+          name,
+          result,
+          ...extra,
+        },
+        "audit rollback",
+      );
+    const body = await readRollbackAsk(c);
+    if (!body.ok) {
+      record("invalid", { error: body.error });
+      return c.json({ error: body.error }, body.status);
+    }
+    try {
+      const outcome = await requestRollback(rollbackPorts(deps.asPerson(c.get("token")), target), {
+        what: `${target.kind.kind} ${namespace}/${name}`,
+        username: user,
+        ask: body.value,
+        now: deps.clock(),
+        approvalTtlSeconds: deps.approvalTtlSeconds,
+      });
+      if (outcome.result === "created") {
+        const { spec } = outcome.ur;
+        record("success", {
+          updateRequest: outcome.ur.metadata.name,
+          to: spec.newImage,
+          approval: spec.approval,
+        });
+        return c.json(outcome.ur, 201);
+      }
+      record(outcome.result, { error: outcome.error });
+      const code = { "not-found": 404, invalid: 422, conflict: 409 } as const;
+      return c.json({ error: outcome.error }, code[outcome.result]);
+    } catch (error) {
+      if (!(error instanceof KubeApiError) || !personErrors.has(error.status)) throw error;
+      record(error.status === 403 ? "denied" : "invalid", { error: error.message });
+      return c.json({ error: `Kubernetes refused it as ${user}: ${error.message}` }, error.status as 403);
+    }
+  };
+  // The original's route (a Deployment), and one per kind.
+  for (const path of ["/api/v1/rollback/:namespace/:name", "/api/v1/rollback/:namespace/:kind/:name"]) {
+    app.post(path, guard({ route: "rollback", access: rollbackAccess }), limit, rollback);
+  }
 
   // The description names no secret and no object: anyone may read it.
   app.get("/api/v1/openapi.json", (c) => {
@@ -249,7 +337,7 @@ export function createApprovalApp(deps: ApprovalAppDeps): Hono<Env> {
 
   app.notFound((c) => c.json({ error: "not found" }, 404));
   app.onError((error, c) => {
-    if (error instanceof GatewayError) {
+    if (error instanceof KubeApiError) {
       const code = gatewayCode(error.status);
       logger.error({ err: error, route: c.get("route") }, "Kubernetes API call failed");
       const why = error.status === 0 ? "did not answer" : `answered ${error.status}`;

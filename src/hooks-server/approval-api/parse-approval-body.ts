@@ -3,7 +3,7 @@
  * ignored (clients of the original may send more); known fields of the wrong type, or longer than
  * the CRD allows, are a 400 rather than a 422 from the apiserver later.
  */
-import type { ApprovalAction } from "./decide-approval.ts";
+import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
 
 export const maxApproverLength = 128;
 /** The CRD's `status.reason` maxLength. */
@@ -18,7 +18,12 @@ export type ParsedApprovalBody =
   | { readonly ok: true; readonly value: ApprovalBody }
   | { readonly ok: false; readonly error: string };
 
-function text(value: unknown, field: string, max: number): { error: string } | { value?: string } {
+/** An optional string field: absent, empty or null is no value; bounded and free of control characters. */
+export function optionalText(
+  value: unknown,
+  field: string,
+  max: number,
+): { error: string } | { value?: string } {
   if (value === undefined || value === null) return {};
   if (typeof value !== "string") return { error: `${field} must be a string` };
   if (value.length > max) return { error: `${field} must be at most ${max} characters` };
@@ -31,12 +36,12 @@ export function parseApprovalBody(body: unknown, action: ApprovalAction): Parsed
   if (typeof body !== "object" || body === null || Array.isArray(body))
     return { ok: false, error: "request body must be a JSON object" };
   const fields = body as Record<string, unknown>;
-  const approver = text(fields.approver, "approver", maxApproverLength);
+  const approver = optionalText(fields.approver, "approver", maxApproverLength);
   if ("error" in approver) return { ok: false, error: approver.error };
   const value: { approver?: string; reason?: string } = {};
   if (approver.value !== undefined) value.approver = approver.value;
   if (action === "reject") {
-    const reason = text(fields.reason, "reason", maxReasonLength);
+    const reason = optionalText(fields.reason, "reason", maxReasonLength);
     if ("error" in reason) return { ok: false, error: reason.error };
     if (reason.value !== undefined) value.reason = reason.value;
   }

@@ -4,16 +4,24 @@
  * decided first), it is read and decided once more from its new state, so a stale read never wins
  * and a harmless race (an unrelated write) does not fail the person's call.
  */
+
+import {
+  type ApprovalAction,
+  decideApproval,
+  personalStatus,
+  type Verdict,
+} from "../../core/updaterequests/decide-approval.ts";
 import { phaseOf, type UpdateRequest } from "../../core/updaterequests/update-request.ts";
+import { kubeStatus } from "../../kube/kube-api-error.ts";
 import type { ApprovalGateway } from "./approval-gateway.ts";
-import { type ApprovalAction, decideApproval, type Verdict } from "./decide-approval.ts";
-import { GatewayError } from "./gateway-error.ts";
 
 export interface DecisionRequest {
   readonly namespace: string;
   readonly name: string;
   readonly action: ApprovalAction;
   readonly verdict: Verdict;
+  /** Written with the person's own credentials (the dashboard): only what admission lets people write. */
+  readonly asPerson?: boolean;
 }
 
 export type DecisionOutcome =
@@ -37,7 +45,8 @@ async function patch(
     const rv = ur.metadata.resourceVersion ?? "";
     return await gateway.patchUpdateRequestStatus(request.namespace, request.name, rv, status);
   } catch (error) {
-    if (error instanceof GatewayError && (error.status === 404 || error.status === 409)) return error.status;
+    const status = kubeStatus(error);
+    if (status === 404 || status === 409) return status;
     throw error;
   }
 }
@@ -53,7 +62,8 @@ export async function writeDecision(
     if (ur === undefined) return { result: "not-found" };
     const decision = decideApproval(ur, action, request.verdict, clock());
     if (!decision.ok) return { result: "conflict", error: decision.error, phase: decision.currentPhase };
-    const written = await patch(gateway, request, ur, decision.status);
+    const status = request.asPerson ? personalStatus(decision.status) : decision.status;
+    const written = await patch(gateway, request, ur, status);
     if (written === 404) return { result: "not-found" };
     if (written !== 409)
       return { result: "success", ur: written, phase: decision.status.phase ?? "", attempts };

@@ -1,9 +1,11 @@
 /** The hooks server's configuration, from its environment, read once at start-up. */
 
+import { isIP } from "node:net";
 import { ConfigError, readInteger } from "../../core/config/config-error.ts";
 import { type ArgoTrackingMethod, argoTrackingMethods } from "../../core/gitops/gitops-owner.ts";
 import { parseUpdateWindows, type UpdateWindow } from "../../core/windows/parse-update-windows.ts";
 import { type NotifyConfig, readNotifyConfig } from "../notify/notify-config.ts";
+import type { DashboardAuthConfig } from "./dashboard-settings.ts";
 import { type HookAuth, readHookAuth } from "./hook-auth-config.ts";
 import type { HookSettings } from "./hook-settings.ts";
 
@@ -19,6 +21,9 @@ export interface HooksConfig {
   readonly maxBodyBytes: number;
   readonly otlpEndpoint: string | undefined;
   readonly instance: string;
+  /** The dashboard; 0 turns it off. */
+  readonly dashboardPort: number;
+  readonly dashboard: DashboardAuthConfig;
 }
 
 const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -36,6 +41,22 @@ function readArgoTracking(text: string | undefined, problems: string[]): ArgoTra
   if ((argoTrackingMethods as readonly string[]).includes(value)) return value as ArgoTrackingMethod;
   problems.push(`HEADWIND_ARGOCD_TRACKING must be one of ${argoTrackingMethods.join(", ")}`);
   return "annotation";
+}
+
+/** A comma list of IP addresses or CIDR ranges (`10.0.0.7`, `10.8.0.0/16`, `fd00::/8`). */
+function readAddresses(text: string | undefined, problems: string[]): string[] {
+  const entries = (text ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e !== "");
+  for (const entry of entries) {
+    const [address = "", prefix] = entry.split("/");
+    const family = isIP(address);
+    const bits = family === 6 ? 128 : 32;
+    if (family === 0 || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits)))
+      problems.push(`DASHBOARD_TRUSTED_PROXIES: ${JSON.stringify(entry)} is not an IP address or CIDR range`);
+  }
+  return entries;
 }
 
 export function readHooksConfig(env: Readonly<Record<string, string | undefined>>): HooksConfig {
@@ -63,6 +84,13 @@ export function readHooksConfig(env: Readonly<Record<string, string | undefined>
     maxBodyBytes: readInteger(env, "HEADWIND_MAX_BODY_BYTES", 16 * 1024 * 1024, problems, 1024),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     instance: env.POD_NAME ?? env.HOSTNAME ?? "headwind-hooks",
+    dashboardPort: readInteger(env, "DASHBOARD_PORT", 8082, problems, 0, 65_535),
+    dashboard: {
+      secureCookies: env.DASHBOARD_INSECURE_COOKIES !== "true",
+      trustedProxies: readAddresses(env.DASHBOARD_TRUSTED_PROXIES, problems),
+      proxyTokenHeader: (env.DASHBOARD_PROXY_TOKEN_HEADER ?? "x-forwarded-access-token").toLowerCase(),
+      sessionSeconds: readInteger(env, "DASHBOARD_SESSION_SECONDS", 8 * 3600, problems, 60, 7 * 86_400),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -26,6 +26,16 @@ const notifyOn: Partial<Record<Phase, NotificationEvent[]>> = {
   RolledBack: ["rollback_completed"],
 };
 
+/** A person's rollback speaks of rollbacks where an update speaks of updates. */
+const rollbackNotifyOn: Partial<Record<Phase, NotificationEvent[]>> = {
+  Pending: ["update_request_created"],
+  Applying: ["rollback_triggered"],
+  Completed: ["rollback_completed"],
+  Failed: ["rollback_failed"],
+};
+
+const isRollback = (ur: UpdateRequest) => ur.spec.type === "rollback";
+
 function notificationsOf(
   ur: UpdateRequest,
   before: UpdateRequestStatus,
@@ -36,7 +46,10 @@ function notificationsOf(
   if (phase === "Rejected" && before.rejectedAt === undefined && after.rejectedAt !== undefined)
     return ["update_rejected"];
   if (phase === undefined || phase === before.phase) return [];
-  if (phase === "Applying" && ur.spec.approval === "Required") return ["update_approved"];
+  const approved: NotificationEvent[] =
+    phase === "Applying" && ur.spec.approval === "Required" ? ["update_approved"] : [];
+  if (isRollback(ur)) return [...approved, ...(rollbackNotifyOn[phase] ?? [])];
+  if (approved.length > 0) return approved;
   if (phase === "Failed") return [before.phase === "RollingBack" ? "rollback_failed" : "update_failed"];
   return notifyOn[phase] ?? [];
 }
@@ -47,12 +60,14 @@ function notification(
   status: UpdateRequestStatus,
 ): Notification {
   const { spec } = ur;
+  // An automatic rollback of an update goes from its new image back to its current one.
+  const reverse = event.startsWith("rollback") && !isRollback(ur);
   return {
     event,
     target: spec.targetRef,
     container: spec.containerName,
-    currentImage: event.startsWith("rollback") ? spec.newImage : spec.currentImage,
-    newImage: event.startsWith("rollback") ? spec.currentImage : spec.newImage,
+    currentImage: reverse ? spec.newImage : spec.currentImage,
+    newImage: reverse ? spec.currentImage : spec.newImage,
     policy: spec.policy,
     updateRequestName: ur.metadata.name,
     requiresApproval: spec.approval === "Required",
@@ -64,7 +79,14 @@ function notification(
   };
 }
 
-const warnings: readonly (Phase | undefined)[] = ["Failed", "RollingBack", "RolledBack", "Expired"];
+const warnings: readonly (Phase | undefined)[] = ["Failed", "RolledBack", "Expired"];
+
+/**
+ * Steps written just before an effect (the image patch, the rollback patch). The phase after them
+ * is always written too (Progressing, RolledBack or Failed) and carries the Event, so Events for
+ * these would only double every update's Events, two API writes each.
+ */
+const stepsBeforeAnEffect: readonly (Phase | undefined)[] = ["Applying", "RollingBack"];
 
 /** The same Event on the request and on its target, keyed apart. */
 function eventPair(
@@ -96,7 +118,8 @@ function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Eff
   const { spec } = ur;
   const eventType = warnings.includes(after.phase) ? "Warning" : "Normal";
   const message = `${spec.containerName}: ${spec.currentImage} -> ${spec.newImage}: ${after.phase}${after.message ? ` (${after.message})` : ""}`;
-  return eventPair(ur, key, eventType, `Update${after.phase ?? "Changed"}`, message);
+  const reason = `${isRollback(ur) ? "Rollback" : "Update"}${after.phase ?? "Changed"}`;
+  return eventPair(ur, key, eventType, reason, message);
 }
 
 /** Once per request and message: which GitOps tool applies the target, and what to change in Git. */
@@ -126,9 +149,10 @@ export function planTransition(ur: UpdateRequest, after: UpdateRequestStatus): T
       notification: notification(ur, event, after),
     }),
   );
-  const changed = after.phase !== before.phase || fresh.length > 0;
+  const announced =
+    (after.phase !== before.phase || fresh.length > 0) && !stepsBeforeAnEffect.includes(after.phase);
   return {
     status,
-    effects: [...gitopsEvents(ur, before, after), ...(changed ? events(ur, after, key) : []), ...notes],
+    effects: [...gitopsEvents(ur, before, after), ...(announced ? events(ur, after, key) : []), ...notes],
   };
 }

@@ -22,6 +22,7 @@ import type { Effect, PatchStep } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, objectsOf } from "../metacontroller/wire.ts";
 import { type GitOpsView, gitopsView, withGitOpsCondition } from "./gitops-gate.ts";
+import { rollbackRefusal } from "./rollback-guard.ts";
 import { rolloutHealth } from "./rollout-health.ts";
 import { windowGate } from "./window-gate.ts";
 
@@ -31,7 +32,7 @@ export interface UpdateRequestDecision {
   resyncAfterSeconds?: number;
 }
 
-/** How often a rollout in progress is looked at again. */
+/** How far apart two failed Pod checks must be to count twice. */
 export const watchSeconds = 10;
 
 interface Ctx {
@@ -99,8 +100,8 @@ function waitApproved(
 
 /**
  * Approved: Applying, unless a GitOps tool applies the target (nothing is patched; the change is
- * made in Git, and once the target runs the new image the request goes on as applied) or no update
- * window is open (it wakes up as one opens).
+ * made in Git, and once the target runs the new image the request goes on as applied) or, for an
+ * update, no update window is open (it wakes up as one opens).
  */
 function applyWhenAllowed(ctx: Ctx, approval: UpdateRequestStatus, message?: string): UpdateRequestDecision {
   const { gitops } = ctx;
@@ -110,17 +111,22 @@ function applyWhenAllowed(ctx: Ctx, approval: UpdateRequestStatus, message?: str
       message: `approved; not patched: ${owner} applies the target, change it in Git`,
     });
   }
-  const gate = windowGate(ctx.target, ctx.settings.updateWindows ?? [], ctx.now);
+  // Windows pace updates; a person's rollback is a repair and goes at once.
+  const gate =
+    ctx.ur.spec.type === "rollback"
+      ? { open: true as const }
+      : windowGate(ctx.target, ctx.settings.updateWindows ?? [], ctx.now);
   if (gate.open) return to(ctx, { ...approval, phase: "Applying", waitingUntil: undefined, message });
   return waitApproved(ctx, approval, gate);
 }
 
 function onNew(ctx: Ctx): UpdateRequestDecision {
-  if (ctx.ur.spec.approval === "Automatic") {
-    return applyWhenAllowed(ctx, {
-      approvedBy: "headwind (require-approval: false)",
-      approvedAt: iso(ctx.now),
-    });
+  const { spec } = ctx.ur;
+  if (spec.approval === "Automatic") {
+    // Admission admitted an automatic rollback only from someone who may patch the workload.
+    const approvedBy =
+      spec.type === "rollback" ? (spec.requestedBy ?? "unknown") : "headwind (require-approval: false)";
+    return applyWhenAllowed(ctx, { approvedBy, approvedAt: iso(ctx.now) });
   }
   return onPending(
     { ...ctx, status: { phase: "Pending", message: `waiting for approval until ${ctx.ur.spec.expiresAt}` } },
@@ -180,13 +186,26 @@ function onApproved(ctx: Ctx): UpdateRequestDecision {
   return applyWhenAllowed(ctx, approval, "applying");
 }
 
+/**
+ * A rollout under way is followed by its own events: Metacontroller syncs the request whenever its
+ * target or one of the target's Pods changes (both are related objects). A timer is needed only for
+ * what no event announces: the rollout's deadline (and the spacing of failed checks). A periodic
+ * look instead would cost every request in progress a hook call every few seconds, which during a
+ * fan-out to a thousand workloads is most of the work.
+ */
+function untilDeadline(ctx: Ctx, appliedAt: string): number {
+  const deadline = Date.parse(appliedAt) + ctx.ur.spec.rollbackTimeoutSeconds * 1000;
+  return Math.max(1, Math.ceil((deadline - ctx.now.getTime()) / 1000));
+}
+
 function onApplying(ctx: Ctx): UpdateRequestDecision {
   if (liveImage(ctx) === undefined)
     return to(ctx, { phase: "Failed", message: "target or container not found" });
+  const appliedAt = iso(ctx.now);
   const next = to(
     ctx,
-    { phase: "Progressing", appliedAt: iso(ctx.now), message: "applied; watching the rollout" },
-    watchSeconds,
+    { phase: "Progressing", appliedAt, message: "applied; watching the rollout" },
+    untilDeadline(ctx, appliedAt),
   );
   return { ...next, effects: [patch(ctx, "apply")] };
 }
@@ -196,7 +215,8 @@ function onApplying(ctx: Ctx): UpdateRequestDecision {
  * after the patch then resumes the rollback instead of finding the old image and calling it done.
  */
 function fail(ctx: Ctx, reason: string): UpdateRequestDecision {
-  if (!ctx.ur.spec.autoRollback)
+  // A failed rollback is left for a person: undoing it would restore the image they left.
+  if (!ctx.ur.spec.autoRollback || ctx.ur.spec.type === "rollback")
     return to(ctx, { completedAt: iso(ctx.now), message: reason, phase: "Failed" });
   return to(ctx, { phase: "RollingBack", message: reason });
 }
@@ -237,14 +257,15 @@ function onProgressing(ctx: Ctx): UpdateRequestDecision {
   if (deadline <= ctx.now.getTime())
     return fail(ctx, `rollout did not finish within ${spec.rollbackTimeoutSeconds}s`);
   if (health.kind === "failed") return countFailure(ctx, health.reason);
+  const wait = untilDeadline(ctx, ctx.status.appliedAt ?? "");
   if (ctx.status.failedChecks) {
     return to(
       ctx,
       { failedChecks: 0, checkedAt: iso(ctx.now), message: "applied; watching the rollout" },
-      watchSeconds,
+      wait,
     );
   }
-  return { status: null, effects: [], resyncAfterSeconds: watchSeconds };
+  return { status: null, effects: [], resyncAfterSeconds: wait };
 }
 
 function onRejected(ctx: Ctx): UpdateRequestDecision {
@@ -285,7 +306,10 @@ export function syncUpdateRequest(
 ): UpdateRequestDecision {
   const ctx = contextOf(request, now, settings);
   const phase = phaseOf(ctx.ur);
-  const distrust = ctx.target === undefined ? undefined : untrustedReason(ctx.ur, ctx.target);
+  const distrust =
+    ctx.target === undefined
+      ? undefined
+      : (untrustedReason(ctx.ur, ctx.target) ?? rollbackRefusal(ctx.ur, ctx.target));
   if (distrust !== undefined) {
     return isTerminal(phase) ? same() : to(ctx, { phase: "Failed", message: `refused: ${distrust}` });
   }

@@ -5,11 +5,11 @@
  */
 
 import type { WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
-import { labels } from "../../core/metadata-keys.ts";
 import {
   type TargetRef,
   type UpdateRequest,
   type UpdateRequestSpec,
+  updateRequestLabels,
   updateRequestName,
   urApiVersion,
   urKind,
@@ -28,19 +28,11 @@ export interface NewUpdateRequest {
   readonly selector: Record<string, string> | undefined;
 }
 
-function labelsFor(spec: UpdateRequestSpec): Record<string, string> {
-  return {
-    "app.kubernetes.io/managed-by": "headwind",
-    [labels.targetKind]: spec.targetRef.kind.toLowerCase(),
-    [labels.targetName]: spec.targetRef.name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ""),
-  };
-}
-
 function shell(name: string, spec: UpdateRequestSpec): UpdateRequest {
   return {
     apiVersion: urApiVersion,
     kind: urKind,
-    metadata: { name, namespace: spec.targetRef.namespace, labels: labelsFor(spec) },
+    metadata: { name, namespace: spec.targetRef.namespace, labels: updateRequestLabels(spec.targetRef) },
     spec,
   };
 }

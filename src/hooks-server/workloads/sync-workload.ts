@@ -7,6 +7,9 @@ import { createHash } from "node:crypto";
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations as names } from "../../core/metadata-keys.ts";
+import { visibleTags } from "../../core/tags/visible-tags.ts";
+import { planContainer } from "../../core/updaterequests/plan-container.ts";
+import { type HistoryEntry, mergeHistory, parseHistory } from "../../core/updaterequests/update-history.ts";
 import {
   type TargetRef,
   type UpdateRequest,
@@ -21,11 +24,9 @@ import type { Effect } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from "../metacontroller/wire.ts";
 import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";
-import { planContainer } from "./plan-container.ts";
 import { type RepositoryTags, readRepositoryTags, type TagReader } from "./read-repository-tags.ts";
 import { retainUpdateRequests } from "./retain-update-requests.ts";
 import { trackedRef } from "./tracked-ref.ts";
-import { type HistoryEntry, mergeHistory, parseHistory } from "./update-history.ts";
 
 export interface WorkloadReport {
   proposed: string[];
@@ -64,20 +65,22 @@ interface Accumulator {
   resyncAfter: number | undefined;
 }
 
+/** The related tag ConfigMaps this workload may see: its namespace's scope, else the shared one. */
 function observedTags(
   request: DecoratorSyncRequest,
   namespace: string,
+  workloadNamespace: string,
   readTags: TagReader,
   errors: string[],
 ): Map<string, RepositoryTags> {
-  const byRepository = new Map<string, RepositoryTags>();
+  const read: RepositoryTags[] = [];
   for (const configMap of objectsOf(request.related, "ConfigMap", "v1")) {
     if (configMap.metadata.namespace !== namespace) continue;
-    const read = readTags(configMap);
-    if (read.ok) byRepository.set(read.value.observed.repository, read.value);
-    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${read.error}`);
+    const tags = readTags(configMap);
+    if (tags.ok) read.push(tags.value);
+    else errors.push(`ConfigMap ${namespace}/${configMap.metadata.name}: ${tags.error}`);
   }
-  return byRepository;
+  return visibleTags(read, workloadNamespace, (tags) => tags.observed);
 }
 
 function warning(workload: KubeObject, message: string, reason = "HeadwindConfigError"): Effect {
@@ -175,7 +178,7 @@ function contextOf(
     workload,
     target: { apiVersion: kind.apiVersion, kind: kind.kind, name: workload.metadata.name, namespace },
     config,
-    observed: observedTags(request, settings.namespace, readTags, errors),
+    observed: observedTags(request, settings.namespace, namespace, readTags, errors),
     existing,
     history,
     lastUpdateMs: lastUpdate === undefined ? undefined : Date.parse(lastUpdate),

@@ -30,6 +30,12 @@ export type ChartSource =
 export interface ChartInterest {
   /** The ConfigMap key (`chartSourceKey`). */
   readonly key: string;
+  /**
+   * The credential scope of its ConfigMap: the namespace of the Secret the source is read with
+   * (the source's own), so only releases of that namespace see what it read — credentials never
+   * cross namespaces. Undefined (the shared scope) for a source read anonymously.
+   */
+  readonly namespace: string | undefined;
   readonly source: ChartSource;
   readonly pollingIntervalSeconds: number;
   /** Some release has `headwind.sh/min-image-age`. */
@@ -128,9 +134,11 @@ export function buildChartInterest(
     const use = useOf(release, defaultPollingIntervalSeconds);
     if (use === undefined) continue;
     const seen = byKey.get(use.key);
+    const source = seen?.source ?? resolve(use, sources.get(sourceKey(use.ref)));
     byKey.set(use.key, {
       key: use.key,
-      source: seen?.source ?? resolve(use, sources.get(sourceKey(use.ref))),
+      namespace: source.kind === "unsupported" ? undefined : source.secret?.namespace,
+      source,
       pollingIntervalSeconds: Math.min(
         seen?.pollingIntervalSeconds ?? use.pollingIntervalSeconds,
         use.pollingIntervalSeconds,

@@ -3,7 +3,7 @@ import { Counter, Gauge, type Registry } from "prom-client";
 import type { RegistryObserver } from "../registry/registry-observer.ts";
 
 export interface PollerMetrics {
-  /** Feeds `headwind_registry_requests_total` and `headwind_registry_rate_limit_waits_total`. */
+  /** Feeds the `headwind_registry_*` requests, waits, invalid references and token cache series. */
   readonly observer: RegistryObserver;
   readonly registryErrors: Counter<"registry">;
   readonly cycles: Counter;
@@ -26,10 +26,31 @@ export function createPollerMetrics(register: Registry): PollerMetrics {
     labelNames: ["registry"] as const,
     registers,
   });
+  const invalidReferences = new Counter({
+    name: "headwind_registry_invalid_references_total",
+    help: "Tags and digests registries sent outside the OCI grammar, dropped unstored, by kind (tag, digest)",
+    labelNames: ["registry", "kind"] as const,
+    registers,
+  });
+  const tokenCacheEntries = new Gauge({
+    name: "headwind_registry_token_cache_entries",
+    help: "Bearer tokens cached (bounded by count and bytes)",
+    registers,
+  });
+  const tokenCacheBytes = new Gauge({
+    name: "headwind_registry_token_cache_bytes",
+    help: "Size of the cached Bearer tokens and their keys",
+    registers,
+  });
   return {
     observer: {
       request: ({ registry, kind, code }) => requests.inc({ registry, kind, code }),
       rateLimitWait: ({ registry }) => rateLimitWaits.inc({ registry }),
+      invalidReference: ({ registry, kind, count }) => invalidReferences.inc({ registry, kind }, count),
+      tokenCache: ({ entries, bytes }) => {
+        tokenCacheEntries.set(entries);
+        tokenCacheBytes.set(bytes);
+      },
     },
     registryErrors: new Counter({
       name: "headwind_registry_errors_total",

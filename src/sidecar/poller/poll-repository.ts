@@ -4,7 +4,6 @@ import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
 import type { RegistryResult } from "../registry/registry-result.ts";
 import type { RegistryCredentials } from "../registry/select-credentials.ts";
-import type { PollInterest } from "./merge-interest.ts";
 
 /**
  * Lists the tags, then HEADs only the digest tags that exist (a missing tag has no digest to
@@ -14,7 +13,7 @@ import type { PollInterest } from "./merge-interest.ts";
  */
 export async function pollRepository(
   client: RegistryClient,
-  item: Pick<PollInterest, "repository" | "digestTags">,
+  item: { readonly repository: string; readonly digestTags: readonly string[] },
   credentials?: RegistryCredentials,
 ): Promise<RegistryResult<ObservedTags>> {
   const listing = await client.listTags(item.repository, credentials);

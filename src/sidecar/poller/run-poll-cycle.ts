@@ -1,19 +1,19 @@
 /**
- * One poll cycle: plan what is due, poll each due repository under a per-registry concurrency
- * limit, hand every successful observation to the writer, and report. The Kubernetes side (which
- * workloads, which Secrets, which ConfigMap) comes in through `loadDockerConfigs` and `onObserved`.
+ * One poll cycle: plan what is due, work out each due repository's credential scopes, poll each
+ * scope under a per-registry concurrency limit, hand every successful observation to the writer,
+ * and report. The Kubernetes side (which Secrets, which ConfigMap) comes in through
+ * `resolveScopes` and `onObserved`. A failing scope (a bad secret, say) fails alone.
  */
 
 import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
-import { chooseCredentials } from "../registry/cloud/choose-credentials.ts";
-import type { CloudCredentials } from "../registry/cloud/create-cloud-credentials.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
 import type { RegistryErrorKind } from "../registry/registry-result.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
-import { createKeyedLimiter } from "./create-keyed-limiter.ts";
+import type { CredentialResolver, CredentialScope } from "./create-credential-resolver.ts";
+import { createKeyedLimiter, type KeyedLimiter } from "./create-keyed-limiter.ts";
 import type { PollerMetrics } from "./create-poller-metrics.ts";
 import { creationLookupsPerPoll, lookUpCreated, pickCreationLookups } from "./look-up-created.ts";
-import { mergeInterest, type PollInterest, type SecretRef } from "./merge-interest.ts";
+import { mergeInterest, type PollInterest } from "./merge-interest.ts";
 import { planPoll } from "./plan-poll.ts";
 import { pollRepository } from "./poll-repository.ts";
 
@@ -24,34 +24,40 @@ export interface PollCycleDeps {
   /** Repository key → epoch ms of its last poll; the cycle returns an updated copy. */
   readonly lastPolled: ReadonlyMap<string, number>;
   readonly now: () => number;
-  /** The decoded `.dockerconfigjson` documents of these Secrets (missing ones left out). */
-  readonly loadDockerConfigs: (refs: readonly SecretRef[]) => Promise<readonly unknown[]>;
+  readonly resolveScopes: CredentialResolver;
   /**
-   * Writes the observation (the tag ConfigMap) with the creation times read for it (epoch seconds
-   * by tag); a throw fails that repository only.
+   * Writes one scope's observation (its tag ConfigMap) with the creation times read for it (epoch
+   * seconds by tag); a throw fails that scope only.
    */
-  readonly onObserved: (observed: ObservedTags, created: Readonly<Record<string, number>>) => Promise<void>;
-  /** What the repository's ConfigMap holds now, to tell new tags from known ones. */
-  readonly previous?: (repository: string) => ObservedTags | undefined;
+  readonly onObserved: (
+    observed: ObservedTags,
+    scope: CredentialScope,
+    created: Readonly<Record<string, number>>,
+  ) => Promise<void>;
+  /** What a scope's ConfigMap holds now, to tell new tags from known ones. */
+  readonly previous?: (repository: string, namespace: string | undefined) => ObservedTags | undefined;
   readonly metrics: PollerMetrics;
-  /** Repositories polled at once per registry. */
+  /** Scopes polled at once per registry. */
   readonly concurrencyPerRegistry?: number;
-  /** Workload identity for cloud registries, used when no pull secret matches. */
-  readonly cloudCredentials?: CloudCredentials;
 }
 
 export interface PollFailure {
   readonly repository: string;
+  /** The credential scope that failed; undefined for the shared one. */
+  readonly namespace?: string | undefined;
   readonly kind: RegistryErrorKind | "credentials" | "write";
   readonly message: string;
 }
 
 export interface PollCycleReport {
   readonly due: number;
+  /** Due repositories whose every scope was polled and written. */
   readonly polled: number;
   readonly failed: readonly PollFailure[];
   readonly tagsSeen: number;
   readonly lastPolled: ReadonlyMap<string, number>;
+  /** When this cycle began: the time `lastPolled` records for the repositories it polled. */
+  readonly startedAt: number;
 }
 
 const defaultConcurrencyPerRegistry = 2;
@@ -62,35 +68,54 @@ function messageOf(cause: unknown): string {
 
 type Outcome = { ok: true; tags: number } | { ok: false; failure: PollFailure };
 
-async function pollOne(deps: PollCycleDeps, item: PollInterest, registry: string): Promise<Outcome> {
+async function pollScope(deps: PollCycleDeps, item: PollInterest, scope: CredentialScope): Promise<Outcome> {
   const { repository } = item;
-  let configs: readonly unknown[];
+  const { namespace } = scope;
+  const polled = await pollRepository(
+    deps.client,
+    { repository, digestTags: scope.digestTags },
+    scope.credentials,
+  );
+  if (!polled.ok) {
+    const { kind, message } = polled.error;
+    return { ok: false, failure: { repository, namespace, kind, message } };
+  }
+  deps.metrics.tagsSeen.set({ repository }, polled.value.tags.length);
+  const lookups = item.creationTimes
+    ? pickCreationLookups(deps.previous?.(repository, namespace), polled.value.tags, creationLookupsPerPoll)
+    : [];
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  const created = await lookUpCreated(deps.client, repository, lookups, nowSeconds, scope.credentials);
   try {
-    configs = item.credentialsRefs.length === 0 ? [] : await deps.loadDockerConfigs(item.credentialsRefs);
+    await deps.onObserved({ ...polled.value, namespace }, scope, created);
   } catch (cause) {
     return {
       ok: false,
-      failure: { repository, kind: "credentials", message: `credentials: ${messageOf(cause)}` },
+      failure: { repository, namespace, kind: "write", message: `write: ${messageOf(cause)}` },
     };
   }
-  const credentials = await chooseCredentials(configs, registry, deps.cloudCredentials);
-  if (!credentials.ok)
-    return { ok: false, failure: { repository, kind: "credentials", message: credentials.error.message } };
-  const polled = await pollRepository(deps.client, item, credentials.value);
-  if (!polled.ok)
-    return { ok: false, failure: { repository, kind: polled.error.kind, message: polled.error.message } };
-  deps.metrics.tagsSeen.set({ repository }, polled.value.tags.length);
-  const lookups = item.creationTimes
-    ? pickCreationLookups(deps.previous?.(repository), polled.value.tags, creationLookupsPerPoll)
-    : [];
-  const nowSeconds = Math.floor(deps.now() / 1000);
-  const created = await lookUpCreated(deps.client, repository, lookups, nowSeconds, credentials.value);
-  try {
-    await deps.onObserved(polled.value, created);
-  } catch (cause) {
-    return { ok: false, failure: { repository, kind: "write", message: `write: ${messageOf(cause)}` } };
-  }
   return { ok: true, tags: polled.value.tags.length };
+}
+
+async function pollOne(deps: PollCycleDeps, item: PollInterest, limit: KeyedLimiter): Promise<Outcome[]> {
+  const { repository } = item;
+  const registry = splitRepositoryKey(repository)?.registry ?? "unknown";
+  const resolution = await deps.resolveScopes(registry, item.uses);
+  const unresolved: Outcome[] = resolution.failed.map(({ namespace, message }) => {
+    deps.metrics.registryErrors.inc({ registry });
+    return { ok: false, failure: { repository, namespace, kind: "credentials", message } };
+  });
+  const polled = await Promise.all(
+    resolution.scopes.map((scope) =>
+      limit(registry, async () => {
+        const outcome = await pollScope(deps, item, scope);
+        if (!outcome.ok && outcome.failure.kind !== "write") deps.metrics.registryErrors.inc({ registry });
+        return outcome;
+      }),
+    ),
+  );
+  deps.metrics.imagesChecked.inc();
+  return [...unresolved, ...polled];
 }
 
 /** Drops the tags-seen series of repositories no workload uses any more, so dashboards do not show ghosts. */
@@ -105,23 +130,15 @@ export async function runPollCycle(deps: PollCycleDeps): Promise<PollCycleReport
   const startedAt = deps.now();
   const due = planPoll(deps.interest, deps.lastPolled, startedAt);
   const limit = createKeyedLimiter(deps.concurrencyPerRegistry ?? defaultConcurrencyPerRegistry);
-  const outcomes = await Promise.all(
-    due.map((item) => {
-      const registry = splitRepositoryKey(item.repository)?.registry ?? "unknown";
-      return limit(registry, async () => {
-        const outcome = await pollOne(deps, item, registry);
-        deps.metrics.imagesChecked.inc();
-        if (!outcome.ok && outcome.failure.kind !== "write") deps.metrics.registryErrors.inc({ registry });
-        return outcome;
-      });
-    }),
-  );
+  const outcomes = await Promise.all(due.map((item) => pollOne(deps, item, limit)));
   deps.metrics.cycles.inc();
   await forgetUnwatched(deps.metrics, deps.interest);
   const lastPolled = new Map(deps.lastPolled);
   // Failed repositories count as polled too: they retry after their interval, not every tick.
   for (const item of due) lastPolled.set(item.repository, startedAt);
-  const failed = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.failure]));
-  const tagsSeen = outcomes.reduce((sum, outcome) => sum + (outcome.ok ? outcome.tags : 0), 0);
-  return { due: due.length, polled: due.length - failed.length, failed, tagsSeen, lastPolled };
+  const flat = outcomes.flat();
+  const failed = flat.flatMap((outcome) => (outcome.ok ? [] : [outcome.failure]));
+  const tagsSeen = flat.reduce((sum, outcome) => sum + (outcome.ok ? outcome.tags : 0), 0);
+  const polled = outcomes.filter((list) => list.every((outcome) => outcome.ok)).length;
+  return { due: due.length, polled, failed, tagsSeen, lastPolled, startedAt };
 }

@@ -22,9 +22,17 @@ export interface AuthorizedSendOptions {
   readonly observer?: RegistryObserver;
   readonly maxRetries?: number;
   readonly maxWaitMs?: number;
+  /** Per request (every redirect hop and retry), covering the body as it is read. */
   readonly timeoutMs?: number;
+  /** Same-origin redirects followed per request (default 3); other origins never. */
+  readonly maxRedirects?: number;
   /** Tokens are dropped this long before `expires_in` runs out. */
   readonly tokenMarginMs?: number;
+  /** Cap on a token service's answer (default 64 KiB). */
+  readonly maxTokenBytes?: number;
+  /** Token cache bounds (defaults 1,000 tokens and 4 MiB). */
+  readonly tokenCacheEntries?: number;
+  readonly tokenCacheBytes?: number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -40,20 +48,26 @@ async function refuseOn401(
 }
 
 export function createAuthorizedSend(options: AuthorizedSendOptions): AuthorizedSend {
+  const observer = options.observer ?? silentObserver;
   const transport = createRegistryTransport({
     fetch: options.fetch,
     now: options.now,
     sleep: options.sleep ?? defaultSleep,
     random: options.random ?? Math.random,
-    observer: options.observer ?? silentObserver,
+    observer,
     maxRetries: options.maxRetries ?? 3,
     maxWaitMs: options.maxWaitMs ?? 60_000,
     timeoutMs: options.timeoutMs ?? 30_000,
+    maxRedirects: options.maxRedirects ?? 3,
   });
   const authenticator = createRegistryAuthenticator({
     transport,
     now: options.now,
+    observer,
     tokenMarginMs: options.tokenMarginMs ?? 10_000,
+    maxTokenBytes: options.maxTokenBytes ?? 64 * 1024,
+    tokenCacheEntries: options.tokenCacheEntries ?? 1000,
+    tokenCacheBytes: options.tokenCacheBytes ?? 4 * 1024 * 1024,
   });
 
   return async function send(context, { accept, ...request }) {

@@ -2,13 +2,16 @@
  * The registry auth dance (docs/design/registry-protocols.md, Token authentication): learn a registry's challenge from its first 401, then
  * authorize later requests up front — Basic credentials directly, or a Bearer token fetched from
  * the challenge's realm (with Basic credentials, or anonymously) and cached until shortly before
- * it expires.
+ * it expires. Token answers are read up to a small cap; learnt challenges and tokens are held in
+ * bounded caches, so a registry cannot grow the sidecar's memory by what it answers.
  */
-
+import { LRUCache } from "lru-cache";
 import type { RegistryTransport } from "./create-registry-transport.ts";
-import { createTokenCache, tokenCacheKey } from "./create-token-cache.ts";
+import { createTokenCache, type TokenCache, tokenCacheKey } from "./create-token-cache.ts";
 import { parseTokenResponse } from "./parse-token-response.ts";
 import { type AuthChallenge, parseWwwAuthenticate } from "./parse-www-authenticate.ts";
+import { readCappedJson } from "./read-capped-body.ts";
+import type { RegistryObserver } from "./registry-observer.ts";
 import { type RegistryResult, registryError } from "./registry-result.ts";
 import type { RegistryCredentials } from "./select-credentials.ts";
 
@@ -39,7 +42,15 @@ export interface RegistryAuthenticatorOptions {
   readonly transport: RegistryTransport;
   readonly now: () => number;
   readonly tokenMarginMs: number;
+  readonly observer: Pick<RegistryObserver, "tokenCache">;
+  /** Cap on a token service's answer: real ones are a few KiB. */
+  readonly maxTokenBytes: number;
+  readonly tokenCacheEntries: number;
+  readonly tokenCacheBytes: number;
 }
+
+/** Registries whose challenge is remembered; more are re-learnt from a 401 when they come back. */
+const maxChallenges = 1000;
 
 function basicHeader({ username, password }: RegistryCredentials): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
@@ -68,22 +79,30 @@ async function readToken(
   registry: string,
   url: URL,
   response: Response,
+  maxBytes: number,
 ): Promise<RegistryResult<{ token: string; expiresInSeconds: number }>> {
   if (!response.ok) {
     await response.body?.cancel();
     const detail = `the token service ${url.origin} of ${registry} answered ${response.status}`;
     return { ok: false, error: registryError("unavailable", registry, detail, response.status) };
   }
-  const token = parseTokenResponse(await response.json().catch(() => undefined));
+  const body = await readCappedJson(response, { registry, what: "token answer", maxBytes });
+  if (!body.ok) return body;
+  const token = parseTokenResponse(body.value);
   if (token !== undefined) return { ok: true, value: token };
   const detail = `the token service ${url.origin} of ${registry} sent no token`;
   return { ok: false, error: registryError("protocol", registry, detail, response.status) };
 }
 
 export function createRegistryAuthenticator(options: RegistryAuthenticatorOptions): RegistryAuthenticator {
-  const { transport } = options;
-  const challenges = new Map<string, AuthChallenge>();
-  const tokens = createTokenCache({ now: options.now, marginMs: options.tokenMarginMs });
+  const { transport, observer } = options;
+  const challenges = new LRUCache<string, AuthChallenge>({ max: maxChallenges });
+  const tokens: TokenCache = createTokenCache({
+    now: options.now,
+    marginMs: options.tokenMarginMs,
+    maxEntries: options.tokenCacheEntries,
+    maxBytes: options.tokenCacheBytes,
+  });
 
   async function fetchToken(
     context: AuthContext,
@@ -105,7 +124,7 @@ export function createRegistryAuthenticator(options: RegistryAuthenticatorOption
         : `the token service ${url.origin} of ${registry} refused anonymous access`;
       return { ok: false, error: registryError("unauthorized", registry, detail, response.status) };
     }
-    return readToken(registry, url, response);
+    return readToken(registry, url, response, options.maxTokenBytes);
   }
 
   async function bearer(
@@ -128,18 +147,13 @@ export function createRegistryAuthenticator(options: RegistryAuthenticatorOption
       };
     }
     const realm = url.origin + url.pathname;
-    const key = tokenCacheKey({
-      registry,
-      realm,
-      service: challenge.params.service ?? "",
-      scope,
-      username: credentials?.username,
-    });
+    const key = tokenCacheKey({ registry, realm, scope, credentials });
     const cached = fresh ? undefined : tokens.get(key);
     if (cached !== undefined) return { ok: true, value: { header: `Bearer ${cached}`, fresh: false } };
     const fetched = await fetchToken(context, url);
     if (!fetched.ok) return fetched;
     tokens.set(key, fetched.value.token, fetched.value.expiresInSeconds);
+    observer.tokenCache(tokens.size());
     return { ok: true, value: { header: `Bearer ${fetched.value.token}`, fresh: true } };
   }
 

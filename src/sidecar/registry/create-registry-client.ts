@@ -1,9 +1,11 @@
 /**
  * The OCI distribution API client the poller uses: all pages of a tag list and manifest digests,
  * through the auth dance and the rate-limit rules. Every answer is a result value; nothing throws
- * for anything a registry can do.
+ * for anything a registry can do. Every body is read up to a cap, and every tag and digest a
+ * registry sends is checked against the OCI grammar: what fails is dropped and reported.
  */
 import { createHash } from "node:crypto";
+import { isValidDigest, isValidTag } from "../../core/tags/tag-grammar.ts";
 import {
   type AuthorizedSend,
   type AuthorizedSendOptions,
@@ -12,8 +14,10 @@ import {
 import type { AuthContext } from "./create-registry-authenticator.ts";
 import { manifestAccept } from "./manifest-accept.ts";
 import { parseLinkNext } from "./parse-link-next.ts";
-import { parseTagList } from "./parse-tag-list.ts";
+import { parseTagList, type TagPage } from "./parse-tag-list.ts";
+import { readCappedBody, readCappedJson } from "./read-capped-body.ts";
 import { readImageCreated } from "./read-image-created.ts";
+import { type RegistryObserver, silentObserver } from "./registry-observer.ts";
 import { type RegistryResult, registryError } from "./registry-result.ts";
 import { resolveRegistryOrigin } from "./resolve-registry-origin.ts";
 import type { RegistryCredentials } from "./select-credentials.ts";
@@ -21,11 +25,11 @@ import { splitRepositoryKey } from "./split-repository-key.ts";
 import { statusError } from "./status-error.ts";
 
 export interface TagListing {
-  /** Every tag from every page, de-duplicated, in the registry's order. */
+  /** Every valid tag from every page, de-duplicated, in the registry's order. */
   readonly tags: readonly string[];
   /** Tag-list pages fetched. */
   readonly pages: number;
-  /** False when `maxPages` was reached while the registry still offered a next page. */
+  /** False when `maxPages` or `maxTags` was reached while the registry still offered more. */
   readonly complete: boolean;
 }
 
@@ -53,11 +57,33 @@ export interface RegistryClientOptions extends AuthorizedSendOptions {
   readonly pageSize?: number;
   /** Bound on pages per listing, for registries that ignore `n` and page by 50. */
   readonly maxPages?: number;
+  /** Distinct tags kept per listing (default 100,000); reaching it ends the listing, incomplete. */
+  readonly maxTags?: number;
+  /** Cap on one tag-list page (default 8 MiB: 50,000 tags of the longest kind fit in one page). */
+  readonly maxTagPageBytes?: number;
+  /** Cap on a manifest read for its digest (default 4 MiB, the size registries accept). */
+  readonly maxManifestBytes?: number;
 }
 
-async function readTagPage(context: AuthContext, response: Response): Promise<RegistryResult<string[]>> {
-  const tags = parseTagList(await response.json().catch(() => undefined));
-  if (tags !== undefined) return { ok: true, value: tags };
+interface Limits {
+  readonly pageSize: number;
+  readonly maxPages: number;
+  readonly maxTags: number;
+  readonly maxTagPageBytes: number;
+  readonly maxManifestBytes: number;
+}
+
+const mebibyte = 1024 * 1024;
+
+async function readTagPage(
+  context: AuthContext,
+  response: Response,
+  maxBytes: number,
+): Promise<RegistryResult<TagPage>> {
+  const body = await readCappedJson(response, { registry: context.registry, what: "tag list", maxBytes });
+  if (!body.ok) return body;
+  const page = parseTagList(body.value);
+  if (page !== undefined) return { ok: true, value: page };
   const detail = `${context.registry} sent an unreadable tag list for ${context.repository}`;
   return { ok: false, error: registryError("protocol", context.registry, detail) };
 }
@@ -67,7 +93,8 @@ async function fetchTagPage(
   send: AuthorizedSend,
   context: AuthContext,
   url: string,
-): Promise<RegistryResult<{ tags: string[]; next: string | undefined }>> {
+  maxBytes: number,
+): Promise<RegistryResult<TagPage & { next: string | undefined }>> {
   const { registry, repository } = context;
   const sent = await send(context, { kind: "tags", url, method: "GET", accept: "application/json" });
   if (!sent.ok) return sent;
@@ -75,14 +102,15 @@ async function fetchTagPage(
     await sent.value.body?.cancel();
     return statusError(context, `${registry}/${repository}`, sent.value.status);
   }
-  const read = await readTagPage(context, sent.value);
-  if (!read.ok) return read;
   const next = parseLinkNext(sent.value.headers.get("link"), url);
   if (next.kind === "cross-origin") {
+    await sent.value.body?.cancel();
     const detail = `${registry} sent a next-page link to another origin (${next.url}); not following it`;
     return { ok: false, error: registryError("protocol", registry, detail) };
   }
-  return { ok: true, value: { tags: read.value, next: next.kind === "next" ? next.url : undefined } };
+  const read = await readTagPage(context, sent.value, maxBytes);
+  if (!read.ok) return read;
+  return { ok: true, value: { ...read.value, next: next.kind === "next" ? next.url : undefined } };
 }
 
 /** Registries that omit `Docker-Content-Digest` get a GET; the digest is the sha256 of the exact bytes. */
@@ -91,6 +119,7 @@ async function digestOfBody(
   context: AuthContext,
   url: string,
   what: string,
+  maxBytes: number,
 ): Promise<RegistryResult<string>> {
   const sent = await send(context, { kind: "manifest", url, method: "GET", accept: manifestAccept });
   if (!sent.ok) return sent;
@@ -98,15 +127,22 @@ async function digestOfBody(
     await sent.value.body?.cancel();
     return statusError(context, what, sent.value.status);
   }
-  const bytes = new Uint8Array(await sent.value.arrayBuffer());
-  return { ok: true, value: `sha256:${createHash("sha256").update(bytes).digest("hex")}` };
+  const bytes = await readCappedBody(sent.value, { registry: context.registry, what: "manifest", maxBytes });
+  if (!bytes.ok) return bytes;
+  return { ok: true, value: `sha256:${createHash("sha256").update(bytes.value).digest("hex")}` };
 }
 
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const send = createAuthorizedSend(options);
+  const observer: RegistryObserver = options.observer ?? silentObserver;
   const insecure = new Set(options.insecureRegistries ?? []);
-  const pageSize = options.pageSize ?? 1000;
-  const maxPages = options.maxPages ?? 100;
+  const limits: Limits = {
+    pageSize: options.pageSize ?? 1000,
+    maxPages: options.maxPages ?? 100,
+    maxTags: options.maxTags ?? 100_000,
+    maxTagPageBytes: options.maxTagPageBytes ?? 8 * mebibyte,
+    maxManifestBytes: options.maxManifestBytes ?? 4 * mebibyte,
+  };
 
   function contextFor(
     key: string,
@@ -129,29 +165,47 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     };
   }
 
+  /** Adds a page's tags up to the bound; false when the bound cut the page short. */
+  function keep(tags: Set<string>, page: readonly string[]): boolean {
+    for (const tag of page) {
+      if (tags.size >= limits.maxTags && !tags.has(tag)) return false;
+      tags.add(tag);
+    }
+    return true;
+  }
+
+  async function listTags(context: AuthContext & { origin: string }): Promise<RegistryResult<TagListing>> {
+    const { origin, registry, repository } = context;
+    const tags = new Set<string>();
+    let url = `${origin}/v2/${repository}/tags/list?n=${limits.pageSize}`;
+    for (let page = 1; page <= limits.maxPages; page++) {
+      const fetched = await fetchTagPage(send, context, url, limits.maxTagPageBytes);
+      if (!fetched.ok) return fetched;
+      const { invalid, next } = fetched.value;
+      if (invalid > 0) observer.invalidReference({ registry, kind: "tag", count: invalid });
+      const roomLeft = keep(tags, fetched.value.tags);
+      if (!roomLeft || next === undefined)
+        return { ok: true, value: { tags: [...tags], pages: page, complete: roomLeft } };
+      url = next;
+    }
+    return { ok: true, value: { tags: [...tags], pages: limits.maxPages, complete: false } };
+  }
+
   return {
     async listTags(key, credentials) {
       const context = contextFor(key, credentials);
-      if (!context.ok) return context;
-      const { origin, repository } = context.value;
-      const tags = new Set<string>();
-      let url = `${origin}/v2/${repository}/tags/list?n=${pageSize}`;
-      for (let page = 1; page <= maxPages; page++) {
-        const fetched = await fetchTagPage(send, context.value, url);
-        if (!fetched.ok) return fetched;
-        for (const tag of fetched.value.tags) tags.add(tag);
-        if (fetched.value.next === undefined)
-          return { ok: true, value: { tags: [...tags], pages: page, complete: true } };
-        url = fetched.value.next;
-      }
-      return { ok: true, value: { tags: [...tags], pages: maxPages, complete: false } };
+      return context.ok ? listTags(context.value) : context;
     },
 
     async headDigest(key, tag, credentials) {
       const context = contextFor(key, credentials);
       if (!context.ok) return context;
       const { origin, registry, repository } = context.value;
-      const url = `${origin}/v2/${repository}/manifests/${encodeURIComponent(tag)}`;
+      if (!isValidTag(tag)) {
+        const detail = `${JSON.stringify(tag.slice(0, 140))} is not a tag; not asked`;
+        return { ok: false, error: registryError("protocol", registry, detail) };
+      }
+      const url = `${origin}/v2/${repository}/manifests/${tag}`;
       const what = `${registry}/${repository}:${tag}`;
       const sent = await send(context.value, {
         kind: "manifest",
@@ -163,7 +217,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       await sent.value.body?.cancel();
       if (sent.value.status !== 200) return statusError(context.value, what, sent.value.status);
       const digest = sent.value.headers.get("docker-content-digest");
-      return digest ? { ok: true, value: digest } : digestOfBody(send, context.value, url, what);
+      if (digest === null || digest === "")
+        return digestOfBody(send, context.value, url, what, limits.maxManifestBytes);
+      if (isValidDigest(digest)) return { ok: true, value: digest };
+      observer.invalidReference({ registry, kind: "digest", count: 1 });
+      const detail = `${registry} sent a Docker-Content-Digest outside the OCI grammar for ${what}`;
+      return { ok: false, error: registryError("protocol", registry, detail) };
     },
 
     async imageCreated(key, tag, credentials) {

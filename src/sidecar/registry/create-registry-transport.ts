@@ -2,6 +2,11 @@
  * One HTTP exchange with a registry, with the politeness rules of docs/design/registry-protocols.md, Politeness: 429 and 5xx are
  * retried a bounded number of times after `Retry-After` (or exponential backoff) plus jitter, and
  * a registry that reports `ratelimit-remaining: 0` is left alone until a request could succeed.
+ *
+ * Redirects are followed by hand, a few hops and only on the same origin: the registry named in a
+ * tenant's image may be the tenant's own, and a redirect to another origin would make the sidecar
+ * send requests (and credentials) wherever it points — an internal address included. Nothing in
+ * the part of the OCI flow used here (tag lists, manifests, tokens) needs to leave the origin.
  */
 import { parseRateLimit } from "./parse-rate-limit.ts";
 import { parseRetryAfter } from "./parse-retry-after.ts";
@@ -20,6 +25,8 @@ export interface RegistryTransportOptions {
   /** Longest single wait; a registry asking for more fails fast and is paused instead. */
   readonly maxWaitMs: number;
   readonly timeoutMs: number;
+  /** Same-origin redirects followed per request. */
+  readonly maxRedirects: number;
 }
 
 export interface RegistryRequest {
@@ -37,6 +44,7 @@ type Step =
 export type RegistryTransport = (request: RegistryRequest) => Promise<RegistryResult<Response>>;
 
 const retryableStatuses = new Set([429, 502, 503, 504]);
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 const baseBackoffMs = 500;
 /** Without `ratelimit-limit`/window we cannot tell when quota frees; wait this long. */
 const defaultQuotaPauseMs = 60_000;
@@ -55,8 +63,22 @@ function describeCause(cause: unknown): string {
   return `${cause.message}${inner}`;
 }
 
+/** Where a redirect points, when it stays on the origin of the request that got it. */
+function sameOriginTarget(response: Response, from: string): URL | string {
+  const location = response.headers.get("location");
+  if (location === null) return "a redirect without a Location";
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    return "a redirect without a usable Location";
+  }
+  if (target.origin !== new URL(from).origin) return `a redirect to another origin (${target.origin})`;
+  return target;
+}
+
 export function createRegistryTransport(options: RegistryTransportOptions): RegistryTransport {
-  const { fetch, now, sleep, random, observer, maxRetries, maxWaitMs, timeoutMs } = options;
+  const { fetch, now, sleep, random, observer, maxRetries, maxWaitMs, timeoutMs, maxRedirects } = options;
   const pausedUntil = new Map<string, number>();
 
   const backoff = (attempt: number) => Math.min(maxWaitMs, baseBackoffMs * 2 ** attempt);
@@ -65,7 +87,11 @@ export function createRegistryTransport(options: RegistryTransportOptions): Regi
   /** Honors a pause left by an earlier answer: waits when short, fails fast when long. */
   async function respectPause(registry: string): Promise<RegistryResult<undefined>> {
     const waitMs = (pausedUntil.get(registry) ?? 0) - now();
-    if (waitMs <= 0) return { ok: true, value: undefined };
+    if (waitMs <= 0) {
+      // Only live pauses are kept, so the map holds no more than the registries paused right now.
+      pausedUntil.delete(registry);
+      return { ok: true, value: undefined };
+    }
     if (waitMs > maxWaitMs) {
       const seconds = Math.ceil(waitMs / 1000);
       return {
@@ -78,16 +104,40 @@ export function createRegistryTransport(options: RegistryTransportOptions): Regi
     return { ok: true, value: undefined };
   }
 
-  async function attempt(request: RegistryRequest): Promise<Response | Error> {
+  async function hop(request: RegistryRequest, url: string): Promise<Response | Error> {
     try {
-      const init = {
+      const init: RequestInit = {
         method: request.method,
         headers: request.headers,
+        redirect: "manual",
         signal: AbortSignal.timeout(timeoutMs),
       };
-      return await fetch(request.url, init);
+      return await fetch(url, init);
     } catch (cause) {
       return cause instanceof Error ? cause : new Error(String(cause));
+    }
+  }
+
+  /** One attempt: the answer after same-origin redirects, a network error, or a refused redirect. */
+  async function attempt(request: RegistryRequest): Promise<Response | Error | RegistryResult<never>> {
+    const { registry, kind } = request;
+    let url = request.url;
+    for (let hops = 0; ; hops++) {
+      const outcome = await hop(request, url);
+      observer.request({
+        registry,
+        kind,
+        code: outcome instanceof Error ? "network" : String(outcome.status),
+      });
+      if (outcome instanceof Error || !redirectStatuses.has(outcome.status)) return outcome;
+      await outcome.body?.cancel();
+      const target =
+        hops < maxRedirects ? sameOriginTarget(outcome, url) : `more than ${maxRedirects} redirects`;
+      if (typeof target === "string") {
+        const detail = `${registry} answered ${new URL(request.url).pathname} with ${target}; not followed`;
+        return { ok: false, error: registryError("protocol", registry, detail, outcome.status) };
+      }
+      url = target.href;
     }
   }
 
@@ -123,16 +173,12 @@ export function createRegistryTransport(options: RegistryTransportOptions): Regi
   }
 
   return async function send(request) {
-    const { registry, kind } = request;
+    const { registry } = request;
     for (let retry = 0; retry <= maxRetries; retry++) {
       const paused = await respectPause(registry);
       if (!paused.ok) return paused;
       const outcome = await attempt(request);
-      observer.request({
-        registry,
-        kind,
-        code: outcome instanceof Error ? "network" : String(outcome.status),
-      });
+      if (!(outcome instanceof Response || outcome instanceof Error)) return outcome;
       const step = await decide(request, outcome, retry);
       if ("done" in step) return step.done;
       if (step.rateLimited) observer.rateLimitWait({ registry, waitMs: step.waitMs });

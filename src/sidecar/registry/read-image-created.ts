@@ -7,7 +7,7 @@
 import type { AuthorizedSend } from "./create-authorized-send.ts";
 import type { AuthContext } from "./create-registry-authenticator.ts";
 import { manifestAccept } from "./manifest-accept.ts";
-import { readCappedJson } from "./read-capped-json.ts";
+import { readCappedJson } from "./read-capped-body.ts";
 import type { RegistryResult } from "./registry-result.ts";
 import { statusError } from "./status-error.ts";
 
@@ -59,7 +59,9 @@ export async function readImageCreated(
       await sent.value.body?.cancel();
       return statusError(context, `${context.registry}/${context.repository}:${tag}`, sent.value.status);
     }
-    return { ok: true as const, value: ((await readCappedJson(sent.value, maxBytes)) ?? {}) as Manifest };
+    const what = kind === "blob" ? "image config" : "manifest";
+    const body = await readCappedJson(sent.value, { registry: context.registry, what, maxBytes });
+    return body.ok ? { ok: true as const, value: (body.value ?? {}) as Manifest } : body;
   };
   let manifest = await get(
     `${base}/manifests/${encodeURIComponent(tag)}`,

@@ -7,13 +7,19 @@
 export type RegistryRequestKind = "tags" | "manifest" | "blob" | "token";
 
 export interface RegistryObserver {
-  /** Every HTTP exchange, including retries; `code` is the status or `network` when none came back. */
+  /** Every HTTP exchange (each redirect hop and retry too); `code` is the status or `network`. */
   request(event: { registry: string; kind: RegistryRequestKind; code: string }): void;
   /** Every wait caused by a 429, a `Retry-After` or an exhausted `ratelimit-remaining`. */
   rateLimitWait(event: { registry: string; waitMs: number }): void;
+  /** Tags or digests a registry sent outside the OCI grammar, dropped before anything stores them. */
+  invalidReference(event: { registry: string; kind: "tag" | "digest"; count: number }): void;
+  /** The token cache's size after each change. */
+  tokenCache(size: { entries: number; bytes: number }): void;
 }
 
 export const silentObserver: RegistryObserver = {
   request() {},
   rateLimitWait() {},
+  invalidReference() {},
+  tokenCache() {},
 };

@@ -2,10 +2,12 @@
  * What the sidecar watches, from the annotated workloads it LISTed: pure, so every rule is a row in
  * tests/unit/sidecar/runtime/build-interest.test.ts.
  *
- * Every managed container of a workload with a policy other than `none` puts its repository in use:
- * webhooks for it are accepted (and confirmed with these credentials). It is polled only when some
- * workload using it has `event-source` `polling` or `both`; a polled repository then HEADs every
- * digest tag any of its workloads needs, because a poll write replaces the ConfigMap's digests.
+ * Every managed container of a workload with a policy other than `none` puts its repository in use
+ * by the workload's namespace: webhooks for it are accepted (and confirmed with that namespace's
+ * credentials). It is polled only when some workload using it has `event-source` `polling` or
+ * `both`; a polled repository then HEADs every digest tag any of its workloads needs, because a poll
+ * write replaces the ConfigMap's digests. Each namespace's own pull secrets stay with that
+ * namespace: they are never merged with another's (credentials never cross namespaces).
  */
 
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
@@ -14,9 +16,15 @@ import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations } from "../../core/metadata-keys.ts";
 import { selectUpdate } from "../../core/policy/select-update.ts";
 import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
+import { visibleTags } from "../../core/tags/visible-tags.ts";
 import { containerImages, podSpecOf } from "../../core/workloads/container-images.ts";
 import { isManaged } from "../../core/workloads/is-managed.ts";
-import { mergeInterest, type PollInterest, type SecretRef } from "../poller/merge-interest.ts";
+import {
+  mergeInterest,
+  type NamespaceUse,
+  type PollInterest,
+  type SecretRef,
+} from "../poller/merge-interest.ts";
 import { serviceAccountKey, serviceAccountOf } from "./service-account-of.ts";
 
 export interface InterestInput {
@@ -24,27 +32,23 @@ export interface InterestInput {
   readonly workloads: readonly KubeObject[];
   /** `namespace/name` of a ServiceAccount → its imagePullSecrets' names; absent when it does not exist. */
   readonly serviceAccountPullSecrets: ReadonlyMap<string, readonly string[]>;
-  /** The tags each repository's ConfigMap holds now: digest-pinned images follow their candidate tag. */
-  readonly observed: ReadonlyMap<string, ObservedTags>;
+  /** What the tag ConfigMaps hold now, every scope: digest-pinned images follow their candidate tag. */
+  readonly observed: readonly ObservedTags[];
   /** HEADWIND_POLL_INTERVAL_SECONDS, for workloads without `headwind.sh/polling-interval`. */
   readonly defaultPollingIntervalSeconds: number;
-  /** Credential Secrets the operator configured (HEADWIND_REGISTRY_CREDENTIALS), tried last. */
-  readonly operatorSecrets: readonly SecretRef[];
 }
 
 export interface InterestSet {
   /** The repositories to poll, one entry each (merged), sorted. */
   readonly poll: readonly PollInterest[];
-  /** Every repository in use, polled or not → the Secrets that may hold its credentials, in order. */
-  readonly repositories: ReadonlyMap<string, readonly SecretRef[]>;
+  /** Every repository in use, polled or not → its uses, one per namespace. */
+  readonly repositories: ReadonlyMap<string, readonly NamespaceUse[]>;
 }
 
-interface Use {
+interface Use extends NamespaceUse {
   readonly repository: string;
   readonly polled: boolean;
   readonly pollingIntervalSeconds: number;
-  readonly digestTags: readonly string[];
-  readonly credentialsRefs: readonly SecretRef[];
   readonly creationTimes: boolean;
 }
 
@@ -57,14 +61,14 @@ function namesOf(list: unknown): string[] {
     .filter((name): name is string => typeof name === "string" && name !== "");
 }
 
-/** Pod spec secrets first, then the ServiceAccount's, then the operator's: the order they are tried in. */
-function credentialsOf(workload: KubeObject, input: InterestInput): SecretRef[] {
+/** Pod spec secrets first, then the ServiceAccount's: the order the kubelet tries them in. */
+function pullSecretsOf(workload: KubeObject, input: InterestInput): SecretRef[] {
   const namespace = workload.metadata.namespace ?? "";
   const account = serviceAccountOf(workload);
   const fromAccount =
     account === undefined ? [] : (input.serviceAccountPullSecrets.get(serviceAccountKey(account)) ?? []);
   const names = [...new Set([...namesOf(podSpecOf(workload)?.imagePullSecrets), ...fromAccount])];
-  return [...names.map((name) => ({ namespace, name })), ...input.operatorSecrets];
+  return names.map((name) => ({ namespace, name }));
 }
 
 /**
@@ -82,12 +86,17 @@ function digestTagsOf(ref: ImageRef, config: WorkloadConfig, observed: ObservedT
   return selection.kind === "waiting" ? [selection.tag] : [];
 }
 
-function usesOf(workload: KubeObject, input: InterestInput): Use[] {
+function usesOf(
+  workload: KubeObject,
+  input: InterestInput,
+  visible: (namespace: string) => ReadonlyMap<string, ObservedTags>,
+): Use[] {
   const annotations = workload.metadata.annotations ?? {};
-  if (annotations[policyAnnotation] === undefined) return [];
+  const namespace = workload.metadata.namespace;
+  if (annotations[policyAnnotation] === undefined || namespace === undefined) return [];
   const { config } = parseAnnotations(annotations);
   if (config.spec.policy === "none") return [];
-  const credentialsRefs = credentialsOf(workload, input);
+  const pullSecrets = pullSecretsOf(workload, input);
   const polled = config.eventSource === "polling" || config.eventSource === "both";
   const pollingIntervalSeconds = config.pollingIntervalSeconds ?? input.defaultPollingIntervalSeconds;
   const creationTimes = config.minImageAgeSeconds > 0;
@@ -96,35 +105,38 @@ function usesOf(workload: KubeObject, input: InterestInput): Use[] {
     const ref = parseImageRef(container.image);
     if (ref === undefined) return [];
     const repository = repositoryKey(ref);
-    const digestTags = digestTagsOf(ref, config, input.observed.get(repository));
-    return [{ repository, polled, pollingIntervalSeconds, digestTags, credentialsRefs, creationTimes }];
+    const digestTags = digestTagsOf(ref, config, visible(namespace).get(repository));
+    return [
+      { repository, namespace, polled, pollingIntervalSeconds, digestTags, pullSecrets, creationTimes },
+    ];
   });
 }
 
 export function buildInterest(input: InterestInput): InterestSet {
-  const uses = input.workloads.flatMap((workload) => usesOf(workload, input));
-  const polledRepositories = new Set(uses.filter((use) => use.polled).map((use) => use.repository));
+  const visibleByNamespace = new Map<string, ReadonlyMap<string, ObservedTags>>();
+  const visible = (namespace: string) => {
+    const seen =
+      visibleByNamespace.get(namespace) ?? visibleTags(input.observed, namespace, (observed) => observed);
+    visibleByNamespace.set(namespace, seen);
+    return seen;
+  };
+  const uses = input.workloads.flatMap((workload) => usesOf(workload, input, visible));
   const intervals = new Map<string, number>();
   for (const use of uses) {
     if (!use.polled) continue;
-    intervals.set(
-      use.repository,
-      Math.min(intervals.get(use.repository) ?? use.pollingIntervalSeconds, use.pollingIntervalSeconds),
-    );
+    const seen = intervals.get(use.repository) ?? use.pollingIntervalSeconds;
+    intervals.set(use.repository, Math.min(seen, use.pollingIntervalSeconds));
   }
-  const poll = mergeInterest(
-    uses
-      .filter((use) => polledRepositories.has(use.repository))
-      .map(({ repository, digestTags, credentialsRefs, creationTimes }) => ({
-        repository,
-        // A webhook-only workload adds its digest tags and secrets, never its (absent) interval.
-        pollingIntervalSeconds: intervals.get(repository) ?? input.defaultPollingIntervalSeconds,
-        digestTags,
-        credentialsRefs,
-        ...(creationTimes ? { creationTimes } : {}),
-      })),
-  );
-  const repositories = new Map<string, SecretRef[]>();
-  for (const item of mergeInterest(uses)) repositories.set(item.repository, [...item.credentialsRefs]);
-  return { poll, repositories };
+  const interest = (use: Use): PollInterest => ({
+    repository: use.repository,
+    // A webhook-only workload adds its digest tags and secrets, never its (absent) interval.
+    pollingIntervalSeconds: intervals.get(use.repository) ?? input.defaultPollingIntervalSeconds,
+    uses: [{ namespace: use.namespace, pullSecrets: use.pullSecrets, digestTags: use.digestTags }],
+    ...(use.creationTimes ? { creationTimes: true } : {}),
+  });
+  const all = mergeInterest(uses.map(interest));
+  return {
+    poll: all.filter((item) => intervals.has(item.repository)),
+    repositories: new Map(all.map((item) => [item.repository, item.uses])),
+  };
 }

@@ -23,7 +23,7 @@ import type { SidecarKube } from "./sidecar-kube.ts";
 export interface ChartPollerDeps {
   readonly fetchIndex: HelmIndexFetcher;
   readonly client: Pick<RegistryClient, "listTags" | "imageCreated">;
-  readonly store: Pick<TagStore, "write" | "recordFailure" | "observed">;
+  readonly store: Pick<TagStore, "write" | "recordFailure" | "observedIn">;
   readonly kube: Pick<SidecarKube, "getSecret">;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
@@ -53,9 +53,13 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
   const etags = new Map<string, { etag: string; charts: ReadonlySet<string> }>();
   const failed: { key: string; message: string }[] = [];
 
-  async function fail(key: string, message: string): Promise<void> {
-    failed.push({ key, message });
-    await store.recordFailure(key, message);
+  /** The ConfigMap of a chart source, in the scope of the Secret it is read with. */
+  const scopeOf = ({ key, namespace }: ChartInterest) =>
+    namespace === undefined ? { repository: key } : { repository: key, namespace };
+
+  async function fail(member: ChartInterest, message: string): Promise<void> {
+    failed.push({ key: member.key, message });
+    await store.recordFailure(scopeOf(member), message);
   }
 
   function remember(group: string, etag: string | undefined, charts: ReadonlySet<string>): void {
@@ -72,15 +76,14 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
   function etagFor(group: string, members: readonly ChartInterest[], charts: ReadonlySet<string>) {
     const known = etags.get(group);
     if (known === undefined || ![...charts].every((c) => known.charts.has(c))) return undefined;
-    const observed = store.observed();
-    return members.every((m) => observed.has(m.key)) ? known.etag : undefined;
+    return members.every((m) => store.observedIn(scopeOf(m)) !== undefined) ? known.etag : undefined;
   }
 
   async function writeVersions(member: ChartInterest, scan: ChartScan | undefined): Promise<void> {
     const { chart } = member.source as Http;
     if (scan === undefined || "error" in scan) {
       const why = scan?.error ?? `chart ${chart} is not in the repository's index`;
-      return fail(member.key, `not found: ${why}`);
+      return fail(member, `not found: ${why}`);
     }
     const nowSeconds = Math.floor(deps.now() / 1000);
     const created: Record<string, number> = {};
@@ -88,7 +91,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
       if (at !== undefined && isBelievableCreated(at, nowSeconds)) created[versionToTag(version)] = at;
     }
     const tags = scan.versions.map((v) => versionToTag(v.version));
-    await store.write({ repository: member.key, tags, digests: {}, truncated: false }, created);
+    await store.write({ ...scopeOf(member), tags, digests: {}, truncated: false }, created);
   }
 
   async function pollIndex(
@@ -99,7 +102,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     const charts = new Set(members.map((m) => (m.source as Http).chart));
     const credentials = await readSourceCredentials(deps.kube, secret);
     if (!credentials.ok) {
-      for (const member of members) await fail(member.key, credentials.message);
+      for (const member of members) await fail(member, credentials.message);
       return;
     }
     const etag = etagFor(group, members, charts);
@@ -107,7 +110,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     if (answer.kind === "unchanged") return;
     remember(group, answer.kind === "read" ? answer.etag : undefined, charts);
     for (const member of members) {
-      if (answer.kind === "error") await fail(member.key, answer.message);
+      if (answer.kind === "error") await fail(member, answer.message);
       else await writeVersions(member, answer.charts.get((member.source as Http).chart));
     }
   }
@@ -116,11 +119,11 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     const { repository, secret } = member.source as Oci;
     const registry = splitRepositoryKey(repository)?.registry;
     const credentials = await readSourceCredentials(deps.kube, secret, registry);
-    if (!credentials.ok) return fail(member.key, credentials.message);
+    if (!credentials.ok) return fail(member, credentials.message);
     const listing = await deps.client.listTags(repository, credentials.credentials);
-    if (!listing.ok) return fail(member.key, listing.error.message);
+    if (!listing.ok) return fail(member, listing.error.message);
     const lookups = member.creationTimes
-      ? pickCreationLookups(store.observed().get(member.key), listing.value.tags, creationLookupsPerPoll)
+      ? pickCreationLookups(store.observedIn(scopeOf(member)), listing.value.tags, creationLookupsPerPoll)
       : [];
     const nowSeconds = Math.floor(deps.now() / 1000);
     const created = await lookUpCreated(
@@ -131,7 +134,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
       credentials.credentials,
     );
     await store.write(
-      { repository: member.key, tags: listing.value.tags, digests: {}, truncated: !listing.value.complete },
+      { ...scopeOf(member), tags: listing.value.tags, digests: {}, truncated: !listing.value.complete },
       created,
     );
   }
@@ -144,7 +147,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     try {
       if (source.kind === "http") await pollIndex(group, members);
       else if (source.kind === "oci") await pollOci(members[0]);
-      else for (const m of members) await fail(m.key, `unsupported: ${source.reason}`);
+      else for (const m of members) await fail(m, `unsupported: ${source.reason}`);
     } catch (error) {
       // A write that failed (the apiserver) is retried at the next interval, like a poll failure.
       const message = error instanceof Error ? error.message : String(error);
@@ -168,8 +171,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
         interest.map((item) => ({
           repository: item.key,
           pollingIntervalSeconds: item.pollingIntervalSeconds,
-          digestTags: [],
-          credentialsRefs: [],
+          uses: [],
         })),
         lastPolled,
         startedAt,

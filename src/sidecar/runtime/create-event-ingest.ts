@@ -1,129 +1,86 @@
 /**
- * `onEvents` for the webhook receiver: a vendor's event is a hint, recorded only once the registry
- * confirms it. Only repositories some workload uses are considered — any other is counted and
- * dropped without a request, so a webhook can never make the sidecar contact a registry no image
- * in the cluster comes from. One `HEAD` of the pushed tag (with that repository's credentials)
- * confirms it: a tag the registry lacks is never recorded, and the digest recorded is the
- * registry's, not the payload's. A 404 is asked once more after `notFoundRetryMs`: distribution
- * queues its push event before it links the tag (seen on the real registry in the cluster tier),
- * so a fast receiver can ask before the tag exists. A registry that cannot be asked makes the delivery fail (503),
- * so the vendor retries it.
+ * `onEvents` for the webhook receiver: turns a delivery's events into hints and queues them, then
+ * returns at once — the delivery is answered without waiting for any registry. Only
+ * repositories some workload uses are considered: any other is counted and dropped before any
+ * outbound request, so a webhook can never make the sidecar contact a registry no image in the
+ * cluster comes from. A delivery is worth at most `maxHintsPerDelivery` distinct hints — a
+ * (repository, tag) pair, or a repository for a push without a tag; the rest are counted and
+ * dropped, and the vendor still gets its 202. The queue (`createHintQueue`) bounds the rest.
  */
 import type { Logger } from "pino";
-import { chooseCredentials } from "../registry/cloud/choose-credentials.ts";
-import type { CloudCredentials } from "../registry/cloud/create-cloud-credentials.ts";
-import type { RegistryClient } from "../registry/create-registry-client.ts";
-import type { RegistryCredentials } from "../registry/select-credentials.ts";
-import { splitRepositoryKey } from "../registry/split-repository-key.ts";
 import type { ImageEvent } from "../webhooks/vendors/image-event.ts";
 import type { InterestSet } from "./build-interest.ts";
-import type { DockerConfigLoader } from "./create-docker-config-loader.ts";
-import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
-import type { TagStore } from "./create-tag-store.ts";
+import type { HintQueue } from "./create-hint-queue.ts";
+import type { IgnoredEventReason, SidecarMetrics } from "./create-sidecar-metrics.ts";
 
 export interface EventIngestDeps {
   /** The latest interest set; undefined until the first interest LIST succeeded. */
   readonly interest: () => InterestSet | undefined;
-  readonly client: Pick<RegistryClient, "headDigest">;
-  readonly loadDockerConfigs: DockerConfigLoader;
-  readonly store: Pick<TagStore, "merge">;
+  readonly queue: Pick<HintQueue, "add">;
   readonly metrics: Pick<SidecarMetrics, "ignoredEvents">;
   readonly logger: Logger;
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Wait before the second and last HEAD of a tag the registry did not have (default 500 ms). */
-  readonly notFoundRetryMs?: number;
-  /** Workload identity for cloud registries, used when no pull secret matches. */
-  readonly cloudCredentials?: CloudCredentials;
+  /** Default 100. */
+  readonly maxHintsPerDelivery?: number;
 }
 
-export type OnEvents = (events: ImageEvent[], source: string) => Promise<void>;
+/** `overLimit`: entries the parser already left unread; counted with the hints dropped here. */
+export type OnEvents = (events: ImageEvent[], source: string, overLimit?: number) => Promise<void>;
 
-/** Tags per repository key, in first-seen order. */
-function tagsByRepository(events: readonly ImageEvent[], ignore: (reason: "no_tag") => void) {
-  const byRepository = new Map<string, Set<string>>();
+interface Hints {
+  readonly tags: Set<string>;
+  relist: boolean;
+}
+
+interface Collected {
+  readonly byRepository: Map<string, Hints>;
+  readonly notInUse: number;
+  readonly overLimit: number;
+}
+
+/** A delivery's hints per repository in use, at most `maxHints` distinct ones, and what was dropped. */
+function collectHints(events: readonly ImageEvent[], interest: InterestSet, maxHints: number): Collected {
+  const byRepository = new Map<string, Hints>();
+  let hints = 0;
+  let notInUse = 0;
+  let overLimit = 0;
   for (const event of events) {
-    if (event.tag === undefined) {
-      ignore("no_tag");
+    const repository = `${event.registry}/${event.repository}`;
+    if (!interest.repositories.has(repository)) {
+      notInUse += 1;
       continue;
     }
-    const key = `${event.registry}/${event.repository}`;
-    byRepository.set(key, (byRepository.get(key) ?? new Set()).add(event.tag));
+    const seen = byRepository.get(repository) ?? { tags: new Set<string>(), relist: false };
+    const fresh = event.tag === undefined ? !seen.relist : !seen.tags.has(event.tag);
+    if (!fresh) continue;
+    if (hints >= maxHints) {
+      overLimit += 1;
+      continue;
+    }
+    hints += 1;
+    if (event.tag === undefined) seen.relist = true;
+    else seen.tags.add(event.tag);
+    byRepository.set(repository, seen);
   }
-  return byRepository;
+  return { byRepository, notInUse, overLimit };
 }
 
 export function createEventIngest(deps: EventIngestDeps): OnEvents {
-  const { client, metrics, logger } = deps;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const retryMs = deps.notFoundRetryMs ?? 500;
+  const { metrics, logger } = deps;
+  const maxHints = deps.maxHintsPerDelivery ?? 100;
+  const ignore = (reason: IgnoredEventReason, count = 1) => metrics.ignoredEvents.inc({ reason }, count);
 
-  async function head(repository: string, tag: string, credentials: RegistryCredentials | undefined) {
-    const first = await client.headDigest(repository, tag, credentials);
-    if (first.ok || first.error.kind !== "not-found") return first;
-    await sleep(retryMs);
-    return client.headDigest(repository, tag, credentials);
-  }
-  const ignore = (reason: "not_in_use" | "no_tag" | "not_in_registry" | "unconfirmed", count = 1) =>
-    metrics.ignoredEvents.inc({ reason }, count);
-
-  /** A cloud identity the cloud refuses needs a person, like refused credentials: the vendor's retry cannot help. */
-  async function credentialsFor(repository: string, interest: InterestSet) {
-    const registry = splitRepositoryKey(repository)?.registry ?? "";
-    const configs = await deps.loadDockerConfigs(interest.repositories.get(repository) ?? []);
-    const chosen = await chooseCredentials(configs, registry, deps.cloudCredentials);
-    if (!chosen.ok && chosen.error.kind !== "unauthorized")
-      throw new Error(`could not confirm ${repository}: ${chosen.error.message}`);
-    return chosen;
-  }
-
-  async function confirm(
-    repository: string,
-    tags: ReadonlySet<string>,
-    source: string,
-    interest: InterestSet,
-  ) {
-    const credentials = await credentialsFor(repository, interest);
-    const confirmed = new Map<string, string>();
-    if (!credentials.ok) {
-      const fields = { source, repository, error: credentials.error.message };
-      logger.warn(fields, "could not confirm the webhook's tags: no usable credentials");
-      ignore("unconfirmed", tags.size);
-      return confirmed;
-    }
-    for (const tag of tags) {
-      const answer = await head(repository, tag, credentials.value);
-      if (answer.ok) {
-        confirmed.set(tag, answer.value);
-        continue;
-      }
-      const fields = { source, repository, tag, error: answer.error.message };
-      if (answer.error.kind === "not-found") {
-        logger.warn(fields, "webhook named a tag the registry does not have: not recorded");
-        ignore("not_in_registry");
-      } else if (answer.error.kind === "unauthorized") {
-        // Retrying cannot help until someone fixes the credentials: acknowledge, do not record.
-        logger.warn(fields, "could not confirm the webhook's tag: the registry refused our credentials");
-        ignore("unconfirmed");
-      } else {
-        throw new Error(`could not confirm ${repository}:${tag}: ${answer.error.message}`);
-      }
-    }
-    return confirmed;
-  }
-
-  return async (events, source) => {
+  return async (events, source, unread = 0) => {
     const interest = deps.interest();
+    // A 503 makes the vendor retry once we know which repositories are in use.
     if (interest === undefined) throw new Error("the interest set is not loaded yet");
-    for (const [repository, tags] of tagsByRepository(events, ignore)) {
-      if (!interest.repositories.has(repository)) {
-        logger.debug({ source, repository }, "webhook for a repository no workload uses: ignored");
-        ignore("not_in_use", tags.size);
-        continue;
-      }
-      const confirmed = await confirm(repository, tags, source, interest);
-      if (confirmed.size === 0) continue;
-      const result = await deps.store.merge(repository, confirmed);
-      logger.info({ source, repository, tags: [...confirmed.keys()], result }, "webhook tags recorded");
+    const { byRepository, notInUse, overLimit } = collectHints(events, interest, maxHints);
+    // Counted once per delivery: a forged one must not cost a metric update per entry.
+    if (notInUse > 0) ignore("not_in_use", notInUse);
+    if (overLimit + unread > 0) ignore("over_limit", overLimit + unread);
+    for (const [repository, { tags, relist }] of byRepository) {
+      const added = deps.queue.add(repository, tags, relist);
+      if (added === "full") ignore("queue_full", tags.size + (relist ? 1 : 0));
+      logger.debug({ source, repository, tags: tags.size, relist, added }, "webhook hint queued");
     }
   };
 }

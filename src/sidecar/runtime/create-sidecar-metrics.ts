@@ -4,7 +4,13 @@ import { Counter, Gauge, type Registry } from "prom-client";
 export const configMapWriteResults = ["applied", "unchanged", "deleted", "conflict", "error"] as const;
 export type ConfigMapWriteResult = (typeof configMapWriteResults)[number];
 
-export const ignoredEventReasons = ["not_in_use", "no_tag", "not_in_registry", "unconfirmed"] as const;
+export const ignoredEventReasons = [
+  "not_in_use",
+  "over_limit",
+  "queue_full",
+  "not_in_registry",
+  "unconfirmed",
+] as const;
 export type IgnoredEventReason = (typeof ignoredEventReasons)[number];
 
 export interface SidecarMetrics {
@@ -14,6 +20,8 @@ export interface SidecarMetrics {
   readonly ignoredEvents: Counter<"reason">;
   /** Repositories in use (polled or webhook-only) after the latest interest LIST. */
   readonly interestRepositories: Gauge;
+  /** Repositories whose webhook hints wait for the registry. */
+  readonly hintQueue: Gauge;
 }
 
 export function createSidecarMetrics(register: Registry): SidecarMetrics {
@@ -32,13 +40,18 @@ export function createSidecarMetrics(register: Registry): SidecarMetrics {
     }),
     ignoredEvents: new Counter({
       name: "headwind_sidecar_ignored_events_total",
-      help: "Webhook image events not recorded, by reason (not_in_use, no_tag, not_in_registry, unconfirmed)",
+      help: "Webhook image hints not recorded, by reason (not_in_use, over_limit, queue_full, not_in_registry, unconfirmed)",
       labelNames: ["reason"] as const,
       registers,
     }),
     interestRepositories: new Gauge({
       name: "headwind_sidecar_interest_repositories",
       help: "Repositories used by annotated workloads after the latest interest LIST",
+      registers,
+    }),
+    hintQueue: new Gauge({
+      name: "headwind_sidecar_hint_queue_repositories",
+      help: "Repositories whose webhook hints wait for a registry check",
       registers,
     }),
   };

@@ -2,14 +2,18 @@
  * The sidecar's moving parts, wired but not scheduled (the composition root owns the timers):
  * the interest every replica builds from the workloads it watches (create-workload-view.ts), the
  * poll cycle only the Lease holder runs, the clean-up of ConfigMaps no workload needs (leader only,
- * right after a refresh), webhook ingestion on every replica, and readiness.
+ * right after a refresh), webhook ingestion on every replica (hints queued and checked in the
+ * background), and readiness.
  *
  * Polling state (when each repository was last polled) lives in memory only: a new leader polls
  * everything once, which is the safe answer after a takeover anyway.
  */
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
+import { buildPollStatus, maxRepositories, type PollRecord } from "../../core/tags/poll-status.ts";
+import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
 import type { ChartInterest } from "../charts/chart-interest.ts";
+import { createCredentialResolver, sharedCredentials } from "../poller/create-credential-resolver.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
 import { type PollCycleReport, type PollFailure, runPollCycle } from "../poller/run-poll-cycle.ts";
@@ -21,9 +25,12 @@ import { buildInterest, type InterestSet } from "./build-interest.ts";
 import type { ChartPoller } from "./create-chart-poller.ts";
 import type { DockerConfigLoader } from "./create-docker-config-loader.ts";
 import { createEventIngest, type OnEvents } from "./create-event-ingest.ts";
+import { createHintCheck } from "./create-hint-check.ts";
+import { createHintQueue } from "./create-hint-queue.ts";
 import type { LeaseElector } from "./create-lease-elector.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
 import type { TagStore } from "./create-tag-store.ts";
+import { sidecarFieldManager } from "./create-tag-store.ts";
 import { loadChartInterest } from "./load-chart-interest.ts";
 import { serviceAccountKey, serviceAccountOf } from "./service-account-of.ts";
 import type { SidecarKube } from "./sidecar-kube.ts";
@@ -44,13 +51,33 @@ export interface SidecarRuntimeDeps {
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly logger: Logger;
-  /** For the webhook confirmation's one retry of a 404 (see createEventIngest). */
+  /** For the webhook confirmation's one retry of a 404 (see createHintCheck). */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Workload identity for cloud registries, used when no pull secret matches. */
+  /** Bounds on webhook work; defaults in `defaultHintLimits`. */
+  readonly hintLimits?: Partial<HintLimits>;
+  /** Workload identity for cloud registries: the shared scope's credentials where no operator secret matches. */
   readonly cloudCredentials?: CloudCredentials;
   /** Flux HelmRelease chart versions; without it, no charts are followed. */
   readonly charts?: ChartPoller;
 }
+
+export interface HintLimits {
+  /** Distinct (repository, tag) hints taken from one delivery. */
+  readonly perDelivery: number;
+  /** Hinted tags HEADed one by one per repository; more become one re-list. */
+  readonly tagsPerRepository: number;
+  /** Repositories waiting for a check. */
+  readonly repositories: number;
+  /** Checks running at once, across all registries. */
+  readonly concurrency: number;
+}
+
+export const defaultHintLimits: HintLimits = {
+  perDelivery: 100,
+  tagsPerRepository: 10,
+  repositories: 1000,
+  concurrency: 4,
+};
 
 export interface SidecarRuntime {
   /** The watched workloads (with their ServiceAccounts and the tag ConfigMaps) into a new interest set. */
@@ -61,6 +88,8 @@ export interface SidecarRuntime {
   /** The chart sources the last interest LIST found. */
   chartInterest(): readonly ChartInterest[];
   readonly onEvents: OnEvents;
+  /** Resolves once no webhook hint waits or is being checked (tests, shutdown). */
+  hintsIdle(): Promise<void>;
   /** Why the sidecar cannot serve yet; empty once the first interest refresh succeeded. */
   notReadyReasons(): string[];
 }
@@ -77,15 +106,57 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Every ConfigMap the interest may need: each repository's shared one and its namespaces' own, and
+ * each chart source's, in the scope of the Secret that reads it.
+ */
+function configMapsInUse(interest: InterestSet, charts: readonly ChartInterest[]): Set<string> {
+  const names = new Set<string>();
+  for (const [repository, uses] of interest.repositories) {
+    names.add(tagConfigMapName(repository));
+    for (const use of uses) names.add(tagConfigMapName(repository, use.namespace));
+  }
+  for (const chart of charts) names.add(tagConfigMapName(chart.key, chart.namespace));
+  return names;
+}
+
 export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   const { kube, store, elector, logger, metrics } = deps;
   let current: InterestSet | undefined;
   let charts: readonly ChartInterest[] = [];
   let lastInterestError: string | undefined = "the first interest refresh has not run yet";
   let lastPolled = new Map<string, number>();
+  /** What `kubectl headwind status` shows: each repository's last poll and its result. */
+  let pollRecords = new Map<string, PollRecord>();
   let refreshing: Promise<InterestSet> | undefined;
   let polling = false;
   const limit = createKeyedLimiter(8);
+  const resolveScopes = createCredentialResolver({
+    loadDockerConfigs: deps.loadDockerConfigs,
+    sharedCredentials: sharedCredentials(
+      deps.loadDockerConfigs,
+      deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
+      deps.cloudCredentials,
+    ),
+  });
+  const hintLimits = { ...defaultHintLimits, ...deps.hintLimits };
+  const queue = createHintQueue({
+    concurrency: hintLimits.concurrency,
+    maxRepositories: hintLimits.repositories,
+    maxTags: hintLimits.tagsPerRepository,
+    run: createHintCheck({
+      interest: () => current,
+      client: deps.client,
+      resolveScopes,
+      store,
+      metrics: metrics.sidecar,
+      logger,
+      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+    }),
+    onError: (hint, error) =>
+      logger.error({ repository: hint.repository, err: messageOf(error) }, "webhook hint check failed"),
+    onPending: (waiting) => metrics.sidecar.hintQueue.set(waiting),
+  });
 
   /** One GET per distinct ServiceAccount, a few at a time; a missing one is left out of the map. */
   async function pullSecretsOfServiceAccounts(workloads: readonly KubeObject[]) {
@@ -115,7 +186,6 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         serviceAccountPullSecrets: await pullSecretsOfServiceAccounts(workloads),
         observed: store.observed(),
         defaultPollingIntervalSeconds: deps.defaultPollingIntervalSeconds,
-        operatorSecrets: deps.registryCredentials.map((name) => ({ namespace: deps.namespace, name })),
       });
       charts =
         deps.charts === undefined ? [] : await loadChartInterest(kube, deps.defaultPollingIntervalSeconds);
@@ -131,10 +201,9 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         "interest refreshed",
       );
       if (elector.isLeader()) {
-        const inUse = new Set([...interest.repositories.keys(), ...charts.map((chart) => chart.key)]);
-        const deleted = await store.prune(inUse);
+        const deleted = await store.prune(configMapsInUse(interest, charts));
         if (deleted.length > 0)
-          logger.info({ repositories: deleted }, "deleted tag ConfigMaps no workload uses");
+          logger.info({ configMaps: deleted }, "deleted tag ConfigMaps no workload uses");
       }
       return interest;
     } catch (error) {
@@ -154,13 +223,34 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       elector.isLeader() ? deps.client.imageCreated(key, tag, credentials) : notLeader(key),
   };
 
-  const cloud = deps.cloudCredentials === undefined ? {} : { cloudCredentials: deps.cloudCredentials };
+  /** Best effort: the status is for people; a failed write never fails the cycle. */
+  async function recordPolls(report: PollCycleReport): Promise<void> {
+    if (!elector.isLeader()) return;
+    const failed = new Map(report.failed.map((f) => [f.repository, f.message]));
+    const watched = new Set(current?.repositories.keys() ?? []);
+    const next = new Map([...pollRecords].filter(([repository]) => watched.has(repository)));
+    for (const [repository, at] of report.lastPolled) {
+      if (at !== report.startedAt) continue;
+      const polledAt = new Date(at).toISOString();
+      next.set(repository, { repository, polledAt, result: failed.get(repository) ?? "ok" });
+    }
+    pollRecords = new Map([...next].slice(-maxRepositories));
+    try {
+      await kube.applyConfigMap(
+        buildPollStatus([...pollRecords.values()], deps.namespace),
+        sidecarFieldManager,
+      );
+    } catch (error) {
+      logger.warn({ err: error }, "could not record the poll status");
+    }
+  }
 
   /** Each failed repository's ConfigMap says why (a write failure has nothing to add: it could not write). */
   async function recordFailures(failures: readonly PollFailure[]): Promise<void> {
-    for (const { repository, kind, message } of failures) {
+    for (const { repository, namespace, kind, message } of failures) {
       if (kind === "write" || !elector.isLeader()) continue;
-      await store.recordFailure(repository, message).catch((error: unknown) => {
+      const scope = namespace === undefined ? { repository } : { repository, namespace };
+      await store.recordFailure(scope, message).catch((error: unknown) => {
         logger.warn(
           { repository, error: messageOf(error) },
           "could not record the poll error on its ConfigMap",
@@ -173,6 +263,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
     if (!elector.isLeader()) {
       lastPolled = new Map();
       deps.charts?.reset();
+      pollRecords = new Map();
       return undefined;
     }
     if (current === undefined || polling) return undefined;
@@ -183,18 +274,23 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         interest: current.poll,
         lastPolled,
         now: deps.clock,
-        loadDockerConfigs: deps.loadDockerConfigs,
-        previous: (repository) => store.observed().get(repository),
-        onObserved: async (observed, created) => {
+        resolveScopes,
+        previous: (repository, namespace) => store.observedIn({ repository, namespace }),
+        onObserved: async (observed, scope, created) => {
           if (!elector.isLeader()) throw new Error("no longer the leader: poll result not written");
           await store.write(observed, created);
+          if (scope.namespace === undefined) {
+            const retired = await store.retire(observed.repository, scope.namespaces);
+            if (retired.length > 0)
+              logger.info({ configMaps: retired }, "deleted tag ConfigMaps of scopes now read as shared");
+          }
         },
         metrics: metrics.poller,
-        ...cloud,
       });
       lastPolled = new Map(report.lastPolled);
       for (const failure of report.failed) logger.warn(failure, "repository poll failed");
       await recordFailures(report.failed);
+      if (report.due > 0) await recordPolls(report);
       if (deps.charts !== undefined && elector.isLeader()) await deps.charts.poll(charts);
       if (report.due > 0) logger.debug({ due: report.due, polled: report.polled }, "poll cycle");
       return report;
@@ -215,14 +311,12 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
     chartInterest: () => charts,
     onEvents: createEventIngest({
       interest: () => current,
-      client: deps.client,
-      loadDockerConfigs: deps.loadDockerConfigs,
-      store,
+      queue,
       metrics: metrics.sidecar,
       logger,
-      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
-      ...cloud,
+      maxHintsPerDelivery: hintLimits.perDelivery,
     }),
+    hintsIdle: () => queue.idle(),
     notReadyReasons: () =>
       current === undefined ? [`interest not known yet: ${lastInterestError ?? "unknown"}`] : [],
   };

@@ -1,11 +1,11 @@
 /**
- * The tag ConfigMaps in the headwind namespace, one per repository, written by server-side apply
- * (field manager `headwind-sidecar`, forced) and only when the content changed: a cache built from
- * a LIST of the labelled ConfigMaps (refreshed with every interest LIST, and by every write's
- * answer) says what is there, so an unchanged poll costs no API call.
+ * The tag ConfigMaps in the headwind namespace, one per repository and credential scope, written
+ * by server-side apply (field manager `headwind-sidecar`, forced) and only when the content
+ * changed: a cache built from a LIST of the labelled ConfigMaps (refreshed with every interest
+ * LIST, and by every write's answer) says what is there, so an unchanged poll costs no API call.
  *
  * Poll results replace a ConfigMap's content (the listing is the registry's whole truth). Webhook
- * tags are merged into the live object instead — GET, merge, apply conditional on the
+ * results are merged into the live object instead — GET, merge, apply conditional on the
  * resourceVersion read, again on a conflict — because any replica may be writing the same one.
  * A failed poll leaves the tags alone and says why in the `headwind.sh/poll-error` annotation
  * (creating an empty ConfigMap for a repository never polled successfully); the next successful
@@ -32,22 +32,41 @@ export const sidecarFieldManager = "headwind-sidecar";
 
 export type WriteResult = "applied" | "unchanged";
 
+/** Which ConfigMap: a repository in one credential scope (no namespace: the shared scope). */
+export type TagScope = Pick<ObservedTags, "repository" | "namespace">;
+
+/** What a webhook learnt about a scope: tags to add and digests to record (tag → digest). */
+export interface TagUpdate {
+  readonly tags: readonly string[];
+  readonly digests: Readonly<Record<string, string>>;
+  /** The listing behind it was cut short. */
+  readonly truncated?: boolean;
+}
+
 export interface TagStore {
   /** LISTs the labelled ConfigMaps and replaces the cache with what is there. */
   reload(): Promise<void>;
-  /** What each cached ConfigMap holds, by repository (unreadable ones left out). */
-  observed(): ReadonlyMap<string, ObservedTags>;
+  /** What each cached ConfigMap holds, every scope (unreadable ones left out). */
+  observed(): readonly ObservedTags[];
+  /** What the cached ConfigMap of one scope holds, if it is there and readable. */
+  observedIn(scope: TagScope): ObservedTags | undefined;
   /**
    * Writes a poll result unless the cached ConfigMap already holds exactly this; `created` are
    * registry creation times learnt with it (epoch seconds by tag).
    */
   write(observed: ObservedTags, created?: Readonly<Record<string, number>>): Promise<WriteResult>;
-  /** Adds confirmed tags (tag → digest) to the live ConfigMap, creating it when missing. */
-  merge(repository: string, confirmed: ReadonlyMap<string, string>): Promise<WriteResult>;
-  /** Records why a poll failed on the repository's ConfigMap, keeping its tags. */
-  recordFailure(repository: string, message: string): Promise<WriteResult>;
-  /** Deletes the ConfigMaps of repositories not in `inUse`; answers the repositories deleted. */
+  /** Adds what a webhook confirmed to the live ConfigMap of the scope, creating it when missing. */
+  merge(scope: TagScope, update: TagUpdate): Promise<WriteResult>;
+  /** Records why a poll failed on the scope's ConfigMap, keeping its tags. */
+  recordFailure(scope: TagScope, message: string): Promise<WriteResult>;
+  /** Deletes the cached ConfigMaps whose names are not in `inUse`; answers the names deleted. */
   prune(inUse: ReadonlySet<string>): Promise<string[]>;
+  /**
+   * Deletes a repository's ConfigMaps of these namespaces' own scopes, if any are cached: they no
+   * longer read it with their own credentials, so what those read is stale and must not win over
+   * the shared scope. Answers the names deleted.
+   */
+  retire(repository: string, namespaces: readonly string[]): Promise<string[]>;
 }
 
 export interface TagStoreDeps {
@@ -61,7 +80,6 @@ export interface TagStoreDeps {
   readonly mergeAttempts?: number;
 }
 
-const repositoryAnnotation = annotations.repository;
 const pollErrorAnnotation = annotations.pollError;
 
 function sameStrings(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>>) {
@@ -85,10 +103,6 @@ function holds(live: ConfigMapObject | undefined, desired: TagConfigMap): boolea
   );
 }
 
-function repositoryOf(configMap: ConfigMapObject): string | undefined {
-  return configMap.metadata.annotations?.[repositoryAnnotation] ?? configMap.data?.repository;
-}
-
 /** Error text from registries and cloud SDKs, made one bounded line for an annotation. */
 const maxPollErrorLength = 1024;
 
@@ -103,7 +117,7 @@ function desiredOf(observed: ObservedTags, namespace: string, pollError?: string
   return desired;
 }
 
-function observedIn(live: ConfigMapObject | undefined): ObservedTags | undefined {
+function observedOf(live: ConfigMapObject | undefined): ObservedTags | undefined {
   const parsed = live === undefined ? undefined : parseTagConfigMap(live);
   return parsed?.ok ? parsed.value : undefined;
 }
@@ -130,16 +144,17 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     }
   }
 
-  async function mergeOnce(repository: string, confirmed: ReadonlyMap<string, string>) {
-    const name = tagConfigMapName(repository);
+  async function mergeOnce(scope: TagScope, update: TagUpdate) {
+    const name = tagConfigMapName(scope.repository, scope.namespace);
     const live = await kube.getConfigMap(namespace, name);
-    const before = observedIn(live);
-    const tags = [...new Set([...(before?.tags ?? []), ...confirmed.keys()])];
+    const before = observedOf(live);
+    const tags = [...new Set([...(before?.tags ?? []), ...update.tags])];
     const observed: ObservedTags = {
-      repository,
+      repository: scope.repository,
+      ...(scope.namespace === undefined ? {} : { namespace: scope.namespace }),
       tags,
-      digests: { ...before?.digests, ...Object.fromEntries(confirmed) },
-      truncated: before?.truncated ?? false,
+      digests: { ...before?.digests, ...update.digests },
+      truncated: (before?.truncated ?? false) || (update.truncated ?? false),
       // A pushed tag is news: seen now (or, creating the ConfigMap, dated by its `since`, now too).
       times: advanceTagTimes(before, tags, nowSeconds()),
     };
@@ -165,18 +180,18 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
   }
 
   /** The cached copy answers a repeated failure for free; otherwise the live object is read, as for a merge. */
-  async function recordFailure(repository: string, message: string): Promise<WriteResult> {
-    const name = tagConfigMapName(repository);
-    const empty: ObservedTags = { repository, tags: [], digests: {}, truncated: false };
+  async function recordFailure(scope: TagScope, message: string): Promise<WriteResult> {
+    const name = tagConfigMapName(scope.repository, scope.namespace);
+    const empty: ObservedTags = { ...scope, tags: [], digests: {}, truncated: false };
     const cached = cache.get(name);
-    if (holds(cached, desiredOf(observedIn(cached) ?? empty, namespace, message))) {
+    if (holds(cached, desiredOf(observedOf(cached) ?? empty, namespace, message))) {
       metrics.configMapWrites.inc({ result: "unchanged" });
       return "unchanged";
     }
     const live = await kube.getConfigMap(namespace, name);
     // Not a tag ConfigMap we can read: not ours to rewrite.
-    if (live !== undefined && observedIn(live) === undefined) return "unchanged";
-    return applyChanged(live, desiredOf(observedIn(live) ?? empty, namespace, message));
+    if (live !== undefined && observedOf(live) === undefined) return "unchanged";
+    return applyChanged(live, desiredOf(observedOf(live) ?? empty, namespace, message));
   }
 
   /** Deletes the version we saw; false when it changed meanwhile (judged again next time). */
@@ -200,6 +215,14 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     return true;
   }
 
+  async function removeAll(configMaps: readonly ConfigMapObject[]): Promise<string[]> {
+    const deleted: string[] = [];
+    for (const configMap of configMaps) {
+      if (await remove(configMap)) deleted.push(configMap.metadata.name);
+    }
+    return deleted;
+  }
+
   return {
     async reload() {
       const items = await listAllPages((page) => kube.listConfigMaps(namespace, tagsLabel, page));
@@ -207,16 +230,16 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     },
 
     observed() {
-      const byRepository = new Map<string, ObservedTags>();
-      for (const configMap of cache.values()) {
+      return [...cache.values()].flatMap((configMap) => {
         const parsed = parseTagConfigMap(configMap);
-        if (parsed.ok) byRepository.set(parsed.value.repository, parsed.value);
-      }
-      return byRepository;
+        return parsed.ok ? [parsed.value] : [];
+      });
     },
 
+    observedIn: (scope) => observedOf(cache.get(tagConfigMapName(scope.repository, scope.namespace))),
+
     async write(observed, created = {}) {
-      const before = observedIn(cache.get(tagConfigMapName(observed.repository)));
+      const before = observedOf(cache.get(tagConfigMapName(observed.repository, observed.namespace)));
       const times = advanceTagTimes(before, observed.tags, nowSeconds(), created);
       const desired = desiredOf({ ...observed, times }, namespace);
       if (holds(cache.get(desired.metadata.name), desired)) {
@@ -229,10 +252,10 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
 
     recordFailure,
 
-    async merge(repository, confirmed) {
+    async merge(scope, update) {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await mergeOnce(repository, confirmed);
+          return await mergeOnce(scope, update);
         } catch (error) {
           // Another replica wrote between our read and our apply: read again.
           if (kubeStatus(error) !== 409 || attempt >= attempts) throw error;
@@ -240,15 +263,12 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
       }
     },
 
-    async prune(inUse) {
-      const deleted: string[] = [];
-      for (const configMap of [...cache.values()]) {
-        const repository = repositoryOf(configMap);
-        // A ConfigMap that names no repository is not one we can judge: left alone.
-        if (repository === undefined || inUse.has(repository)) continue;
-        if (await remove(configMap)) deleted.push(repository);
-      }
-      return deleted;
+    prune: (inUse) =>
+      removeAll([...cache.values()].filter((configMap) => !inUse.has(configMap.metadata.name))),
+
+    retire(repository, namespaces) {
+      const names = new Set(namespaces.map((scope) => tagConfigMapName(repository, scope)));
+      return removeAll([...cache.values()].filter((configMap) => names.has(configMap.metadata.name)));
     },
   };
 }

@@ -22,7 +22,8 @@ import type { WebhookSource } from "./webhook-source.ts";
 export interface WebhookAppDeps {
   readonly sources: readonly WebhookSource[];
   /** Receives the events of one delivery; throwing makes the receiver answer 503. */
-  readonly onEvents: (events: ImageEvent[], source: string) => Promise<void>;
+  /** `overLimit`: entries the parser left unread, past what a delivery may give. */
+  readonly onEvents: (events: ImageEvent[], source: string, overLimit: number) => Promise<void>;
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly logger: Logger;

@@ -24,7 +24,8 @@ export interface Delivery {
 }
 
 export interface DeliveryDeps {
-  readonly onEvents: (events: ImageEvent[], source: string) => Promise<void>;
+  /** `overLimit`: entries the parser left unread, past what a delivery may give. */
+  readonly onEvents: (events: ImageEvent[], source: string, overLimit: number) => Promise<void>;
   readonly clock: () => number;
   readonly metrics: WebhookMetrics;
   readonly replays: ReplayCache;
@@ -60,15 +61,21 @@ async function deliver(
   const key = result.deliveryId === undefined ? undefined : `${source.name}\n${result.deliveryId}`;
   if (key !== undefined && !deps.replays.remember(key))
     return duplicate(result.deliveryId, deps.duplicateStatus);
-  const counts = { accepted: result.events.length, ignored: result.ignored.length };
+  const overLimit = result.overLimit ?? 0;
+  const counts = {
+    accepted: result.events.length,
+    ignored: result.ignored.length + result.invalid.length + overLimit,
+  };
   const log = {
     ...counts,
     deliveryId: clip(result.deliveryId),
     ignoredReasons: result.ignored.slice(0, 10).map(clip),
+    ...(result.invalid.length === 0 ? {} : { invalidReasons: result.invalid.slice(0, 10).map(clip) }),
   };
+  if (result.invalid.length > 0) deps.metrics.invalid.inc({ vendor: source.vendor }, result.invalid.length);
   if (result.events.length > 0) {
     try {
-      await deps.onEvents([...result.events], source.name);
+      await deps.onEvents([...result.events], source.name, overLimit);
     } catch (error) {
       // Forget the id so the vendor's retry is not taken for a replay.
       if (key !== undefined) deps.replays.forget(key);

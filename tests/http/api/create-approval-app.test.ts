@@ -5,7 +5,7 @@ import type { UpdateRequestStatus } from "../../../src/core/updaterequests/updat
 import type { Identity } from "../../../src/hooks-server/approval-api/approval-gateway.ts";
 import { createApprovalApp } from "../../../src/hooks-server/approval-api/create-approval-app.ts";
 import { createApprovalMetrics } from "../../../src/hooks-server/approval-api/create-approval-metrics.ts";
-import { GatewayError } from "../../../src/hooks-server/approval-api/gateway-error.ts";
+import { KubeApiError } from "../../../src/kube/kube-api-error.ts";
 import { fakeApprovalGateway, type Grant, storeUpdateRequest } from "../../helpers/fake-approval-gateway.ts";
 import { fixedNow, logSink } from "../../helpers/hooks-app.ts";
 import { aDeployment, anUpdateRequest } from "../../helpers/update-requests.ts";
@@ -23,6 +23,7 @@ const aliceGrants: Grant[] = [
 ];
 
 function setup(status?: UpdateRequestStatus) {
+  const personTokens: string[] = [];
   const gateway = fakeApprovalGateway();
   gateway.tokens.set("alice-token", alice);
   gateway.tokens.set("bob-token", bob);
@@ -35,6 +36,16 @@ function setup(status?: UpdateRequestStatus) {
     clock: () => fixedNow,
     logger,
     metrics: createApprovalMetrics(registry),
+    asPerson: (token) => {
+      personTokens.push(token);
+      return async () => {
+        throw new KubeApiError(
+          0,
+          "this tier has no apiserver: rollbacks are tested in tests/cluster/rollback.test.ts",
+        );
+      };
+    },
+    approvalTtlSeconds: 3600,
   });
   const call = (
     method: string,
@@ -59,7 +70,7 @@ function setup(status?: UpdateRequestStatus) {
   const metric = async (name: string) => (await registry.getSingleMetricAsString(name)).trim();
   const audits = () => lines.filter((l) => l.audit === true);
   const live = () => gateway.updateRequests.get(`shop/${ur}`);
-  return { app, gateway, call, approve, reject, metric, lines, audits, live };
+  return { app, gateway, call, approve, reject, metric, lines, audits, live, personTokens };
 }
 
 describe("GET /health", () => {
@@ -366,7 +377,7 @@ describe("POST …/approve", () => {
   it("deleted between the read and the patch: 404", async () => {
     const { approve, gateway } = setup({ phase: "Pending" });
     gateway.beforePatch = () => {
-      throw new GatewayError(404, "gone");
+      throw new KubeApiError(404, "gone");
     };
     expect((await approve()).status).toBe(404);
   });
@@ -520,7 +531,7 @@ describe("Kubernetes API failures: 502/503 with a clear message", () => {
     ["Headwind's own RBAC missing", 403, 502, "Kubernetes API answered 403: connect ECONNREFUSED"],
   ])("%s (%i) → %i", async (_, status, code, error) => {
     const { approve, gateway, lines } = setup({ phase: "Pending" });
-    gateway.failure = new GatewayError(status, "connect ECONNREFUSED");
+    gateway.failure = new KubeApiError(status, "connect ECONNREFUSED");
     const res = await approve();
     expect(res.status).toBe(code);
     expect(await res.json()).toEqual({ error });
@@ -530,7 +541,7 @@ describe("Kubernetes API failures: 502/503 with a clear message", () => {
   it("a failure after authorization is audited as an error", async () => {
     const { approve, gateway, audits } = setup({ phase: "Pending" });
     gateway.beforePatch = () => {
-      throw new GatewayError(503, "etcdserver: request timed out");
+      throw new KubeApiError(503, "etcdserver: request timed out");
     };
     expect((await approve()).status).toBe(503);
     expect(audits()).toEqual([
@@ -540,7 +551,7 @@ describe("Kubernetes API failures: 502/503 with a clear message", () => {
 
   it("TokenReview failing is a 503, not a 401 (the token may be fine)", async () => {
     const { call, gateway } = setup();
-    gateway.failure = new GatewayError(0, "socket hang up");
+    gateway.failure = new KubeApiError(0, "socket hang up");
     const res = await call("GET", "/api/v1/updates", { token: "alice-token" });
     expect(res.status).toBe(503);
   });
@@ -566,7 +577,7 @@ describe("GET /api/v1/rollback/{namespace}/{deployment}", () => {
 
   it("answers the history entries, newest first, after a get deployments review", async () => {
     const { call, gateway } = setup();
-    gateway.deployments.set("shop/web", withHistory(JSON.stringify(history)));
+    gateway.workloads.set("Deployment/shop/web", withHistory(JSON.stringify(history)));
     const res = await call("GET", "/api/v1/rollback/shop/web", { token: "alice-token" });
     expect(res.status).toBe(200);
     const { entries } = (await res.json()) as { entries: { image: string }[] };
@@ -578,15 +589,15 @@ describe("GET /api/v1/rollback/{namespace}/{deployment}", () => {
 
   it("?container= keeps that container's entries", async () => {
     const { call, gateway } = setup();
-    gateway.deployments.set("shop/web", withHistory(JSON.stringify(history)));
+    gateway.workloads.set("Deployment/shop/web", withHistory(JSON.stringify(history)));
     const res = await call("GET", "/api/v1/rollback/shop/web?container=nginx", { token: "alice-token" });
     expect(await res.json()).toEqual({ entries: [history[1], history[0]] });
   });
 
   it("no or unreadable history: no entries", async () => {
     const { call, gateway } = setup();
-    gateway.deployments.set("shop/web", withHistory("not json"));
-    gateway.deployments.set("shop/plain", aDeployment("nginx:1"));
+    gateway.workloads.set("Deployment/shop/web", withHistory("not json"));
+    gateway.workloads.set("Deployment/shop/plain", aDeployment("nginx:1"));
     for (const name of ["web", "plain"]) {
       const res = await call("GET", `/api/v1/rollback/shop/${name}`, { token: "alice-token" });
       expect(await res.json()).toEqual({ entries: [] });
@@ -603,18 +614,67 @@ describe("GET /api/v1/rollback/{namespace}/{deployment}", () => {
     expect(await denied.json()).toEqual({ error: "bob may not get deployments web in namespace shop" });
   });
 
-  it("POST (the original's manual rollback) is not offered: 405, nothing read", async () => {
+  it("takes every managed kind, in kubectl's spellings, for the history too", async () => {
     const { call, gateway } = setup();
-    const res = await call("POST", "/api/v1/rollback/shop/web", {
-      token: "alice-token",
-      body: { container: "nginx" },
+    gateway.grants.push({ user: "alice", verb: "get", resource: "statefulsets", namespace: "shop" });
+    const sts = { ...withHistory(JSON.stringify(history)), kind: "StatefulSet" };
+    gateway.workloads.set("StatefulSet/shop/web", sts);
+    for (const kind of ["statefulset", "statefulsets", "sts", "StatefulSet"]) {
+      const res = await call("GET", `/api/v1/rollback/shop/${kind}/web`, { token: "alice-token" });
+      expect(res.status).toBe(200);
+    }
+    const odd = await call("GET", "/api/v1/rollback/shop/pods/web", { token: "alice-token" });
+    expect(odd.status).toBe(400);
+    expect(await odd.json()).toEqual({
+      error: 'not a workload kind Headwind manages: "pods" (deployment, statefulset, daemonset, cronjob)',
     });
-    expect(res.status).toBe(405);
-    expect(res.headers.get("allow")).toBe("GET");
-    expect(((await res.json()) as { error: string }).error).toMatch(
-      /^manual rollback is not part of this API/,
-    );
-    expect(gateway.reviews).toEqual([]);
+  });
+});
+
+describe("POST /api/v1/rollback/{ns}/{kind}/{name}", () => {
+  it("needs create updaterequests in the namespace, asked before anything is read", async () => {
+    const { call, gateway, personTokens, audits } = setup();
+    const res = await call("POST", "/api/v1/rollback/shop/daemonset/agent", { token: "bob-token" });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: "bob may not create updaterequests in namespace shop" });
+    expect(gateway.reviews.map((r) => r.check)).toEqual([
+      { verb: "create", group: "headwind.sh", resource: "updaterequests", namespace: "shop" },
+    ]);
+    expect(personTokens).toEqual([]);
+    expect(audits()).toEqual([]);
+  });
+
+  it.each([
+    ["/api/v1/rollback/shop/web", { body: "[1]" }, 400, "request body must be a JSON object"],
+    ["/api/v1/rollback/shop/web", { body: { to: 7 } }, 400, "to must be a string"],
+    [
+      "/api/v1/rollback/shop/web",
+      { body: "x", headers: { "content-type": "text/plain" } },
+      415,
+      "expected Content-Type application/json",
+    ],
+    [
+      "/api/v1/rollback/shop/jobs/web",
+      {},
+      400,
+      'not a workload kind Headwind manages: "jobs" (deployment, statefulset, daemonset, cronjob)',
+    ],
+    ["/api/v1/rollback/Shop/web", {}, 400, 'not a namespace name: "Shop"'],
+  ])("%s %j: %i, and nothing is done as the person", async (path, options, status, error) => {
+    const { call, gateway, personTokens } = setup();
+    gateway.grants.push({ user: "alice", verb: "create", resource: "updaterequests", namespace: "shop" });
+    const res = await call("POST", path, { token: "alice-token", ...options });
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual({ error });
+    expect(personTokens).toEqual([]);
+  });
+
+  it("acts with the caller's own token, and says so when the apiserver cannot be reached", async () => {
+    const { call, gateway, personTokens } = setup();
+    gateway.grants.push({ user: "alice", verb: "create", resource: "updaterequests", namespace: "shop" });
+    const res = await call("POST", "/api/v1/rollback/shop/deploy/web", { token: "alice-token" });
+    expect(personTokens).toEqual(["alice-token"]);
+    expect(res.status).toBe(503);
   });
 });
 

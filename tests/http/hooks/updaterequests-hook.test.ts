@@ -211,7 +211,8 @@ describe("POST /hooks/updaterequests/sync: persist, then notify, once", () => {
       sync,
       urRequest(anUpdateRequest({ phase: "Applying" }), annotated("nginx:1.25.3")),
     );
-    expect(await res.json()).toEqual({ status: null, attachments: [], resyncAfterSeconds: 10 });
+    // Woken for the rollout deadline (rollback-timeout, 300 s) only; the rollout's own changes bring the rest.
+    expect(await res.json()).toEqual({ status: null, attachments: [], resyncAfterSeconds: 300 });
     expect(live()?.status).toMatchObject({ phase: "Progressing", appliedGeneration: 5, approvedBy: "alice" });
     expect(
       imageOf(

@@ -152,8 +152,52 @@ describe("POST /hooks/workloads/sync", () => {
   });
 });
 
+describe("tag ConfigMaps of credential scopes (credentials never cross namespaces)", () => {
+  const base = fixture("deployment-new-tags.request") as {
+    related: Record<string, Record<string, unknown>>;
+  };
+  const scoped = (namespace: string, tags: string) => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: tagConfigMapName("docker.io/library/nginx", namespace), namespace: "headwind" },
+    data: {
+      format: "headwind.sh/tags/v1",
+      repository: "docker.io/library/nginx",
+      namespace,
+      tags,
+      digests: "{}",
+    },
+  });
+  const withRelated = (...extra: ReturnType<typeof scoped>[]) => ({
+    ...base,
+    related: {
+      "ConfigMap.v1": {
+        ...base.related["ConfigMap.v1"],
+        ...Object.fromEntries(extra.map((cm) => [`headwind/${cm.metadata.name}`, cm])),
+      },
+    },
+  });
+  const proposed = async (request: unknown) => {
+    const { post } = hooksApp();
+    const body = (await (await post("/hooks/workloads/sync", request)).json()) as {
+      attachments: { spec: { newImage: string } }[];
+    };
+    return body.attachments.map((ur) => ur.spec.newImage);
+  };
+
+  it("ignores what another namespace's pull secrets read", async () => {
+    expect(await proposed(withRelated(scoped("other-team", "1.25.3\n1.25.9")))).toEqual(["nginx:1.27.0"]);
+  });
+
+  it("prefers what the workload's own namespace read over the shared observation", async () => {
+    expect(
+      await proposed(withRelated(scoped("other-team", "1.29.0"), scoped("shop", "1.25.3\n1.26.1"))),
+    ).toEqual(["nginx:1.26.1"]);
+  });
+});
+
 describe("POST /hooks/workloads/customize", () => {
-  it("relates exactly the tag ConfigMaps of the workload's images", async () => {
+  it("relates exactly the tag ConfigMaps of the workload's images: its namespace's scope and the shared one", async () => {
     const { post } = hooksApp();
     const res = await post("/hooks/workloads/customize", fixture("workloads-customize.request"));
     expect(await res.json()).toEqual({
@@ -164,8 +208,10 @@ describe("POST /hooks/workloads/customize", () => {
           namespace: "headwind",
           names: [
             tagConfigMapName("docker.io/library/nginx"),
+            tagConfigMapName("docker.io/library/nginx", "shop"),
             tagConfigMapName("ghcr.io/acme/nginx-exporter"),
-          ],
+            tagConfigMapName("ghcr.io/acme/nginx-exporter", "shop"),
+          ].sort(),
         },
       ],
     });

@@ -131,12 +131,13 @@ describe("createSidecarApp", () => {
     });
   });
 
-  it("a webhook reaches onEvents: confirmed with one HEAD, then recorded; a duplicate is acknowledged with 202", async () => {
+  it("a webhook reaches onEvents: answered at once, then confirmed with one HEAD and recorded; a duplicate is acknowledged with 202", async () => {
     const k = setup();
     await k.runtime.refreshInterest();
     const first = await k.post(envelope("evt-1", "apps/web", "1.4.2"));
     expect(first.status).toBe(202);
     expect(await first.json()).toEqual({ accepted: 1, ignored: 0 });
+    await k.runtime.hintsIdle();
     expect(k.registry.calls).toEqual([`head ${repo}:1.4.2`]);
     expect(k.tags()).toBe("1.4.2");
 
@@ -151,6 +152,7 @@ describe("createSidecarApp", () => {
     await k.runtime.refreshInterest();
     const res = await k.post(envelope("evt-2", "apps/web", "9.9.9"));
     expect(res.status).toBe(202);
+    await k.runtime.hintsIdle();
     expect(k.tags()).toBeUndefined();
     expect(await k.register.metrics()).toContain(
       'headwind_sidecar_ignored_events_total{reason="not_in_registry"} 1',
@@ -168,13 +170,18 @@ describe("createSidecarApp", () => {
     );
   });
 
-  it("answers 503 (the vendor retries) when the registry cannot confirm, and before the interest is known", async () => {
+  it("answers 503 (the vendor retries) before the interest is known; a registry that cannot confirm costs no 503", async () => {
     const k = setup();
     expect((await k.post(envelope("evt-4", "apps/web", "1.4.2"))).status).toBe(503);
     await k.runtime.refreshInterest();
-    expect((await k.post(envelope("evt-5", "apps/web", "1.4.3"))).status).toBe(503);
+    // The delivery is answered before the registry is asked: its failure is counted, not retried.
+    expect((await k.post(envelope("evt-5", "apps/web", "1.4.3"))).status).toBe(202);
     // The failed delivery's id is forgotten, so the retry is processed, not taken for a replay.
     expect((await k.post(envelope("evt-4", "apps/web", "1.4.2"))).status).toBe(202);
+    await k.runtime.hintsIdle();
     expect(k.tags()).toBe("1.4.2");
+    expect(await k.register.metrics()).toContain(
+      'headwind_sidecar_ignored_events_total{reason="unconfirmed"} 1',
+    );
   });
 });

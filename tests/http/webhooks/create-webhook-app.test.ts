@@ -35,15 +35,27 @@ function kit(maxBodyBytes?: number) {
 }
 
 describe("POST /webhooks/:path", () => {
-  it("answers 202 with counts and hands the events to onEvents", async () => {
+  it("answers 202 with counts and hands the events to onEvents (platform manifests pushed by digest too)", async () => {
     const k = kit();
     const res = await k.post("distribution", multiArch, auth);
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ accepted: 1, ignored: 3 });
+    expect(await res.json()).toEqual({ accepted: 3, ignored: 1 });
     expect(k.deliveries).toEqual([
       {
         source: "registry",
         events: [
+          {
+            vendor: "distribution",
+            registry: "registry.acme.example",
+            repository: "apps/web",
+            digest: "sha256:a8099506674b6a71757819953346da3b4736e502aca77a491e118913a0138854",
+          },
+          {
+            vendor: "distribution",
+            registry: "registry.acme.example",
+            repository: "apps/web",
+            digest: "sha256:9ef25e9373d2d191b60f0b60816be55c09e494227c4fab9544f391f2dcebb548",
+          },
           {
             vendor: "distribution",
             registry: "registry.acme.example",
@@ -56,7 +68,7 @@ describe("POST /webhooks/:path", () => {
     ]);
     expect(await k.metricLines()).toEqual([
       'headwind_webhook_requests_total{vendor="distribution",source="registry",outcome="accepted"} 1',
-      'headwind_webhook_events_total{vendor="distribution"} 1',
+      'headwind_webhook_events_total{vendor="distribution"} 3',
     ]);
     expect(k.logs).toMatchObject([
       {
@@ -65,8 +77,8 @@ describe("POST /webhooks/:path", () => {
         vendor: "distribution",
         outcome: "accepted",
         status: 202,
-        accepted: 1,
-        ignored: 3,
+        accepted: 3,
+        ignored: 1,
       },
     ]);
   });

@@ -96,8 +96,11 @@ describe("Artifact Registry through the metadata server (GKE Workload Identity)"
       },
     ]);
     expect(gar.requests).toEqual([]);
-    // A registry that cannot be asked makes the webhook delivery fail, so the vendor retries it.
-    await expect(harness.webhook(web, "1.0.0")).rejects.toThrow(/could not confirm/);
+    // The delivery was answered before the check: what cannot be confirmed is counted, not retried.
+    expect(await harness.webhook(web, "1.0.0")).toEqual(new Map());
+    expect(await harness.metricsText()).toContain(
+      'headwind_sidecar_ignored_events_total{reason="unconfirmed"} 1',
+    );
     const failures = metadata.calls.length;
     expect(failures).toBeGreaterThan(0);
 

@@ -125,10 +125,6 @@ const testedElsewhere: Record<string, readonly [string, string]> = {
     "tests/http/api/create-approval-app.test.ts",
     "scraped after requests",
   ],
-  "src/hooks-server/approval-api/gateway-error.ts": [
-    "tests/http/api/create-approval-app.test.ts",
-    "each error's answer",
-  ],
   "src/hooks-server/approval-api/write-decision.ts": [
     "tests/http/api/create-approval-app.test.ts",
     "each decision's write",
@@ -189,22 +185,56 @@ const testedElsewhere: Record<string, readonly [string, string]> = {
     "tests/http/hooks/workloads-hook.test.ts",
     "customize fixtures",
   ],
-  "src/hooks-server/workloads/plan-container.ts": [
-    "tests/http/hooks/workloads-hook.test.ts",
-    "every branch is a fixture",
-  ],
-  "src/hooks-server/workloads/retain-update-requests.ts": [
-    "tests/unit/hooks-server/workloads/history-and-retention.test.ts",
-    "retention rows",
-  ],
   "src/hooks-server/workloads/sync-workload.ts": [
     "tests/http/hooks/workloads-hook.test.ts",
     "the workloads hook fixtures",
   ],
-  "src/hooks-server/workloads/update-history.ts": [
-    "tests/unit/hooks-server/workloads/history-and-retention.test.ts",
-    "history rows",
+  "src/hooks-server/approval-api/rollback-ports.ts": [
+    "tests/cluster/rollback.test.ts",
+    "rollbacks over HTTP on a real apiserver",
   ],
+  "src/hooks-server/dashboard/dashboard-auth.ts": [
+    "tests/http/dashboard/create-dashboard-app.test.ts",
+    "cookies, CSRF and the trusted proxy",
+  ],
+  "src/hooks-server/dashboard/dashboard-styles.ts": [
+    "tests/cluster/dashboard.test.ts",
+    "rendered in Chromium",
+  ],
+  "src/hooks-server/dashboard/layout.tsx": ["tests/cluster/dashboard.test.ts", "every page in Chromium"],
+  "src/hooks-server/dashboard/live-requests.ts": [
+    "tests/cluster/dashboard.test.ts",
+    "a watch on a real apiserver feeding the page",
+  ],
+  "src/hooks-server/dashboard/login-page.tsx": ["tests/cluster/dashboard.test.ts", "signed in in Chromium"],
+  "src/hooks-server/dashboard/requests-page.tsx": ["tests/cluster/dashboard.test.ts", "the page in Chromium"],
+  "src/hooks-server/dashboard/requests-view.tsx": [
+    "tests/cluster/dashboard.test.ts",
+    "rows and controls in Chromium",
+  ],
+  "src/hooks-server/dashboard/static-assets.ts": [
+    "tests/http/dashboard/create-dashboard-app.test.ts",
+    "htmx served from node_modules",
+  ],
+  "src/hooks-server/dashboard/workload-page.tsx": [
+    "tests/cluster/dashboard.test.ts",
+    "a workload's history in Chromium",
+  ],
+  "src/hooks-server/updaterequests/rollback-guard.ts": [
+    "tests/unit/hooks-server/updaterequests/sync-update-request.test.ts",
+    "rollback rows",
+  ],
+  "src/plugin/cluster-reads.ts": ["tests/cluster/kubectl-plugin.test.ts", "needs a real apiserver"],
+  "src/plugin/command.ts": ["tests/cluster/kubectl-plugin.test.ts", "every command"],
+  "src/plugin/decide-command.ts": [
+    "tests/cluster/kubectl-plugin.test.ts",
+    "approve and reject as two people",
+  ],
+  "src/plugin/history-command.ts": ["tests/cluster/kubectl-plugin.test.ts", "after an approval"],
+  "src/plugin/plan-command.ts": ["tests/cluster/kubectl-plugin.test.ts", "from the live tag ConfigMaps"],
+  "src/plugin/rollback-command.ts": ["tests/cluster/rollback.test.ts", "every kind"],
+  "src/plugin/status-command.ts": ["tests/cluster/kubectl-plugin.test.ts", "real Metacontroller's Lease"],
+  "src/plugin/plugin-client.ts": ["tests/cluster/kubectl-plugin.test.ts", "the user's kubeconfig"],
   "src/kube/create-kube-transport.ts": [
     "tests/cluster/least-privilege.test.ts",
     "every call under real tokens",

@@ -1,6 +1,7 @@
 /**
  * Azure Container Registry webhooks. No signature (authenticate with a custom header configured
- * on the webhook); digest-only pushes have an empty `target.tag` (docs/design/registry-protocols.md, Webhooks: Azure Container Registry).
+ * on the webhook); digest-only pushes have an empty `target.tag` and become events without a tag
+ * (docs/design/registry-protocols.md, Webhooks: Azure Container Registry).
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";
@@ -20,7 +21,6 @@ export function parseAcrWebhook(body: unknown, _headers: unknown, options: Parse
   if (repository === undefined) return invalid("missing target.repository");
   const tag = stringAt(target, "tag");
   const digest = stringAt(target, "digest");
-  if (tag === undefined) return parsed([], [`untagged push ${digest ?? "(no digest)"}`], deliveryId);
   const registry = options.registry ?? stringAt(recordAt(body, "request"), "host");
   if (registry === undefined)
     return invalid("missing request.host (and no registry configured for the source)");

@@ -1,13 +1,27 @@
 /**
  * CNCF distribution (`registry:2`/`registry:3`) notification envelopes, also sent by self-managed
  * GitLab and Harbor's embedded registry. Events in one envelope are unrelated; blob pushes, pulls,
- * deletes, mounts and untagged manifests (per-platform parts of a multi-arch push) are left out
+ * deletes and mounts are left out. A manifest pushed by digest (a platform of a multi-arch push,
+ * or `push name@digest`) is an event without a tag: news about the repository all the same
  * (docs/design/registry-protocols.md, Webhooks: CNCF distribution, distribution notifications/event.go).
  */
 
+import { createHash } from "node:crypto";
 import { arrayAt, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent, type ImageEvent } from "./image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult } from "./parse-result.ts";
+import {
+  type ImageEvent,
+  type ImageEventParts,
+  type InvalidReference,
+  imageEventFactory,
+} from "./image-event.ts";
+import {
+  collect,
+  firstEntries,
+  invalid,
+  type ParseOptions,
+  type ParseResult,
+  withOverLimit,
+} from "./parse-result.ts";
 
 const manifestMediaTypes = new Set([
   "application/vnd.docker.distribution.manifest.v1+json",
@@ -18,6 +32,12 @@ const manifestMediaTypes = new Set([
   "application/vnd.oci.image.index.v1+json",
 ]);
 
+/** One event's id as it is; many ids as one short digest, so the replay cache holds no long keys. */
+function deliveryIdOf(ids: readonly string[]): string {
+  if (ids.length === 1) return ids[0] ?? "";
+  return `sha256:${createHash("sha256").update(ids.join(",")).digest("hex")}`;
+}
+
 /** The distribution format is shared by several vendors; the label says which one sent it. */
 export function parseDistributionWebhook(
   body: unknown,
@@ -27,19 +47,22 @@ export function parseDistributionWebhook(
 ): ParseResult {
   const events = arrayAt(body, "events");
   if (events === undefined) return invalid("missing events array");
-  const ids = events.map((event) => stringAt(event, "id")).filter((id) => id !== undefined);
-  return collect(
-    events.map((event, index) => fromEvent(event, index, options, vendor)),
-    ids.length === events.length ? ids.join(",") : undefined,
+  const { kept, over } = firstEntries(events);
+  const ids = kept.map((event) => stringAt(event, "id")).filter((id) => id !== undefined);
+  const create = imageEventFactory(vendor);
+  const result = collect(
+    kept.map((event, index) => fromEvent(event, index, options, create)),
+    ids.length === events.length ? deliveryIdOf(ids) : undefined,
   );
+  return withOverLimit(result, over);
 }
 
 function fromEvent(
   event: unknown,
   index: number,
   options: ParseOptions,
-  vendor: string,
-): ImageEvent | string {
+  create: (parts: ImageEventParts) => ImageEvent | InvalidReference,
+): ImageEvent | InvalidReference | string {
   const action = stringAt(event, "action");
   const target = recordAt(event, "target");
   if (action !== "push") return `events[${index}]: action ${action ?? "(missing)"} is not a push`;
@@ -51,8 +74,7 @@ function fromEvent(
   const tag = stringAt(target, "tag");
   const digest = stringAt(target, "digest");
   if (repository === undefined) return `events[${index}]: missing target.repository`;
-  if (tag === undefined) return `events[${index}]: untagged manifest ${digest ?? "(no digest)"}`;
   const registry = options.registry ?? stringAt(recordAt(event, "request"), "host");
   if (registry === undefined) return `events[${index}]: missing request.host`;
-  return createImageEvent(vendor, { registry, repository, tag, digest });
+  return create({ registry, repository, tag, digest });
 }

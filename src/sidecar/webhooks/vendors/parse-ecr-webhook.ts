@@ -1,7 +1,8 @@
 /**
  * AWS ECR pushes as native EventBridge events ("ECR Image Action"), delivered through an API
  * destination. Scan, replication and pull-through-cache events share the envelope and are left
- * out (docs/design/registry-protocols.md, Webhooks: Amazon ECR, docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html).
+ * out (docs/design/registry-protocols.md, Webhooks: Amazon ECR, docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html). A push
+ * without `image-tag` (by digest) is an event without a tag.
  */
 
 import { recordAt, stringAt } from "../../../core/json/narrow-json.ts";
@@ -32,7 +33,6 @@ export function parseEcrWebhook(body: unknown, _headers: unknown, options: Parse
   if (repository === undefined) return invalid("missing detail.repository-name");
   const tag = stringAt(detail, "image-tag");
   const digest = stringAt(detail, "image-digest");
-  if (tag === undefined) return parsed([], [`untagged push ${digest ?? "(no digest)"}`], deliveryId);
   const registry = options.registry ?? ecrHost(stringAt(body, "account"), stringAt(body, "region"));
   if (registry === undefined) return invalid("missing account or region");
   return collect([createImageEvent(vendor, { registry, repository, tag, digest })], deliveryId);

@@ -2,7 +2,8 @@
  * Google Artifact Registry (and Container Registry) notifications delivered by a Pub/Sub push
  * subscription: the message JSON sits base64-encoded in `message.data`. The "unwrapped" push
  * option posts the message JSON itself, so a body with `action` at the top is read as such
- * (docs/design/registry-protocols.md, Webhooks: Google Artifact Registry).
+ * (docs/design/registry-protocols.md, Webhooks: Google Artifact Registry). An insert with only a
+ * `digest` is a push by digest: an event without a tag.
  */
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { isRecord, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
@@ -21,10 +22,11 @@ export function parseGarWebhook(body: unknown, _headers: unknown, options: Parse
   if (action !== "INSERT") return parsed([], [`action ${action} is not an insert`], deliveryId);
   const tagged = stringAt(data, "tag");
   const digested = stringAt(data, "digest");
-  if (tagged === undefined) return parsed([], [`untagged push ${digested ?? "(no digest)"}`], deliveryId);
-  const ref = parseImageRef(tagged);
-  if (ref?.domain === undefined || ref.tag === undefined)
-    return invalid("tag is not a host/path:tag reference");
+  if (tagged === undefined && digested === undefined) return invalid("missing tag and digest");
+  // An insert without a tag is a push by digest: the digest reference names the image then.
+  const ref = parseImageRef(tagged ?? digested ?? "");
+  if (ref?.domain === undefined) return invalid("tag or digest is not a host/path reference");
+  if (tagged !== undefined && ref.tag === undefined) return invalid("tag is not a host/path:tag reference");
   const digest = digested === undefined ? undefined : parseImageRef(digested)?.digest;
   const registry = options.registry ?? ref.registry;
   return collect(

@@ -8,7 +8,7 @@
 import { parseImageRef } from "../../../core/images/image-ref.ts";
 import { arrayAt, isRecord } from "../../../core/json/narrow-json.ts";
 import type { HeadersLike } from "./headers-like.ts";
-import { createImageEvent, type ImageEvent } from "./image-event.ts";
+import { createImageEvent, type ImageEvent, isInvalidReference } from "./image-event.ts";
 import { invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
 
 const vendor = "generic";
@@ -37,6 +37,11 @@ export function parseGenericWebhook(
 }
 
 function fromEntry(entry: unknown, options: ParseOptions): ImageEvent | string {
+  const event = readEntry(entry, options);
+  return isInvalidReference(event) ? event.invalid : event;
+}
+
+function readEntry(entry: unknown, options: ParseOptions) {
   if (!isRecord(entry)) return "not an object";
   const { repository, tag, digest } = entry;
   if (typeof repository !== "string") return "repository must be a string";

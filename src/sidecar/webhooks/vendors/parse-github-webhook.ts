@@ -1,10 +1,14 @@
 /**
- * GitHub `package` events (and the legacy `registry_package`), routed on `X-GitHub-Event`.
- * Only container packages, only `published`/`updated`; untagged platform manifests arrive with
- * an empty tag and are left out (docs/design/registry-protocols.md, Webhooks: GitHub Packages).
+ * GitHub `package` events (and the legacy `registry_package`), routed on `X-GitHub-Event`. Only
+ * `published`/`updated`, and only container packages: judged by the image the version's
+ * `package_url` names (an image on the container registry, or not a container at all), and when
+ * there is none by the package's type, ecosystem or registry type saying "container" — GitHub's
+ * spelling of those has varied. Untagged versions (platform manifests, pushes by digest) are
+ * events without a tag (docs/design/registry-protocols.md, Webhooks: GitHub Packages).
  */
 
-import { isDigestLike, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
+import { type ImageRef, parseImageRef } from "../../../core/images/image-ref.ts";
+import { isDigestLike, type JsonRecord, recordAt, stringAt } from "../../../core/json/narrow-json.ts";
 import type { HeadersLike } from "./headers-like.ts";
 import { createImageEvent } from "./image-event.ts";
 import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
@@ -13,7 +17,32 @@ const vendor = "github";
 const packageEvents = new Set(["package", "registry_package"]);
 const pushActions = new Set(["published", "updated"]);
 // GitHub has reported container packages as CONTAINER, container and (older) docker.
-const containerTypes = new Set(["container", "docker"]);
+const containerKinds = new Set(["container", "docker"]);
+const containerHosts = new Set(["ghcr.io", "docker.pkg.github.com"]);
+
+/**
+ * The image `package_url` names: a reference on a container registry host, `null` when it names
+ * something else (an npm package URL), undefined when the payload has none.
+ */
+function namedImage(version: JsonRecord | undefined, options: ParseOptions): ImageRef | null | undefined {
+  const url = stringAt(version, "package_url");
+  if (url === undefined) return undefined;
+  const ref = parseImageRef(url);
+  const hosts =
+    options.registry === undefined ? containerHosts : new Set([...containerHosts, options.registry]);
+  return ref?.domain !== undefined && hosts.has(ref.registry) ? ref : null;
+}
+
+/** What the package names decides; without a name, any of its type fields saying "container". */
+function isContainer(pkg: JsonRecord, image: ImageRef | null | undefined): boolean {
+  if (image !== undefined) return image !== null;
+  const kinds = [
+    stringAt(pkg, "package_type"),
+    stringAt(pkg, "ecosystem"),
+    stringAt(recordAt(pkg, "registry"), "type"),
+  ];
+  return kinds.some((kind) => kind !== undefined && containerKinds.has(kind.toLowerCase()));
+}
 
 export function parseGithubWebhook(
   body: unknown,
@@ -29,24 +58,23 @@ export function parseGithubWebhook(
   if (action === undefined) return invalid("missing action");
   if (pkg === undefined) return invalid(`missing ${event}`);
   if (!pushActions.has(action)) return parsed([], [`package action ${action} is not a publish`], deliveryId);
-  const type = stringAt(pkg, "package_type")?.toLowerCase();
-  if (type === undefined || !containerTypes.has(type)) {
+  const version = recordAt(pkg, "package_version");
+  const image = namedImage(version, options);
+  if (!isContainer(pkg, image)) {
+    const type = stringAt(pkg, "package_type")?.toLowerCase();
     return parsed([], [`package type ${type ?? "(missing)"} is not a container`], deliveryId);
   }
   const owner = stringAt(pkg, "namespace") ?? stringAt(recordAt(pkg, "owner"), "login");
   const name = stringAt(pkg, "name");
-  if (owner === undefined || name === undefined) return invalid("missing package name or owner");
-  const version = recordAt(pkg, "package_version");
+  const repository =
+    image?.repository ?? (owner === undefined || name === undefined ? undefined : `${owner}/${name}`);
+  if (repository === undefined) return invalid("missing package name or owner");
   const tagInfo = recordAt(recordAt(version, "container_metadata"), "tag");
-  const tag = stringAt(tagInfo, "name");
+  const tag = stringAt(tagInfo, "name") ?? image?.tag;
   // `package_version.version` is the manifest digest for containers; only trust it when it looks like one.
   const digest = [stringAt(tagInfo, "digest"), stringAt(version, "version")].find(
     (d) => d !== undefined && isDigestLike(d),
   );
-  if (tag === undefined) return parsed([], [`untagged manifest ${digest ?? "(no digest)"}`], deliveryId);
-  const registry = options.registry ?? "ghcr.io";
-  return collect(
-    [createImageEvent(vendor, { registry, repository: `${owner}/${name}`, tag, digest })],
-    deliveryId,
-  );
+  const registry = options.registry ?? image?.registry ?? "ghcr.io";
+  return collect([createImageEvent(vendor, { registry, repository, tag, digest })], deliveryId);
 }

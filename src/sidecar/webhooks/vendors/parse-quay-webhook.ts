@@ -5,8 +5,16 @@
  */
 
 import { hostOf, isRecord, stringAt } from "../../../core/json/narrow-json.ts";
-import { createImageEvent } from "./image-event.ts";
-import { collect, invalid, type ParseOptions, type ParseResult, parsed } from "./parse-result.ts";
+import { imageEventFactory } from "./image-event.ts";
+import {
+  collect,
+  firstEntries,
+  invalid,
+  type ParseOptions,
+  type ParseResult,
+  parsed,
+  withOverLimit,
+} from "./parse-result.ts";
 
 const vendor = "quay";
 
@@ -20,7 +28,9 @@ export function parseQuayWebhook(body: unknown, _headers: unknown, options: Pars
   const registry = options.registry ?? (dockerUrl === undefined ? undefined : hostOf(dockerUrl));
   if (registry === undefined)
     return invalid("missing docker_url (and no registry configured for the source)");
-  return collect(tags.map((tag) => createImageEvent(vendor, { registry, repository, tag })));
+  const create = imageEventFactory(vendor);
+  const { kept, over } = firstEntries(tags);
+  return withOverLimit(collect(kept.map((tag) => create({ registry, repository, tag }))), over);
 }
 
 function updatedTags(value: unknown): string[] | undefined {

@@ -23,6 +23,25 @@ describe("tagConfigMapName", () => {
   it("differs for repositories that slug alike", () => {
     expect(tagConfigMapName("a.io/b-c")).not.toBe(tagConfigMapName("a.io/b.c"));
   });
+
+  it("gives each namespace scope its own valid name, apart from the shared one", () => {
+    const repository = `ghcr.io/${"x".repeat(300)}`;
+    const names = [
+      tagConfigMapName(repository),
+      tagConfigMapName(repository, "team-a"),
+      tagConfigMapName(repository, "team-b"),
+      tagConfigMapName(repository, "a".repeat(63)),
+    ];
+    expect(new Set(names).size).toBe(4);
+    for (const name of names) {
+      expect(name).toMatch(dns1123);
+      expect(name.length).toBeLessThanOrEqual(63);
+    }
+    // A namespace named like a registry cannot make its scope's name another repository's shared one.
+    expect(tagConfigMapName("docker.io/library/nginx", "localhost")).not.toBe(
+      tagConfigMapName("localhost/docker.io/library/nginx"),
+    );
+  });
 });
 
 const d1 = `sha256:${"1".repeat(64)}`;
@@ -96,6 +115,47 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
     });
     const future = parseTagConfigMap({ data: { ...data, times: '{"v":9}' } });
     expect(future.ok && future.value.times).toBeUndefined();
+  });
+
+  it("keeps a namespace scope in the name, a label and the data", () => {
+    const configMap = buildTagConfigMap(
+      { repository: "r.io/private", namespace: "team-a", tags: ["1.0"], digests: {} },
+      "headwind",
+    );
+    expect(configMap.metadata.name).toBe(tagConfigMapName("r.io/private", "team-a"));
+    expect(configMap.metadata.labels).toEqual({
+      "headwind.sh/tags": "v1",
+      "app.kubernetes.io/managed-by": "headwind",
+      "headwind.sh/namespace": "team-a",
+    });
+    expect(configMap.data.namespace).toBe("team-a");
+    expect(parseTagConfigMap(configMap)).toEqual({
+      ok: true,
+      value: {
+        repository: "r.io/private",
+        namespace: "team-a",
+        tags: ["1.0"],
+        digests: {},
+        truncated: false,
+      },
+      dropped: 0,
+    });
+    const shared = buildTagConfigMap({ repository: "r.io/private", tags: ["1.0"], digests: {} }, "headwind");
+    expect(shared.data.namespace).toBeUndefined();
+    expect(shared.metadata.labels["headwind.sh/namespace"]).toBeUndefined();
+  });
+
+  it("never stores a tag or digest outside the OCI grammar (a newline cannot split the list)", () => {
+    const configMap = buildTagConfigMap(
+      {
+        repository: "r.io/a",
+        tags: ["1.0", "1.1\n9.9.9", "9.9.9\r", "x".repeat(129), "-bad", "1.2"],
+        digests: { "1.0": `${d1}\n`, "1.2": d2, "1.1\n9.9.9": d1 },
+      },
+      "hw",
+    );
+    expect(configMap.data.tags).toBe("1.0\n1.2");
+    expect(JSON.parse(configMap.data.digests ?? "")).toEqual({ "1.2": d2 });
   });
 
   it("stays under the size cap for 50,000 tags, keeping the highest versions", () => {

@@ -16,6 +16,8 @@ function app() {
     clock: () => fixedNow,
     logger: logSink().logger,
     metrics: createApprovalMetrics(new Registry()),
+    asPerson: () => async () => undefined,
+    approvalTtlSeconds: 3600,
   });
 }
 

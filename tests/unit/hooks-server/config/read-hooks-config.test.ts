@@ -87,3 +87,29 @@ describe("readHooksConfig", () => {
     expect(readHooksConfig({ HEADWIND_HOOK_AUTH: "disabled" }).hookAuth).toEqual({ mode: "disabled" });
   });
 });
+
+describe("dashboard settings", () => {
+  it("serve :8082 with secure cookies and no trusted proxy by default", () => {
+    const config = readHooksConfig({ HEADWIND_HOOK_AUTH: "disabled" });
+    expect(config.dashboardPort).toBe(8082);
+    expect(config.dashboard).toEqual({
+      secureCookies: true,
+      trustedProxies: [],
+      proxyTokenHeader: "x-forwarded-access-token",
+      sessionSeconds: 28_800,
+    });
+  });
+
+  it("refuse a trusted proxy that is not an address or range", () => {
+    expect(() =>
+      readHooksConfig({
+        HEADWIND_HOOK_AUTH: "disabled",
+        DASHBOARD_TRUSTED_PROXIES: "10.0.0.0/8, proxy.local",
+      }),
+    ).toThrow('DASHBOARD_TRUSTED_PROXIES: "proxy.local" is not an IP address or CIDR range');
+    expect(
+      readHooksConfig({ HEADWIND_HOOK_AUTH: "disabled", DASHBOARD_TRUSTED_PROXIES: "10.0.0.0/8,fd00::/8" })
+        .dashboard.trustedProxies,
+    ).toEqual(["10.0.0.0/8", "fd00::/8"]);
+  });
+});

@@ -28,6 +28,29 @@ describe("planTransition", () => {
     expect(notified(before, after)).toEqual(events);
   });
 
+  const rollback = { type: "rollback" as const, requestedBy: "alice" };
+  it.each<[UpdateRequestStatus | undefined, UpdateRequestStatus, string, string[]]>([
+    [undefined, { phase: "Pending" }, "Required", ["update_request_created"]],
+    [undefined, { phase: "Applying" }, "Automatic", ["rollback_triggered"]],
+    [{ phase: "Approved" }, { phase: "Applying" }, "Required", ["update_approved", "rollback_triggered"]],
+    [{ phase: "Progressing" }, { phase: "Completed" }, "Automatic", ["rollback_completed"]],
+    [{ phase: "Progressing" }, { phase: "Failed" }, "Automatic", ["rollback_failed"]],
+  ])("a person's rollback from %j to %j (%s) notifies %j", (before, after, approval, events) => {
+    expect(notified(before, after, { ...rollback, approval })).toEqual(events);
+  });
+
+  it("tells a person's rollback as going from the current image to the one asked for", () => {
+    const ur = anUpdateRequest({ phase: "Progressing" }, { ...rollback, newImage: "nginx:1.24.0" });
+    const { effects } = planTransition(ur, { phase: "Completed" });
+    expect(effects.find((e) => e.type === "notify")).toMatchObject({
+      notification: { event: "rollback_completed", currentImage: "nginx:1.25.3", newImage: "nginx:1.24.0" },
+    });
+    expect(effects.filter((e) => e.type === "event").map((e) => e.type === "event" && e.reason)).toEqual([
+      "RollbackCompleted",
+      "RollbackCompleted",
+    ]);
+  });
+
   it("does not announce an approval nobody gave", () => {
     expect(notified(undefined, { phase: "Applying" }, { approval: "Automatic" })).toEqual([]);
   });
@@ -41,11 +64,7 @@ describe("planTransition", () => {
       },
     );
     expect(plan.status.notified).toEqual(["Pending/update_request_created", "Applying/update_approved"]);
-    expect(plan.effects.map((e) => e.key)).toEqual([
-      "ur-1/Applying/ur",
-      "ur-1/Applying/target",
-      "ur-1/Applying/update_approved",
-    ]);
+    expect(plan.effects.map((e) => e.key)).toEqual(["ur-1/Applying/update_approved"]);
   });
 
   it("never sends a notification already claimed, whatever the transition says", () => {
@@ -69,6 +88,23 @@ describe("planTransition", () => {
     expect(events.map((e) => e.type === "event" && [e.regarding.kind, e.eventType, e.reason])).toEqual([
       ["UpdateRequest", "Warning", "UpdateFailed"],
       ["Deployment", "Warning", "UpdateFailed"],
+    ]);
+  });
+
+  it("raises no Event for a step written just before its effect: the phase after it carries one", () => {
+    const eventsOf = (from: UpdateRequestStatus, to: UpdateRequestStatus) =>
+      planTransition(anUpdateRequest(from), to)
+        .effects.filter((e) => e.type === "event")
+        .map((e) => e.type === "event" && `${e.regarding.kind}/${e.reason}`);
+    expect(eventsOf({ phase: "Approved" }, { phase: "Applying" })).toEqual([]);
+    expect(eventsOf({ phase: "Progressing" }, { phase: "RollingBack", message: "x" })).toEqual([]);
+    expect(eventsOf({ phase: "Applying" }, { phase: "Progressing" })).toEqual([
+      "UpdateRequest/UpdateProgressing",
+      "Deployment/UpdateProgressing",
+    ]);
+    expect(eventsOf({ phase: "RollingBack" }, { phase: "RolledBack" })).toEqual([
+      "UpdateRequest/UpdateRolledBack",
+      "Deployment/UpdateRolledBack",
     ]);
   });
 

@@ -96,7 +96,8 @@ describe("syncUpdateRequest", () => {
       appliedAt: at,
       message: "applied; watching the rollout",
     });
-    expect(d.resyncAfterSeconds).toBe(watchSeconds);
+    // Woken for the deadline only: the rollout's own changes bring every other sync.
+    expect(d.resyncAfterSeconds).toBe(300);
     const applied = applyOutcomes(d, [{ key: "ur-1/apply", result: "applied", generation: 5 }]);
     expect(applied.status?.appliedGeneration).toBe(5);
     const refused = applyOutcomes(d, [
@@ -135,6 +136,15 @@ describe("syncUpdateRequest", () => {
   ])("reads %s", (_what, status, pods, phase) => {
     const d = syncUpdateRequest(urRequest(progressing(), aDeployment("nginx:1.27.0", status), pods), now);
     expect(d.status?.phase ?? null).toBe(phase);
+  });
+
+  it("waits for a rollout under way without a periodic look: woken only for its deadline", () => {
+    // Applied two minutes ago with a 300 s rollback timeout: 180 s left.
+    const d = syncUpdateRequest(
+      urRequest(progressing(), aDeployment("nginx:1.27.0", halfway), [aPod("web-1", "nginx:1.27.0")]),
+      now,
+    );
+    expect(d).toEqual({ status: null, effects: [], resyncAfterSeconds: 180 });
   });
 
   it("counts failed checks up to health-check-retries, at most one per watch interval", () => {
@@ -579,5 +589,79 @@ describe("syncUpdateRequest: a HelmRelease's chart version", () => {
       phase: "Failed",
       message: "refused: a chart update must move between exact chart versions",
     });
+  });
+});
+
+describe("syncUpdateRequest drives a person's rollback like an update", () => {
+  const history = JSON.stringify([
+    {
+      container: "nginx",
+      image: "nginx:1.25.3",
+      previousImage: "nginx:1.24.0",
+      timestamp: "2026-11-20T00:00:00Z",
+    },
+  ]);
+  const target = aDeployment("nginx:1.25.3");
+  target.metadata.annotations = { "headwind.sh/update-history": history };
+  const rollback = (status?: Parameters<typeof anUpdateRequest>[0], spec = {}) =>
+    anUpdateRequest(status, { type: "rollback", requestedBy: "alice", newImage: "nginx:1.24.0", ...spec });
+
+  it("applies at once when admission let it in as automatic, approved by the person who asked", () => {
+    const d = syncUpdateRequest(urRequest(rollback(undefined, { approval: "Automatic" }), target), now);
+    expect(d.status).toEqual({ phase: "Applying", approvedBy: "alice", approvedAt: at });
+    const applying = syncUpdateRequest(urRequest(rollback(d.status ?? {}), target), now);
+    expect(applying.effects).toMatchObject([
+      { type: "patchImage", key: "ur-1/apply", from: "nginx:1.25.3", to: "nginx:1.24.0" },
+    ]);
+  });
+
+  it("goes at once outside an update window: windows pace updates, a rollback is a repair", () => {
+    const closed = {
+      ...target,
+      metadata: {
+        ...target.metadata,
+        annotations: {
+          ...target.metadata.annotations,
+          "headwind.sh/update-window": "Mon-Fri 02:00-04:00 Europe/Berlin",
+        },
+      },
+    };
+    const d = syncUpdateRequest(urRequest(rollback(undefined, { approval: "Automatic" }), closed), now);
+    expect(d.status).toMatchObject({ phase: "Applying", approvedBy: "alice" });
+    const update = anUpdateRequest(undefined, { approval: "Automatic" });
+    expect(syncUpdateRequest(urRequest(update, closed), now).status).toMatchObject({ phase: "Approved" });
+  });
+
+  it("waits for a person when it needs approval", () => {
+    const d = syncUpdateRequest(urRequest(rollback(), target), now);
+    expect(d.status).toMatchObject({ phase: "Pending" });
+  });
+
+  it("never rolls a failed rollback back", () => {
+    const pods = [aPod("web-1", "nginx:1.24.0", "ImagePullBackOff")];
+    const failing = rollback(
+      { phase: "Progressing", appliedAt: at, appliedGeneration: 4, approvedBy: "alice" },
+      { autoRollback: true, healthCheckRetries: 1 },
+    );
+    const live = aDeployment("nginx:1.24.0", halfway);
+    live.metadata.annotations = target.metadata.annotations;
+    const d = syncUpdateRequest(urRequest(failing, live, pods), now);
+    expect(d.status).toMatchObject({ phase: "Failed", message: "pod web-1: ImagePullBackOff" });
+    expect(d.effects).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      "an image the history does not name",
+      { newImage: "nginx:1.0.0" },
+      "refused: nginx:1.0.0 is not in the headwind.sh/update-history of container nginx",
+    ],
+    ["no requester", { requestedBy: undefined }, "refused: a rollback must name who requested it"],
+  ])("refuses %s", (_what, spec, message) => {
+    const d = syncUpdateRequest(
+      urRequest(rollback({ phase: "Approved", approvedBy: "bob" }, spec), target),
+      now,
+    );
+    expect(d).toEqual({ status: { phase: "Failed", approvedBy: "bob", message }, effects: [] });
   });
 });

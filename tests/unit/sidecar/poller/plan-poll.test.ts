@@ -6,8 +6,7 @@ const now = 1_000_000_000;
 const item = (repository: string, pollingIntervalSeconds: number): PollInterest => ({
   repository,
   pollingIntervalSeconds,
-  digestTags: [],
-  credentialsRefs: [],
+  uses: [],
 });
 
 describe("planPoll", () => {

@@ -1,32 +1,57 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import type { ObservedTags } from "../../../../src/core/tags/tag-configmap.ts";
+import {
+  type CredentialScope,
+  createCredentialResolver,
+  sharedCredentials,
+} from "../../../../src/sidecar/poller/create-credential-resolver.ts";
 import { createPollerMetrics } from "../../../../src/sidecar/poller/create-poller-metrics.ts";
-import type { PollInterest } from "../../../../src/sidecar/poller/merge-interest.ts";
+import type { PollInterest, SecretRef } from "../../../../src/sidecar/poller/merge-interest.ts";
 import { type PollCycleDeps, runPollCycle } from "../../../../src/sidecar/poller/run-poll-cycle.ts";
 import type { CloudCredentials } from "../../../../src/sidecar/registry/cloud/create-cloud-credentials.ts";
 import { registryError } from "../../../../src/sidecar/registry/registry-result.ts";
 import { fakeRegistryClient } from "../../../helpers/registry-fake-client.ts";
 
 const now = Date.parse("2026-01-01T00:00:00Z");
-const interest = (repository: string, secrets: string[] = []): PollInterest => ({
+const interest = (repository: string, secrets: string[] = [], namespace = "ns"): PollInterest => ({
   repository,
   pollingIntervalSeconds: 60,
-  digestTags: [],
-  credentialsRefs: secrets.map((name) => ({ namespace: "ns", name })),
+  uses: [{ namespace, pullSecrets: secrets.map((name) => ({ namespace, name })), digestTags: [] }],
 });
+
+/** Secrets by `namespace/name`: a docker config, or an Error the loader throws. */
+function loader(secrets: Record<string, unknown>) {
+  const loaded: string[][] = [];
+  const load = async (refs: readonly SecretRef[]) => {
+    loaded.push(refs.map((ref) => `${ref.namespace}/${ref.name}`));
+    return refs
+      .map((ref) => {
+        const value = secrets[`${ref.namespace}/${ref.name}`];
+        if (value instanceof Error) throw value;
+        return value;
+      })
+      .filter((value) => value !== undefined);
+  };
+  return { load, loaded };
+}
+
+const auths = (host: string, username: string) => ({ auths: { [host]: { username, password: "pw" } } });
 
 function deps(overrides: Partial<PollCycleDeps>, client = fakeRegistryClient({}).client) {
   const register = new Registry();
-  const written: ObservedTags[] = [];
+  const written: { observed: ObservedTags; scope: CredentialScope }[] = [];
   const base: PollCycleDeps = {
     client,
     interest: [],
     lastPolled: new Map(),
     now: () => now,
-    loadDockerConfigs: async () => [],
-    onObserved: async (observed) => {
-      written.push(observed);
+    resolveScopes: createCredentialResolver({
+      loadDockerConfigs: async () => [],
+      sharedCredentials: async () => undefined,
+    }),
+    onObserved: async (observed, scope) => {
+      written.push({ observed, scope });
     },
     metrics: createPollerMetrics(register),
   };
@@ -34,62 +59,81 @@ function deps(overrides: Partial<PollCycleDeps>, client = fakeRegistryClient({})
 }
 
 describe("runPollCycle", () => {
-  it("reads creation times for new tags only where a workload wants them, and hands them to the writer", async () => {
+  it("reads creation times for a scope's new tags only where a workload wants them, with that scope's credentials", async () => {
     const fake = fakeRegistryClient({
       "r.io/soaked": { tags: ["1.0.0", "1.1.0"], created: { "1.1.0": 1_760_000_000 } },
       "r.io/eager": { tags: ["2.0.0"], created: { "2.0.0": 1_760_000_000 } },
     });
-    const written: [string, Readonly<Record<string, number>>][] = [];
+    const secrets = loader({ "ns/pull": auths("r.io", "robot") });
+    const written: [string, string | undefined, Readonly<Record<string, number>>][] = [];
     const { deps: cycle } = deps(
       {
-        interest: [{ ...interest("r.io/soaked"), creationTimes: true }, interest("r.io/eager")],
-        previous: (repository) =>
-          repository === "r.io/soaked"
-            ? { repository, tags: ["1.0.0"], digests: {}, truncated: false }
+        interest: [
+          { ...interest("r.io/soaked", ["pull"]), creationTimes: true },
+          interest("r.io/soaked", [], "other"),
+          interest("r.io/eager"),
+        ],
+        resolveScopes: createCredentialResolver({
+          loadDockerConfigs: secrets.load,
+          sharedCredentials: async () => undefined,
+        }),
+        // Only the namespace's own ConfigMap knows 1.0.0; the shared scope is listed for the first time.
+        previous: (repository, namespace) =>
+          repository === "r.io/soaked" && namespace === "ns"
+            ? { repository, namespace, tags: ["1.0.0"], digests: {}, truncated: false }
             : undefined,
-        onObserved: async (observed, created) => {
-          written.push([observed.repository, created]);
+        onObserved: async (observed, _scope, created) => {
+          written.push([observed.repository, observed.namespace, created]);
         },
       },
       fake.client,
     );
     await runPollCycle(cycle);
     expect(written.sort()).toEqual([
-      ["r.io/eager", {}],
-      ["r.io/soaked", { "1.1.0": 1_760_000_000 }],
+      ["r.io/eager", undefined, {}],
+      ["r.io/soaked", "ns", { "1.1.0": 1_760_000_000 }],
+      ["r.io/soaked", undefined, { "1.1.0": 1_760_000_000 }],
     ]);
-    expect(fake.calls.filter((call) => call.startsWith("created"))).toEqual(["created r.io/soaked:1.1.0"]);
+    expect(fake.calls.filter((call) => call.startsWith("created")).sort()).toEqual([
+      "created r.io/soaked:1.0.0",
+      "created r.io/soaked:1.1.0",
+      "created r.io/soaked:1.1.0 as robot",
+    ]);
   });
 
-  it("polls each due repository once, with the credentials its secrets hold", async () => {
+  it("polls each due repository once per credential scope, with the credentials of that scope", async () => {
     const fake = fakeRegistryClient({
       "reg.example/a": { tags: ["1"] },
       "docker.io/library/b": { tags: ["2", "3"] },
     });
-    const auths = { auths: { "reg.example": { username: "robot", password: "pw" } } };
-    const loaded: string[][] = [];
+    const secrets = loader({ "ns/pull": auths("reg.example", "robot") });
     const { deps: cycle, written } = deps(
       {
         interest: [
           interest("reg.example/a", ["pull"]),
-          interest("reg.example/a"),
+          interest("reg.example/a", [], "other"),
           interest("docker.io/library/b"),
         ],
-        loadDockerConfigs: async (refs) => {
-          loaded.push(refs.map((ref) => ref.name));
-          return [auths];
-        },
+        resolveScopes: createCredentialResolver({
+          loadDockerConfigs: secrets.load,
+          sharedCredentials: async () => undefined,
+        }),
       },
       fake.client,
     );
     const report = await runPollCycle(cycle);
-    expect(report).toMatchObject({ due: 2, polled: 2, failed: [], tagsSeen: 3 });
-    expect(fake.calls.sort()).toEqual(["list docker.io/library/b", "list reg.example/a as robot"]);
-    expect(loaded).toEqual([["pull"]]);
-    expect(written.map((observed) => observed.repository).sort()).toEqual([
-      "docker.io/library/b",
-      "reg.example/a",
+    expect(report).toMatchObject({ due: 2, polled: 2, failed: [], tagsSeen: 4 });
+    expect(fake.calls.sort()).toEqual([
+      "list docker.io/library/b",
+      "list reg.example/a",
+      "list reg.example/a as robot",
     ]);
+    expect(secrets.loaded).toEqual([["ns/pull"]]);
+    expect(
+      written
+        .map(({ observed, scope }) => `${observed.repository} ${observed.namespace} ${scope.namespaces}`)
+        .sort(),
+    ).toEqual(["docker.io/library/b undefined ns", "reg.example/a ns ns", "reg.example/a undefined other"]);
     expect([...report.lastPolled]).toEqual(
       expect.arrayContaining([
         ["reg.example/a", now],
@@ -117,10 +161,14 @@ describe("runPollCycle", () => {
       "reg/ok": { tags: ["1"] },
       "reg/secret": { tags: ["1"] },
     });
+    const secrets = loader({ "ns/missing": new Error("secret ns/missing not found") });
     const { deps: cycle, register } = deps(
       {
         interest: [interest("reg/down"), interest("reg/ok"), interest("reg/secret", ["missing"])],
-        loadDockerConfigs: async () => Promise.reject(new Error("secret ns/missing not found")),
+        resolveScopes: createCredentialResolver({
+          loadDockerConfigs: secrets.load,
+          sharedCredentials: async () => undefined,
+        }),
         onObserved: async () => Promise.reject(new Error("conflict")),
       },
       fake.client,
@@ -130,13 +178,57 @@ describe("runPollCycle", () => {
     expect(report.failed).toEqual([
       { repository: "reg/down", kind: "unavailable", message: "unavailable: reg/down failed" },
       { repository: "reg/ok", kind: "write", message: "write: conflict" },
-      { repository: "reg/secret", kind: "credentials", message: "credentials: secret ns/missing not found" },
+      {
+        repository: "reg/secret",
+        namespace: "ns",
+        kind: "credentials",
+        message: "credentials: secret ns/missing not found",
+      },
     ]);
     const text = await register.metrics();
     // The write failure is ours, not the registry's.
     expect(text).toContain('headwind_registry_errors_total{registry="reg"} 2');
     expect(text).toContain("headwind_polling_images_checked_total 3");
     expect(text).toContain("headwind_polling_cycles_total 1");
+  });
+
+  it("a namespace whose secret the registry refuses fails alone: the owner's scope and the shared one are polled", async () => {
+    const client = {
+      ...fakeRegistryClient({}).client,
+      listTags: async (_key: string, credentials?: { username: string }) =>
+        credentials?.username === "wrong"
+          ? {
+              ok: false as const,
+              error: { kind: "unauthorized" as const, registry: "reg", message: "refused" },
+            }
+          : {
+              ok: true as const,
+              value: { tags: [`as-${credentials?.username ?? "anonymous"}`], pages: 1, complete: true },
+            },
+    };
+    const secrets = loader({ "owner/pull": auths("reg", "owner"), "thief/pull": auths("reg", "wrong") });
+    const { deps: cycle, written } = deps(
+      {
+        interest: [
+          interest("reg/private", ["pull"], "thief"),
+          interest("reg/private", ["pull"], "owner"),
+          interest("reg/private", [], "public"),
+        ],
+        resolveScopes: createCredentialResolver({
+          loadDockerConfigs: secrets.load,
+          sharedCredentials: async () => undefined,
+        }),
+      },
+      client,
+    );
+    const report = await runPollCycle(cycle);
+    expect(report.failed).toEqual([
+      { repository: "reg/private", namespace: "thief", kind: "unauthorized", message: "refused" },
+    ]);
+    expect(written.map(({ observed }) => `${observed.namespace ?? "shared"}: ${observed.tags}`)).toEqual([
+      "owner: as-owner",
+      "shared: as-anonymous",
+    ]);
   });
 
   it("does nothing when nothing is due", async () => {
@@ -185,8 +277,10 @@ describe("runPollCycle", () => {
           interest("us-docker.pkg.dev/p/app"),
           interest("ghcr.io/o/app"),
         ],
-        loadDockerConfigs: async () => [{ auths: { [ecr]: { username: "robot", password: "pw" } } }],
-        cloudCredentials,
+        resolveScopes: createCredentialResolver({
+          loadDockerConfigs: async () => [{ auths: { [ecr]: { username: "robot", password: "pw" } } }],
+          sharedCredentials: sharedCredentials(async () => [], [], cloudCredentials),
+        }),
       },
       fake.client,
     );
@@ -199,6 +293,7 @@ describe("runPollCycle", () => {
     expect(report.failed).toEqual([
       {
         repository: "us-docker.pkg.dev/p/app",
+        namespace: undefined,
         kind: "credentials",
         message: "unavailable: gcp credentials: metadata down",
       },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRegistryAuthenticator } from "../../../../src/sidecar/registry/create-registry-authenticator.ts";
 import type { RegistryTransport } from "../../../../src/sidecar/registry/create-registry-transport.ts";
+import { silentObserver } from "../../../../src/sidecar/registry/registry-observer.ts";
 
 function tokenTransport() {
   const urls: string[] = [];
@@ -12,24 +13,32 @@ function tokenTransport() {
 }
 
 const context = { registry: "reg", repository: "a/b", credentials: { username: "u", password: "p" } };
+const bounds = {
+  now: () => 0,
+  tokenMarginMs: 0,
+  observer: silentObserver,
+  maxTokenBytes: 64 * 1024,
+  tokenCacheEntries: 100,
+  tokenCacheBytes: 1024 * 1024,
+};
 
 describe("createRegistryAuthenticator", () => {
   it("goes anonymous until a challenge is learned", async () => {
     const { transport } = tokenTransport();
-    const auth = createRegistryAuthenticator({ transport, now: () => 0, tokenMarginMs: 0 });
+    const auth = createRegistryAuthenticator({ transport, ...bounds });
     expect(await auth.authorize(context)).toEqual({ ok: true, value: { header: undefined, fresh: true } });
   });
 
   it("answers Basic with the credentials", async () => {
     const { transport } = tokenTransport();
-    const auth = createRegistryAuthenticator({ transport, now: () => 0, tokenMarginMs: 0 });
+    const auth = createRegistryAuthenticator({ transport, ...bounds });
     expect(auth.learn("reg", 'Basic realm="x"')).toBe("new");
     expect(await auth.authorize(context)).toEqual({ ok: true, value: { header: "Basic dTpw", fresh: true } });
   });
 
   it("reuses the challenge scope when it names the repository, and caches the token", async () => {
     const { transport, urls } = tokenTransport();
-    const auth = createRegistryAuthenticator({ transport, now: () => 0, tokenMarginMs: 0 });
+    const auth = createRegistryAuthenticator({ transport, ...bounds });
     auth.learn(
       "reg",
       'Bearer realm="https://auth/token",service="svc",scope="repository:a/b:pull,metadata_read"',
@@ -45,14 +54,53 @@ describe("createRegistryAuthenticator", () => {
 
   it("ignores a challenge it cannot use", () => {
     const { transport } = tokenTransport();
-    const auth = createRegistryAuthenticator({ transport, now: () => 0, tokenMarginMs: 0 });
+    const auth = createRegistryAuthenticator({ transport, ...bounds });
     expect(auth.learn("reg", 'Bearer service="no-realm"')).toBe("unusable");
     expect(auth.learn("reg", null)).toBe("unusable");
   });
 
+  it("keys tokens by the credential, not by the service a registry names: a varying service adds no entry", async () => {
+    const { transport, urls } = tokenTransport();
+    const sizes: number[] = [];
+    const observer = {
+      ...silentObserver,
+      tokenCache: ({ entries }: { entries: number }) => sizes.push(entries),
+    };
+    const auth = createRegistryAuthenticator({ transport, ...bounds, observer });
+    for (let i = 0; i < 5; i++) {
+      auth.learn("reg", `Bearer realm="https://auth/token",service="svc-${i}"`);
+      await auth.authorize(context, { fresh: true });
+    }
+    expect(urls).toHaveLength(5);
+    expect(sizes).toEqual([1, 1, 1, 1, 1]);
+    // Another password is another credential: its own token.
+    await auth.authorize({ ...context, credentials: { username: "u", password: "rotated" } });
+    expect(sizes.at(-1)).toBe(2);
+  });
+
+  it("refuses a token answer over the cap without caching anything", async () => {
+    const transport: RegistryTransport = async () => ({
+      ok: true,
+      value: new Response(JSON.stringify({ token: "x".repeat(100_000), expires_in: 300 })),
+    });
+    const sizes: number[] = [];
+    const observer = {
+      ...silentObserver,
+      tokenCache: ({ entries }: { entries: number }) => sizes.push(entries),
+    };
+    const auth = createRegistryAuthenticator({ transport, ...bounds, observer });
+    auth.learn("reg", 'Bearer realm="https://auth/token",service="svc"');
+    const answer = await auth.authorize(context);
+    expect(answer.ok).toBe(false);
+    expect(!answer.ok && answer.error.message).toBe(
+      "protocol: reg sent a token answer larger than 65536 bytes; not read",
+    );
+    expect(sizes).toEqual([]);
+  });
+
   it("sends cloud credentials to a token realm on the registry's own host only", async () => {
     const { transport, urls } = tokenTransport();
-    const auth = createRegistryAuthenticator({ transport, now: () => 0, tokenMarginMs: 0 });
+    const auth = createRegistryAuthenticator({ transport, ...bounds });
     const cloud = {
       registry: "us-docker.pkg.dev",
       repository: "p/app",

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { createRegistryClient } from "../../../../src/sidecar/registry/create-registry-client.ts";
+import { type RegistryObserver, silentObserver } from "../../../../src/sidecar/registry/registry-observer.ts";
 
 const manifest = '{"schemaVersion":2}';
 const manifestDigest = `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
@@ -184,13 +185,13 @@ describe("createRegistryClient.headDigest", () => {
       // Hono answers HEAD from the GET route, without the body.
       app.get("/v2/a/b/manifests/latest", (c) => {
         accept = c.req.header("accept");
-        c.header("docker-content-digest", "sha256:abc");
+        c.header("docker-content-digest", manifestDigest);
         return c.body(null, 200);
       });
     });
     expect(await clientFor(fetch).headDigest("reg.example/a/b", "latest")).toEqual({
       ok: true,
-      value: "sha256:abc",
+      value: manifestDigest,
     });
     expect(accept).toContain("application/vnd.oci.image.index.v1+json");
   });
@@ -212,5 +213,149 @@ describe("createRegistryClient.headDigest", () => {
       ok: false,
       error: { kind: "not-found", message: "not found: reg.example/a/b:gone does not exist", status: 404 },
     });
+  });
+
+  it("refuses a digest outside the OCI grammar and counts it", async () => {
+    const invalid: string[] = [];
+    const observer: RegistryObserver = {
+      ...silentObserver,
+      invalidReference: ({ kind, count }) => invalid.push(`${kind} ${count}`),
+    };
+    const { fetch } = fakeRegistry((app) => {
+      app.get("/v2/a/b/manifests/latest", (c) => {
+        c.header("docker-content-digest", `sha256:${"a".repeat(63)}`);
+        return c.body(null, 200);
+      });
+    });
+    expect(await clientFor(fetch, { observer }).headDigest("reg.example/a/b", "latest")).toMatchObject({
+      ok: false,
+      error: { kind: "protocol" },
+    });
+    expect(invalid).toEqual(["digest 1"]);
+  });
+
+  it("never asks for a tag outside the grammar", async () => {
+    const { fetch, seen } = fakeRegistry(() => {});
+    expect(await clientFor(fetch).headDigest("reg.example/a/b", "../../v2/_catalog")).toMatchObject({
+      ok: false,
+      error: { kind: "protocol" },
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it("cuts a manifest body over the cap", async () => {
+    const { fetch } = fakeRegistry((app) => {
+      app.get("/v2/a/b/manifests/big", (c) => c.body("x".repeat(2048), 200));
+    });
+    expect(
+      await clientFor(fetch, { maxManifestBytes: 1024 }).headDigest("reg.example/a/b", "big"),
+    ).toMatchObject({
+      ok: false,
+      error: { message: "protocol: reg.example sent a manifest larger than 1024 bytes; not read" },
+    });
+  });
+});
+
+describe("createRegistryClient: untrusted tag lists", () => {
+  it("drops and counts tags outside the grammar, keeping the rest of the page", async () => {
+    const invalid: string[] = [];
+    const observer: RegistryObserver = {
+      ...silentObserver,
+      invalidReference: ({ kind, count }) => invalid.push(`${kind} ${count}`),
+    };
+    const { fetch } = fakeRegistry((app) => {
+      app.get("/v2/a/b/tags/list", (c) => c.json({ tags: ["1.0", "1.1\n9.9.9", "x".repeat(129), "1.2"] }));
+    });
+    expect(await clientFor(fetch, { observer }).listTags("reg.example/a/b")).toEqual({
+      ok: true,
+      value: { tags: ["1.0", "1.2"], pages: 1, complete: true },
+    });
+    expect(invalid).toEqual(["tag 2"]);
+  });
+
+  it("stops at maxTags and says the listing is incomplete", async () => {
+    const { fetch, seen } = fakeRegistry((app) => {
+      app.get("/v2/a/b/tags/list", (c) => {
+        const page = Number(c.req.query("page") ?? "0");
+        c.header("link", `</v2/a/b/tags/list?page=${page + 1}>; rel="next"`);
+        return c.json({ tags: Array.from({ length: 10 }, (_, i) => `${page}.${i}`) });
+      });
+    });
+    const listing = await clientFor(fetch, { maxTags: 25 }).listTags("reg.example/a/b");
+    expect(listing).toMatchObject({ ok: true, value: { pages: 3, complete: false } });
+    expect(listing.ok && listing.value.tags).toHaveLength(25);
+    expect(seen).toHaveLength(3);
+  });
+
+  it("refuses a page over the byte cap, declared or streamed", async () => {
+    const big = JSON.stringify({ tags: Array.from({ length: 1000 }, (_, i) => `tag-${i}`) });
+    const { fetch } = fakeRegistry((app) => {
+      app.get("/v2/a/b/tags/list", (c) => c.body(big, 200, { "content-type": "application/json" }));
+    });
+    const streamed = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      // No Content-Length: only counting the bytes can catch it.
+      return new Response(response.body, { status: 200 });
+    }) as typeof globalThis.fetch;
+    for (const f of [fetch, streamed]) {
+      expect(await clientFor(f, { maxTagPageBytes: 4096 }).listTags("reg.example/a/b")).toMatchObject({
+        ok: false,
+        error: { message: "protocol: reg.example sent a tag list larger than 4096 bytes; not read" },
+      });
+    }
+  });
+});
+
+describe("createRegistryClient: redirects", () => {
+  function redirecting(location: (hop: number) => string) {
+    const calls: string[] = [];
+    const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      calls.push(
+        `${String(input)} ${init?.redirect} ${new Headers(init?.headers).get("authorization") ?? "-"}`,
+      );
+      if (String(input).includes("final")) return new Response(JSON.stringify({ tags: ["1.0"] }));
+      return new Response(null, { status: 307, headers: { location: location(calls.length) } });
+    }) as typeof globalThis.fetch;
+    return { fetch, calls };
+  }
+
+  it("follows a same-origin redirect by hand", async () => {
+    const { fetch, calls } = redirecting(() => "/v2/a/b/final");
+    expect(await clientFor(fetch).listTags("reg.example/a/b")).toMatchObject({ ok: true });
+    expect(calls).toEqual([
+      "https://reg.example/v2/a/b/tags/list?n=1000 manual -",
+      "https://reg.example/v2/a/b/final manual -",
+    ]);
+  });
+
+  it.each([
+    ["another host", "http://127.0.0.1:1/final", "a redirect to another origin (http://127.0.0.1:1)"],
+    ["another scheme", "http://reg.example/final", "a redirect to another origin (http://reg.example)"],
+    [
+      "another port",
+      "https://reg.example:8443/final",
+      "a redirect to another origin (https://reg.example:8443)",
+    ],
+  ])("never follows a redirect to %s", async (_what, location, reason) => {
+    const { fetch, calls } = redirecting(() => location);
+    expect(await clientFor(fetch).listTags("reg.example/a/b")).toMatchObject({
+      ok: false,
+      error: {
+        kind: "protocol",
+        message: `protocol: reg.example answered /v2/a/b/tags/list with ${reason}; not followed`,
+      },
+    });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("stops after the hop limit", async () => {
+    const { fetch, calls } = redirecting((hop) => `/v2/a/b/hop-${hop}`);
+    expect(await clientFor(fetch, { maxRedirects: 2 }).listTags("reg.example/a/b")).toMatchObject({
+      ok: false,
+      error: {
+        message: "protocol: reg.example answered /v2/a/b/tags/list with more than 2 redirects; not followed",
+      },
+    });
+    expect(calls).toHaveLength(3);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRegistryTransport } from "../../../../src/sidecar/registry/create-registry-transport.ts";
-import type { RegistryObserver } from "../../../../src/sidecar/registry/registry-observer.ts";
+import { type RegistryObserver, silentObserver } from "../../../../src/sidecar/registry/registry-observer.ts";
 
 /** A fetch that answers from a script, one entry per call; an Error entry rejects like a network failure. */
 function scriptedFetch(script: (Response | Error)[]) {
@@ -20,6 +20,7 @@ function setup(script: (Response | Error)[], overrides: { maxRetries?: number; m
   const waits: number[] = [];
   const events: string[] = [];
   const observer: RegistryObserver = {
+    ...silentObserver,
     request: ({ kind, code }) => events.push(`${kind} ${code}`),
     rateLimitWait: ({ waitMs }) => events.push(`wait ${waitMs}`),
   };
@@ -32,6 +33,7 @@ function setup(script: (Response | Error)[], overrides: { maxRetries?: number; m
     maxRetries: overrides.maxRetries ?? 3,
     maxWaitMs: overrides.maxWaitMs ?? 60_000,
     timeoutMs: 1_000,
+    maxRedirects: 3,
   });
   const request = {
     registry: "reg",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
 import type { ObservedTags } from "../../../../src/core/tags/tag-configmap.ts";
-import type { PollInterest } from "../../../../src/sidecar/poller/merge-interest.ts";
+import type { NamespaceUse, PollInterest } from "../../../../src/sidecar/poller/merge-interest.ts";
 import { buildInterest, type InterestInput } from "../../../../src/sidecar/runtime/build-interest.ts";
 
 const digestA = `sha256:${"a".repeat(64)}`;
@@ -32,15 +32,21 @@ function cronJob(name: string, annotations: Record<string, string>, image: strin
 
 const web = (image: string) => [{ name: "web", image }];
 const secret = (namespace: string, name: string) => ({ namespace, name });
+const use = (namespace: string, digestTags: string[] = [], secrets: string[] = []): NamespaceUse => ({
+  namespace,
+  pullSecrets: secrets.map((name) => secret(namespace, name)),
+  digestTags,
+});
+const shop = (digestTags: string[] = [], secrets: string[] = []) => use("shop", digestTags, secrets);
 const poll = (
   repository: string,
   pollingIntervalSeconds: number,
-  digestTags: string[] = [],
-  credentialsRefs: { namespace: string; name: string }[] = [],
-): PollInterest => ({ repository, pollingIntervalSeconds, digestTags, credentialsRefs });
+  uses: NamespaceUse[] = [shop()],
+): PollInterest => ({ repository, pollingIntervalSeconds, uses });
 
-const observed = (repository: string, tags: string[]): ObservedTags => ({
+const observed = (repository: string, tags: string[], namespace?: string): ObservedTags => ({
   repository,
+  ...(namespace === undefined ? {} : { namespace }),
   tags,
   digests: {},
   truncated: false,
@@ -50,9 +56,8 @@ function input(workloads: KubeObject[], extra: Partial<InterestInput> = {}): Int
   return {
     workloads,
     serviceAccountPullSecrets: new Map(),
-    observed: new Map(),
+    observed: [],
     defaultPollingIntervalSeconds: 300,
-    operatorSecrets: [],
     ...extra,
   };
 }
@@ -61,7 +66,7 @@ interface Row {
   name: string;
   input: InterestInput;
   poll: PollInterest[];
-  repositories: Record<string, { namespace: string; name: string }[]>;
+  repositories: Record<string, NamespaceUse[]>;
 }
 
 const rows: Row[] = [
@@ -92,7 +97,7 @@ const rows: Row[] = [
       }),
     ]),
     poll: [poll("docker.io/library/nginx", 300), poll("ghcr.io/acme/migrate", 300)],
-    repositories: { "docker.io/library/nginx": [], "ghcr.io/acme/migrate": [] },
+    repositories: { "docker.io/library/nginx": [shop()], "ghcr.io/acme/migrate": [shop()] },
   },
   {
     name: "headwind.sh/images limits the containers; the polling-interval annotation wins",
@@ -111,7 +116,7 @@ const rows: Row[] = [
       ),
     ]),
     poll: [poll("registry.example.com/shop/app", 120)],
-    repositories: { "registry.example.com/shop/app": [] },
+    repositories: { "registry.example.com/shop/app": [shop()] },
   },
   {
     name: "event-source webhook and none: in use (webhooks accepted) but not polled",
@@ -133,7 +138,7 @@ const rows: Row[] = [
       ),
     ]),
     poll: [poll("a.io/z", 300)],
-    repositories: { "a.io/x": [], "a.io/y": [], "a.io/z": [] },
+    repositories: { "a.io/x": [shop()], "a.io/y": [shop()], "a.io/z": [shop()] },
   },
   {
     name: "digest policy tracks the running tag (latest when untagged)",
@@ -142,16 +147,35 @@ const rows: Row[] = [
       deployment("d2", { "headwind.sh/policy": "digest" }, web("a.io/app")),
       deployment("d3", { "headwind.sh/policy": "digest" }, web(`a.io/pinned@${digestA}`)),
     ]),
-    poll: [poll("a.io/app", 300, ["latest", "main"]), poll("a.io/pinned", 300)],
-    repositories: { "a.io/app": [], "a.io/pinned": [] },
+    poll: [poll("a.io/app", 300, [shop(["latest", "main"])]), poll("a.io/pinned", 300)],
+    repositories: { "a.io/app": [shop(["latest", "main"])], "a.io/pinned": [shop()] },
   },
   {
     name: "a digest-pinned image follows its candidate tag from the ConfigMap's tags",
     input: input([deployment("pin", { "headwind.sh/policy": "minor" }, web(`a.io/app:1.0.0@${digestA}`))], {
-      observed: new Map([["a.io/app", observed("a.io/app", ["1.0.0", "1.1.0", "1.2.0", "2.0.0"])]]),
+      observed: [observed("a.io/app", ["1.0.0", "1.1.0", "1.2.0", "2.0.0"])],
     }),
-    poll: [poll("a.io/app", 300, ["1.2.0"])],
-    repositories: { "a.io/app": [] },
+    poll: [poll("a.io/app", 300, [shop(["1.2.0"])])],
+    repositories: { "a.io/app": [shop(["1.2.0"])] },
+  },
+  {
+    name: "a digest-pinned image follows the candidate its own namespace's scope shows, never another's",
+    input: input(
+      [
+        deployment("pin", { "headwind.sh/policy": "minor" }, web(`a.io/app:1.0.0@${digestA}`)),
+        deployment("pin", { "headwind.sh/policy": "minor" }, web(`a.io/app:1.0.0@${digestA}`), {}, "other"),
+        deployment("pin", { "headwind.sh/policy": "minor" }, web(`a.io/app:1.0.0@${digestA}`), {}, "third"),
+      ],
+      {
+        observed: [
+          observed("a.io/app", ["1.0.0", "1.1.0"]),
+          observed("a.io/app", ["1.0.0", "1.3.0"], "shop"),
+          observed("a.io/app", ["1.0.0", "1.9.0"], "other"),
+        ],
+      },
+    ),
+    poll: [poll("a.io/app", 300, [use("other", ["1.9.0"]), use("shop", ["1.3.0"]), use("third", ["1.1.0"])])],
+    repositories: { "a.io/app": [use("other", ["1.9.0"]), use("shop", ["1.3.0"]), use("third", ["1.1.0"])] },
   },
   {
     name: "a digest-pinned image with no ConfigMap yet, or no candidate, tracks nothing",
@@ -160,13 +184,13 @@ const rows: Row[] = [
         deployment("pin", { "headwind.sh/policy": "minor" }, web(`a.io/app:1.0.0@${digestA}`)),
         deployment("top", { "headwind.sh/policy": "minor" }, web(`a.io/top:3.0.0@${digestA}`)),
       ],
-      { observed: new Map([["a.io/top", observed("a.io/top", ["2.0.0", "3.0.0"])]]) },
+      { observed: [observed("a.io/top", ["2.0.0", "3.0.0"])] },
     ),
     poll: [poll("a.io/app", 300), poll("a.io/top", 300)],
-    repositories: { "a.io/app": [], "a.io/top": [] },
+    repositories: { "a.io/app": [shop()], "a.io/top": [shop()] },
   },
   {
-    name: "credentials: pod spec secrets, then the ServiceAccount's, then the operator's; missing SA adds none",
+    name: "credentials: pod spec secrets, then the ServiceAccount's, kept per namespace; missing SA adds none",
     input: input(
       [
         deployment("a", { "headwind.sh/policy": "minor" }, web("priv.io/app:1"), {
@@ -183,33 +207,18 @@ const rows: Row[] = [
           ["shop/builder", ["sa-cred", "shared"]],
           ["other/default", ["other-cred"]],
         ]),
-        operatorSecrets: [secret("headwind", "global")],
       },
     ),
     poll: [
-      poll(
-        "priv.io/app",
-        300,
-        [],
-        [
-          secret("shop", "pod-cred"),
-          secret("shop", "shared"),
-          secret("shop", "sa-cred"),
-          secret("headwind", "global"),
-          secret("other", "other-cred"),
-        ],
-      ),
-      poll("priv.io/lib", 300, [], [secret("headwind", "global")]),
+      poll("priv.io/app", 300, [
+        use("other", [], ["other-cred"]),
+        shop([], ["pod-cred", "shared", "sa-cred"]),
+      ]),
+      poll("priv.io/lib", 300),
     ],
     repositories: {
-      "priv.io/app": [
-        secret("shop", "pod-cred"),
-        secret("shop", "shared"),
-        secret("shop", "sa-cred"),
-        secret("headwind", "global"),
-        secret("other", "other-cred"),
-      ],
-      "priv.io/lib": [secret("headwind", "global")],
+      "priv.io/app": [use("other", [], ["other-cred"]), shop([], ["pod-cred", "shared", "sa-cred"])],
+      "priv.io/lib": [shop()],
     },
   },
   {
@@ -232,8 +241,8 @@ const rows: Row[] = [
         { imagePullSecrets: [{ name: "hook-cred" }] },
       ),
     ]),
-    poll: [poll("a.io/app", 60, ["edge"], [secret("shop", "hook-cred")])],
-    repositories: { "a.io/app": [secret("shop", "hook-cred")] },
+    poll: [poll("a.io/app", 60, [shop(["edge"], ["hook-cred"])])],
+    repositories: { "a.io/app": [shop(["edge"], ["hook-cred"])] },
   },
   {
     name: "min-image-age asks for creation times, for any workload using the repository",
@@ -255,8 +264,8 @@ const rows: Row[] = [
       cronJob("nightly", { "headwind.sh/policy": "major" }, "a.io/batch:1.0.0"),
       deployment("bad", { "headwind.sh/policy": "major" }, web("NOT VALID")),
     ]),
-    poll: [poll("a.io/batch", 300)],
-    repositories: { "a.io/batch": [] },
+    poll: [poll("a.io/batch", 300, [use("jobs")])],
+    repositories: { "a.io/batch": [use("jobs")] },
   },
 ];
 

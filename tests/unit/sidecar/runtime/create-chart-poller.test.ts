@@ -14,6 +14,7 @@ const now = Date.parse("2026-11-25T12:00:00Z");
 const secret = { namespace: "shop", name: "basic" };
 const http = (chart: string, withSecret = false): ChartInterest => ({
   key: `helmrepository/shop/charts/${chart}`,
+  namespace: withSecret ? secret.namespace : undefined,
   source: { kind: "http", url: "https://charts.example.com", chart, secret: withSecret ? secret : undefined },
   pollingIntervalSeconds: 300,
   creationTimes: false,
@@ -47,7 +48,7 @@ function setup(answers: IndexAnswer[]) {
     now: () => clock.now,
     logger: pino({ level: "silent" }),
   });
-  const data = (chart: string) => store.observed().get(`helmrepository/shop/charts/${chart}`);
+  const data = (chart: string) => store.observedIn({ repository: `helmrepository/shop/charts/${chart}` });
   const pollError = (chart: string) =>
     fake.state.configMaps.get(`headwind/${tagConfigMapName(`helmrepository/shop/charts/${chart}`)}`)?.metadata
       .annotations?.["headwind.sh/poll-error"];
@@ -116,6 +117,7 @@ describe("createChartPoller", () => {
     ]);
     const oci: ChartInterest = {
       key: "helmrepository/shop/oci/podinfo",
+      namespace: undefined,
       source: { kind: "oci", repository: "ghcr.io/acme/charts/podinfo", secret: undefined },
       pollingIntervalSeconds: 300,
       creationTimes: true,
@@ -128,7 +130,7 @@ describe("createChartPoller", () => {
       },
     ]);
     expect(t.pollError("podinfo")).toContain("ECONNREFUSED");
-    const listed = t.store.observed().get(oci.key);
+    const listed = t.store.observedIn({ repository: oci.key });
     expect(listed?.tags).toEqual(["6.5.0", "6.6.0", "6.6.0_build.1"]);
     // A first listing of a repository that asks for creation times reads a few.
     expect(listed?.times?.created).toEqual({ "6.6.0": now / 1000 - 60 });
@@ -166,5 +168,9 @@ describe("createChartPoller", () => {
     });
     await t.poller.poll([http("podinfo", true)]);
     expect(t.requests[0]?.credentials).toEqual({ username: "robot", password: "s3cret" });
+    // What the namespace's Secret read is that namespace's scope: its releases see it, no one else's.
+    const key = "helmrepository/shop/charts/podinfo";
+    expect(t.store.observedIn({ repository: key, namespace: "shop" })?.tags).toEqual(["6.5.0"]);
+    expect(t.store.observedIn({ repository: key })).toBeUndefined();
   });
 });

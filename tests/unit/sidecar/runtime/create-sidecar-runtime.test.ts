@@ -3,6 +3,7 @@ import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
 import { annotations } from "../../../../src/core/metadata-keys.ts";
+import { parsePollStatus } from "../../../../src/core/tags/poll-status.ts";
 import { buildTagConfigMap, tagConfigMapName } from "../../../../src/core/tags/tag-configmap.ts";
 import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
 import { createPollerMetrics } from "../../../../src/sidecar/poller/create-poller-metrics.ts";
@@ -44,7 +45,7 @@ function setup(workloads: KubeObject[], cloudCredentials?: CloudCredentials) {
   } as KubeObject);
   const registry = fakeRegistryClient({
     "reg.example.com/shop/web": { tags: ["1.0.0", "1.1.0", "latest"], digests: { latest: digest("a") } },
-    "reg.example.com/shop/api": { tags: ["2.0.0"] },
+    "reg.example.com/shop/api": { tags: ["2.0.0"], digests: { "2.0.0": digest("b") } },
     "reg.example.com/shop/down": { fail: "unavailable" },
   });
   const time = { now: Date.parse("2026-01-01T00:00:00Z") };
@@ -121,16 +122,17 @@ describe("createSidecarRuntime", () => {
       {
         repository: "reg.example.com/shop/api",
         pollingIntervalSeconds: 300,
-        digestTags: [],
-        credentialsRefs: [{ namespace: "headwind", name: "global" }],
+        uses: [{ namespace: "shop", pullSecrets: [], digestTags: [] }],
       },
       {
         repository: "reg.example.com/shop/web",
         pollingIntervalSeconds: 300,
-        digestTags: ["latest"],
-        credentialsRefs: [
-          { namespace: "shop", name: "regcred" },
-          { namespace: "headwind", name: "global" },
+        uses: [
+          {
+            namespace: "shop",
+            pullSecrets: [{ namespace: "shop", name: "regcred" }],
+            digestTags: ["latest"],
+          },
         ],
       },
     ]);
@@ -162,7 +164,25 @@ describe("createSidecarRuntime", () => {
     k.fake.calls.length = 0;
     k.time.now += 300_000;
     expect(await k.runtime.pollOnce()).toMatchObject({ due: 2, polled: 2 });
-    expect(k.fake.calls.filter((c) => c.startsWith("apply"))).toEqual([]);
+    expect(k.fake.calls.filter((c) => c.startsWith("apply"))).toEqual([
+      "applyConfigMap headwind/headwind-poll-status headwind-sidecar",
+    ]);
+  });
+
+  it("records when each repository was last polled and how it went, for kubectl headwind status", async () => {
+    const k = setup(workloads);
+    await k.runtime.refreshInterest();
+    k.registry.client.listTags = async () => ({
+      ok: false,
+      error: { kind: "unauthorized", registry: "reg.example.com", message: "credentials were rejected" },
+    });
+    await k.runtime.pollOnce();
+    const status = k.fake.state.configMaps.get("headwind/headwind-poll-status");
+    const at = new Date(k.time.now).toISOString();
+    expect(parsePollStatus(status as KubeObject)).toEqual([
+      { repository: "reg.example.com/shop/api", polledAt: at, result: "credentials were rejected" },
+      { repository: "reg.example.com/shop/web", polledAt: at, result: "credentials were rejected" },
+    ]);
   });
 
   it("the leader deletes ConfigMaps no workload needs after a refresh; a follower never does", async () => {
@@ -209,6 +229,60 @@ describe("createSidecarRuntime", () => {
     expect(report?.polled).toBe(0);
     expect(k.fake.state.configMaps.size).toBe(0);
     expect(calls).toBe(1);
+    expect(k.fake.calls.filter((c) => c.startsWith("apply"))).toEqual([]);
+  });
+
+  it("reads a repository with a namespace's own pull secret into that namespace's scope, and retires it once the secret is gone", async () => {
+    const k = setup(workloads);
+    const dockerconfig = { auths: { "reg.example.com": { username: "shop-robot", password: "pw" } } };
+    k.fake.state.secrets.set("shop/regcred", {
+      metadata: { name: "regcred", namespace: "shop" },
+      type: "kubernetes.io/dockerconfigjson",
+      data: { ".dockerconfigjson": Buffer.from(JSON.stringify(dockerconfig)).toString("base64") },
+    });
+    await k.runtime.refreshInterest();
+    await k.runtime.pollOnce();
+    // web-1 and web-2 carry the secret (namespace shop): the whole namespace's use is that scope.
+    expect(k.registry.calls.sort()).toEqual([
+      "head reg.example.com/shop/web:latest",
+      "list reg.example.com/shop/api",
+      "list reg.example.com/shop/web as shop-robot",
+    ]);
+    const scoped = `headwind/${tagConfigMapName("reg.example.com/shop/web", "shop")}`;
+    expect(k.fake.state.configMaps.get(scoped)?.data?.namespace).toBe("shop");
+    expect(k.fake.state.configMaps.has(`headwind/${tagConfigMapName("reg.example.com/shop/web")}`)).toBe(
+      false,
+    );
+    // The prune keeps a namespace's own scope while that namespace uses the repository.
+    await k.runtime.refreshInterest();
+    expect(k.fake.state.configMaps.has(scoped)).toBe(true);
+
+    k.fake.state.secrets.delete("shop/regcred");
+    k.time.now += 300_000;
+    await k.runtime.refreshInterest();
+    await k.runtime.pollOnce();
+    expect(k.fake.state.configMaps.has(scoped)).toBe(false);
+    expect(k.fake.state.configMaps.has(`headwind/${tagConfigMapName("reg.example.com/shop/web")}`)).toBe(
+      true,
+    );
+  });
+
+  it("answers a webhook delivery at once and records its hints in the background", async () => {
+    const k = setup(workloads);
+    await k.runtime.refreshInterest();
+    const event = {
+      vendor: "distribution",
+      registry: "reg.example.com",
+      repository: "shop/api",
+      tag: "2.0.0",
+    };
+    await k.runtime.onEvents([event], "registry");
+    expect(k.fake.state.configMaps.size).toBe(0);
+    await k.runtime.hintsIdle();
+    expect(k.registry.calls).toEqual(["head reg.example.com/shop/api:2.0.0"]);
+    expect(
+      k.fake.state.configMaps.get(`headwind/${tagConfigMapName("reg.example.com/shop/api")}`)?.data?.tags,
+    ).toBe("2.0.0");
   });
 
   it("says on each failed repository's ConfigMap why its poll failed, cloud credentials included", async () => {

@@ -11,6 +11,7 @@ import { fakeSidecarKube } from "./fake-sidecar-kube.ts";
 const repo = "reg.example.com/shop/web";
 const name = tagConfigMapName(repo);
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const confirmed = (tag: string, d: string) => ({ tags: [tag], digests: { [tag]: d } });
 
 const nowSeconds = Date.parse("2026-11-25T12:00:00Z") / 1000;
 
@@ -58,7 +59,7 @@ describe("createTagStore", () => {
     fake.calls.length = 0;
     await store.reload();
     expect(await store.write(observed)).toBe("unchanged");
-    expect([...store.observed().keys()]).toEqual([repo]);
+    expect(store.observed().map((o) => o.repository)).toEqual([repo]);
     expect(fake.calls).toEqual(["listConfigMaps headwind"]);
   });
 
@@ -92,7 +93,7 @@ describe("createTagStore", () => {
     expect(
       await restarted.write({ repository: repo, tags: ["1.0.0", "1.1.0"], digests: {}, truncated: false }),
     ).toBe("unchanged");
-    expect(restarted.observed().get(repo)?.times?.seen).toEqual({ "1.1.0": nowSeconds + 3600 });
+    expect(restarted.observedIn({ repository: repo })?.times?.seen).toEqual({ "1.1.0": nowSeconds + 3600 });
   });
 
   it("a ConfigMap written before tag times existed gains them once, dated now", async () => {
@@ -102,17 +103,21 @@ describe("createTagStore", () => {
     await store.reload();
     expect(await store.write(observed)).toBe("applied");
     expect(await store.write(observed)).toBe("unchanged");
-    expect(store.observed().get(repo)?.times).toEqual({ since: nowSeconds, created: {}, seen: {} });
+    expect(store.observedIn({ repository: repo })?.times).toEqual({
+      since: nowSeconds,
+      created: {},
+      seen: {},
+    });
   });
 
   it("a webhook tag is dated from when it is merged: seen then, or the new ConfigMap's since", async () => {
     const clock = { now: nowSeconds * 1000 };
     const { store } = setup(clock);
-    await store.merge(repo, new Map([["2.0.0", digest("c")]]));
+    await store.merge({ repository: repo }, { tags: ["2.0.0"], digests: { "2.0.0": digest("c") } });
     clock.now += 60_000;
-    await store.merge(repo, new Map([["2.1.0", digest("d")]]));
+    await store.merge({ repository: repo }, { tags: ["2.1.0"], digests: { "2.1.0": digest("d") } });
     await store.reload();
-    expect(store.observed().get(repo)?.times).toEqual({
+    expect(store.observedIn({ repository: repo })?.times).toEqual({
       since: nowSeconds,
       created: {},
       seen: { "2.1.0": nowSeconds + 60 },
@@ -123,10 +128,10 @@ describe("createTagStore", () => {
     const clock = { now: nowSeconds * 1000 };
     const { store } = setup(clock);
     await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
-    await store.recordFailure(repo, "unavailable: cannot reach reg.example.com");
+    await store.recordFailure({ repository: repo }, "unavailable: cannot reach reg.example.com");
     clock.now += 60_000;
     await store.write({ repository: repo, tags: ["1.0.0", "1.1.0"], digests: {}, truncated: false });
-    expect(store.observed().get(repo)?.times).toEqual({
+    expect(store.observedIn({ repository: repo })?.times).toEqual({
       since: nowSeconds,
       created: {},
       seen: { "1.1.0": nowSeconds + 60 },
@@ -135,9 +140,45 @@ describe("createTagStore", () => {
 
   it("an error recorded before any read leaves the first read a first listing", async () => {
     const { store } = setup();
-    await store.recordFailure(repo, "not found: https://charts.example.com/index.yaml does not exist");
+    await store.recordFailure(
+      { repository: repo },
+      "not found: https://charts.example.com/index.yaml does not exist",
+    );
     await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
-    expect(store.observed().get(repo)?.times).toEqual({ since: nowSeconds, created: {}, seen: {} });
+    expect(store.observedIn({ repository: repo })?.times).toEqual({
+      since: nowSeconds,
+      created: {},
+      seen: {},
+    });
+  });
+
+  it("keeps each credential scope's tag times in its own ConfigMap", async () => {
+    const clock = { now: nowSeconds * 1000 };
+    const { store } = setup(clock);
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+    clock.now += 60_000;
+    await store.write({
+      repository: repo,
+      namespace: "shop",
+      tags: ["1.0.0"],
+      digests: {},
+      truncated: false,
+    });
+    clock.now += 60_000;
+    const tags = ["1.0.0", "1.1.0"];
+    await store.write({ repository: repo, tags, digests: {}, truncated: false });
+    await store.write({ repository: repo, namespace: "shop", tags, digests: {}, truncated: false });
+    await store.reload();
+    expect(store.observedIn({ repository: repo })?.times).toEqual({
+      since: nowSeconds,
+      created: {},
+      seen: { "1.1.0": nowSeconds + 120 },
+    });
+    expect(store.observedIn({ repository: repo, namespace: "shop" })?.times).toEqual({
+      since: nowSeconds + 60,
+      created: {},
+      seen: { "1.1.0": nowSeconds + 120 },
+    });
   });
 
   it("marks a listing cut short as truncated", async () => {
@@ -150,8 +191,8 @@ describe("createTagStore", () => {
     const { fake, store } = setup();
     await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
     fake.calls.length = 0;
-    expect(await store.merge(repo, new Map([["1.1.0", digest("b")]]))).toBe("applied");
-    expect(await store.merge(repo, new Map([["1.1.0", digest("b")]]))).toBe("unchanged");
+    expect(await store.merge({ repository: repo }, confirmed("1.1.0", digest("b")))).toBe("applied");
+    expect(await store.merge({ repository: repo }, confirmed("1.1.0", digest("b")))).toBe("unchanged");
     const data = fake.state.configMaps.get(`headwind/${name}`)?.data;
     expect(data?.tags).toBe("1.0.0\n1.1.0");
     expect(JSON.parse(data?.digests ?? "")).toEqual({ "1.1.0": digest("b") });
@@ -164,7 +205,7 @@ describe("createTagStore", () => {
 
   it("creates the ConfigMap when a webhook comes first", async () => {
     const { fake, store } = setup();
-    await store.merge(repo, new Map([["2.0.0", digest("c")]]));
+    await store.merge({ repository: repo }, confirmed("2.0.0", digest("c")));
     expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.tags).toBe("2.0.0");
   });
 
@@ -184,26 +225,68 @@ describe("createTagStore", () => {
       }
       return apply(cm, manager);
     };
-    await store.merge(repo, new Map([["1.1.0", digest("b")]]));
+    await store.merge({ repository: repo }, confirmed("1.1.0", digest("b")));
     expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.tags).toBe("0.9.0\n1.0.0\n1.1.0");
     expect(await writes()).toContain("conflict 1");
 
     fake.kube.applyConfigMap = async () => {
       throw new KubeApiError(409, "conflict", "Conflict");
     };
-    await expect(store.merge(repo, new Map([["1.2.0", digest("d")]]))).rejects.toThrow("conflict");
+    await expect(store.merge({ repository: repo }, confirmed("1.2.0", digest("d")))).rejects.toThrow(
+      "conflict",
+    );
   });
 
-  it("prunes ConfigMaps of repositories no longer in use, and only those", async () => {
+  it("prunes ConfigMaps whose names are no longer in use, and only those", async () => {
     const { fake, store, writes } = setup();
     const other = "reg.example.com/shop/api";
     await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
     await store.write({ repository: other, tags: ["1.0.0"], digests: {}, truncated: false });
+    await store.write({
+      repository: repo,
+      namespace: "team-a",
+      tags: ["1.0.0"],
+      digests: {},
+      truncated: false,
+    });
     await store.reload();
-    expect(await store.prune(new Set([repo]))).toEqual([other]);
+    expect(await store.prune(new Set([name]))).toEqual([
+      tagConfigMapName(other),
+      tagConfigMapName(repo, "team-a"),
+    ]);
     expect([...fake.state.configMaps.keys()]).toEqual([`headwind/${name}`]);
-    expect(await store.prune(new Set([repo]))).toEqual([]);
-    expect(await writes()).toContain("deleted 1");
+    expect(await store.prune(new Set([name]))).toEqual([]);
+    expect(await writes()).toContain("deleted 2");
+  });
+
+  it("keeps each credential scope in its own ConfigMap, merged and read back apart", async () => {
+    const { fake, store } = setup();
+    await store.merge({ repository: repo, namespace: "team-a" }, confirmed("1.0.0", digest("a")));
+    await store.merge({ repository: repo }, { tags: ["0.9.0"], digests: {}, truncated: true });
+    const scoped = fake.state.configMaps.get(`headwind/${tagConfigMapName(repo, "team-a")}`);
+    expect(scoped?.data?.namespace).toBe("team-a");
+    expect(scoped?.metadata.labels?.["headwind.sh/namespace"]).toBe("team-a");
+    expect(fake.state.configMaps.get(`headwind/${name}`)?.data?.truncated).toBe("true");
+    await store.reload();
+    expect(
+      store
+        .observed()
+        .map((o) => `${o.namespace ?? "shared"} ${o.tags}`)
+        .sort(),
+    ).toEqual(["shared 0.9.0", "team-a 1.0.0"]);
+  });
+
+  it("retires the ConfigMaps of namespaces that now read a repository as shared", async () => {
+    const { fake, store } = setup();
+    for (const namespace of ["team-a", "team-b"])
+      await store.write({ repository: repo, namespace, tags: ["1.0.0"], digests: {}, truncated: false });
+    fake.calls.length = 0;
+    expect(await store.retire(repo, ["team-a", "team-c"])).toEqual([tagConfigMapName(repo, "team-a")]);
+    expect([...fake.state.configMaps.keys()]).toEqual([`headwind/${tagConfigMapName(repo, "team-b")}`]);
+    // Nothing cached for these namespaces: no API call at all.
+    fake.calls.length = 0;
+    expect(await store.retire(repo, ["team-c"])).toEqual([]);
+    expect(fake.calls).toEqual([]);
   });
 
   it("leaves a ConfigMap alone when it changed since the LIST (409 on the conditional delete)", async () => {
@@ -226,14 +309,14 @@ describe("createTagStore", () => {
       const { fake, store } = setup();
       await store.reload();
       const message = "unauthorized: aws credentials for 1.dkr.ecr: AccessDeniedException: denied";
-      expect(await store.recordFailure(repo, message)).toBe("applied");
+      expect(await store.recordFailure({ repository: repo }, message)).toBe("applied");
       const live = fake.state.configMaps.get(`headwind/${name}`);
       expect(error(live)).toBe(message);
       expect(live?.data).toEqual(
         buildTagConfigMap({ repository: repo, tags: [], digests: {} }, "headwind").data,
       );
       fake.calls.length = 0;
-      expect(await store.recordFailure(repo, message)).toBe("unchanged");
+      expect(await store.recordFailure({ repository: repo }, message)).toBe("unchanged");
       expect(fake.calls).toEqual([]);
 
       await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
@@ -244,7 +327,7 @@ describe("createTagStore", () => {
     it("keeps the tags already observed, and writes the message as one bounded line", async () => {
       const { fake, store } = setup();
       await store.write({ repository: repo, tags: ["1.0.0", "1.1.0"], digests: {}, truncated: false });
-      await store.recordFailure(repo, `unavailable: line one\nline two ${"x".repeat(5000)}`);
+      await store.recordFailure({ repository: repo }, `unavailable: line one\nline two ${"x".repeat(5000)}`);
       const live = fake.state.configMaps.get(`headwind/${name}`);
       expect(live?.data?.tags).toBe("1.0.0\n1.1.0");
       expect(error(live)?.startsWith("unavailable: line one line two x")).toBe(true);
@@ -253,8 +336,8 @@ describe("createTagStore", () => {
 
     it("is kept by a webhook merge: only a successful poll says the problem is gone", async () => {
       const { fake, store } = setup();
-      await store.recordFailure(repo, "unavailable: gcp credentials: metadata server down");
-      await store.merge(repo, new Map([["2.0.0", digest("c")]]));
+      await store.recordFailure({ repository: repo }, "unavailable: gcp credentials: metadata server down");
+      await store.merge({ repository: repo }, confirmed("2.0.0", digest("c")));
       const live = fake.state.configMaps.get(`headwind/${name}`);
       expect(live?.data?.tags).toBe("2.0.0");
       expect(error(live)).toBe("unavailable: gcp credentials: metadata server down");
@@ -264,7 +347,7 @@ describe("createTagStore", () => {
       const { fake, store } = setup();
       const foreign = buildTagConfigMap({ repository: repo, tags: ["1.0.0"], digests: {} }, "headwind");
       await fake.kube.applyConfigMap({ ...foreign, data: { format: "someone-else/v9" } }, "someone-else");
-      expect(await store.recordFailure(repo, "unavailable: down")).toBe("unchanged");
+      expect(await store.recordFailure({ repository: repo }, "unavailable: down")).toBe("unchanged");
       expect(fake.state.configMaps.get(`headwind/${name}`)?.data).toEqual({ format: "someone-else/v9" });
     });
   });

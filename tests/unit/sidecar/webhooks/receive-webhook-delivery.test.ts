@@ -21,11 +21,12 @@ function setup(
   onEvents: (events: ImageEvent[], source: string) => Promise<void> = async () => {},
   duplicateStatus: 409 | 202 = 409,
 ) {
+  const register = new Registry();
   const deps = {
     duplicateStatus,
     onEvents,
     clock: () => 0,
-    metrics: createWebhookMetrics(new Registry()),
+    metrics: createWebhookMetrics(register),
     replays: createReplayCache({ clock: () => 0, ttlMs: 1000, maxEntries: 10 }),
   };
   const receive = (headers: Record<string, string>, body = raw) =>
@@ -33,7 +34,7 @@ function setup(
       { source, raw: body, headers: new Headers(headers), log: pino({ enabled: false }) },
       deps,
     );
-  return { receive };
+  return { receive, register };
 }
 
 describe("receiveWebhookDelivery", () => {
@@ -52,6 +53,17 @@ describe("receiveWebhookDelivery", () => {
   ])("answers %s with %s", async (_case, headers, body, status, outcome) => {
     const result = await setup().receive(headers, body);
     expect([result.status, result.outcome]).toEqual([status, outcome]);
+  });
+
+  it("drops a tag outside the OCI grammar, counts it, and still answers 202", async () => {
+    const seen: ImageEvent[][] = [];
+    const k = setup(async (events) => void seen.push(events));
+    const body = JSON.parse(rawWebhookFixture("acr", "push")) as { target: { tag: string } };
+    body.target.tag = "1.4.2\n9.9.9";
+    const result = await k.receive(json, new TextEncoder().encode(JSON.stringify(body)));
+    expect([result.status, result.body]).toEqual([202, { accepted: 0, ignored: 1 }]);
+    expect(seen).toEqual([]);
+    expect(await k.register.metrics()).toContain('headwind_webhook_invalid_references_total{vendor="acr"} 1');
   });
 
   it("authenticates before looking at the content type", async () => {

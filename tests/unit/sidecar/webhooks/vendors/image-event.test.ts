@@ -15,7 +15,7 @@ describe("createImageEvent", () => {
     ["surrounding slashes are dropped", "quay.io", "/acme/web/", "1", "quay.io/acme/web:1"],
   ])("%s", (_case, registry, repository, tag, expected) => {
     const event = createImageEvent("test", { registry, repository, tag });
-    if (typeof event === "string") throw new Error(event);
+    if ("invalid" in event) throw new Error(event.invalid);
     expect(`${event.registry}/${event.repository}:${event.tag}`).toBe(expected);
   });
 
@@ -28,15 +28,35 @@ describe("createImageEvent", () => {
     });
   });
 
-  // columns: case | registry | repository | tag
+  // columns: case | registry | repository | tag | reason
   it.each([
-    ["a host without dot or port", "registry", "app", "1"],
-    ["an empty repository", "ghcr.io", "", "1"],
-    ["an invalid tag", "ghcr.io", "a/b", "-bad"],
-    ["a path with spaces", "ghcr.io", "a b", "1"],
-    ["a tag that is a digest", "ghcr.io", "a/b", digest],
-  ])("explains why %s is not an event", (_case, registry, repository, tag) => {
-    expect(createImageEvent("test", { registry, repository, tag })).toMatch(/^not a valid image reference: /);
+    ["a host without dot or port", "registry", "app", "1", "not a valid image reference: registry/app"],
+    ["an empty repository", "ghcr.io", "", "1", "not a valid image reference: ghcr.io/"],
+    ["an invalid tag", "ghcr.io", "a/b", "-bad", 'not an OCI tag: "-bad"'],
+    ["a tag with a newline", "ghcr.io", "a/b", "1.0\n9.9.9", 'not an OCI tag: "1.0\\n9.9.9"'],
+    [
+      "a tag of 129 characters",
+      "ghcr.io",
+      "a/b",
+      "x".repeat(129),
+      expect.stringMatching(/^not an OCI tag: /),
+    ],
+    ["a path with spaces", "ghcr.io", "a b", "1", "not a valid image reference: ghcr.io/a b"],
+    ["a tag that is a digest", "ghcr.io", "a/b", digest, expect.stringMatching(/^not an OCI tag: /)],
+  ])("explains why %s is not an event", (_case, registry, repository, tag, reason) => {
+    expect(createImageEvent("test", { registry, repository, tag })).toEqual({ invalid: reason });
+  });
+
+  it.each([
+    ["too short", "sha256:abc"],
+    ["uppercase hex", `sha256:${"A".repeat(64)}`],
+    ["an unknown algorithm", `md5:${"a".repeat(32)}`],
+  ])("refuses a digest that is %s", (_case, bad) => {
+    expect(
+      createImageEvent("test", { registry: "ghcr.io", repository: "a/b", tag: "1", digest: bad }),
+    ).toEqual({
+      invalid: `not an OCI digest: ${JSON.stringify(bad)}`,
+    });
   });
 
   it("trims a repository of 200,000 slashes in one pass (a regex did it in quadratic time)", () => {
@@ -46,12 +66,12 @@ describe("createImageEvent", () => {
       repository: `a${"/".repeat(200_000)}b`,
     });
     const used = process.cpuUsage(start);
-    expect(reason).toMatch(/^not a valid image reference: /);
+    expect(reason).toEqual({ invalid: expect.stringMatching(/^not a valid image reference: /) });
     expect((used.user + used.system) / 1000).toBeLessThan(50);
   });
 
   it("keeps reasons short for huge input", () => {
     const reason = createImageEvent("test", { registry: "r.example", repository: "a".repeat(10_000) });
-    expect(typeof reason === "string" && reason.length).toBeLessThan(250);
+    expect("invalid" in reason && reason.invalid.length).toBeLessThan(250);
   });
 });

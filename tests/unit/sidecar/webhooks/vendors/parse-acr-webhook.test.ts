@@ -8,7 +8,13 @@ describe("parseAcrWebhook", () => {
   // columns: fixture | events | ignored | delivery id
   it.each([
     ["push", [`acmeprod.azurecr.io/apps/web:1.4.2@${digest}`], [], "c7a4aaf6-8dee-41ab-9786-7f58093f2e06"],
-    ["push-untagged", [], [`untagged push ${digest}`], "c7a4aaf6-8dee-41ab-9786-7f58093f2e07"],
+    // A push by digest is a hint without a tag (issue 9 §4).
+    [
+      "push-untagged",
+      [`acmeprod.azurecr.io/apps/web:undefined@${digest}`],
+      [],
+      "c7a4aaf6-8dee-41ab-9786-7f58093f2e07",
+    ],
     ["delete", [], ["action delete is not a push"], "c7a4aaf6-8dee-41ab-9786-7f58093f2e08"],
     ["ping", [], ["action ping is not a push"], "d1f5e0a3-7c44-4b0a-9e51-2f6d8c3b4a10"],
   ])("%s → %j", (fixture, expected, ignored, deliveryId) => {

@@ -4,13 +4,24 @@ import { headersOf, loadWebhookFixture } from "../load-webhook-fixture.ts";
 
 const d4 = "sha256:3664ff72d77d65f55a30669fb869c7e66755f9ec56468afa373858f3b4fa0fce";
 const d5 = "sha256:73de7212bf666918f494e2b251b6c6495998b37936977242d56759b419134b23";
+const d1 = "sha256:a8099506674b6a71757819953346da3b4736e502aca77a491e118913a0138854";
+const d2 = "sha256:9ef25e9373d2d191b60f0b60816be55c09e494227c4fab9544f391f2dcebb548";
 
 describe("parseDistributionWebhook", () => {
   // columns: vendor dir | fixture | events | ignored count
   it.each([
     ["distribution", "push", [`registry.acme.example/apps/web:1.4.2@${d4}`], 0],
-    // blob, two untagged per-platform manifests, then the tagged index
-    ["distribution", "push-multi-arch", [`registry.acme.example/apps/web:1.4.2@${d5}`], 3],
+    // blob, two per-platform manifests pushed by digest (hints all the same), then the tagged index
+    [
+      "distribution",
+      "push-multi-arch",
+      [
+        `registry.acme.example/apps/web:undefined@${d1}`,
+        `registry.acme.example/apps/web:undefined@${d2}`,
+        `registry.acme.example/apps/web:1.4.2@${d5}`,
+      ],
+      1,
+    ],
     ["distribution", "pull", [], 1],
     ["distribution", "delete", [], 1],
     ["gitlab", "push", [`registry.gitlab.acme.example/platform/web/api:1.4.2@${d5}`], 0],
@@ -29,8 +40,6 @@ describe("parseDistributionWebhook", () => {
     );
     expect(result.kind === "events" && result.ignored).toEqual([
       "events[0]: media type application/vnd.oci.image.layer.v1.tar+gzip is not a manifest",
-      "events[1]: untagged manifest sha256:a8099506674b6a71757819953346da3b4736e502aca77a491e118913a0138854",
-      "events[2]: untagged manifest sha256:9ef25e9373d2d191b60f0b60816be55c09e494227c4fab9544f391f2dcebb548",
     ]);
   });
 
@@ -57,7 +66,27 @@ describe("parseDistributionWebhook", () => {
       kind: "events",
       events: [],
       ignored: ["events[0]: missing request.host"],
+      invalid: [],
     });
+  });
+
+  it("drops and reports a tag or digest outside the OCI grammar", () => {
+    const push = (target: Record<string, string>) => ({
+      action: "push",
+      target: { repository: "a/b", ...target },
+      request: { host: "r.example" },
+    });
+    const body = {
+      events: [
+        push({ tag: "1.0\n9.9.9" }),
+        push({ tag: "x".repeat(129) }),
+        push({ tag: "1.0", digest: "sha256:abc" }),
+        push({ tag: "1.1" }),
+      ],
+    };
+    const result = parseDistributionWebhook(body, headersOf());
+    expect(result.kind === "events" && result.events.map((e) => e.tag)).toEqual(["1.1"]);
+    expect(result.kind === "events" && result.invalid).toHaveLength(3);
   });
 
   it.each([

@@ -8,6 +8,7 @@ describe("parseDockerhubWebhook", () => {
       kind: "events",
       events: [{ vendor: "dockerhub", registry: "docker.io", repository: "acme/web", tag: "1.4.2" }],
       ignored: [],
+      invalid: [],
     });
   });
 
@@ -36,12 +37,17 @@ describe("parseDockerhubWebhook", () => {
     expect(parseDockerhubWebhook(body, headersOf())).toEqual({ kind: "error", message });
   });
 
-  it("ignores a push without a tag", () => {
+  it("reads a push without a tag as a hint about the repository", () => {
     const result = parseDockerhubWebhook(
       { repository: { repo_name: "acme/web" }, push_data: {} },
       headersOf(),
     );
-    expect(result).toEqual({ kind: "events", events: [], ignored: ["push to acme/web without a tag"] });
+    expect(result).toEqual({
+      kind: "events",
+      events: [{ vendor: "dockerhub", registry: "docker.io", repository: "acme/web" }],
+      ignored: [],
+      invalid: [],
+    });
   });
 
   it("uses the configured registry (a Docker Hub mirror) when given", () => {

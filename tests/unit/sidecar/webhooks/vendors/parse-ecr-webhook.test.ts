@@ -11,8 +11,8 @@ describe("parseEcrWebhook", () => {
     ["push", [`${host}/apps/web:1.4.2@${digest}`], []],
     [
       "push-untagged",
+      [`${host}/apps/web:undefined@sha256:5b0bcabd1ed22e9fb1310cf6c2dec7cdef19f0ad69efa1f392e94a4333501270`],
       [],
-      ["untagged push sha256:5b0bcabd1ed22e9fb1310cf6c2dec7cdef19f0ad69efa1f392e94a4333501270"],
     ],
     ["delete", [], ["DELETE SUCCESS is not a successful push"]],
     ["push-failed", [], ["PUSH FAILURE is not a successful push"]],

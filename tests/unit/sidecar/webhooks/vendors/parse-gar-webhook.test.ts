@@ -13,7 +13,15 @@ describe("parseGarWebhook", () => {
   // columns: fixture | events | ignored count | delivery id
   it.each([
     ["push", [`${host}/acme-prod/apps/web:1.4.2@${d2}`], 0, "17001234567890"],
-    ["push-untagged", [], 1, "17001234567891"],
+    // An insert by digest names the image in its digest reference: a hint without a tag.
+    [
+      "push-untagged",
+      [
+        `${host}/acme-prod/apps/web:undefined@sha256:5b0bcabd1ed22e9fb1310cf6c2dec7cdef19f0ad69efa1f392e94a4333501270`,
+      ],
+      0,
+      "17001234567891",
+    ],
     ["delete", [], 1, "17001234567892"],
     ["push-unwrapped", [`${host}/acme-prod/apps/web:1.4.2@${d2}`], 0, undefined],
   ])("%s → %j", (fixture, expected, ignored, deliveryId) => {
@@ -43,7 +51,12 @@ describe("parseGarWebhook", () => {
     [
       "a tag without a host",
       envelope(Buffer.from(JSON.stringify({ action: "INSERT", tag: "web:1" })).toString("base64")),
-      "tag is not a host/path:tag reference",
+      "tag or digest is not a host/path reference",
+    ],
+    [
+      "an insert with neither tag nor digest",
+      envelope(Buffer.from(JSON.stringify({ action: "INSERT" })).toString("base64")),
+      "missing tag and digest",
     ],
   ])("rejects %s", (_case, body, message) => {
     expect(parseGarWebhook(body, headersOf())).toEqual({ kind: "error", message });

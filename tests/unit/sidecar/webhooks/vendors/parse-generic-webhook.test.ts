@@ -14,6 +14,7 @@ describe("parseGenericWebhook", () => {
       kind: "events",
       events: [{ vendor: "generic", registry: "ghcr.io", repository: "acme/web", tag: "1.4.2", digest: d3 }],
       ignored: [],
+      invalid: [],
       deliveryId: "ci-run-81",
     });
   });
@@ -60,7 +61,12 @@ describe("parseGenericWebhook", () => {
     ],
     ["a numeric tag", { repository: "ghcr.io/a/b", tag: 1 }, "tag must be a string"],
     ["a numeric digest", { repository: "ghcr.io/a/b", digest: 1 }, "digest must be a string"],
-    ["a bad tag", { repository: "ghcr.io/a/b", tag: "-x" }, "not a valid image reference: ghcr.io/a/b"],
+    ["a bad tag", { repository: "ghcr.io/a/b", tag: "-x" }, 'not an OCI tag: "-x"'],
+    [
+      "a short digest",
+      { repository: "ghcr.io/a/b", digest: "sha256:abc" },
+      'not an OCI digest: "sha256:abc"',
+    ],
     ["a bad list entry", { images: [{ repository: "ghcr.io/a/b" }, 3] }, "images[1]: not an object"],
     ["both forms", { repository: "ghcr.io/a/b", images: [] }, "give either repository or images, not both"],
     [

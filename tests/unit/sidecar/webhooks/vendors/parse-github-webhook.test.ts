@@ -10,7 +10,13 @@ describe("parseGithubWebhook", () => {
   it.each([
     ["package-published", "package", [`ghcr.io/acme/web:1.4.2@${digest}`], 0],
     ["registry-package-published", "registry_package", [`ghcr.io/acme/web:1.4.2@${digest}`], 0],
-    ["package-published-untagged", "package", [], 1],
+    // An untagged version (a platform manifest, a push by digest) is a hint without a tag.
+    [
+      "package-published-untagged",
+      "package",
+      ["ghcr.io/acme/web:undefined@sha256:5b0bcabd1ed22e9fb1310cf6c2dec7cdef19f0ad69efa1f392e94a4333501270"],
+      0,
+    ],
     ["package-published-npm", "package", [], 1],
     ["package-published", "ping", [], 1],
     ["package-published", "push", [], 1],
@@ -46,7 +52,54 @@ describe("parseGithubWebhook", () => {
       kind: "events",
       events: [],
       ignored: ["package action deleted is not a publish"],
+      invalid: [],
     });
+  });
+
+  it.each([
+    ["the ecosystem", { ecosystem: "CONTAINER" }],
+    ["the registry's type", { registry: { type: "CONTAINER" } }],
+    ["the image package_url names", { package_version: { package_url: "ghcr.io/acme/web:2.0.0" } }],
+  ])("judges a package a container by %s, not only package_type", (_case, fields) => {
+    const body = {
+      action: "published",
+      package: { name: "web", namespace: "acme", package_type: "", ...fields },
+    };
+    const result = parseGithubWebhook(body, headersOf({ "X-GitHub-Event": "package" }));
+    expect(result.kind === "events" && result.events.map((e) => `${e.registry}/${e.repository}`)).toEqual([
+      "ghcr.io/acme/web",
+    ]);
+  });
+
+  it("takes the image from package_url: a name with a slash, a tag only the URL carries", () => {
+    const body = {
+      action: "published",
+      package: {
+        name: "web-api",
+        namespace: "acme",
+        package_type: "CONTAINER",
+        package_version: { package_url: "ghcr.io/acme/web/api:3.1.0" },
+      },
+    };
+    const result = parseGithubWebhook(body, headersOf({ "X-GitHub-Event": "package" }));
+    expect(result.kind === "events" && result.events).toEqual([
+      { vendor: "github", registry: "ghcr.io", repository: "acme/web/api", tag: "3.1.0" },
+    ]);
+  });
+
+  it("leaves out a package whose package_url names no image, whatever its types say", () => {
+    const body = {
+      action: "published",
+      package: {
+        name: "web",
+        namespace: "acme",
+        package_type: "CONTAINER",
+        registry: { type: "CONTAINER" },
+        package_version: { package_url: "https://npm.pkg.github.com/@acme/web" },
+      },
+    };
+    const result = parseGithubWebhook(body, headersOf({ "X-GitHub-Event": "package" }));
+    expect(result.kind === "events" && result.events).toEqual([]);
   });
 
   it.each([

@@ -25,7 +25,13 @@ describe("parseHarborWebhook", () => {
       0,
       "41e55eaa-51ca-4b95-8ec4-c014449a9ab2",
     ],
-    ["push-cloudevents-digest-only", [], 1, "5b2c61f0-90aa-4b0e-9d5e-2f6a3c1d7e88"],
+    // The digest in place of the tag: a push by digest, a hint without a tag.
+    [
+      "push-cloudevents-digest-only",
+      [`harbor.acme.example/platform/web:undefined@${d2}`],
+      0,
+      "5b2c61f0-90aa-4b0e-9d5e-2f6a3c1d7e88",
+    ],
     ["pull-cloudevents", [], 1, "0f7e0d7c-6a8b-4a53-9a2e-7d1b3c5e9f01"],
   ])("%s → %j", (fixture, expected, ignored, deliveryId) => {
     const result = parseHarborWebhook(loadWebhookFixture("harbor", fixture), headersOf());
@@ -63,6 +69,7 @@ describe("parseHarborWebhook", () => {
       kind: "events",
       events: [],
       ignored: ["no registry host in resource_url p/a:v1"],
+      invalid: [],
     });
   });
 

@@ -34,3 +34,15 @@ describe("parseQuayWebhook", () => {
     expect(result.kind === "events" && result.events[0]?.registry).toBe("quay.acme.example");
   });
 });
+
+describe("parseQuayWebhook on a forged delivery", () => {
+  it("reads the first 1,000 of 100,000 tags and reports the rest as over the limit", () => {
+    const body = {
+      repository: "acme/web",
+      docker_url: "quay.io/acme/web",
+      updated_tags: Array.from({ length: 100_000 }, (_, i) => String(i)),
+    };
+    const result = parseQuayWebhook(body, headersOf());
+    expect(result.kind === "events" && [result.events.length, result.overLimit]).toEqual([1000, 99_000]);
+  });
+});

@@ -4,11 +4,7 @@
  * can be decided; every other phase is the original's 409. Approving also needs the request to be
  * unexpired: the hook would otherwise apply a request whose wait was already over.
  */
-import {
-  phaseOf,
-  type UpdateRequest,
-  type UpdateRequestStatus,
-} from "../../core/updaterequests/update-request.ts";
+import { phaseOf, type UpdateRequest, type UpdateRequestStatus } from "./update-request.ts";
 
 export type ApprovalAction = "approve" | "reject";
 
@@ -31,7 +27,6 @@ export function decideApproval(
   if (phase !== "Pending") {
     return { ok: false, error: `UpdateRequest is in ${phase} state, cannot ${action}`, currentPhase: phase };
   }
-  const at = now.toISOString();
   if (action === "reject") {
     const reason = verdict.reason ? { reason: verdict.reason } : {};
     // rejectedAt is the hook's acknowledgement (it notifies update_rejected when it stamps it).
@@ -45,5 +40,14 @@ export function decideApproval(
       currentPhase: phase,
     };
   }
-  return { ok: true, status: { phase: "Approved", approvedBy: verdict.by, approvedAt: at } };
+  return { ok: true, status: { phase: "Approved", approvedBy: verdict.by, approvedAt: now.toISOString() } };
+}
+
+/**
+ * The part of a decision a person writes with their own credentials: admission lets people set
+ * only the phase, their name and a reason; the hook stamps the time when it acknowledges it.
+ */
+export function personalStatus(status: UpdateRequestStatus): UpdateRequestStatus {
+  const { approvedAt: _approvedAt, rejectedAt: _rejectedAt, ...rest } = status;
+  return rest;
 }

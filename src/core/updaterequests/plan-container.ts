@@ -1,20 +1,23 @@
 /**
  * One container's decision in the workloads hook: propose, keep, supersede, defer or hold back.
- * Pure; every branch is a row in tests/http/hooks/workloads-hook.test.ts.
+ * Pure, and in core because `kubectl headwind plan` asks the same question from the live cluster;
+ * every branch is a row in tests/http/hooks/workloads-hook.test.ts.
  */
-import type { WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
-import { tagToVersion } from "../../core/charts/helm-release.ts";
-import type { ImageRef } from "../../core/images/image-ref.ts";
-import { selectAgedUpdate } from "../../core/policy/select-aged-update.ts";
-import type { Selection } from "../../core/policy/select-update.ts";
-import {
-  activePhases,
-  isVerdict,
-  phaseOf,
-  type UpdateRequest,
-} from "../../core/updaterequests/update-request.ts";
-import type { ContainerImage } from "../../core/workloads/container-images.ts";
-import type { RepositoryTags } from "./read-repository-tags.ts";
+import type { WorkloadConfig } from "../annotations/parse-annotations.ts";
+import { tagToVersion } from "../charts/helm-release.ts";
+import type { ImageRef } from "../images/image-ref.ts";
+import { selectAgedUpdate } from "../policy/select-aged-update.ts";
+import type { Selection } from "../policy/select-update.ts";
+import type { TagIndex } from "../policy/tag-index.ts";
+import type { ObservedTags } from "../tags/tag-configmap.ts";
+import type { ContainerImage } from "../workloads/container-images.ts";
+import { activePhases, phaseOf, refusedImage, type UpdateRequest } from "./update-request.ts";
+
+/** A repository's tags, with the index that makes a decision cost independent of their number. */
+export interface IndexedTags {
+  readonly observed: ObservedTags;
+  readonly index?: TagIndex;
+}
 
 export type ContainerPlan = (
   | { kind: "propose"; newImage: string; attempt: number; supersede: UpdateRequest[] }
@@ -29,7 +32,7 @@ export type ContainerPlan = (
 export interface ContainerInput {
   readonly container: ContainerImage;
   readonly ref: ImageRef;
-  readonly observed: RepositoryTags | undefined;
+  readonly observed: IndexedTags | undefined;
   readonly config: WorkloadConfig;
   /** This container's existing requests. */
   readonly requests: readonly UpdateRequest[];
@@ -40,8 +43,12 @@ export interface ContainerInput {
 
 const isPending = (ur: UpdateRequest) => phaseOf(ur) === undefined || phaseOf(ur) === "Pending";
 const isActive = (ur: UpdateRequest) => isPending(ur) || activePhases.includes(phaseOf(ur) ?? "Pending");
+const isRollback = (ur: UpdateRequest) => ur.spec?.type === "rollback";
 
 export function planContainer(input: ContainerInput): ContainerPlan {
+  // A person's rollback, waiting or running, holds proposals back until it has finished.
+  if (input.requests.some((ur) => isRollback(ur) && isActive(ur)))
+    return { kind: "idle", reason: "a rollback of this container is in progress" };
   if (input.observed === undefined)
     return { kind: "idle", reason: "no tags observed for this repository yet" };
   const { observed, index } = input.observed;
@@ -56,16 +63,17 @@ function planSelection(input: ContainerInput, selection: Selection): ContainerPl
   if (selection.kind !== "update") return { kind: "idle", reason: selection.reason };
   // A chart's "image" is its version, in SemVer spelling (the ConfigMap keeps OCI tag spelling).
   const newImage = input.container.containerType === "chart" ? tagToVersion(selection.tag) : selection.image;
-  const same = input.requests.filter((ur) => ur.spec.newImage === newImage);
-  if (same.some(isVerdict)) {
-    return { kind: "idle", reason: `${newImage} was rejected or failed before` };
+  if (input.requests.some((ur) => refusedImage(ur) === newImage)) {
+    return { kind: "idle", reason: `${newImage} was rejected, failed or rolled back before` };
   }
-  const supersede = input.requests.filter(
+  const updates = input.requests.filter((ur) => !isRollback(ur));
+  const same = updates.filter((ur) => ur.spec.newImage === newImage);
+  const supersede = updates.filter(
     (ur) => isPending(ur) && ur.spec.newImage !== newImage && !ur.spec.supersededBy,
   );
   const keep = same.find(isActive);
   if (keep !== undefined) return { kind: "keep", keep, supersede };
-  if (input.requests.some((ur) => isActive(ur) && !isPending(ur))) {
+  if (updates.some((ur) => isActive(ur) && !isPending(ur))) {
     return { kind: "idle", reason: "another update of this container is in progress" };
   }
   const wait =

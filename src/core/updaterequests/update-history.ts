@@ -2,9 +2,10 @@
  * The `headwind.sh/update-history` annotation: newest first, at most `limit` entries per
  * container, built from finished UpdateRequests and merged with what the annotation already
  * holds, so history outlives the requests it came from. A deterministic function of the request:
- * the same input always writes the same text, so the write never re-triggers a sync.
+ * the same input always writes the same text, so the write never re-triggers a sync. In core
+ * because people's tools read it to offer a rollback.
  */
-import { phaseOf, type UpdateRequest } from "../../core/updaterequests/update-request.ts";
+import { phaseOf, type UpdateRequest } from "./update-request.ts";
 
 export interface HistoryEntry {
   container: string;
@@ -14,6 +15,8 @@ export interface HistoryEntry {
   timestamp: string;
   updateRequestName?: string;
   approvedBy?: string;
+  /** Set when a person rolled the container back to `image`. */
+  type?: "rollback";
 }
 
 export const autoRollbackActor = "headwind-auto-rollback";
@@ -45,6 +48,7 @@ function entryOf(ur: UpdateRequest): HistoryEntry | undefined {
       image: ur.spec.newImage,
       previousImage: ur.spec.currentImage,
       ...(approvedBy ? { approvedBy } : {}),
+      ...(ur.spec.type === "rollback" ? { type: "rollback" as const } : {}),
     };
   }
   if (phase === "RolledBack") {

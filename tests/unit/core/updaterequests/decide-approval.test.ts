@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { decideApproval, personalStatus } from "../../../../src/core/updaterequests/decide-approval.ts";
 import { phases } from "../../../../src/core/updaterequests/update-request.ts";
-import { decideApproval } from "../../../../src/hooks-server/approval-api/decide-approval.ts";
 import { anUpdateRequest } from "../../../helpers/update-requests.ts";
 
 const now = new Date("2026-11-25T12:00:00.000Z");
@@ -49,5 +49,12 @@ describe("decideApproval", () => {
       });
       expect(decideApproval(ur, "reject", { by: "alice" }, now).ok).toBe(true);
     }
+  });
+});
+
+describe("personalStatus", () => {
+  it("leaves the times to the hook: people write only phase, name and reason", () => {
+    const status = { phase: "Approved" as const, approvedBy: "alice", approvedAt: at, reason: "ok" };
+    expect(personalStatus(status)).toEqual({ phase: "Approved", approvedBy: "alice", reason: "ok" });
   });
 });

@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../../../../src/core/kube-object.ts";
+import {
+  buildRollbackRequest,
+  chooseRollback,
+  rollbackImages,
+} from "../../../../src/core/updaterequests/rollback-request.ts";
+import type { HistoryEntry } from "../../../../src/core/updaterequests/update-history.ts";
+
+const history: HistoryEntry[] = [
+  { container: "app", image: "app:1.3.0", previousImage: "app:1.2.0", timestamp: "2026-03-02T00:00:00Z" },
+  { container: "app", image: "app:1.2.0", previousImage: "app:1.1.0", timestamp: "2026-03-01T00:00:00Z" },
+  { container: "sidecar", image: "proxy:2.1", previousImage: "proxy:2.0", timestamp: "2026-03-01T00:00:00Z" },
+];
+
+function aWorkload(
+  images: Record<string, string>,
+  entries: readonly HistoryEntry[] = history,
+  kind = "StatefulSet",
+): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind,
+    metadata: {
+      name: "db",
+      namespace: "shop",
+      uid: "uid-db",
+      annotations: {
+        "headwind.sh/policy": "minor",
+        "headwind.sh/rollback-timeout": "2m",
+        "headwind.sh/update-history": JSON.stringify(entries),
+      },
+    },
+    spec: {
+      selector: { matchLabels: { app: "db" } },
+      template: {
+        spec: { containers: Object.entries(images).map(([name, image]) => ({ name, image })) },
+      },
+    },
+  };
+}
+
+describe("chooseRollback", () => {
+  it("goes back to what ran before the current image by default", () => {
+    const choice = chooseRollback(aWorkload({ app: "app:1.3.0" }), {});
+    expect(choice).toMatchObject({ ok: true, image: "app:1.2.0", container: { name: "app" } });
+  });
+
+  it("takes any image the container's history names", () => {
+    expect(chooseRollback(aWorkload({ app: "app:1.3.0" }), { to: "app:1.1.0" })).toMatchObject({
+      ok: true,
+      image: "app:1.1.0",
+    });
+  });
+
+  it.each([
+    [
+      { to: "app:0.9.0" },
+      "app:0.9.0 is not in the history of container app; its history has app:1.2.0, app:1.1.0",
+    ],
+    [{ to: "app:1.3.0" }, "app already runs app:1.3.0"],
+    [{ container: "nope" }, "StatefulSet shop/db has no container nope"],
+  ])("refuses %j with a clear reason", (ask, error) => {
+    expect(chooseRollback(aWorkload({ app: "app:1.3.0" }), ask)).toEqual({ ok: false, error });
+  });
+
+  it("asks for a container when several have history, and finds nothing without history", () => {
+    const two = aWorkload({ app: "app:1.3.0", sidecar: "proxy:2.1" });
+    expect(chooseRollback(two, {})).toEqual({
+      ok: false,
+      error: "several containers of StatefulSet shop/db have history (app, sidecar): name one",
+    });
+    expect(chooseRollback(two, { container: "sidecar" })).toMatchObject({ ok: true, image: "proxy:2.0" });
+    expect(chooseRollback(aWorkload({ app: "app:1.3.0" }, []), {})).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("has no headwind.sh/update-history"),
+    });
+  });
+
+  it("does not guess when someone else changed the image since Headwind's last update", () => {
+    const choice = chooseRollback(aWorkload({ app: "app:9.9.9" }), {});
+    expect(choice).toEqual({
+      ok: false,
+      error:
+        "the history of container app does not say what ran before app:9.9.9; name an image from it (app:1.3.0, app:1.2.0, app:1.1.0)",
+    });
+  });
+
+  it("lists each image once, newest first", () => {
+    expect(rollbackImages(history, "app")).toEqual(["app:1.3.0", "app:1.2.0", "app:1.1.0"]);
+  });
+});
+
+describe("buildRollbackRequest", () => {
+  const now = new Date("2026-03-03T10:00:00.000Z");
+  const workload = aWorkload({ app: "app:1.3.0" });
+  const container = { containerType: "containers" as const, name: "app", image: "app:1.3.0" };
+
+  it("is an attachment of the workload that the UpdateRequests hook drives like an update", () => {
+    const ur = buildRollbackRequest({
+      workload,
+      container,
+      image: "app:1.2.0",
+      requestedBy: "alice",
+      approval: "Automatic",
+      now,
+      approvalTtlSeconds: 3600,
+    });
+    expect(ur).toMatchObject({
+      apiVersion: "headwind.sh/v1alpha1",
+      kind: "UpdateRequest",
+      metadata: {
+        namespace: "shop",
+        name: expect.stringMatching(/^db-app-rb-[0-9a-f]{10}$/),
+        annotations: { "metacontroller.k8s.io/decorator-controller": "headwind-workloads" },
+        ownerReferences: [
+          { apiVersion: "apps/v1", kind: "StatefulSet", name: "db", uid: "uid-db", controller: true },
+        ],
+        labels: { "headwind.sh/target-kind": "statefulset", "headwind.sh/target-name": "db" },
+      },
+      spec: {
+        type: "rollback",
+        requestedBy: "alice",
+        currentImage: "app:1.3.0",
+        newImage: "app:1.2.0",
+        approval: "Automatic",
+        autoRollback: false,
+        policy: "minor",
+        rollbackTimeoutSeconds: 120,
+        selector: { app: "db" },
+        expiresAt: "2026-03-03T11:00:00.000Z",
+        reason: "rollback requested by alice: app:1.3.0 -> app:1.2.0",
+      },
+    });
+  });
+
+  it("refuses a workload Headwind does not manage", () => {
+    const off = { ...workload, metadata: { ...workload.metadata, annotations: {} } };
+    const input = { container, image: "app:1.2.0", requestedBy: "a", approval: "Required" as const, now };
+    expect(buildRollbackRequest({ ...input, workload: off, approvalTtlSeconds: 60 })).toEqual({
+      error: "StatefulSet shop/db is not managed by Headwind (headwind.sh/policy is missing or none)",
+    });
+  });
+});
