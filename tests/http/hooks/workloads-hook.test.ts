@@ -292,13 +292,12 @@ describe("POST /hooks/workloads/{customize,sync} for a Flux HelmRelease", () => 
     finalizing: false,
   });
 
-  it("customize relates the ConfigMap of the chart's source", async () => {
+  it("customize relates the ConfigMaps of the chart's source: shared, and read with the release namespace's Secret", async () => {
     const { post } = hooksApp();
     const res = await post("/hooks/workloads/customize", { parent: aHelmRelease("6.5.0") });
+    const names = [tagConfigMapName(key), tagConfigMapName(key, "shop")].sort();
     expect(await res.json()).toEqual({
-      relatedResources: [
-        { apiVersion: "v1", resource: "configmaps", namespace: "headwind", names: [tagConfigMapName(key)] },
-      ],
+      relatedResources: [{ apiVersion: "v1", resource: "configmaps", namespace: "headwind", names }],
     });
   });
 

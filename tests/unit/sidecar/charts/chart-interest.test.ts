@@ -22,10 +22,11 @@ const http = source("HelmRepository", {
 const oci = source("HelmRepository", { type: "oci", url: "oci://ghcr.io/acme/charts" });
 
 describe("buildChartInterest", () => {
-  it("an HTTP HelmRepository: the index URL, the chart and the secret", () => {
+  it("an HTTP HelmRepository: the index URL, the chart and the secret, whose namespace scopes it", () => {
     expect(buildChartInterest([aHelmRelease("6.5.0")], new Map([http]), 300)).toEqual([
       {
         key: "helmrepository/shop/charts/podinfo",
+        namespace: "shop",
         source: {
           kind: "http",
           url: "https://charts.example.com/stable/",

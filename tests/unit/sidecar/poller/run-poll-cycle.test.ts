@@ -91,8 +91,8 @@ describe("runPollCycle", () => {
     await runPollCycle(cycle);
     expect(written.sort()).toEqual([
       ["r.io/eager", undefined, {}],
-      ["r.io/soaked", "ns", { "1.1.0": 1_760_000_000 }],
       ["r.io/soaked", undefined, { "1.1.0": 1_760_000_000 }],
+      ["r.io/soaked", "ns", { "1.1.0": 1_760_000_000 }],
     ]);
     expect(fake.calls.filter((call) => call.startsWith("created")).sort()).toEqual([
       "created r.io/soaked:1.0.0",

@@ -256,7 +256,7 @@ const rows: Row[] = [
       deployment("other", { "headwind.sh/policy": "minor" }, web("a.io/other:1")),
     ]),
     poll: [{ ...poll("a.io/app", 300), creationTimes: true }, poll("a.io/other", 300)],
-    repositories: { "a.io/app": [], "a.io/other": [] },
+    repositories: { "a.io/app": [shop()], "a.io/other": [shop()] },
   },
   {
     name: "CronJobs count; an invalid image is skipped",
