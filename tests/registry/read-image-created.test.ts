@@ -45,7 +45,6 @@ describe("imageCreated against docker-registry", () => {
     ["the image config's created", "shop/web", "1.0.0", seconds("2026-03-01T10:00:00Z"), 2],
     ["the manifest's annotation before the config", "shop/web", "1.1.0", seconds("2026-04-02T08:30:00Z"), 1],
     ["nothing said: undefined", "shop/web", "1.2.0", undefined, 2],
-    ["a config past the byte cap: undefined, not buffered", "shop/web", "1.3.0", undefined, 2],
     ["an index: its linux/amd64 image", "shop/multi", "2.0.0", seconds("2026-05-02T00:00:00Z"), 3],
   ])("%s", async (_, repository, tag, expected, requests) => {
     const counting = createCountingFetch();
@@ -53,6 +52,17 @@ describe("imageCreated against docker-registry", () => {
     const found = await client.imageCreated(`${registry.host}/${repository}`, tag);
     expect(found).toEqual({ ok: true, value: expected });
     expect(counting.exchanges).toHaveLength(requests);
+  });
+
+  it("a config past the byte cap is a protocol error, not buffered (the tag is then dated from first sight)", async () => {
+    const counting = createCountingFetch();
+    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now });
+    const found = await client.imageCreated(`${registry.host}/shop/web`, "1.3.0");
+    expect(found).toMatchObject({
+      ok: false,
+      error: { kind: "protocol", message: expect.stringContaining("larger than") },
+    });
+    expect(counting.exchanges).toHaveLength(2);
   });
 
   it("a tag that does not exist is a not-found error", async () => {
