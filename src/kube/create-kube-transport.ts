@@ -44,7 +44,12 @@ async function exchange(
 ): Promise<{ status: number; text: string }> {
   const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
   const headers: Record<string, string> = { accept: "application/json" };
-  if (payload !== undefined) headers["content-type"] = request.contentType ?? "application/json";
+  if (payload !== undefined) {
+    headers["content-type"] = request.contentType ?? "application/json";
+    // Node frames a DELETE body neither by length nor by chunks: the apiserver would take it for
+    // the next request on the kept-alive socket (answering that one 400) and miss the preconditions.
+    headers["content-length"] = String(Buffer.byteLength(payload));
+  }
   const where = `${request.method} ${request.path.split("?")[0]}`;
   request.signal?.throwIfAborted();
   const sent = await connection.open(request.method, request.path, headers, timeoutMs);

@@ -214,7 +214,10 @@ describe("sidecar polling on the real apiserver", () => {
     expect(report?.due).toBeGreaterThanOrEqual(3);
     expect(mine(open.origin)).toHaveLength(3);
     expect(mine(locked.origin)).toHaveLength(1);
-    expect(sidecar.kubeCalls.filter((c) => c.startsWith("PATCH"))).toEqual([]);
+    // Only the poll status changes (when each repository was polled, for `kubectl headwind status`).
+    expect(sidecar.kubeCalls.filter((c) => c.startsWith("PATCH"))).toEqual([
+      "PATCH /api/v1/namespaces/headwind/configmaps/headwind-poll-status",
+    ]);
     const after = await Promise.all(
       [web(), api(), billing()].map(
         async (r) => (await readConfigMap(r, scoped(r))).metadata.resourceVersion,
