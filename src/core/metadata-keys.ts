@@ -13,6 +13,9 @@ export const annotations = {
   healthCheckRetries: "headwind.sh/health-check-retries",
   includePrereleases: "headwind.sh/include-prereleases",
   exclude: "headwind.sh/exclude",
+  updateWindow: "headwind.sh/update-window",
+  minImageAge: "headwind.sh/min-image-age",
+  gitops: "headwind.sh/gitops",
   /** Written by Headwind. */
   updateHistory: "headwind.sh/update-history",
   lastUpdate: "headwind.sh/last-update",

@@ -9,7 +9,8 @@ import { parseImageRef, repositoryKey } from "../core/images/image-ref.ts";
 import type { KubeObject } from "../core/kube-object.ts";
 import { annotations } from "../core/metadata-keys.ts";
 import { indexTags } from "../core/policy/tag-index.ts";
-import { parseTagConfigMap, tagConfigMapName } from "../core/tags/tag-configmap.ts";
+import { type ObservedTags, parseTagConfigMap, tagConfigMapName } from "../core/tags/tag-configmap.ts";
+import { visibleTags } from "../core/tags/visible-tags.ts";
 import {
   type ContainerPlan,
   type IndexedTags,
@@ -23,9 +24,19 @@ import { resourcePath } from "../kube/api-paths.ts";
 import { getOrUndefined } from "../kube/get-or-undefined.ts";
 import { listUpdateRequests, readWorkload } from "./cluster-reads.ts";
 import type { CommandContext, CommandResult } from "./command.ts";
+import { timingNotes } from "./timing-notes.ts";
 import { parseWorkloadArgument } from "./workload-argument.ts";
 
 function describePlan(plan: ContainerPlan, approval: string): [string, string] {
+  const [kind, detail] = describeKind(plan, approval);
+  const soon =
+    plan.recheckSeconds === undefined
+      ? ""
+      : `; a newer tag comes of age in ${plan.recheckSeconds}s (min-image-age)`;
+  return [kind, `${detail}${soon}`];
+}
+
+function describeKind(plan: ContainerPlan, approval: string): [string, string] {
   switch (plan.kind) {
     case "propose":
       return ["propose", `${plan.newImage} (${approval})`];
@@ -41,15 +52,28 @@ function describePlan(plan: ContainerPlan, approval: string): [string, string] {
   }
 }
 
-async function observedTags(ctx: CommandContext, repository: string): Promise<IndexedTags | undefined> {
+async function readTags(ctx: CommandContext, repository: string, scope?: string) {
   const path = resourcePath(
     { apiVersion: "v1", resource: "configmaps", namespace: ctx.headwindNamespace },
-    tagConfigMapName(repository),
+    tagConfigMapName(repository, scope),
   );
   const configMap = await getOrUndefined<KubeObject>(ctx.client.transport, path);
-  if (configMap === undefined) return undefined;
-  const parsed = parseTagConfigMap(configMap);
-  return parsed.ok ? { observed: parsed.value, index: indexTags(parsed.value.tags) } : undefined;
+  const parsed = configMap === undefined ? undefined : parseTagConfigMap(configMap);
+  return parsed?.ok ? [parsed.value] : [];
+}
+
+/** What the workloads hook would see: the namespace's own scope, else the shared one. */
+async function observedTags(
+  ctx: CommandContext,
+  repository: string,
+  namespace: string,
+): Promise<IndexedTags | undefined> {
+  const read: ObservedTags[] = [
+    ...(await readTags(ctx, repository, namespace)),
+    ...(await readTags(ctx, repository)),
+  ];
+  const observed = visibleTags(read, namespace, (tags) => tags).get(repository);
+  return observed === undefined ? undefined : { observed, index: indexTags(observed.tags) };
 }
 
 export async function planCommand(ctx: CommandContext): Promise<CommandResult> {
@@ -80,7 +104,7 @@ export async function planCommand(ctx: CommandContext): Promise<CommandResult> {
     const plan = planContainer({
       container,
       ref,
-      observed: await observedTags(ctx, repositoryKey(ref)),
+      observed: await observedTags(ctx, repositoryKey(ref), workload.metadata.namespace ?? ctx.namespace),
       config,
       requests: requests.filter((ur) => ur.spec.containerName === container.name),
       lastUpdateMs: lastUpdate,
@@ -91,7 +115,7 @@ export async function planCommand(ctx: CommandContext): Promise<CommandResult> {
   }
   return {
     data: { policy: config.spec.policy, plans },
-    notes: errors.map((e) => e.message),
+    notes: [...errors.map((e) => e.message), ...timingNotes(workload, ctx.now)],
     table: { headers: ["container", "current", "plan", "detail"], rows },
   };
 }

@@ -14,11 +14,13 @@ import { createKubeWatch } from "../kube/create-kube-watch.ts";
 import { KubeApiError } from "../kube/kube-api-error.ts";
 import { createLogger } from "../observability/create-logger.ts";
 import { createMetricsApp } from "../observability/create-metrics-app.ts";
+import { createHelmIndexFetcher } from "./charts/fetch-helm-index.ts";
 import { createPollerMetrics } from "./poller/create-poller-metrics.ts";
 import { createCloudCredentials } from "./registry/cloud/create-cloud-credentials.ts";
 import { createCloudMetrics } from "./registry/cloud/create-cloud-metrics.ts";
 import { createCloudTokenSources } from "./registry/cloud/create-cloud-token-sources.ts";
 import { createRegistryClient } from "./registry/create-registry-client.ts";
+import { createChartPoller } from "./runtime/create-chart-poller.ts";
 import { createDockerConfigLoader } from "./runtime/create-docker-config-loader.ts";
 import { createLeaseElector } from "./runtime/create-lease-elector.ts";
 import { createSidecarApp } from "./runtime/create-sidecar-app.ts";
@@ -134,11 +136,12 @@ const view = createWorkloadView({
     if (runtime.interest() === undefined) void refresh();
   },
 });
+const store = createTagStore({ kube, namespace: config.namespace, metrics: metrics.sidecar, logger, clock });
 const runtime = createSidecarRuntime({
   kube,
   workloads: view.workloads,
   client,
-  store: createTagStore({ kube, namespace: config.namespace, metrics: metrics.sidecar, logger }),
+  store,
   elector,
   loadDockerConfigs: createDockerConfigLoader({ kube, logger, clock }),
   namespace: config.namespace,
@@ -148,6 +151,14 @@ const runtime = createSidecarRuntime({
   metrics,
   clock,
   logger,
+  charts: createChartPoller({
+    fetchIndex: createHelmIndexFetcher({ fetch }),
+    client,
+    store,
+    kube,
+    now: clock,
+    logger,
+  }),
 });
 
 const webhookConfig = loadWebhookSources(config.webhookConfigPath, {

@@ -193,10 +193,18 @@ describe("charts/headwind", () => {
         },
         metacontroller: { namespace: "mc-system" },
         dashboard: { enabled: true },
+        flux: { enabled: true },
       },
       namespace,
     );
     expect(await dryRun(objects)).toHaveLength(objects.length);
+    expect(objects.map(key)).toEqual(
+      expect.arrayContaining([
+        "metacontroller.k8s.io/v1alpha1 DecoratorController (cluster)/headwind-helmreleases",
+        "rbac.authorization.k8s.io/v1 ClusterRole (cluster)/headwind-hooks-flux",
+        "rbac.authorization.k8s.io/v1 ClusterRole (cluster)/headwind-sidecar-flux",
+      ]),
+    );
 
     const hooks = find<V1Deployment>(objects, "Deployment", "headwind-hooks");
     const hooksPod = hooks.spec?.template.spec;

@@ -607,6 +607,8 @@ describe("the UpdateRequest CRD", () => {
       "NEW",
       "POLICY",
       "PHASE",
+      "WAITING-UNTIL",
+      "GITOPS",
       "MESSAGE",
       "AGE",
     ]);

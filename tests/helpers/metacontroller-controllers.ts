@@ -35,14 +35,25 @@ export interface DecoratorController {
   };
 }
 
-/** hooks/*.yaml of this repository (kustomization.yaml aside), sorted by file name. */
-export async function loadRepositoryControllers(): Promise<DecoratorController[]> {
-  const dir = new URL("../../hooks/", import.meta.url);
+/**
+ * hooks/*.yaml of this repository (kustomization.yaml aside), sorted by file name, and those of the
+ * optional folders named (`flux`: hooks/flux, installed by manifests/components/flux).
+ */
+export async function loadRepositoryControllers(
+  optional: readonly string[] = [],
+): Promise<DecoratorController[]> {
+  const out: DecoratorController[] = [];
+  for (const folder of ["", ...optional]) out.push(...(await loadFolder(folder)));
+  return out;
+}
+
+async function loadFolder(folder: string): Promise<DecoratorController[]> {
+  const dir = new URL(`../../hooks/${folder ? `${folder}/` : ""}`, import.meta.url);
   const files = (await readdir(dir)).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml").sort();
   const out: DecoratorController[] = [];
   for (const file of files) {
     for (const doc of parseAllDocuments(await readFile(new URL(file, dir), "utf8"))) {
-      if (doc.errors.length > 0) throw new Error(`hooks/${file}: ${doc.errors[0]?.message}`);
+      if (doc.errors.length > 0) throw new Error(`hooks/${folder}${file}: ${doc.errors[0]?.message}`);
       const value = doc.toJS() as DecoratorController | null;
       if (value?.kind === "DecoratorController") out.push(value);
     }
@@ -53,6 +64,8 @@ export async function loadRepositoryControllers(): Promise<DecoratorController[]
 export interface ControllerOptions {
   /** Replaces the sync hooks' `timeout` (a test of slow effects wants a short one). */
   readonly syncTimeout?: string;
+  /** Optional controller folders under hooks/ to run too (`flux`). */
+  readonly optional?: readonly string[];
 }
 
 /** The controller with every `service` + `path` webhook pointing at `<hookBaseUrl><path>`. */
@@ -107,7 +120,7 @@ export async function installControllers(
   instance: string,
   options: ControllerOptions = {},
 ): Promise<InstalledControllers> {
-  const controllers = (await loadRepositoryControllers()).map((dc) =>
+  const controllers = (await loadRepositoryControllers(options.optional)).map((dc) =>
     toLoopback(dc, hookBaseUrl, instance, options),
   );
   const refs = credentialRefs(controllers);

@@ -7,6 +7,8 @@ export interface FakeRepository {
   readonly digests?: Readonly<Record<string, string>>;
   readonly fail?: "unauthorized" | "unavailable";
   readonly complete?: boolean;
+  /** Tag → creation time (epoch seconds) its image config says. */
+  readonly created?: Readonly<Record<string, number>>;
 }
 
 export function fakeRegistryClient(repositories: Readonly<Record<string, FakeRepository>>) {
@@ -43,6 +45,11 @@ export function fakeRegistryClient(repositories: Readonly<Record<string, FakeRep
           ? { ok: false, error: registryError("not-found", "reg", `${key}:${tag} does not exist`, 404) }
           : { ok: true, value: digest };
       }),
+    imageCreated: (key, tag, credentials) =>
+      track(`created ${key}:${tag}${credentials ? ` as ${credentials.username}` : ""}`, () => ({
+        ok: true,
+        value: repositories[key]?.created?.[tag],
+      })),
   };
   return { client, calls, maxInFlight: () => maxInFlight };
 }

@@ -167,7 +167,13 @@ export function createTestSidecar(options: TestSidecarOptions) {
     ...(options.leaseName === undefined ? {} : { name: options.leaseName }),
     onChange: (leader) => metrics.sidecar.leader.set(leader ? 1 : 0),
   });
-  const store = createTagStore({ kube, namespace: headwindNamespace, metrics: metrics.sidecar, logger });
+  const store = createTagStore({
+    kube,
+    namespace: headwindNamespace,
+    metrics: metrics.sidecar,
+    logger,
+    clock: Date.now,
+  });
   const runtime = createSidecarRuntime({
     kube,
     workloads: view.workloads,

@@ -3,6 +3,7 @@
  * falls back to the safe default and yields an error message fit for a Kubernetes Event.
  */
 import semver from "semver";
+import { gitopsModes } from "../gitops/gitops-owner.ts";
 import { annotations as names } from "../metadata-keys.ts";
 import { compileTagRegex } from "../policy/compile-tag-regex.ts";
 import {
@@ -13,6 +14,8 @@ import {
   type PolicySpec,
   policies,
 } from "../policy/policy-spec.ts";
+import { maxMinImageAgeSeconds } from "../tags/tag-times.ts";
+import { parseUpdateWindows } from "../windows/parse-update-windows.ts";
 import { parseDuration } from "./parse-duration.ts";
 
 export const eventSources = ["webhook", "polling", "both", "none"] as const;
@@ -29,6 +32,8 @@ export interface WorkloadConfig {
   readonly autoRollback: boolean;
   readonly rollbackTimeoutSeconds: number;
   readonly healthCheckRetries: number;
+  /** A tag is a candidate only once it has existed this long; 0: at once. */
+  readonly minImageAgeSeconds: number;
 }
 
 export interface AnnotationError {
@@ -80,13 +85,14 @@ class Reader {
     return this.oneOf(name, ["true", "false"], fallback ? "true" : "false") === "true";
   }
 
-  seconds(name: string, fallback: number, minimum = 0): number {
+  seconds(name: string, fallback: number, minimum = 0, maximum = Number.POSITIVE_INFINITY): number {
     const value = this.raw(name);
     if (value === undefined) return fallback;
     const seconds = parseDuration(value);
     if (seconds === undefined)
       this.fail(name, value, "expected seconds or a duration such as 90s, 5m, 1h30m");
     else if (seconds < minimum) this.fail(name, value, `must be at least ${minimum} seconds`);
+    else if (seconds > maximum) this.fail(name, value, `must be at most ${maximum} seconds`);
     else return seconds;
     return fallback;
   }
@@ -97,6 +103,13 @@ class Reader {
     if (/^[1-9]\d{0,3}$/.test(value)) return Number(value);
     this.fail(name, value, "expected a whole number from 1 to 9999");
     return fallback;
+  }
+
+  /** Checked here so a bad value is reported on the workload; the UpdateRequests hook reads it live. */
+  windows(name: string): void {
+    const value = this.raw(name);
+    const parsed = value === undefined ? undefined : parseUpdateWindows(value);
+    if (parsed !== undefined && !parsed.ok) this.fail(name, value ?? "", parsed.error);
   }
 
   list(name: string): string[] {
@@ -173,6 +186,14 @@ export function parseAnnotations(values: Annotations | undefined): {
     autoRollback: read.bool(names.autoRollback, false),
     rollbackTimeoutSeconds: read.seconds(names.rollbackTimeout, defaults.rollbackTimeoutSeconds, 1),
     healthCheckRetries: read.count(names.healthCheckRetries, defaults.healthCheckRetries),
+    // A soak the owner asked for but mistyped holds updates back rather than dropping the soak.
+    minImageAgeSeconds:
+      read.raw(names.minImageAge) === undefined
+        ? 0
+        : read.seconds(names.minImageAge, maxMinImageAgeSeconds, 0, maxMinImageAgeSeconds),
   };
+  read.windows(names.updateWindow);
+  // Read live by the UpdateRequests hook; checked here so a typo is reported on the workload.
+  read.oneOf(names.gitops, gitopsModes, "propose");
   return { config, errors: read.errors };
 }

@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { annotations, labels } from "../metadata-keys.ts";
 import { isValidDigest, isValidTag } from "./tag-grammar.ts";
+import { encodeTagTimes, parseTagTimes, type TagTimes, tagTimesKey } from "./tag-times.ts";
 
 export const tagsFormat = "headwind.sh/tags/v1";
 export const tagsLabel = labels.tags;
@@ -32,6 +33,8 @@ export interface ObservedTags {
   readonly digests: Readonly<Record<string, string>>;
   /** True when tags were left out to stay under the size cap. */
   readonly truncated: boolean;
+  /** When tags came into existence (`data.times`); absent from ConfigMaps written before it existed. */
+  readonly times?: TagTimes | undefined;
 }
 
 export interface TagConfigMap {
@@ -64,11 +67,16 @@ export function tagConfigMapName(repository: string, namespace?: string): string
   return `tags-${slug}-${hash}`;
 }
 
-const byVersionDescending = (a: string, b: string): number => b.localeCompare(a, "en", { numeric: true });
+export const byVersionDescending = (a: string, b: string): number =>
+  b.localeCompare(a, "en", { numeric: true });
 
-type Scope = Pick<ObservedTags, "repository" | "namespace">;
+type Encodable = Pick<ObservedTags, "repository" | "namespace" | "times">;
 
-function encode(scope: Scope, tags: readonly string[], digests: Readonly<Record<string, string>>) {
+function encode(
+  { repository, namespace, times }: Encodable,
+  tags: readonly string[],
+  digests: Readonly<Record<string, string>>,
+): Record<string, string> {
   const present = new Set(tags);
   const kept = Object.fromEntries(
     Object.entries(digests)
@@ -77,10 +85,11 @@ function encode(scope: Scope, tags: readonly string[], digests: Readonly<Record<
   );
   return {
     format: tagsFormat,
-    repository: scope.repository,
-    ...(scope.namespace === undefined ? {} : { namespace: scope.namespace }),
+    repository,
+    ...(namespace === undefined ? {} : { namespace }),
     tags: [...tags].sort().join("\n"),
     digests: JSON.stringify(kept),
+    ...(times === undefined ? {} : { [tagTimesKey]: encodeTagTimes(times, tags) }),
   };
 }
 
@@ -174,6 +183,7 @@ export function parseTagConfigMap(object: unknown): ParsedTags {
   const tags = lines.filter(isValidTag);
   const entries = Object.entries(digests);
   const valid = entries.filter(([tag, digest]) => isValidTag(tag) && isValidDigest(digest));
+  const times = parseTagTimes(data[tagTimesKey]);
   return {
     ok: true,
     value: {
@@ -182,6 +192,7 @@ export function parseTagConfigMap(object: unknown): ParsedTags {
       tags,
       digests: Object.fromEntries(valid),
       truncated: data.truncated === "true",
+      ...(times === undefined ? {} : { times }),
     },
     dropped: lines.length - tags.length + entries.length - valid.length,
   };

@@ -8,7 +8,8 @@
 import type { Phase } from "./update-request.ts";
 
 export const phaseTransitions: Readonly<Partial<Record<Phase, readonly Phase[]>>> = {
-  Pending: ["Approved", "Rejected", "Expired", "Superseded", "Failed"],
+  // Completed: a GitOps tool rolled the proposed image out from Git (nothing for Headwind to apply).
+  Pending: ["Approved", "Rejected", "Expired", "Superseded", "Failed", "Completed"],
   // Expired: approved by kubectl after the request's time was up (nothing stamps the approval time).
   Approved: ["Applying", "Expired", "Failed"],
   Applying: ["Progressing", "Failed"],

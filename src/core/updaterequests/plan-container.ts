@@ -4,8 +4,10 @@
  * every branch is a row in tests/http/hooks/workloads-hook.test.ts.
  */
 import type { WorkloadConfig } from "../annotations/parse-annotations.ts";
+import { tagToVersion } from "../charts/helm-release.ts";
 import type { ImageRef } from "../images/image-ref.ts";
-import { selectUpdate } from "../policy/select-update.ts";
+import { selectAgedUpdate } from "../policy/select-aged-update.ts";
+import type { Selection } from "../policy/select-update.ts";
 import type { TagIndex } from "../policy/tag-index.ts";
 import type { ObservedTags } from "../tags/tag-configmap.ts";
 import type { ContainerImage } from "../workloads/container-images.ts";
@@ -17,11 +19,15 @@ export interface IndexedTags {
   readonly index?: TagIndex;
 }
 
-export type ContainerPlan =
+export type ContainerPlan = (
   | { kind: "propose"; newImage: string; attempt: number; supersede: UpdateRequest[] }
   | { kind: "keep"; keep: UpdateRequest; supersede: UpdateRequest[] }
   | { kind: "defer"; newImage: string; seconds: number }
-  | { kind: "idle"; reason: string };
+  | { kind: "idle"; reason: string }
+) & {
+  /** A better tag comes of age (min-image-age) in this many seconds: sync again then. */
+  recheckSeconds?: number;
+};
 
 export interface ContainerInput {
   readonly container: ContainerImage;
@@ -46,9 +52,17 @@ export function planContainer(input: ContainerInput): ContainerPlan {
   if (input.observed === undefined)
     return { kind: "idle", reason: "no tags observed for this repository yet" };
   const { observed, index } = input.observed;
-  const selection = selectUpdate(input.ref, input.config.spec, observed, index);
+  const { config, ref } = input;
+  const now = new Date(input.nowMs);
+  const aged = selectAgedUpdate(ref, config.spec, observed, config.minImageAgeSeconds, now, index);
+  const plan = planSelection(input, aged.selection);
+  return aged.recheckSeconds === undefined ? plan : { ...plan, recheckSeconds: aged.recheckSeconds };
+}
+
+function planSelection(input: ContainerInput, selection: Selection): ContainerPlan {
   if (selection.kind !== "update") return { kind: "idle", reason: selection.reason };
-  const newImage = selection.image;
+  // A chart's "image" is its version, in SemVer spelling (the ConfigMap keeps OCI tag spelling).
+  const newImage = input.container.containerType === "chart" ? tagToVersion(selection.tag) : selection.image;
   if (input.requests.some((ur) => refusedImage(ur) === newImage)) {
     return { kind: "idle", reason: `${newImage} was rejected, failed or rolled back before` };
   }

@@ -5,6 +5,7 @@
  * Metacontroller stamps on attachments — for a workload in their own namespace, and never moves a
  * container to another repository.
  */
+import { isExactVersion } from "../charts/helm-release.ts";
 import { parseImageRef, repositoryKey } from "../images/image-ref.ts";
 import type { KubeObject } from "../kube-object.ts";
 import type { UpdateRequest } from "./update-request.ts";
@@ -22,6 +23,12 @@ export function untrustedReason(ur: UpdateRequest, target: KubeObject): string |
   const owners = (metadata.ownerReferences ?? []) as OwnerReference[];
   if (!owners.some((o) => o.controller === true && o.uid !== undefined && o.uid === target.metadata.uid)) {
     return `not created by Headwind for ${spec.targetRef.kind} ${spec.targetRef.name} (no controller owner reference to it)`;
+  }
+  if (spec.containerType === "chart") {
+    // Only the version of the chart the release names ever moves (planImagePatch checks the chart).
+    return isExactVersion(spec.currentImage) && isExactVersion(spec.newImage)
+      ? undefined
+      : "a chart update must move between exact chart versions";
   }
   const from = parseImageRef(spec.currentImage);
   const to = parseImageRef(spec.newImage);

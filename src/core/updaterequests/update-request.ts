@@ -64,7 +64,8 @@ export interface UpdateRequestSpec {
   targetRef: TargetRef;
   containerName: string;
   containerType: ContainerType;
-  updateType: "image";
+  /** `chart`: the target is a HelmRelease, the container its chart and the images chart versions. */
+  updateType: "image" | "chart";
   /** `rollback`: a person asked to go back to an image from the workload's history. */
   type: UpdateType;
   currentImage: string;
@@ -103,6 +104,18 @@ export interface UpdateRequestStatus {
    * they are sent, so a retry, a restart or another replica never sends one twice.
    */
   notified?: string[];
+  /** An approved update outside its update window: when the next window opens. */
+  waitingUntil?: string;
+  conditions?: readonly Condition[];
+}
+
+/** A status condition, Kubernetes' usual shape (metav1.Condition). */
+export interface Condition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
 }
 
 export interface UpdateRequest extends KubeObject {

@@ -1,9 +1,13 @@
-/** Reads the images of a workload's containers and init containers, and its pod selector. */
+/**
+ * Reads the images of a workload's containers and init containers, and its pod selector. A Flux
+ * HelmRelease has one "container", its chart, whose "image" is the chart version.
+ */
+import { releaseChart } from "../charts/helm-release.ts";
 import type { KubeObject } from "../kube-object.ts";
-import { findWorkloadKind } from "./workload-kinds.ts";
+import { findWorkloadKind, helmReleaseKind } from "./workload-kinds.ts";
 
 export const containerTypes = ["containers", "initContainers"] as const;
-export type ContainerType = (typeof containerTypes)[number];
+export type ContainerType = (typeof containerTypes)[number] | "chart";
 
 export interface ContainerImage {
   readonly containerType: ContainerType;
@@ -27,6 +31,10 @@ export function podSpecOf(workload: KubeObject): Record<string, unknown> | undef
 }
 
 export function containerImages(workload: KubeObject): ContainerImage[] {
+  if (workload.kind === helmReleaseKind.kind) {
+    const chart = releaseChart(workload);
+    return chart.via === "chart" ? [{ containerType: "chart", name: chart.chart, image: chart.version }] : [];
+  }
   const podSpec = podSpecOf(workload);
   return containerTypes.flatMap((containerType) => {
     const list = podSpec?.[containerType];

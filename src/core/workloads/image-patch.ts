@@ -1,7 +1,9 @@
 /**
- * The guarded image change: a JSON patch that tests the expected current image before replacing
- * it, so a stale decision can never overwrite someone else's change. Pure; the executor sends it.
+ * The guarded image change: a JSON patch that tests the expected current image (or chart version)
+ * before replacing it, so a stale decision can never overwrite someone else's change. Pure; the
+ * executor sends it.
  */
+import { releaseChart } from "../charts/helm-release.ts";
 import type { KubeObject } from "../kube-object.ts";
 import { type ContainerType, podSpecOf } from "./container-images.ts";
 import { findWorkloadKind } from "./workload-kinds.ts";
@@ -21,7 +23,34 @@ export interface ImageChange {
   readonly to: string;
 }
 
+/** A HelmRelease's chart version: `spec.chart.spec.version`, for the same chart only. */
+function planVersionPatch(live: KubeObject, change: ImageChange): ImagePatchPlan {
+  const chart = releaseChart(live);
+  if (chart.via !== "chart" || chart.chart !== change.container) {
+    return {
+      kind: "conflict",
+      message: `${live.kind} ${live.metadata.name} has no chart ${change.container}`,
+    };
+  }
+  if (chart.version === change.to) return { kind: "noop" };
+  if (chart.version !== change.from) {
+    return {
+      kind: "conflict",
+      message: `chart ${change.container} is at ${chart.version}, expected ${change.from}`,
+    };
+  }
+  const path = "/spec/chart/spec/version";
+  return {
+    kind: "patch",
+    ops: [
+      { op: "test", path, value: change.from },
+      { op: "replace", path, value: change.to },
+    ],
+  };
+}
+
 export function planImagePatch(live: KubeObject, change: ImageChange): ImagePatchPlan {
+  if (change.containerType === "chart") return planVersionPatch(live, change);
   const kind = findWorkloadKind(live.kind);
   const list = podSpecOf(live)?.[change.containerType];
   const index = Array.isArray(list) ? list.findIndex((c) => c?.name === change.container) : -1;

@@ -1,9 +1,13 @@
 /** The workload kinds Headwind manages, and where each keeps its pod template. */
 
-export interface WorkloadKind {
+/** A kind an UpdateRequest may target. */
+export interface TargetKind {
   readonly kind: string;
   readonly apiVersion: string;
   readonly resource: string;
+}
+
+export interface WorkloadKind extends TargetKind {
   /** JSON path segments from the object to its pod spec. */
   readonly podSpecPath: readonly string[];
 }
@@ -34,6 +38,21 @@ export const workloadKinds: readonly WorkloadKind[] = [
     podSpecPath: ["spec", "jobTemplate", "spec", "template", "spec"],
   },
 ];
+
+/** Flux HelmReleases: their chart version is what moves (src/core/charts/helm-release.ts). */
+export const helmReleaseKind: TargetKind = {
+  kind: "HelmRelease",
+  apiVersion: "helm.toolkit.fluxcd.io/v2",
+  resource: "helmreleases",
+};
+
+export const targetKinds: readonly TargetKind[] = [...workloadKinds, helmReleaseKind];
+
+export function findTargetKind(kind: string, apiVersion?: string): TargetKind | undefined {
+  return targetKinds.find(
+    (k) => k.kind === kind && (apiVersion === undefined || k.apiVersion === apiVersion),
+  );
+}
 
 export function findWorkloadKind(kind: string, apiVersion?: string): WorkloadKind | undefined {
   return workloadKinds.find(

@@ -2,6 +2,8 @@
 
 import { isIP } from "node:net";
 import { ConfigError, readInteger } from "../../core/config/config-error.ts";
+import { type ArgoTrackingMethod, argoTrackingMethods } from "../../core/gitops/gitops-owner.ts";
+import { parseUpdateWindows, type UpdateWindow } from "../../core/windows/parse-update-windows.ts";
 import { type NotifyConfig, readNotifyConfig } from "../notify/notify-config.ts";
 import type { DashboardAuthConfig } from "./dashboard-settings.ts";
 import { type HookAuth, readHookAuth } from "./hook-auth-config.ts";
@@ -25,6 +27,21 @@ export interface HooksConfig {
 }
 
 const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function readWindows(text: string | undefined, problems: string[]): UpdateWindow[] {
+  if (text === undefined || text.trim() === "") return [];
+  const parsed = parseUpdateWindows(text);
+  if (parsed.ok) return parsed.windows;
+  problems.push(`HEADWIND_UPDATE_WINDOW: ${parsed.error}`);
+  return [];
+}
+
+function readArgoTracking(text: string | undefined, problems: string[]): ArgoTrackingMethod {
+  const value = (text ?? "").trim() || "annotation";
+  if ((argoTrackingMethods as readonly string[]).includes(value)) return value as ArgoTrackingMethod;
+  problems.push(`HEADWIND_ARGOCD_TRACKING must be one of ${argoTrackingMethods.join(", ")}`);
+  return "annotation";
+}
 
 /** A comma list of IP addresses or CIDR ranges (`10.0.0.7`, `10.8.0.0/16`, `fd00::/8`). */
 function readAddresses(text: string | undefined, problems: string[]): string[] {
@@ -60,6 +77,8 @@ export function readHooksConfig(env: Readonly<Record<string, string | undefined>
       approvalTtlSeconds: readInteger(env, "HEADWIND_APPROVAL_TTL_SECONDS", 86_400, problems, 60),
       historyLimit: readInteger(env, "HEADWIND_HISTORY_LIMIT", 10, problems, 1, 100),
       effectBudgetMs: readInteger(env, "HEADWIND_EFFECT_BUDGET_SECONDS", 15, problems, 1, 25) * 1000,
+      updateWindows: readWindows(env.HEADWIND_UPDATE_WINDOW, problems),
+      argoTracking: readArgoTracking(env.HEADWIND_ARGOCD_TRACKING, problems),
     },
     notify: readNotifyConfig(env, problems),
     maxBodyBytes: readInteger(env, "HEADWIND_MAX_BODY_BYTES", 16 * 1024 * 1024, problems, 1024),

@@ -11,7 +11,7 @@ import type {
   UpdateRequestStatus,
 } from "../../core/updaterequests/update-request.ts";
 import type { JsonPatchOp } from "../../core/workloads/image-patch.ts";
-import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import { findTargetKind } from "../../core/workloads/workload-kinds.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
 
@@ -40,7 +40,7 @@ export interface KubeGateway {
 const urBase = "/apis/headwind.sh/v1alpha1/namespaces";
 
 function workloadPath(ref: TargetRef): string {
-  const kind = findWorkloadKind(ref.kind, ref.apiVersion);
+  const kind = findTargetKind(ref.kind, ref.apiVersion);
   if (kind === undefined) throw new Error(`no API path known for ${ref.apiVersion} ${ref.kind}`);
   const at = `${encodeURIComponent(ref.namespace)}/${kind.resource}/${encodeURIComponent(ref.name)}`;
   return `/apis/${kind.apiVersion}/namespaces/${at}`;

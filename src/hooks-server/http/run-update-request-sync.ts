@@ -85,7 +85,7 @@ export async function runUpdateRequestSync(
   deps: UpdateRequestSyncDeps,
   log: Logger,
 ): Promise<DecoratorSyncResponse> {
-  const hinted = syncUpdateRequest(request, deps.clock());
+  const hinted = syncUpdateRequest(request, deps.clock(), deps.settings);
   if (hinted.status === null && hinted.effects.length === 0) return answer(hinted.resyncAfterSeconds);
   const signal = AbortSignal.timeout(deps.settings.effectBudgetMs);
   const live = await readLive(request, deps, signal);
@@ -94,7 +94,7 @@ export async function runUpdateRequestSync(
     log.warn({ ...live.refusal }, "hook request refused: not backed by the live cluster");
     return answer();
   }
-  const decided = syncUpdateRequest(live.request, deps.clock());
+  const decided = syncUpdateRequest(live.request, deps.clock(), deps.settings);
   const outcomes = await deps.execute(decided.effects, signal);
   record(deps, log, decided.effects, outcomes);
   const { status, resyncAfterSeconds } = applyOutcomes(decided, outcomes);

@@ -4,13 +4,13 @@
  */
 import type { KubeObject } from "../../core/kube-object.ts";
 import type { UpdateRequestSpec } from "../../core/updaterequests/update-request.ts";
-import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import { findTargetKind } from "../../core/workloads/workload-kinds.ts";
 import type { CustomizeResponse } from "../metacontroller/wire.ts";
 
 export function customizeUpdateRequest(ur: KubeObject): CustomizeResponse {
   const spec = ur.spec as Partial<UpdateRequestSpec> | undefined;
   const target = spec?.targetRef;
-  const kind = target === undefined ? undefined : findWorkloadKind(target.kind, target.apiVersion);
+  const kind = target === undefined ? undefined : findTargetKind(target.kind, target.apiVersion);
   if (target === undefined || kind === undefined) return { relatedResources: [] };
   const namespace = ur.metadata.namespace ?? target.namespace;
   return {

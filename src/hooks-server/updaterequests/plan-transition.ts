@@ -6,9 +6,11 @@
  * claimed: each goes out at most once per (request, phase), never twice.
  */
 
+import { createHash } from "node:crypto";
 import type { Phase, UpdateRequest, UpdateRequestStatus } from "../../core/updaterequests/update-request.ts";
 import type { Effect } from "../effects/effect.ts";
 import type { Notification, NotificationEvent } from "../notify/notification.ts";
+import { gitopsConditionType } from "./gitops-gate.ts";
 
 export interface TransitionPlan {
   /** The status to write: the new one with its notifications claimed. */
@@ -86,11 +88,15 @@ const warnings: readonly (Phase | undefined)[] = ["Failed", "RolledBack", "Expir
  */
 const stepsBeforeAnEffect: readonly (Phase | undefined)[] = ["Applying", "RollingBack"];
 
-function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Effect[] {
+/** The same Event on the request and on its target, keyed apart. */
+function eventPair(
+  ur: UpdateRequest,
+  key: string,
+  eventType: "Normal" | "Warning",
+  reason: string,
+  message: string,
+): Effect[] {
   const { spec, metadata } = ur;
-  const eventType = warnings.includes(after.phase) ? "Warning" : "Normal";
-  const reason = `${isRollback(ur) ? "Rollback" : "Update"}${after.phase ?? "Changed"}`;
-  const message = `${spec.containerName}: ${spec.currentImage} -> ${spec.newImage}: ${after.phase}${after.message ? ` (${after.message})` : ""}`;
   const onUr: Effect = {
     type: "event",
     key: `${key}/ur`,
@@ -105,8 +111,25 @@ function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Eff
     reason,
     message,
   };
-  const onTarget: Effect = { ...onUr, key: `${key}/target`, regarding: spec.targetRef };
-  return [onUr, onTarget];
+  return [onUr, { ...onUr, key: `${key}/target`, regarding: spec.targetRef }];
+}
+
+function events(ur: UpdateRequest, after: UpdateRequestStatus, key: string): Effect[] {
+  const { spec } = ur;
+  const eventType = warnings.includes(after.phase) ? "Warning" : "Normal";
+  const message = `${spec.containerName}: ${spec.currentImage} -> ${spec.newImage}: ${after.phase}${after.message ? ` (${after.message})` : ""}`;
+  const reason = `${isRollback(ur) ? "Rollback" : "Update"}${after.phase ?? "Changed"}`;
+  return eventPair(ur, key, eventType, reason, message);
+}
+
+/** Once per request and message: which GitOps tool applies the target, and what to change in Git. */
+function gitopsEvents(ur: UpdateRequest, before: UpdateRequestStatus, after: UpdateRequestStatus): Effect[] {
+  const condition = after.conditions?.find((c) => c.type === gitopsConditionType && c.status === "True");
+  const previous = before.conditions?.find((c) => c.type === gitopsConditionType && c.status === "True");
+  if (condition === undefined || condition.message === previous?.message) return [];
+  const digest = createHash("sha256").update(condition.message).digest("hex").slice(0, 12);
+  const key = `${ur.metadata.uid ?? ur.metadata.name}/gitops/${digest}`;
+  return eventPair(ur, key, "Normal", gitopsConditionType, condition.message);
 }
 
 /** `ur` is the request as read, `after` the status about to replace its own. */
@@ -128,5 +151,8 @@ export function planTransition(ur: UpdateRequest, after: UpdateRequestStatus): T
   );
   const announced =
     (after.phase !== before.phase || fresh.length > 0) && !stepsBeforeAnEffect.includes(after.phase);
-  return { status, effects: [...(announced ? events(ur, after, key) : []), ...notes] };
+  return {
+    status,
+    effects: [...gitopsEvents(ur, before, after), ...(announced ? events(ur, after, key) : []), ...notes],
+  };
 }

@@ -1,9 +1,11 @@
 /**
- * Reads a rollout's health from the live workload and its Pods, as the controllers report it.
+ * Reads a rollout's health from the live workload and its Pods (or a HelmRelease's conditions), as
+ * the controllers report it.
  * Only Pods running the new image count against it: an old Pod's restarts are not the update's fault.
  */
 import type { KubeObject } from "../../core/kube-object.ts";
 import type { UpdateRequestSpec } from "../../core/updaterequests/update-request.ts";
+import { helmReleaseKind } from "../../core/workloads/workload-kinds.ts";
 
 /**
  * `definitive` failures are the controller's own verdict (a progress deadline: it already waited);
@@ -44,7 +46,9 @@ function podFailure(pods: readonly KubeObject[], spec: UpdateRequestSpec): strin
             initContainers?: { name?: string; image?: string }[];
           }
         | undefined
-    )?.[spec.containerType]?.some((c) => c.name === spec.containerName && c.image === spec.newImage);
+    )?.[spec.containerType as "containers" | "initContainers"]?.some(
+      (c) => c.name === spec.containerName && c.image === spec.newImage,
+    );
     const reason = mine?.state?.waiting?.reason;
     if (runsNew && reason !== undefined && badWaiting.has(reason))
       return `pod ${pod.metadata.name}: ${reason}`;
@@ -93,12 +97,43 @@ function workloadProgress(target: KubeObject, appliedGeneration: number): Health
   return healthyIf(rolloutDone(target, status, spec) ?? true);
 }
 
+/** helm-controller gave up on the version and put the release back: its verdict, not ours to wait on. */
+const remediated = new Set(["RollbackSucceeded", "UninstallSucceeded"]);
+
+/**
+ * A HelmRelease's rollout is helm-controller's: `Ready` for the generation we wrote, a `Stalled`
+ * release (no more retries) or a remediation is a verdict, any other `Ready=False` is counted.
+ */
+function releaseProgress(target: KubeObject, appliedGeneration: number): Health {
+  const status = (target.status ?? {}) as Status;
+  const conditions = conditionsOf(status) as {
+    type?: string;
+    status?: string;
+    reason?: string;
+    message?: string;
+  }[];
+  const stalled = conditions.find((c) => c.type === "Stalled" && c.status === "True");
+  if (stalled !== undefined)
+    return {
+      kind: "failed",
+      reason: `stalled: ${stalled.message ?? stalled.reason ?? ""}`.trim(),
+      definitive: true,
+    };
+  if (num(status.observedGeneration) < appliedGeneration) return { kind: "progressing" };
+  const ready = conditions.find((c) => c.type === "Ready");
+  if (ready?.status === "True") return { kind: "healthy" };
+  if (ready?.status !== "False") return { kind: "progressing" };
+  const reason = `${ready.reason ?? "not ready"}: ${ready.message ?? ""}`.replace(/: $/, "");
+  return { kind: "failed", reason, definitive: remediated.has(ready.reason ?? "") };
+}
+
 export function rolloutHealth(
   target: KubeObject,
   pods: readonly KubeObject[],
   spec: UpdateRequestSpec,
   appliedGeneration: number,
 ): Health {
+  if (target.kind === helmReleaseKind.kind) return releaseProgress(target, appliedGeneration);
   const failure = podFailure(pods, spec);
   if (failure !== undefined) return { kind: "failed", reason: failure, definitive: false };
   return workloadProgress(target, appliedGeneration);

@@ -5,21 +5,26 @@
  * overwritten. Image changes come back as patch effects for the executor.
  */
 
+import { describeOwner } from "../../core/gitops/gitops-owner.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { isTerminal } from "../../core/updaterequests/phase-transitions.ts";
 import { untrustedReason } from "../../core/updaterequests/trust-update-request.ts";
 import {
+  type Phase,
   phaseOf,
   type UpdateRequest,
   type UpdateRequestStatus,
 } from "../../core/updaterequests/update-request.ts";
 import { containerImages } from "../../core/workloads/container-images.ts";
-import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import { findTargetKind } from "../../core/workloads/workload-kinds.ts";
+import type { HookSettings } from "../config/hook-settings.ts";
 import type { Effect, PatchStep } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, objectsOf } from "../metacontroller/wire.ts";
+import { type GitOpsView, gitopsView, withGitOpsCondition } from "./gitops-gate.ts";
 import { rollbackRefusal } from "./rollback-guard.ts";
 import { rolloutHealth } from "./rollout-health.ts";
+import { windowGate } from "./window-gate.ts";
 
 export interface UpdateRequestDecision {
   status: UpdateRequestStatus | null;
@@ -36,7 +41,13 @@ interface Ctx {
   readonly target: KubeObject | undefined;
   readonly pods: readonly KubeObject[];
   readonly now: Date;
+  readonly settings: SyncSettings;
+  /** Set when Flux or Argo CD applies the target. */
+  readonly gitops: GitOpsView | undefined;
 }
+
+/** The install-wide settings this hook reads: update windows and how Argo CD tracks objects. */
+export type SyncSettings = Pick<HookSettings, "updateWindows" | "argoTracking">;
 
 const iso = (date: Date) => date.toISOString();
 const same = (): UpdateRequestDecision => ({ status: null, effects: [] });
@@ -71,13 +82,51 @@ function patch(ctx: Ctx, step: PatchStep): Effect {
   };
 }
 
+/** Stays Approved, saying why; the same wait is not written twice. */
+function waitApproved(
+  ctx: Ctx,
+  approval: UpdateRequestStatus,
+  wait: { message: string; waitingUntil?: string | undefined; resyncAfterSeconds?: number },
+): UpdateRequestDecision {
+  const { message, waitingUntil, resyncAfterSeconds } = wait;
+  const unchanged =
+    ctx.status.phase === "Approved" &&
+    ctx.status.approvedAt !== undefined &&
+    ctx.status.waitingUntil === waitingUntil &&
+    ctx.status.message === message;
+  if (unchanged) return { status: null, effects: [], ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
+  return to(ctx, { ...approval, phase: "Approved", waitingUntil, message }, resyncAfterSeconds);
+}
+
+/**
+ * Approved: Applying, unless a GitOps tool applies the target (nothing is patched; the change is
+ * made in Git, and once the target runs the new image the request goes on as applied) or, for an
+ * update, no update window is open (it wakes up as one opens).
+ */
+function applyWhenAllowed(ctx: Ctx, approval: UpdateRequestStatus, message?: string): UpdateRequestDecision {
+  const { gitops } = ctx;
+  if (gitops !== undefined && !gitops.patch && liveImage(ctx) !== ctx.ur.spec.newImage) {
+    const owner = describeOwner(gitops.owner);
+    return waitApproved(ctx, approval, {
+      message: `approved; not patched: ${owner} applies the target, change it in Git`,
+    });
+  }
+  // Windows pace updates; a person's rollback is a repair and goes at once.
+  const gate =
+    ctx.ur.spec.type === "rollback"
+      ? { open: true as const }
+      : windowGate(ctx.target, ctx.settings.updateWindows ?? [], ctx.now);
+  if (gate.open) return to(ctx, { ...approval, phase: "Applying", waitingUntil: undefined, message });
+  return waitApproved(ctx, approval, gate);
+}
+
 function onNew(ctx: Ctx): UpdateRequestDecision {
   const { spec } = ctx.ur;
   if (spec.approval === "Automatic") {
     // Admission admitted an automatic rollback only from someone who may patch the workload.
     const approvedBy =
       spec.type === "rollback" ? (spec.requestedBy ?? "unknown") : "headwind (require-approval: false)";
-    return to(ctx, { phase: "Applying", approvedBy, approvedAt: iso(ctx.now) });
+    return applyWhenAllowed(ctx, { approvedBy, approvedAt: iso(ctx.now) });
   }
   return onPending(
     { ...ctx, status: { phase: "Pending", message: `waiting for approval until ${ctx.ur.spec.expiresAt}` } },
@@ -93,6 +142,10 @@ function onPending(ctx: Ctx, isNew = false): UpdateRequestDecision {
   if (!(expires > ctx.now.getTime()))
     return to(ctx, { phase: "Expired", message: "nobody approved it in time" });
   const live = liveImage(ctx);
+  if (ctx.gitops !== undefined && live === spec.newImage) {
+    const message = `${spec.newImage} arrived through ${describeOwner(ctx.gitops.owner)}`;
+    return to(ctx, { phase: "Completed", completedAt: iso(ctx.now), message });
+  }
   if (ctx.target !== undefined && live !== spec.currentImage) {
     return to(ctx, {
       phase: "Superseded",
@@ -130,7 +183,7 @@ function onApproved(ctx: Ctx): UpdateRequestDecision {
   if (live !== ctx.ur.spec.currentImage && live !== ctx.ur.spec.newImage) {
     return to(ctx, { ...approval, phase: "Failed", message: `not applied: the container now runs ${live}` });
   }
-  return to(ctx, { ...approval, phase: "Applying", message: "applying" });
+  return applyWhenAllowed(ctx, approval, "applying");
 }
 
 /**
@@ -223,10 +276,10 @@ function onRejected(ctx: Ctx): UpdateRequestDecision {
   });
 }
 
-function contextOf(request: DecoratorSyncRequest, now: Date): Ctx {
+function contextOf(request: DecoratorSyncRequest, now: Date, settings: SyncSettings): Ctx {
   const ur = request.object as UpdateRequest;
   const targetRef = ur.spec?.targetRef;
-  const kind = targetRef === undefined ? undefined : findWorkloadKind(targetRef.kind, targetRef.apiVersion);
+  const kind = targetRef === undefined ? undefined : findTargetKind(targetRef.kind, targetRef.apiVersion);
   if (kind === undefined || typeof ur.spec?.containerName !== "string") {
     throw new HookInputError(`UpdateRequest ${ur.metadata.name} has no valid targetRef/containerName`);
   }
@@ -234,11 +287,24 @@ function contextOf(request: DecoratorSyncRequest, now: Date): Ctx {
     (o) => o.metadata.name === targetRef?.name && o.metadata.namespace === targetRef?.namespace,
   );
   const pods = objectsOf(request.related, "Pod", "v1");
-  return { ur, status: (ur.status ?? {}) as UpdateRequestStatus, target, pods, now };
+  const gitops = gitopsView(ur, target, settings.argoTracking ?? "annotation");
+  return { ur, status: (ur.status ?? {}) as UpdateRequestStatus, target, pods, now, settings, gitops };
 }
 
-export function syncUpdateRequest(request: DecoratorSyncRequest, now: Date): UpdateRequestDecision {
-  const ctx = contextOf(request, now);
+/** A request still on its way says whether a GitOps tool applies its target (written only on a change). */
+function withConditions(ctx: Ctx, decision: UpdateRequestDecision): UpdateRequestDecision {
+  const base = decision.status ?? ctx.status;
+  if (isTerminal(base.phase)) return decision;
+  const conditions = withGitOpsCondition(base.conditions, ctx.gitops, ctx.now);
+  return conditions === base.conditions ? decision : { ...decision, status: { ...base, conditions } };
+}
+
+export function syncUpdateRequest(
+  request: DecoratorSyncRequest,
+  now: Date,
+  settings: SyncSettings = {},
+): UpdateRequestDecision {
+  const ctx = contextOf(request, now, settings);
   const phase = phaseOf(ctx.ur);
   const distrust =
     ctx.target === undefined
@@ -247,6 +313,10 @@ export function syncUpdateRequest(request: DecoratorSyncRequest, now: Date): Upd
   if (distrust !== undefined) {
     return isTerminal(phase) ? same() : to(ctx, { phase: "Failed", message: `refused: ${distrust}` });
   }
+  return withConditions(ctx, decide(ctx, phase));
+}
+
+function decide(ctx: Ctx, phase: Phase | undefined): UpdateRequestDecision {
   switch (phase) {
     case undefined:
       return onNew(ctx);

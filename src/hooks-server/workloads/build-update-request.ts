@@ -43,7 +43,7 @@ export function buildUpdateRequest(input: NewUpdateRequest): UpdateRequest {
     targetRef: target,
     containerName: container.name,
     containerType: container.containerType,
-    updateType: "image",
+    updateType: container.containerType === "chart" ? "chart" : "image",
     type: "update",
     currentImage: container.image,
     newImage,

@@ -3,6 +3,7 @@
  * (core/tags/tag-configmap.ts) and its tags indexed for the policies (core/policy/tag-index.ts).
  */
 import type { KubeObject } from "../../core/kube-object.ts";
+import { annotations } from "../../core/metadata-keys.ts";
 import { indexTags, type TagIndex } from "../../core/policy/tag-index.ts";
 import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
 
@@ -11,6 +12,8 @@ export interface RepositoryTags {
   readonly index: TagIndex;
   /** Tags and digests that broke the OCI grammar and were left out. */
   readonly dropped: number;
+  /** Why the sidecar's last read of the source failed (`headwind.sh/poll-error`); the tags are the last good read. */
+  readonly pollError?: string | undefined;
 }
 
 export type ReadTags = { ok: true; value: RepositoryTags } | { ok: false; error: string };
@@ -21,5 +24,9 @@ export const readRepositoryTags: TagReader = (configMap) => {
   const parsed = parseTagConfigMap(configMap);
   if (!parsed.ok) return parsed;
   const { value, dropped } = parsed;
-  return { ok: true, value: { observed: value, index: indexTags(value.tags), dropped } };
+  const pollError = configMap.metadata.annotations?.[annotations.pollError];
+  return {
+    ok: true,
+    value: { observed: value, index: indexTags(value.tags), dropped, ...(pollError ? { pollError } : {}) },
+  };
 };

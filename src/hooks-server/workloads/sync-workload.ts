@@ -5,7 +5,6 @@
  */
 import { createHash } from "node:crypto";
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
-import { parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations as names } from "../../core/metadata-keys.ts";
 import { visibleTags } from "../../core/tags/visible-tags.ts";
@@ -19,7 +18,7 @@ import {
 } from "../../core/updaterequests/update-request.ts";
 import { type ContainerImage, containerImages, podSelector } from "../../core/workloads/container-images.ts";
 import { isManaged } from "../../core/workloads/is-managed.ts";
-import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import { findTargetKind } from "../../core/workloads/workload-kinds.ts";
 import type { HookSettings } from "../config/hook-settings.ts";
 import type { Effect } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
@@ -27,6 +26,7 @@ import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from
 import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";
 import { type RepositoryTags, readRepositoryTags, type TagReader } from "./read-repository-tags.ts";
 import { retainUpdateRequests } from "./retain-update-requests.ts";
+import { trackedRef } from "./tracked-ref.ts";
 
 export interface WorkloadReport {
   proposed: string[];
@@ -34,6 +34,8 @@ export interface WorkloadReport {
   deferred: string[];
   idle: string[];
   errors: string[];
+  /** The sidecar could not read a source (a chart repository): reported on the workload, blocks nothing else. */
+  sourceErrors: string[];
   /** Tags and digests in the related ConfigMaps that broke the OCI grammar and were left out. */
   droppedTags: number;
 }
@@ -81,7 +83,7 @@ function observedTags(
   return visibleTags(read, workloadNamespace, (tags) => tags.observed);
 }
 
-function warning(workload: KubeObject, message: string): Effect {
+function warning(workload: KubeObject, message: string, reason = "HeadwindConfigError"): Effect {
   const { uid, name, namespace } = workload.metadata;
   const digest = createHash("sha256").update(`${uid}/${message}`).digest("hex").slice(0, 16);
   return {
@@ -95,31 +97,41 @@ function warning(workload: KubeObject, message: string): Effect {
       uid,
     },
     eventType: "Warning",
-    reason: "HeadwindConfigError",
+    reason,
     message,
   };
 }
 
+function resyncWithin(acc: Accumulator, seconds: number): void {
+  acc.resyncAfter = Math.min(acc.resyncAfter ?? seconds, seconds);
+}
+
 function decideContainer(ctx: Context, container: ContainerImage, acc: Accumulator): void {
-  const ref = parseImageRef(container.image);
-  if (ref === undefined) {
-    acc.report.errors.push(
-      `container ${container.name}: ${JSON.stringify(container.image)} is not a valid image reference`,
-    );
+  const tracked = trackedRef(ctx.workload, container);
+  if (tracked.kind === "error") {
+    acc.report.errors.push(tracked.message);
     return;
   }
+  if (tracked.kind === "idle") {
+    acc.report.idle.push(`${container.name}: ${tracked.reason}`);
+    return;
+  }
+  const { ref, key } = tracked;
   const requests = ctx.existing.filter(
     (ur) => ur.spec?.containerName === container.name && ur.spec?.containerType === container.containerType,
   );
-  const observed = ctx.observed.get(repositoryKey(ref));
+  const observed = ctx.observed.get(key);
+  const sourceError = observed?.pollError;
+  if (sourceError !== undefined) acc.report.sourceErrors.push(`${container.name}: ${sourceError}`);
   const plan = planContainer({ ...ctx, container, ref, observed, requests, nowMs: ctx.now.getTime() });
+  if (plan.recheckSeconds !== undefined) resyncWithin(acc, plan.recheckSeconds);
   switch (plan.kind) {
     case "idle":
       acc.report.idle.push(`${container.name}: ${plan.reason}`);
       return;
     case "defer":
       acc.report.deferred.push(`${container.name}: ${plan.newImage} in ${plan.seconds}s`);
-      acc.resyncAfter = Math.min(acc.resyncAfter ?? plan.seconds, plan.seconds);
+      resyncWithin(acc, plan.seconds);
       return;
     case "keep":
       for (const old of plan.supersede) acc.supersededBy.set(old.metadata.name, plan.keep.metadata.name);
@@ -148,7 +160,7 @@ function contextOf(
   errors: string[],
 ): Context {
   const workload = request.object;
-  const kind = findWorkloadKind(workload.kind, workload.apiVersion);
+  const kind = findTargetKind(workload.kind, workload.apiVersion);
   const namespace = workload.metadata.namespace;
   if (kind === undefined || namespace === undefined) {
     throw new HookInputError(`${workload.apiVersion} ${workload.kind} is not a workload Headwind manages`);
@@ -193,6 +205,7 @@ export function syncWorkload(
 ): WorkloadDecision {
   const errors: string[] = [];
   const ctx = contextOf(request, now, settings, readTags, errors);
+  const sourceErrors: string[] = [];
   let droppedTags = 0;
   for (const tags of ctx.observed.values()) droppedTags += tags.dropped;
   const report: WorkloadReport = {
@@ -201,6 +214,7 @@ export function syncWorkload(
     deferred: [],
     idle: [],
     errors,
+    sourceErrors,
     droppedTags,
   };
   const acc: Accumulator = { report, created: [], supersededBy: new Map(), resyncAfter: undefined };
@@ -212,10 +226,14 @@ export function syncWorkload(
     rebuildUpdateRequest(ur, acc.supersededBy.get(ur.metadata.name)),
   );
   const response: DecoratorSyncResponse = {
-    annotations: annotationsOf(ctx, errors),
+    annotations: annotationsOf(ctx, [...errors, ...sourceErrors]),
     status: null,
     attachments: [...kept, ...acc.created],
     ...(acc.resyncAfter !== undefined ? { resyncAfterSeconds: acc.resyncAfter } : {}),
   };
-  return { response, effects: errors.map((message) => warning(ctx.workload, message)), report };
+  const effects = [
+    ...errors.map((message) => warning(ctx.workload, message)),
+    ...sourceErrors.map((message) => warning(ctx.workload, message, "HeadwindSourceError")),
+  ];
+  return { response, effects, report };
 }

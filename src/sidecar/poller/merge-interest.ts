@@ -26,6 +26,8 @@ export interface PollInterest {
   readonly pollingIntervalSeconds: number;
   /** One per namespace, sorted by namespace. */
   readonly uses: readonly NamespaceUse[];
+  /** Some workload has `headwind.sh/min-image-age`: new tags' creation times are worth reading. */
+  readonly creationTimes?: boolean;
 }
 
 const refKey = (ref: SecretRef) => `${ref.namespace}/${ref.name}`;
@@ -58,21 +60,28 @@ export function mergeUses(uses: readonly NamespaceUse[]): NamespaceUse[] {
  * Output is sorted by repository, so it is deterministic.
  */
 export function mergeInterest(entries: readonly PollInterest[]): PollInterest[] {
-  const merged = new Map<string, { interval: number; uses: NamespaceUse[] }>();
+  const merged = new Map<string, { interval: number; uses: NamespaceUse[]; creationTimes: boolean }>();
   for (const entry of entries) {
     const seen = merged.get(entry.repository);
+    const creationTimes = entry.creationTimes === true;
     if (seen === undefined)
-      merged.set(entry.repository, { interval: entry.pollingIntervalSeconds, uses: [...entry.uses] });
+      merged.set(entry.repository, {
+        interval: entry.pollingIntervalSeconds,
+        uses: [...entry.uses],
+        creationTimes,
+      });
     else {
       seen.interval = Math.min(seen.interval, entry.pollingIntervalSeconds);
       seen.uses.push(...entry.uses);
+      seen.creationTimes ||= creationTimes;
     }
   }
   return [...merged]
-    .map(([repository, { interval, uses }]) => ({
+    .map(([repository, { interval, uses, creationTimes }]) => ({
       repository,
       pollingIntervalSeconds: interval,
       uses: mergeUses(uses),
+      ...(creationTimes ? { creationTimes } : {}),
     }))
     .sort((a, b) => byName(a.repository, b.repository));
 }

@@ -12,6 +12,7 @@ import { splitRepositoryKey } from "../registry/split-repository-key.ts";
 import type { CredentialResolver, CredentialScope } from "./create-credential-resolver.ts";
 import { createKeyedLimiter, type KeyedLimiter } from "./create-keyed-limiter.ts";
 import type { PollerMetrics } from "./create-poller-metrics.ts";
+import { creationLookupsPerPoll, lookUpCreated, pickCreationLookups } from "./look-up-created.ts";
 import { mergeInterest, type PollInterest } from "./merge-interest.ts";
 import { planPoll } from "./plan-poll.ts";
 import { pollRepository } from "./poll-repository.ts";
@@ -24,8 +25,17 @@ export interface PollCycleDeps {
   readonly lastPolled: ReadonlyMap<string, number>;
   readonly now: () => number;
   readonly resolveScopes: CredentialResolver;
-  /** Writes one scope's observation (its tag ConfigMap); a throw fails that scope only. */
-  readonly onObserved: (observed: ObservedTags, scope: CredentialScope) => Promise<void>;
+  /**
+   * Writes one scope's observation (its tag ConfigMap) with the creation times read for it (epoch
+   * seconds by tag); a throw fails that scope only.
+   */
+  readonly onObserved: (
+    observed: ObservedTags,
+    scope: CredentialScope,
+    created: Readonly<Record<string, number>>,
+  ) => Promise<void>;
+  /** What a scope's ConfigMap holds now, to tell new tags from known ones. */
+  readonly previous?: (repository: string, namespace: string | undefined) => ObservedTags | undefined;
   readonly metrics: PollerMetrics;
   /** Scopes polled at once per registry. */
   readonly concurrencyPerRegistry?: number;
@@ -58,7 +68,8 @@ function messageOf(cause: unknown): string {
 
 type Outcome = { ok: true; tags: number } | { ok: false; failure: PollFailure };
 
-async function pollScope(deps: PollCycleDeps, repository: string, scope: CredentialScope): Promise<Outcome> {
+async function pollScope(deps: PollCycleDeps, item: PollInterest, scope: CredentialScope): Promise<Outcome> {
+  const { repository } = item;
   const { namespace } = scope;
   const polled = await pollRepository(
     deps.client,
@@ -70,8 +81,13 @@ async function pollScope(deps: PollCycleDeps, repository: string, scope: Credent
     return { ok: false, failure: { repository, namespace, kind, message } };
   }
   deps.metrics.tagsSeen.set({ repository }, polled.value.tags.length);
+  const lookups = item.creationTimes
+    ? pickCreationLookups(deps.previous?.(repository, namespace), polled.value.tags, creationLookupsPerPoll)
+    : [];
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  const created = await lookUpCreated(deps.client, repository, lookups, nowSeconds, scope.credentials);
   try {
-    await deps.onObserved({ ...polled.value, namespace }, scope);
+    await deps.onObserved({ ...polled.value, namespace }, scope, created);
   } catch (cause) {
     return {
       ok: false,
@@ -92,7 +108,7 @@ async function pollOne(deps: PollCycleDeps, item: PollInterest, limit: KeyedLimi
   const polled = await Promise.all(
     resolution.scopes.map((scope) =>
       limit(registry, async () => {
-        const outcome = await pollScope(deps, repository, scope);
+        const outcome = await pollScope(deps, item, scope);
         if (!outcome.ok && outcome.failure.kind !== "write") deps.metrics.registryErrors.inc({ registry });
         return outcome;
       }),

@@ -16,6 +16,7 @@ import { manifestAccept } from "./manifest-accept.ts";
 import { parseLinkNext } from "./parse-link-next.ts";
 import { parseTagList, type TagPage } from "./parse-tag-list.ts";
 import { readCappedBody, readCappedJson } from "./read-capped-body.ts";
+import { readImageCreated } from "./read-image-created.ts";
 import { type RegistryObserver, silentObserver } from "./registry-observer.ts";
 import { type RegistryResult, registryError } from "./registry-result.ts";
 import { resolveRegistryOrigin } from "./resolve-registry-origin.ts";
@@ -41,6 +42,12 @@ export interface RegistryClient {
     tag: string,
     credentials?: RegistryCredentials,
   ): Promise<RegistryResult<string>>;
+  /** When the image behind a tag was created (epoch seconds), if its manifest or config says. */
+  imageCreated(
+    repositoryKey: string,
+    tag: string,
+    credentials?: RegistryCredentials,
+  ): Promise<RegistryResult<number | undefined>>;
 }
 
 export interface RegistryClientOptions extends AuthorizedSendOptions {
@@ -216,6 +223,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       observer.invalidReference({ registry, kind: "digest", count: 1 });
       const detail = `${registry} sent a Docker-Content-Digest outside the OCI grammar for ${what}`;
       return { ok: false, error: registryError("protocol", registry, detail) };
+    },
+
+    async imageCreated(key, tag, credentials) {
+      const context = contextFor(key, credentials);
+      if (!context.ok) return context;
+      return readImageCreated(send, context.value, context.value.origin, tag);
     },
   };
 }

@@ -1,7 +1,10 @@
 /** What the registry client reports as it works; the poller turns it into metrics. */
 
-/** `tags` = one tag-list page, `manifest` = a digest HEAD (or its GET fallback), `token` = a token fetch. */
-export type RegistryRequestKind = "tags" | "manifest" | "token";
+/**
+ * `tags` = one tag-list page, `manifest` = a digest HEAD (or its GET fallback) or a manifest read
+ * for a creation time, `blob` = an image config read for a creation time, `token` = a token fetch.
+ */
+export type RegistryRequestKind = "tags" | "manifest" | "blob" | "token";
 
 export interface RegistryObserver {
   /** Every HTTP exchange (each redirect hop and retry too); `code` is the status or `network`. */

@@ -49,6 +49,7 @@ interface Use extends NamespaceUse {
   readonly repository: string;
   readonly polled: boolean;
   readonly pollingIntervalSeconds: number;
+  readonly creationTimes: boolean;
 }
 
 const policyAnnotation = annotations.policy;
@@ -98,13 +99,16 @@ function usesOf(
   const pullSecrets = pullSecretsOf(workload, input);
   const polled = config.eventSource === "polling" || config.eventSource === "both";
   const pollingIntervalSeconds = config.pollingIntervalSeconds ?? input.defaultPollingIntervalSeconds;
+  const creationTimes = config.minImageAgeSeconds > 0;
   return containerImages(workload).flatMap((container) => {
     if (!isManaged(config, container.name, container.image)) return [];
     const ref = parseImageRef(container.image);
     if (ref === undefined) return [];
     const repository = repositoryKey(ref);
     const digestTags = digestTagsOf(ref, config, visible(namespace).get(repository));
-    return [{ repository, namespace, polled, pollingIntervalSeconds, digestTags, pullSecrets }];
+    return [
+      { repository, namespace, polled, pollingIntervalSeconds, digestTags, pullSecrets, creationTimes },
+    ];
   });
 }
 
@@ -128,6 +132,7 @@ export function buildInterest(input: InterestInput): InterestSet {
     // A webhook-only workload adds its digest tags and secrets, never its (absent) interval.
     pollingIntervalSeconds: intervals.get(use.repository) ?? input.defaultPollingIntervalSeconds,
     uses: [{ namespace: use.namespace, pullSecrets: use.pullSecrets, digestTags: use.digestTags }],
+    ...(use.creationTimes ? { creationTimes: true } : {}),
   });
   const all = mergeInterest(uses.map(interest));
   return {

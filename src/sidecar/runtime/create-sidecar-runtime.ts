@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { buildPollStatus, maxRepositories, type PollRecord } from "../../core/tags/poll-status.ts";
 import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
+import type { ChartInterest } from "../charts/chart-interest.ts";
 import { createCredentialResolver, sharedCredentials } from "../poller/create-credential-resolver.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
 import type { PollerMetrics } from "../poller/create-poller-metrics.ts";
@@ -21,6 +22,7 @@ import type { RegistryClient } from "../registry/create-registry-client.ts";
 import { registryError } from "../registry/registry-result.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
 import { buildInterest, type InterestSet } from "./build-interest.ts";
+import type { ChartPoller } from "./create-chart-poller.ts";
 import type { DockerConfigLoader } from "./create-docker-config-loader.ts";
 import { createEventIngest, type OnEvents } from "./create-event-ingest.ts";
 import { createHintCheck } from "./create-hint-check.ts";
@@ -29,6 +31,7 @@ import type { LeaseElector } from "./create-lease-elector.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
 import type { TagStore } from "./create-tag-store.ts";
 import { sidecarFieldManager } from "./create-tag-store.ts";
+import { loadChartInterest } from "./load-chart-interest.ts";
 import { serviceAccountKey, serviceAccountOf } from "./service-account-of.ts";
 import type { SidecarKube } from "./sidecar-kube.ts";
 
@@ -54,6 +57,8 @@ export interface SidecarRuntimeDeps {
   readonly hintLimits?: Partial<HintLimits>;
   /** Workload identity for cloud registries: the shared scope's credentials where no operator secret matches. */
   readonly cloudCredentials?: CloudCredentials;
+  /** Flux HelmRelease chart versions; without it, no charts are followed. */
+  readonly charts?: ChartPoller;
 }
 
 export interface HintLimits {
@@ -80,6 +85,8 @@ export interface SidecarRuntime {
   /** One poll cycle when this replica leads; undefined when it does not, or one is running. */
   pollOnce(): Promise<PollCycleReport | undefined>;
   interest(): InterestSet | undefined;
+  /** The chart sources the last interest LIST found. */
+  chartInterest(): readonly ChartInterest[];
   readonly onEvents: OnEvents;
   /** Resolves once no webhook hint waits or is being checked (tests, shutdown). */
   hintsIdle(): Promise<void>;
@@ -99,19 +106,24 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Every ConfigMap the interest may need: each repository's shared one and its namespaces' own. */
-function configMapsInUse(interest: InterestSet): Set<string> {
+/**
+ * Every ConfigMap the interest may need: each repository's shared one and its namespaces' own, and
+ * each chart source's, in the scope of the Secret that reads it.
+ */
+function configMapsInUse(interest: InterestSet, charts: readonly ChartInterest[]): Set<string> {
   const names = new Set<string>();
   for (const [repository, uses] of interest.repositories) {
     names.add(tagConfigMapName(repository));
     for (const use of uses) names.add(tagConfigMapName(repository, use.namespace));
   }
+  for (const chart of charts) names.add(tagConfigMapName(chart.key, chart.namespace));
   return names;
 }
 
 export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   const { kube, store, elector, logger, metrics } = deps;
   let current: InterestSet | undefined;
+  let charts: readonly ChartInterest[] = [];
   let lastInterestError: string | undefined = "the first interest refresh has not run yet";
   let lastPolled = new Map<string, number>();
   /** What `kubectl headwind status` shows: each repository's last poll and its result. */
@@ -175,6 +187,8 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         observed: store.observed(),
         defaultPollingIntervalSeconds: deps.defaultPollingIntervalSeconds,
       });
+      charts =
+        deps.charts === undefined ? [] : await loadChartInterest(kube, deps.defaultPollingIntervalSeconds);
       current = interest;
       lastInterestError = undefined;
       metrics.sidecar.interestRepositories.set(interest.repositories.size);
@@ -187,7 +201,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         "interest refreshed",
       );
       if (elector.isLeader()) {
-        const deleted = await store.prune(configMapsInUse(interest));
+        const deleted = await store.prune(configMapsInUse(interest, charts));
         if (deleted.length > 0)
           logger.info({ configMaps: deleted }, "deleted tag ConfigMaps no workload uses");
       }
@@ -205,6 +219,8 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       elector.isLeader() ? deps.client.listTags(key, credentials) : notLeader(key),
     headDigest: (key, tag, credentials) =>
       elector.isLeader() ? deps.client.headDigest(key, tag, credentials) : notLeader(key),
+    imageCreated: (key, tag, credentials) =>
+      elector.isLeader() ? deps.client.imageCreated(key, tag, credentials) : notLeader(key),
   };
 
   /** Best effort: the status is for people; a failed write never fails the cycle. */
@@ -246,6 +262,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
   async function pollOnce(): Promise<PollCycleReport | undefined> {
     if (!elector.isLeader()) {
       lastPolled = new Map();
+      deps.charts?.reset();
       pollRecords = new Map();
       return undefined;
     }
@@ -258,9 +275,10 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         lastPolled,
         now: deps.clock,
         resolveScopes,
-        onObserved: async (observed, scope) => {
+        previous: (repository, namespace) => store.observedIn({ repository, namespace }),
+        onObserved: async (observed, scope, created) => {
           if (!elector.isLeader()) throw new Error("no longer the leader: poll result not written");
-          await store.write(observed);
+          await store.write(observed, created);
           if (scope.namespace === undefined) {
             const retired = await store.retire(observed.repository, scope.namespaces);
             if (retired.length > 0)
@@ -273,6 +291,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
       for (const failure of report.failed) logger.warn(failure, "repository poll failed");
       await recordFailures(report.failed);
       if (report.due > 0) await recordPolls(report);
+      if (deps.charts !== undefined && elector.isLeader()) await deps.charts.poll(charts);
       if (report.due > 0) logger.debug({ due: report.due, polled: report.polled }, "poll cycle");
       return report;
     } finally {
@@ -289,6 +308,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
     },
     pollOnce,
     interest: () => current,
+    chartInterest: () => charts,
     onEvents: createEventIngest({
       interest: () => current,
       queue,

@@ -9,7 +9,8 @@
  * resourceVersion read, again on a conflict — because any replica may be writing the same one.
  * A failed poll leaves the tags alone and says why in the `headwind.sh/poll-error` annotation
  * (creating an empty ConfigMap for a repository never polled successfully); the next successful
- * poll removes it.
+ * poll removes it. Either way the tag times (min-image-age) are carried forward from what was
+ * there, so a restart or a new leader never makes an old tag look new.
  */
 import type { Logger } from "pino";
 import { annotations } from "../../core/metadata-keys.ts";
@@ -21,6 +22,7 @@ import {
   tagConfigMapName,
   tagsLabel,
 } from "../../core/tags/tag-configmap.ts";
+import { advanceTagTimes } from "../../core/tags/tag-times.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
 import { listAllPages } from "../../kube/list-pages.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
@@ -46,8 +48,13 @@ export interface TagStore {
   reload(): Promise<void>;
   /** What each cached ConfigMap holds, every scope (unreadable ones left out). */
   observed(): readonly ObservedTags[];
-  /** Writes a poll result unless the cached ConfigMap already holds exactly this. */
-  write(observed: ObservedTags): Promise<WriteResult>;
+  /** What the cached ConfigMap of one scope holds, if it is there and readable. */
+  observedIn(scope: TagScope): ObservedTags | undefined;
+  /**
+   * Writes a poll result unless the cached ConfigMap already holds exactly this; `created` are
+   * registry creation times learnt with it (epoch seconds by tag).
+   */
+  write(observed: ObservedTags, created?: Readonly<Record<string, number>>): Promise<WriteResult>;
   /** Adds what a webhook confirmed to the live ConfigMap of the scope, creating it when missing. */
   merge(scope: TagScope, update: TagUpdate): Promise<WriteResult>;
   /** Records why a poll failed on the scope's ConfigMap, keeping its tags. */
@@ -67,6 +74,8 @@ export interface TagStoreDeps {
   readonly namespace: string;
   readonly metrics: Pick<SidecarMetrics, "configMapWrites">;
   readonly logger: Logger;
+  /** Milliseconds since the epoch: when a tag was first seen. */
+  readonly clock: () => number;
   /** Conditional applies tried per webhook merge before giving up (the delivery then gets a 503). */
   readonly mergeAttempts?: number;
 }
@@ -108,7 +117,7 @@ function desiredOf(observed: ObservedTags, namespace: string, pollError?: string
   return desired;
 }
 
-function observedIn(live: ConfigMapObject | undefined): ObservedTags | undefined {
+function observedOf(live: ConfigMapObject | undefined): ObservedTags | undefined {
   const parsed = live === undefined ? undefined : parseTagConfigMap(live);
   return parsed?.ok ? parsed.value : undefined;
 }
@@ -117,6 +126,7 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
   const { kube, namespace, metrics } = deps;
   const attempts = deps.mergeAttempts ?? 3;
   let cache = new Map<string, ConfigMapObject>();
+  const nowSeconds = () => Math.floor(deps.clock() / 1000);
 
   async function apply(desired: TagConfigMap, resourceVersion?: string): Promise<ConfigMapObject> {
     const body =
@@ -137,13 +147,16 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
   async function mergeOnce(scope: TagScope, update: TagUpdate) {
     const name = tagConfigMapName(scope.repository, scope.namespace);
     const live = await kube.getConfigMap(namespace, name);
-    const before = observedIn(live);
+    const before = observedOf(live);
+    const tags = [...new Set([...(before?.tags ?? []), ...update.tags])];
     const observed: ObservedTags = {
       repository: scope.repository,
       ...(scope.namespace === undefined ? {} : { namespace: scope.namespace }),
-      tags: [...new Set([...(before?.tags ?? []), ...update.tags])],
+      tags,
       digests: { ...before?.digests, ...update.digests },
       truncated: (before?.truncated ?? false) || (update.truncated ?? false),
+      // A pushed tag is news: seen now (or, creating the ConfigMap, dated by its `since`, now too).
+      times: advanceTagTimes(before, tags, nowSeconds()),
     };
     // A webhook says nothing about why polling fails: the poll error stays until a poll succeeds.
     return applyChanged(
@@ -171,14 +184,14 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
     const name = tagConfigMapName(scope.repository, scope.namespace);
     const empty: ObservedTags = { ...scope, tags: [], digests: {}, truncated: false };
     const cached = cache.get(name);
-    if (holds(cached, desiredOf(observedIn(cached) ?? empty, namespace, message))) {
+    if (holds(cached, desiredOf(observedOf(cached) ?? empty, namespace, message))) {
       metrics.configMapWrites.inc({ result: "unchanged" });
       return "unchanged";
     }
     const live = await kube.getConfigMap(namespace, name);
     // Not a tag ConfigMap we can read: not ours to rewrite.
-    if (live !== undefined && observedIn(live) === undefined) return "unchanged";
-    return applyChanged(live, desiredOf(observedIn(live) ?? empty, namespace, message));
+    if (live !== undefined && observedOf(live) === undefined) return "unchanged";
+    return applyChanged(live, desiredOf(observedOf(live) ?? empty, namespace, message));
   }
 
   /** Deletes the version we saw; false when it changed meanwhile (judged again next time). */
@@ -223,8 +236,12 @@ export function createTagStore(deps: TagStoreDeps): TagStore {
       });
     },
 
-    async write(observed) {
-      const desired = desiredOf(observed, namespace);
+    observedIn: (scope) => observedOf(cache.get(tagConfigMapName(scope.repository, scope.namespace))),
+
+    async write(observed, created = {}) {
+      const before = observedOf(cache.get(tagConfigMapName(observed.repository, observed.namespace)));
+      const times = advanceTagTimes(before, observed.tags, nowSeconds(), created);
+      const desired = desiredOf({ ...observed, times }, namespace);
       if (holds(cache.get(desired.metadata.name), desired)) {
         metrics.configMapWrites.inc({ result: "unchanged" });
         return "unchanged";

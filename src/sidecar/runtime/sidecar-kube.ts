@@ -6,8 +6,8 @@
  */
 import type { KubeObject } from "../../core/kube-object.ts";
 import type { TagConfigMap } from "../../core/tags/tag-configmap.ts";
-import type { WorkloadKind } from "../../core/workloads/workload-kinds.ts";
-import { groupBase } from "../../kube/api-paths.ts";
+import type { TargetKind } from "../../core/workloads/workload-kinds.ts";
+import { groupBase, resourcePath } from "../../kube/api-paths.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
 import type { KubeWatch } from "../../kube/create-kube-watch.ts";
 import { getOrUndefined } from "../../kube/get-or-undefined.ts";
@@ -53,10 +53,12 @@ export type AppliedConfigMap = TagConfigMap & {
 };
 
 export interface SidecarKube {
-  /** One page of a cluster-wide LIST of one workload kind; items carry apiVersion and kind. */
-  listWorkloads(kind: WorkloadKind, page: PageRequest): Promise<Page<KubeObject>>;
+  /** One page of a cluster-wide LIST of one workload kind (or HelmReleases); items carry apiVersion and kind. */
+  listWorkloads(kind: TargetKind, page: PageRequest): Promise<Page<KubeObject>>;
   /** A cluster-wide watch of one workload kind (the path of its cluster-wide LIST). */
   readonly watch: KubeWatch;
+  /** A Flux source (HelmRepository, OCIRepository) by name; undefined when it does not exist. */
+  getFluxSource(kind: FluxSourceKind, namespace: string, name: string): Promise<KubeObject | undefined>;
   /** Undefined when it does not exist. */
   getServiceAccount(namespace: string, name: string): Promise<KubeObject | undefined>;
   /** Undefined when it does not exist. */
@@ -75,6 +77,12 @@ export interface SidecarKube {
   updateLease(lease: LeaseObject): Promise<LeaseObject>;
 }
 
+export const fluxSourceKinds = {
+  HelmRepository: "helmrepositories",
+  OCIRepository: "ocirepositories",
+} as const;
+export type FluxSourceKind = keyof typeof fluxSourceKinds;
+
 const applyPatch = "application/apply-patch+yaml";
 const enc = encodeURIComponent;
 
@@ -90,6 +98,10 @@ export function createSidecarKube(transport: KubeTransport, watch: KubeWatch): S
       });
       // List items come without apiVersion and kind; the readers downstream need both.
       return pageOf<KubeObject>(body, (item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }));
+    },
+    getFluxSource(kind, namespace, name) {
+      const ref = { apiVersion: "source.toolkit.fluxcd.io/v1", resource: fluxSourceKinds[kind], namespace };
+      return getOrUndefined(transport, resourcePath(ref, name));
     },
     getServiceAccount(namespace, name) {
       return getOrUndefined(transport, `/api/v1/namespaces/${enc(namespace)}/serviceaccounts/${enc(name)}`);

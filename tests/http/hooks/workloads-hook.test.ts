@@ -1,8 +1,13 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { tagConfigMapName } from "../../../src/core/tags/tag-configmap.ts";
+import {
+  buildTagConfigMap,
+  type ObservedTags,
+  tagConfigMapName,
+} from "../../../src/core/tags/tag-configmap.ts";
 import { phases } from "../../../src/core/updaterequests/update-request.ts";
+import { aHelmRelease } from "../../helpers/helm-releases.ts";
 import { hooksApp, type recordingExecutor } from "../../helpers/hooks-app.ts";
 
 const fixture = (name: string): Record<string, unknown> =>
@@ -40,6 +45,31 @@ describe("POST /hooks/workloads/sync", () => {
     expect(await registry.getSingleMetricAsString("headwind_annotation_errors_total")).toContain(
       'headwind_annotation_errors_total{kind="Deployment"} 2',
     );
+  });
+
+  it("min-image-age: a tag too young is not proposed yet; the hook asks to be synced when it comes of age", async () => {
+    const { post } = hooksApp();
+    const request = structuredClone(fixture("deployment-new-tags.request")) as {
+      object: { metadata: { annotations: Record<string, string> } };
+      related: Record<string, Record<string, { data: Record<string, string> }>>;
+    };
+    request.object.metadata.annotations["headwind.sh/min-image-age"] = "24h";
+    const nginx = Object.values(request.related["ConfigMap.v1"] ?? {})[0];
+    if (nginx === undefined) throw new Error("fixture has no ConfigMap");
+    const now = Date.parse("2026-11-25T12:00:00.000Z") / 1000;
+    // 1.27.0 appeared an hour ago, 1.25.4 was there when the repository was first listed.
+    nginx.data.times = JSON.stringify({
+      v: 1,
+      since: now - 30 * 86_400,
+      created: {},
+      seen: { "1.27.0": now - 3600 },
+    });
+    const body = (await (await post("/hooks/workloads/sync", request)).json()) as {
+      attachments: { spec: { newImage: string } }[];
+      resyncAfterSeconds?: number;
+    };
+    expect(body.attachments.map((ur) => ur.spec.newImage)).toEqual(["nginx:1.25.4"]);
+    expect(body.resyncAfterSeconds).toBe(23 * 3600);
   });
 
   it("drops and counts tags that break the OCI grammar, and never proposes one", async () => {
@@ -245,5 +275,73 @@ describe("the workloads hook never drops an attachment it was given", () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("POST /hooks/workloads/{customize,sync} for a Flux HelmRelease", () => {
+  const key = "helmrepository/shop/charts/podinfo";
+  const versions = (extra: Partial<ObservedTags> = {}) =>
+    buildTagConfigMap(
+      { repository: key, tags: ["6.4.0", "6.5.0", "6.5.1", "6.6.0", "7.0.0"], digests: {}, ...extra },
+      "headwind",
+    );
+  const request = (configMap: ReturnType<typeof versions>) => ({
+    object: aHelmRelease("6.5.0"),
+    attachments: {},
+    related: { "ConfigMap.v1": { [`headwind/${configMap.metadata.name}`]: configMap } },
+    finalizing: false,
+  });
+
+  it("customize relates the ConfigMaps of the chart's source: shared, and read with the release namespace's Secret", async () => {
+    const { post } = hooksApp();
+    const res = await post("/hooks/workloads/customize", { parent: aHelmRelease("6.5.0") });
+    const names = [tagConfigMapName(key), tagConfigMapName(key, "shop")].sort();
+    expect(await res.json()).toEqual({
+      relatedResources: [{ apiVersion: "v1", resource: "configmaps", namespace: "headwind", names }],
+    });
+  });
+
+  it("sync proposes a chart update under the same policy: the version is the image", async () => {
+    const { post } = hooksApp();
+    const body = (await (await post("/hooks/workloads/sync", request(versions()))).json()) as {
+      attachments: { metadata: { name: string }; spec: Record<string, unknown> }[];
+    };
+    expect(body.attachments).toHaveLength(1);
+    expect(body.attachments[0]?.spec).toMatchObject({
+      targetRef: {
+        apiVersion: "helm.toolkit.fluxcd.io/v2",
+        kind: "HelmRelease",
+        name: "web",
+        namespace: "shop",
+      },
+      containerName: "podinfo",
+      containerType: "chart",
+      updateType: "chart",
+      currentImage: "6.5.0",
+      newImage: "6.6.0",
+      policy: "minor",
+      reason: "minor policy allows 6.5.0 -> 6.6.0",
+    });
+    expect(body.attachments[0]?.spec.selector).toBeUndefined();
+  });
+
+  it("a source the sidecar cannot read is reported on the release, with a Warning Event", async () => {
+    const { post, execute } = hooksApp();
+    const unreachable = versions();
+    unreachable.metadata.annotations["headwind.sh/poll-error"] =
+      "unavailable: cannot reach charts.example.com (ECONNREFUSED)";
+    const body = (await (await post("/hooks/workloads/sync", request(unreachable))).json()) as {
+      annotations: Record<string, string | null>;
+      attachments: unknown[];
+    };
+    expect(JSON.parse(body.annotations["headwind.sh/errors"] ?? "[]")).toEqual([
+      "podinfo: unavailable: cannot reach charts.example.com (ECONNREFUSED)",
+    ]);
+    // The versions last read still count.
+    expect(body.attachments).toHaveLength(1);
+    const events = (execute as ReturnType<typeof recordingExecutor>).effects;
+    expect(events.map((e) => e.type === "event" && `${e.reason} ${e.regarding.kind}`)).toEqual([
+      "HeadwindSourceError HelmRelease",
+    ]);
   });
 });

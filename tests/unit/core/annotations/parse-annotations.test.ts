@@ -26,6 +26,7 @@ describe("parseAnnotations", () => {
       autoRollback: false,
       rollbackTimeoutSeconds: 300,
       healthCheckRetries: 3,
+      minImageAgeSeconds: 0,
     });
   });
 
@@ -43,6 +44,7 @@ describe("parseAnnotations", () => {
         "health-check-retries": "5",
         "include-prereleases": "TRUE",
         exclude: "*-debug, nightly-*",
+        "min-image-age": "24h",
       }),
     );
     expect(errors).toEqual([]);
@@ -57,6 +59,7 @@ describe("parseAnnotations", () => {
       minUpdateIntervalSeconds: 600,
       eventSource: "polling",
       pollingIntervalSeconds: 120,
+      minImageAgeSeconds: 86_400,
       autoRollback: true,
       rollbackTimeoutSeconds: 900,
       healthCheckRetries: 5,
@@ -155,10 +158,33 @@ describe("parseAnnotations", () => {
       'invalid headwind.sh/include-prereleases "yes": expected one of true, false',
       { spec: { includePrereleases: false } },
     ],
+    [
+      { "min-image-age": "a day" },
+      'invalid headwind.sh/min-image-age "a day": expected seconds or a duration such as 90s, 5m, 1h30m',
+      { minImageAgeSeconds: 7_776_000 },
+    ],
+    [
+      { "min-image-age": "91d" },
+      'invalid headwind.sh/min-image-age "91d": must be at most 7776000 seconds',
+      { minImageAgeSeconds: 7_776_000 },
+    ],
+    [{ gitops: "sometimes" }, 'invalid headwind.sh/gitops "sometimes": expected one of propose, patch', {}],
+    [
+      { "update-window": "Mon-Fri 02:00-04:00 Mars/Olympus" },
+      'invalid headwind.sh/update-window "Mon-Fri 02:00-04:00 Mars/Olympus": "Mars/Olympus" is not a time zone (e.g. Europe/Berlin, UTC)',
+      {},
+    ],
   ])("reports %j clearly and falls back safely", (values, message, fallback) => {
     const { config, errors } = parseAnnotations(h(values));
     expect(errors.map((e) => e.message)).toEqual([message]);
     expect(config).toMatchObject(fallback);
+  });
+
+  it("accepts update windows (checked here, applied by the UpdateRequests hook)", () => {
+    expect(
+      parseAnnotations(h({ "update-window": "Mon-Fri 02:00-04:00 Europe/Berlin; Sat 10:00-12:00" })).errors,
+    ).toEqual([]);
+    expect(parseAnnotations(h({ "update-window": "always" })).errors).toEqual([]);
   });
 
   it("ignores annotations it does not know", () => {

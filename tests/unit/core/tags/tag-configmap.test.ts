@@ -90,6 +90,33 @@ describe("buildTagConfigMap / parseTagConfigMap", () => {
     });
   });
 
+  it("carries tag times in data.times, for the kept tags only", () => {
+    const times = {
+      since: 1_780_000_000,
+      created: { "1.27": 1_779_000_000 },
+      seen: { "1.28": 1_780_000_100 },
+    };
+    const configMap = buildTagConfigMap(
+      { repository: "docker.io/library/nginx", tags: ["1.27", "1.28"], digests: {}, times },
+      "headwind",
+    );
+    expect(configMap.data.format).toBe(tagsFormat);
+    expect(JSON.parse(configMap.data.times ?? "")).toEqual({ v: 1, ...times });
+    expect(parseTagConfigMap(configMap)).toMatchObject({ ok: true, value: { times } });
+  });
+
+  it("reads a ConfigMap written before times existed, and one whose times it cannot read, without ages", () => {
+    const data = { format: tagsFormat, repository: "r.io/a", tags: "1.0", digests: "{}" };
+    const plain = parseTagConfigMap({ data });
+    expect(plain).toEqual({
+      ok: true,
+      value: { repository: "r.io/a", tags: ["1.0"], digests: {}, truncated: false },
+      dropped: 0,
+    });
+    const future = parseTagConfigMap({ data: { ...data, times: '{"v":9}' } });
+    expect(future.ok && future.value.times).toBeUndefined();
+  });
+
   it("keeps a namespace scope in the name, a label and the data", () => {
     const configMap = buildTagConfigMap(
       { repository: "r.io/private", namespace: "team-a", tags: ["1.0"], digests: {} },

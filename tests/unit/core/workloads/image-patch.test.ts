@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { containerImages, podSelector } from "../../../../src/core/workloads/container-images.ts";
 import { planImagePatch } from "../../../../src/core/workloads/image-patch.ts";
+import { aHelmRelease } from "../../../helpers/helm-releases.ts";
 import { aDeployment } from "../../../helpers/update-requests.ts";
 
 const cronJob = {
@@ -79,5 +80,41 @@ describe("containerImages / podSelector", () => {
     ]);
     expect(podSelector(aDeployment("x"))).toEqual({ app: "web" });
     expect(podSelector(cronJob)).toBeUndefined();
+  });
+});
+
+describe("planImagePatch of a HelmRelease's chart version", () => {
+  const change = { containerType: "chart" as const, container: "podinfo", from: "6.5.0", to: "6.5.1" };
+
+  it("is the release's one container", () => {
+    expect(containerImages(aHelmRelease("6.5.0"))).toEqual([
+      { containerType: "chart", name: "podinfo", image: "6.5.0" },
+    ]);
+  });
+
+  it("tests and replaces spec.chart.spec.version", () => {
+    expect(planImagePatch(aHelmRelease("6.5.0"), change)).toEqual({
+      kind: "patch",
+      ops: [
+        { op: "test", path: "/spec/chart/spec/version", value: "6.5.0" },
+        { op: "replace", path: "/spec/chart/spec/version", value: "6.5.1" },
+      ],
+    });
+  });
+
+  it.each([
+    ["already there: a no-op", aHelmRelease("6.5.1"), { kind: "noop" }],
+    [
+      "someone moved it",
+      aHelmRelease("6.6.0"),
+      { kind: "conflict", message: "chart podinfo is at 6.6.0, expected 6.5.0" },
+    ],
+    [
+      "another chart now",
+      aHelmRelease("6.5.0", { chart: "other" }),
+      { kind: "conflict", message: "HelmRelease web has no chart podinfo" },
+    ],
+  ])("%s", (_, release, expected) => {
+    expect(planImagePatch(release, change)).toEqual(expected);
   });
 });

@@ -34,6 +34,27 @@ describe("readHooksConfig", () => {
     );
   });
 
+  it("HEADWIND_UPDATE_WINDOW sets the cluster-wide update windows; a bad one is refused at start-up", () => {
+    expect(readHooksConfig(withToken({})).settings.updateWindows).toEqual([]);
+    const windows = readHooksConfig(
+      withToken({ HEADWIND_UPDATE_WINDOW: "Mon-Fri 02:00-04:00 Europe/Berlin; Sat 10:00-12:00" }),
+    ).settings.updateWindows;
+    expect(windows?.map((w) => w.text)).toEqual(["Mon-Fri 02:00-04:00 Europe/Berlin", "Sat 10:00-12:00"]);
+    expect(() => readHooksConfig(withToken({ HEADWIND_UPDATE_WINDOW: "nightly" }))).toThrow(
+      'HEADWIND_UPDATE_WINDOW: "nightly" has no time range such as 02:00-04:00',
+    );
+  });
+
+  it("HEADWIND_ARGOCD_TRACKING names Argo CD's tracking method (annotation by default)", () => {
+    expect(readHooksConfig(withToken({})).settings.argoTracking).toBe("annotation");
+    expect(readHooksConfig(withToken({ HEADWIND_ARGOCD_TRACKING: "label" })).settings.argoTracking).toBe(
+      "label",
+    );
+    expect(() => readHooksConfig(withToken({ HEADWIND_ARGOCD_TRACKING: "labels" }))).toThrow(
+      "HEADWIND_ARGOCD_TRACKING must be one of annotation, label, annotation+label",
+    );
+  });
+
   it("fails once, listing every problem", () => {
     const read = () =>
       readHooksConfig(

@@ -121,4 +121,25 @@ describe("planTransition", () => {
       errorMessage: "pod web-1: CrashLoopBackOff",
     });
   });
+
+  it("says once, on the request and its target, that a GitOps tool applies the target", () => {
+    const condition = {
+      type: "GitOpsManaged",
+      status: "True" as const,
+      reason: "FluxKustomization",
+      message: "Deployment shop/web is applied by Flux Kustomization flux-system/apps …",
+      lastTransitionTime: "2026-11-25T12:00:00.000Z",
+    };
+    const gitops = (before: UpdateRequestStatus | undefined, after: UpdateRequestStatus) =>
+      planTransition(anUpdateRequest(before), after).effects.flatMap((e) =>
+        e.type === "event" && e.reason === "GitOpsManaged" ? [`${e.regarding.kind} ${e.message}`] : [],
+      );
+    const pending = { phase: "Pending" as const, conditions: [condition] };
+    expect(gitops(undefined, pending)).toEqual([
+      `UpdateRequest ${condition.message}`,
+      `Deployment ${condition.message}`,
+    ]);
+    expect(gitops(pending, { ...pending, phase: "Approved" })).toEqual([]);
+    expect(gitops({ phase: "Pending" }, pending)).toHaveLength(2);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
 import { rolloutHealth } from "../../../../src/hooks-server/updaterequests/rollout-health.ts";
+import { aHelmRelease } from "../../../helpers/helm-releases.ts";
 import { anUpdateRequest } from "../../../helpers/update-requests.ts";
 
 const spec = anUpdateRequest().spec;
@@ -86,5 +87,61 @@ describe("rolloutHealth", () => {
     ],
   ])("%s is %s", (_what, kind, specFields, status, expected) => {
     expect(rolloutHealth(object(kind, specFields, status), [], spec, 4).kind).toBe(expected);
+  });
+});
+
+describe("rolloutHealth of a HelmRelease (helm-controller's conditions)", () => {
+  const ready = (status: string, reason: string, message = "") => ({
+    type: "Ready",
+    status,
+    reason,
+    message,
+  });
+  const release = (status: Record<string, unknown>) => aHelmRelease("6.5.1", { status, generation: 4 });
+  const chartSpec = anUpdateRequest(undefined, { containerType: "chart", containerName: "podinfo" }).spec;
+
+  it.each<[string, Record<string, unknown>, unknown]>([
+    [
+      "Ready for our generation",
+      { observedGeneration: 4, conditions: [ready("True", "UpgradeSucceeded")] },
+      { kind: "healthy" },
+    ],
+    [
+      "Ready, but for an older generation",
+      { observedGeneration: 3, conditions: [ready("True", "UpgradeSucceeded")] },
+      { kind: "progressing" },
+    ],
+    [
+      "no verdict yet",
+      { observedGeneration: 4, conditions: [ready("Unknown", "Progressing")] },
+      { kind: "progressing" },
+    ],
+    [
+      "an upgrade that failed (helm-controller may retry): counted",
+      { observedGeneration: 4, conditions: [ready("False", "UpgradeFailed", "timed out waiting")] },
+      { kind: "failed", reason: "UpgradeFailed: timed out waiting", definitive: false },
+    ],
+    [
+      "helm-controller rolled it back: a verdict",
+      { observedGeneration: 4, conditions: [ready("False", "RollbackSucceeded")] },
+      { kind: "failed", reason: "RollbackSucceeded", definitive: true },
+    ],
+    [
+      "stalled: no more retries",
+      {
+        observedGeneration: 4,
+        conditions: [
+          {
+            type: "Stalled",
+            status: "True",
+            reason: "RetriesExceeded",
+            message: "upgrade retries exhausted",
+          },
+        ],
+      },
+      { kind: "failed", reason: "stalled: upgrade retries exhausted", definitive: true },
+    ],
+  ])("%s", (_, status, expected) => {
+    expect(rolloutHealth(release(status), [], chartSpec, 4)).toEqual(expected);
   });
 });

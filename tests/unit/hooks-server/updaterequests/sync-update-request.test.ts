@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { UpdateRequestStatus } from "../../../../src/core/updaterequests/update-request.ts";
+import { parseUpdateWindows } from "../../../../src/core/windows/parse-update-windows.ts";
 import { applyOutcomes } from "../../../../src/hooks-server/updaterequests/apply-outcomes.ts";
 import {
   syncUpdateRequest,
   watchSeconds,
 } from "../../../../src/hooks-server/updaterequests/sync-update-request.ts";
+import { aHelmRelease } from "../../../helpers/helm-releases.ts";
 import {
   aDeployment,
   anApplyPatch,
@@ -332,6 +335,263 @@ describe("syncUpdateRequest refuses requests it did not make", () => {
   });
 });
 
+describe("syncUpdateRequest: update windows", () => {
+  // now is a Wednesday, 13:00 in Berlin; the window opens Thursday 02:00 CET (01:00Z), 13 h later.
+  const nightly = "Mon-Fri 02:00-04:00 Europe/Berlin";
+  const waiting = {
+    waitingUntil: "2026-11-26T01:00:00.000Z",
+    message: `approved; waiting for the update window (${nightly}) until 2026-11-26T01:00:00.000Z`,
+  };
+  const withWindow = (image: string, window: string) => {
+    const target = aDeployment(image);
+    return {
+      ...target,
+      metadata: { ...target.metadata, annotations: { "headwind.sh/update-window": window } },
+    };
+  };
+
+  it("an automatic request outside its window is approved and waits, saying until when", () => {
+    const ur = anUpdateRequest(undefined, { approval: "Automatic" });
+    const d = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.25.3", nightly)), now);
+    expect(d).toEqual({
+      status: {
+        phase: "Approved",
+        approvedBy: "headwind (require-approval: false)",
+        approvedAt: at,
+        ...waiting,
+      },
+      effects: [],
+      resyncAfterSeconds: 46_800,
+    });
+  });
+
+  it("a person's approval outside the window is kept and waits; the same wait is not written again", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
+    const first = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.25.3", nightly)), now);
+    expect(first.status).toEqual({ phase: "Approved", approvedBy: "alice", approvedAt: at, ...waiting });
+    const again = anUpdateRequest(first.status ?? undefined);
+    const later = new Date(now.getTime() + 3_600_000);
+    expect(syncUpdateRequest(urRequest(again, withWindow("nginx:1.25.3", nightly)), later)).toEqual({
+      status: null,
+      effects: [],
+      resyncAfterSeconds: 43_200,
+    });
+  });
+
+  it("applies once the window opens", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice", approvedAt: at, ...waiting });
+    const opened = new Date("2026-11-26T01:00:00.000Z");
+    const d = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.25.3", nightly)), opened);
+    expect(d.status).toEqual({ phase: "Applying", approvedBy: "alice", approvedAt: at, message: "applying" });
+  });
+
+  it("the cluster-wide default holds targets without a window of their own", () => {
+    const parsed = parseUpdateWindows(nightly);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const ur = anUpdateRequest(undefined, { approval: "Automatic" });
+    const d = syncUpdateRequest(urRequest(ur, aDeployment("nginx:1.25.3")), now, {
+      updateWindows: parsed.windows,
+    });
+    expect(d.status).toMatchObject({ phase: "Approved", ...waiting });
+  });
+
+  it("a pending request still waits for a person, window or not (approvals are allowed any time)", () => {
+    const ur = anUpdateRequest({ phase: "Pending" });
+    const d = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.25.3", nightly)), now);
+    expect(d).toEqual({ status: null, effects: [], resyncAfterSeconds: 79_200 });
+  });
+
+  it("a changed container still fails an approval at once, window or not", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
+    const d = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.26.1", nightly)), now);
+    expect(d.status).toMatchObject({ phase: "Failed" });
+  });
+});
+
+describe("syncUpdateRequest: GitOps-managed targets", () => {
+  const flux = {
+    "kustomize.toolkit.fluxcd.io/name": "apps",
+    "kustomize.toolkit.fluxcd.io/namespace": "flux-system",
+  };
+  const managed = (image: string, annotations: Record<string, string> = {}) => {
+    const target = aDeployment(image);
+    return { ...target, metadata: { ...target.metadata, labels: flux, annotations } };
+  };
+  const conditionOf = (status: UpdateRequestStatus | null | undefined) =>
+    status?.conditions?.find((c) => c.type === "GitOpsManaged");
+
+  it("a new request is proposed, with a condition saying who applies the target", () => {
+    const d = syncUpdateRequest(urRequest(anUpdateRequest(), managed("nginx:1.25.3")), now);
+    expect(d.status?.phase).toBe("Pending");
+    expect(conditionOf(d.status)).toMatchObject({
+      status: "True",
+      reason: "FluxKustomization",
+      message: expect.stringContaining("Change container nginx from nginx:1.25.3 to nginx:1.27.0 in Git"),
+      lastTransitionTime: at,
+    });
+  });
+
+  it("an approval patches nothing, and is kept, saying why (once)", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
+    const d = syncUpdateRequest(urRequest(ur, managed("nginx:1.25.3")), now);
+    expect(d.effects).toEqual([]);
+    expect(d.status).toMatchObject({
+      phase: "Approved",
+      message:
+        "approved; not patched: Flux Kustomization flux-system/apps applies the target, change it in Git",
+    });
+    const again = syncUpdateRequest(
+      urRequest(anUpdateRequest(d.status ?? undefined), managed("nginx:1.25.3")),
+      now,
+    );
+    expect(again).toEqual({ status: null, effects: [] });
+  });
+
+  it("an automatic request is approved but not patched", () => {
+    const ur = anUpdateRequest(undefined, { approval: "Automatic" });
+    const d = syncUpdateRequest(urRequest(ur, managed("nginx:1.25.3")), now);
+    expect(d.status).toMatchObject({ phase: "Approved", approvedBy: "headwind (require-approval: false)" });
+    expect(d.effects).toEqual([]);
+  });
+
+  it("once Git brings the new image, an approved request goes on (the patch is a no-op) and is watched", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice", approvedAt: at });
+    const d = syncUpdateRequest(urRequest(ur, managed("nginx:1.27.0")), now);
+    expect(d.status).toMatchObject({ phase: "Applying" });
+  });
+
+  it("once Git brings the new image, a pending request is complete", () => {
+    const d = syncUpdateRequest(
+      urRequest(anUpdateRequest({ phase: "Pending" }), managed("nginx:1.27.0")),
+      now,
+    );
+    expect(d.status).toMatchObject({
+      phase: "Completed",
+      completedAt: at,
+      message: "nginx:1.27.0 arrived through Flux Kustomization flux-system/apps",
+    });
+  });
+
+  it("headwind.sh/gitops: patch applies as usual, the condition still telling to change Git", () => {
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
+    const d = syncUpdateRequest(
+      urRequest(ur, managed("nginx:1.25.3", { "headwind.sh/gitops": "patch" })),
+      now,
+    );
+    expect(d.status?.phase).toBe("Applying");
+    expect(conditionOf(d.status)?.message).toContain("patched anyway");
+  });
+
+  it("a pending request learns of a new owner with one status write, then stays quiet", () => {
+    const d = syncUpdateRequest(
+      urRequest(anUpdateRequest({ phase: "Pending" }), managed("nginx:1.25.3")),
+      now,
+    );
+    expect(d.status?.phase).toBe("Pending");
+    expect(conditionOf(d.status)?.reason).toBe("FluxKustomization");
+    const again = syncUpdateRequest(
+      urRequest(anUpdateRequest(d.status ?? undefined), managed("nginx:1.25.3")),
+      now,
+    );
+    expect(again.status).toBeNull();
+  });
+
+  it("Argo CD's label tracking, when configured", () => {
+    const target = aDeployment("nginx:1.25.3");
+    const labelled = {
+      ...target,
+      metadata: { ...target.metadata, labels: { "app.kubernetes.io/instance": "shop" } },
+    };
+    const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice" });
+    expect(syncUpdateRequest(urRequest(ur, labelled), now).status?.phase).toBe("Applying");
+    const held = syncUpdateRequest(urRequest(ur, labelled), now, { argoTracking: "label" });
+    expect(held.status).toMatchObject({
+      phase: "Approved",
+      message: expect.stringContaining("Argo CD Application shop"),
+    });
+  });
+});
+
+describe("syncUpdateRequest: a HelmRelease's chart version", () => {
+  const chartUr = (status?: UpdateRequestStatus) =>
+    anUpdateRequest(status, {
+      targetRef: {
+        apiVersion: "helm.toolkit.fluxcd.io/v2",
+        kind: "HelmRelease",
+        name: "web",
+        namespace: "shop",
+      },
+      containerName: "podinfo",
+      containerType: "chart",
+      updateType: "chart",
+      currentImage: "6.5.0",
+      newImage: "6.6.0",
+      selector: undefined,
+    });
+  const owned = (ur: ReturnType<typeof chartUr>) => ({
+    ...ur,
+    metadata: {
+      ...ur.metadata,
+      ownerReferences: [
+        {
+          apiVersion: "helm.toolkit.fluxcd.io/v2",
+          kind: "HelmRelease",
+          name: "web",
+          uid: "hr-1",
+          controller: true,
+        },
+      ],
+    },
+  });
+  const related = (ur: ReturnType<typeof chartUr>, release: ReturnType<typeof aHelmRelease>) => ({
+    object: owned(ur),
+    attachments: {},
+    related: { "HelmRelease.helm.toolkit.fluxcd.io/v2": { "shop/web": release } },
+    finalizing: false,
+  });
+
+  it("applies with a guarded patch of spec.chart.spec.version", () => {
+    const d = syncUpdateRequest(
+      related(chartUr({ phase: "Applying", approvedBy: "alice" }), aHelmRelease("6.5.0")),
+      now,
+    );
+    expect(d.effects).toEqual([
+      {
+        ...anApplyPatch(),
+        target: {
+          apiVersion: "helm.toolkit.fluxcd.io/v2",
+          kind: "HelmRelease",
+          name: "web",
+          namespace: "shop",
+        },
+        containerType: "chart",
+        container: "podinfo",
+        from: "6.5.0",
+        to: "6.6.0",
+      },
+    ]);
+  });
+
+  it("completes when helm-controller reports the release Ready for the patched generation", () => {
+    const ready = {
+      observedGeneration: 4,
+      conditions: [{ type: "Ready", status: "True", reason: "UpgradeSucceeded" }],
+    };
+    const ur = chartUr({ phase: "Progressing", appliedAt: at, appliedGeneration: 4 });
+    const d = syncUpdateRequest(related(ur, aHelmRelease("6.6.0", { status: ready, generation: 4 })), now);
+    expect(d.status).toMatchObject({ phase: "Completed" });
+  });
+
+  it("refuses a chart request that moves to something that is not a version", () => {
+    const ur = { ...chartUr({ phase: "Approved" }), spec: { ...chartUr().spec, newImage: ">=6" } };
+    const d = syncUpdateRequest(related(ur, aHelmRelease("6.5.0")), now);
+    expect(d.status).toMatchObject({
+      phase: "Failed",
+      message: "refused: a chart update must move between exact chart versions",
+    });
+  });
+});
+
 describe("syncUpdateRequest drives a person's rollback like an update", () => {
   const history = JSON.stringify([
     {
@@ -353,6 +613,23 @@ describe("syncUpdateRequest drives a person's rollback like an update", () => {
     expect(applying.effects).toMatchObject([
       { type: "patchImage", key: "ur-1/apply", from: "nginx:1.25.3", to: "nginx:1.24.0" },
     ]);
+  });
+
+  it("goes at once outside an update window: windows pace updates, a rollback is a repair", () => {
+    const closed = {
+      ...target,
+      metadata: {
+        ...target.metadata,
+        annotations: {
+          ...target.metadata.annotations,
+          "headwind.sh/update-window": "Mon-Fri 02:00-04:00 Europe/Berlin",
+        },
+      },
+    };
+    const d = syncUpdateRequest(urRequest(rollback(undefined, { approval: "Automatic" }), closed), now);
+    expect(d.status).toMatchObject({ phase: "Applying", approvedBy: "alice" });
+    const update = anUpdateRequest(undefined, { approval: "Automatic" });
+    expect(syncUpdateRequest(urRequest(update, closed), now).status).toMatchObject({ phase: "Approved" });
   });
 
   it("waits for a person when it needs approval", () => {

@@ -45,6 +45,11 @@ describe("mergeInterest", () => {
       ],
     },
     {
+      name: "creation times are wanted when any workload wants them",
+      entries: [item("r/a", 300), { ...item("r/a", 300), creationTimes: true }, item("r/a", 300)],
+      expected: [{ ...item("r/a", 300), creationTimes: true }],
+    },
+    {
       name: "one entry per repository, sorted",
       entries: [item("r/b", 60), item("r/a", 60), item("r/b", 30)],
       expected: [item("r/a", 60), item("r/b", 30)],

@@ -59,6 +59,48 @@ function deps(overrides: Partial<PollCycleDeps>, client = fakeRegistryClient({})
 }
 
 describe("runPollCycle", () => {
+  it("reads creation times for a scope's new tags only where a workload wants them, with that scope's credentials", async () => {
+    const fake = fakeRegistryClient({
+      "r.io/soaked": { tags: ["1.0.0", "1.1.0"], created: { "1.1.0": 1_760_000_000 } },
+      "r.io/eager": { tags: ["2.0.0"], created: { "2.0.0": 1_760_000_000 } },
+    });
+    const secrets = loader({ "ns/pull": auths("r.io", "robot") });
+    const written: [string, string | undefined, Readonly<Record<string, number>>][] = [];
+    const { deps: cycle } = deps(
+      {
+        interest: [
+          { ...interest("r.io/soaked", ["pull"]), creationTimes: true },
+          interest("r.io/soaked", [], "other"),
+          interest("r.io/eager"),
+        ],
+        resolveScopes: createCredentialResolver({
+          loadDockerConfigs: secrets.load,
+          sharedCredentials: async () => undefined,
+        }),
+        // Only the namespace's own ConfigMap knows 1.0.0; the shared scope is listed for the first time.
+        previous: (repository, namespace) =>
+          repository === "r.io/soaked" && namespace === "ns"
+            ? { repository, namespace, tags: ["1.0.0"], digests: {}, truncated: false }
+            : undefined,
+        onObserved: async (observed, _scope, created) => {
+          written.push([observed.repository, observed.namespace, created]);
+        },
+      },
+      fake.client,
+    );
+    await runPollCycle(cycle);
+    expect(written.sort()).toEqual([
+      ["r.io/eager", undefined, {}],
+      ["r.io/soaked", undefined, { "1.1.0": 1_760_000_000 }],
+      ["r.io/soaked", "ns", { "1.1.0": 1_760_000_000 }],
+    ]);
+    expect(fake.calls.filter((call) => call.startsWith("created")).sort()).toEqual([
+      "created r.io/soaked:1.0.0",
+      "created r.io/soaked:1.1.0",
+      "created r.io/soaked:1.1.0 as robot",
+    ]);
+  });
+
   it("polls each due repository once per credential scope, with the credentials of that scope", async () => {
     const fake = fakeRegistryClient({
       "reg.example/a": { tags: ["1"] },

@@ -245,6 +245,20 @@ const rows: Row[] = [
     repositories: { "a.io/app": [shop(["edge"], ["hook-cred"])] },
   },
   {
+    name: "min-image-age asks for creation times, for any workload using the repository",
+    input: input([
+      deployment(
+        "soaked",
+        { "headwind.sh/policy": "minor", "headwind.sh/min-image-age": "24h" },
+        web("a.io/app:1"),
+      ),
+      deployment("eager", { "headwind.sh/policy": "minor" }, web("a.io/app:1")),
+      deployment("other", { "headwind.sh/policy": "minor" }, web("a.io/other:1")),
+    ]),
+    poll: [{ ...poll("a.io/app", 300), creationTimes: true }, poll("a.io/other", 300)],
+    repositories: { "a.io/app": [shop()], "a.io/other": [shop()] },
+  },
+  {
     name: "CronJobs count; an invalid image is skipped",
     input: input([
       cronJob("nightly", { "headwind.sh/policy": "major" }, "a.io/batch:1.0.0"),

@@ -29,7 +29,7 @@ function setup(
   const register = new Registry();
   const metrics = createSidecarMetrics(register);
   const logger = pino({ level: "silent" });
-  const store = createTagStore({ kube: fake.kube, namespace: "headwind", metrics, logger });
+  const store = createTagStore({ kube: fake.kube, namespace: "headwind", metrics, logger, clock: Date.now });
   const fakeClient = fakeRegistryClient(registry);
   // The shared fake has no refused HEAD; a digest of "unauthorized" stands for one here.
   const client: RegistryClient = {
@@ -38,6 +38,7 @@ function setup(
       registry[key]?.digests?.[tag] === "unauthorized"
         ? { ok: false, error: registryError("unauthorized", "reg", "credentials rejected", 401) }
         : fakeClient.client.headDigest(key, tag, credentials),
+    imageCreated: fakeClient.client.imageCreated,
   };
   const loaded: string[] = [];
   const slept: number[] = [];

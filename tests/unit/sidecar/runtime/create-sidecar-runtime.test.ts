@@ -55,7 +55,13 @@ function setup(workloads: KubeObject[], cloudCredentials?: CloudCredentials) {
   const register = new Registry();
   const metrics = { sidecar: createSidecarMetrics(register), poller: createPollerMetrics(register) };
   const logger = pino({ level: "silent" });
-  const store = createTagStore({ kube: fake.kube, namespace: "headwind", metrics: metrics.sidecar, logger });
+  const store = createTagStore({
+    kube: fake.kube,
+    namespace: "headwind",
+    metrics: metrics.sidecar,
+    logger,
+    clock: () => time.now,
+  });
   const runtime = createSidecarRuntime({
     kube: fake.kube,
     workloads: () => {

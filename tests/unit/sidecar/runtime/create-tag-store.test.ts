@@ -13,7 +13,9 @@ const name = tagConfigMapName(repo);
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const confirmed = (tag: string, d: string) => ({ tags: [tag], digests: { [tag]: d } });
 
-function setup() {
+const nowSeconds = Date.parse("2026-11-25T12:00:00Z") / 1000;
+
+function setup(clock = { now: nowSeconds * 1000 }) {
   const fake = fakeSidecarKube();
   const register = new Registry();
   const metrics = createSidecarMetrics(register);
@@ -22,6 +24,7 @@ function setup() {
     namespace: "headwind",
     metrics,
     logger: pino({ level: "silent" }),
+    clock: () => clock.now,
   });
   const writes = async () =>
     (await register.getSingleMetric("headwind_sidecar_configmap_writes_total")?.get())?.values.map(
@@ -41,8 +44,9 @@ describe("createTagStore", () => {
       "listConfigMaps headwind",
       `applyConfigMap headwind/${name} headwind-sidecar`,
     ]);
+    const times = { since: nowSeconds, created: {}, seen: {} };
     expect(fake.state.configMaps.get(`headwind/${name}`)?.data).toEqual(
-      buildTagConfigMap(observed, "headwind").data,
+      buildTagConfigMap({ ...observed, times }, "headwind").data,
     );
     expect(await writes()).toEqual(["applied 1", "unchanged 1"]);
   });
@@ -50,12 +54,131 @@ describe("createTagStore", () => {
   it("knows what is there from the LIST: an unchanged poll after a restart costs no write", async () => {
     const { fake, store } = setup();
     const observed = { repository: repo, tags: ["1.0.0"], digests: {}, truncated: false };
-    await fake.kube.applyConfigMap(buildTagConfigMap(observed, "headwind"), "headwind-sidecar");
+    const times = { since: nowSeconds - 86_400, created: {}, seen: {} };
+    await fake.kube.applyConfigMap(buildTagConfigMap({ ...observed, times }, "headwind"), "headwind-sidecar");
     fake.calls.length = 0;
     await store.reload();
     expect(await store.write(observed)).toBe("unchanged");
     expect(store.observed().map((o) => o.repository)).toEqual([repo]);
     expect(fake.calls).toEqual(["listConfigMaps headwind"]);
+  });
+
+  it("tag times: a first listing dates every tag from it; a later tag is seen then; a restart resets nothing", async () => {
+    const clock = { now: nowSeconds * 1000 };
+    const first = setup(clock);
+    await first.store.write(
+      { repository: repo, tags: ["1.0.0"], digests: {}, truncated: false },
+      { "1.0.0": 1_700_000_000 },
+    );
+    clock.now += 3_600_000;
+    await first.store.write({ repository: repo, tags: ["1.0.0", "1.1.0"], digests: {}, truncated: false });
+    const timesOf = () =>
+      JSON.parse(first.fake.state.configMaps.get(`headwind/${name}`)?.data?.times ?? "null");
+    expect(timesOf()).toEqual({
+      v: 1,
+      since: nowSeconds,
+      created: { "1.0.0": 1_700_000_000 },
+      seen: { "1.1.0": nowSeconds + 3600 },
+    });
+
+    // Another replica (or a restart) starts from the LIST: the same listing later writes nothing.
+    const restarted = createTagStore({
+      kube: first.fake.kube,
+      namespace: "headwind",
+      metrics: createSidecarMetrics(new Registry()),
+      logger: pino({ level: "silent" }),
+      clock: () => clock.now + 86_400_000,
+    });
+    await restarted.reload();
+    expect(
+      await restarted.write({ repository: repo, tags: ["1.0.0", "1.1.0"], digests: {}, truncated: false }),
+    ).toBe("unchanged");
+    expect(restarted.observedIn({ repository: repo })?.times?.seen).toEqual({ "1.1.0": nowSeconds + 3600 });
+  });
+
+  it("a ConfigMap written before tag times existed gains them once, dated now", async () => {
+    const { fake, store } = setup();
+    const observed = { repository: repo, tags: ["1.0.0"], digests: {}, truncated: false };
+    await fake.kube.applyConfigMap(buildTagConfigMap(observed, "headwind"), "headwind-sidecar");
+    await store.reload();
+    expect(await store.write(observed)).toBe("applied");
+    expect(await store.write(observed)).toBe("unchanged");
+    expect(store.observedIn({ repository: repo })?.times).toEqual({
+      since: nowSeconds,
+      created: {},
+      seen: {},
+    });
+  });
+
+  it("a webhook tag is dated from when it is merged: seen then, or the new ConfigMap's since", async () => {
+    const clock = { now: nowSeconds * 1000 };
+    const { store } = setup(clock);
+    await store.merge({ repository: repo }, { tags: ["2.0.0"], digests: { "2.0.0": digest("c") } });
+    clock.now += 60_000;
+    await store.merge({ repository: repo }, { tags: ["2.1.0"], digests: { "2.1.0": digest("d") } });
+    await store.reload();
+    expect(store.observedIn({ repository: repo })?.times).toEqual({
+      since: nowSeconds,
+      created: {},
+      seen: { "2.1.0": nowSeconds + 60 },
+    });
+  });
+
+  it("a poll failure keeps the tag times; the next good read goes on from them", async () => {
+    const clock = { now: nowSeconds * 1000 };
+    const { store } = setup(clock);
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+    await store.recordFailure({ repository: repo }, "unavailable: cannot reach reg.example.com");
+    clock.now += 60_000;
+    await store.write({ repository: repo, tags: ["1.0.0", "1.1.0"], digests: {}, truncated: false });
+    expect(store.observedIn({ repository: repo })?.times).toEqual({
+      since: nowSeconds,
+      created: {},
+      seen: { "1.1.0": nowSeconds + 60 },
+    });
+  });
+
+  it("an error recorded before any read leaves the first read a first listing", async () => {
+    const { store } = setup();
+    await store.recordFailure(
+      { repository: repo },
+      "not found: https://charts.example.com/index.yaml does not exist",
+    );
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+    expect(store.observedIn({ repository: repo })?.times).toEqual({
+      since: nowSeconds,
+      created: {},
+      seen: {},
+    });
+  });
+
+  it("keeps each credential scope's tag times in its own ConfigMap", async () => {
+    const clock = { now: nowSeconds * 1000 };
+    const { store } = setup(clock);
+    await store.write({ repository: repo, tags: ["1.0.0"], digests: {}, truncated: false });
+    clock.now += 60_000;
+    await store.write({
+      repository: repo,
+      namespace: "shop",
+      tags: ["1.0.0"],
+      digests: {},
+      truncated: false,
+    });
+    clock.now += 60_000;
+    const tags = ["1.0.0", "1.1.0"];
+    await store.write({ repository: repo, tags, digests: {}, truncated: false });
+    await store.write({ repository: repo, namespace: "shop", tags, digests: {}, truncated: false });
+    await store.reload();
+    expect(store.observedIn({ repository: repo })?.times).toEqual({
+      since: nowSeconds,
+      created: {},
+      seen: { "1.1.0": nowSeconds + 120 },
+    });
+    expect(store.observedIn({ repository: repo, namespace: "shop" })?.times).toEqual({
+      since: nowSeconds + 60,
+      created: {},
+      seen: { "1.1.0": nowSeconds + 120 },
+    });
   });
 
   it("marks a listing cut short as truncated", async () => {

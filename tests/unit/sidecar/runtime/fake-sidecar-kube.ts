@@ -19,6 +19,8 @@ export interface FakeKubeState {
   secrets: Map<string, SecretObject>;
   configMaps: Map<string, ConfigMapObject>;
   leases: Map<string, LeaseObject>;
+  /** `Kind/namespace/name` → a Flux HelmRepository or OCIRepository. */
+  fluxSources: Map<string, KubeObject>;
 }
 
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
@@ -40,6 +42,7 @@ export function fakeSidecarKube(initial: Partial<FakeKubeState> = {}) {
     secrets: new Map(),
     configMaps: new Map(),
     leases: new Map(),
+    fluxSources: new Map(),
     ...initial,
   };
   const calls: string[] = [];
@@ -67,6 +70,10 @@ export function fakeSidecarKube(initial: Partial<FakeKubeState> = {}) {
         state.workloads.filter((w) => w.kind === kind.kind),
         request,
       );
+    },
+    async getFluxSource(kind, namespace, name) {
+      check(`getFluxSource ${kind}/${key(namespace, name)}`);
+      return clone(state.fluxSources.get(`${kind}/${key(namespace, name)}`));
     },
     async getServiceAccount(namespace, name) {
       check(`getServiceAccount ${key(namespace, name)}`);
