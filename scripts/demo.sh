@@ -3,6 +3,6 @@
 # Headwind against them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-registry.sh
+bash scripts/ensure-debian-packages.sh docker-registry
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/cluster.sh run -- node --import tsx scripts/demo.ts

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx biome check .
 npx tsc -p tsconfig.json --noEmit
-bash scripts/ensure-registry.sh
+bash scripts/ensure-debian-packages.sh
 # The chart and alert-rule tests use the real helm and promtool (built once, then cached).
 HELM=$(bash scripts/go-tools.sh helm)
 PROMTOOL=$(bash scripts/go-tools.sh promtool)
