@@ -172,7 +172,9 @@ describe("dashboard and alert queries against the processes' real metrics", () =
             | undefined;
           return configMap?.data?.tags === tags;
         },
-        { timeoutMs: 30_000 },
+        // The process's first cycle also polls every workload other test files left on this
+        // apiserver, most of them on registries long stopped (each retried before it fails).
+        { timeoutMs: 90_000 },
       );
     await tagsWritten("1.0.0\n1.1.0");
 
@@ -230,5 +232,5 @@ describe("dashboard and alert queries against the processes' real metrics", () =
     const hooksText = await (await fetch(`http://127.0.0.1:${hooksMetrics}/metrics`)).text();
     expect(hooksText).toMatch(/^headwind_updaterequests\{phase="Completed"\} [1-9]/m);
     expect(hooksText).toMatch(/^headwind_updates_skipped_interval_total\{kind="Deployment"\} [1-9]/m);
-  });
+  }, 300_000);
 });

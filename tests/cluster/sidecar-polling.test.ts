@@ -3,6 +3,7 @@
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTagConfigMap, tagConfigMapName, tagsLabel } from "../../src/core/tags/tag-configmap.ts";
+import type { TagTimes } from "../../src/core/tags/tag-times.ts";
 import type { ConfigMapObject } from "../../src/sidecar/runtime/sidecar-kube.ts";
 import {
   adminConfig,
@@ -172,8 +173,11 @@ describe("sidecar polling on the real apiserver", () => {
       `sidecar-polling: first poll cycle: registry ${sidecar.registryCalls.exchanges.length} requests, API ${sidecar.kubeCalls.join(", ")}`,
     );
     const live = await readConfigMap(web());
+    // A first listing dates every tag from itself (min-image-age); nothing is marked seen yet.
+    const times = JSON.parse(live.data?.times ?? "null") as TagTimes;
+    expect(times).toEqual({ v: 1, since: expect.any(Number), created: {}, seen: {} });
     const expected = buildTagConfigMap(
-      { repository: web(), tags: ["1.0.0", "1.1.0", "latest"], digests: { latest: firstLatest } },
+      { repository: web(), tags: ["1.0.0", "1.1.0", "latest"], digests: { latest: firstLatest }, times },
       hw,
     );
     expect(live.data).toEqual(expected.data);
@@ -182,6 +186,7 @@ describe("sidecar polling on the real apiserver", () => {
       repository: web(),
       tags: "1.0.0\n1.1.0\nlatest",
       digests: JSON.stringify({ latest: firstLatest }),
+      times: JSON.stringify({ v: 1, since: times.since, created: {}, seen: {} }),
     });
     expect(live.metadata.labels).toEqual({ [tagsLabel]: "v1", "app.kubernetes.io/managed-by": "headwind" });
     expect(live.metadata.annotations).toEqual({ "headwind.sh/repository": web() });
@@ -209,9 +214,11 @@ describe("sidecar polling on the real apiserver", () => {
     expect(report?.due).toBeGreaterThanOrEqual(3);
     expect(mine(open.origin)).toHaveLength(3);
     expect(mine(locked.origin)).toHaveLength(1);
-    // Other test files' workloads share the apiserver: only this file's ConfigMaps are judged.
+    // Only the poll status changes (when each repository was polled, for `kubectl headwind status`);
+    // other test files' workloads share the apiserver, so only this file's ConfigMaps are judged.
     const ours = [cmPath(web()), cmPath(api()), cmPath(billing(), ns)].map((path) => `PATCH ${path}`);
     expect(sidecar.kubeCalls.filter((c) => ours.some((call) => c.startsWith(call)))).toEqual([]);
+    expect(sidecar.kubeCalls).toContain("PATCH /api/v1/namespaces/headwind/configmaps/headwind-poll-status");
     const after = await Promise.all(
       [web(), api(), billing()].map(
         async (r) => (await readConfigMap(r, scoped(r))).metadata.resourceVersion,
