@@ -3,7 +3,8 @@
  * the local control plane with real Metacontroller (the shipped tuning) and the hooks server as
  * the production entry point. Prints, per phase, hook calls and apiserver writes per workload, and
  * when the first and last image patches landed after the push (docs/benchmarks.md).
- * FANOUT_N sets the number of Deployments.
+ * FANOUT_N sets the number of Deployments, FANOUT_NAMESPACES how many namespaces they are spread
+ * over (default: 20 Deployments to a namespace).
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ import { installControllers } from "../tests/helpers/metacontroller-controllers.
 import { freePort } from "../tests/helpers/registry-server.ts";
 
 const n = Number(process.env.FANOUT_N ?? 1000);
+const spread = Number(process.env.FANOUT_NAMESPACES ?? Math.max(1, Math.ceil(n / 20)));
 const hooks = ["workloads/customize", "workloads/sync", "updaterequests/customize", "updaterequests/sync"];
 
 function table(name: string, cost: PhaseCost): string {
@@ -45,11 +47,13 @@ async function main(): Promise<void> {
   });
   const metacontroller = await startMetacontroller({ instance: "bench" });
   try {
-    const ns = await createTestNamespace(admin, "hw-bench");
+    const namespaces = await Promise.all(
+      Array.from({ length: spread }, () => createTestNamespace(admin, "hw-bench")),
+    );
     const started = Date.now();
     const result = await runFanout({
       kc: admin,
-      ns,
+      namespaces,
       n,
       testUser: "headwind-admin",
       hookCalls: async () => {
@@ -85,7 +89,7 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
     console.log(
-      `\n${n} Deployments: first patch ${result.update.firstPatchSeconds} s, last ${result.update.lastPatchSeconds} s after the push`,
+      `\n${n} Deployments in ${spread} namespaces: first patch ${result.update.firstPatchSeconds} s, last ${result.update.lastPatchSeconds} s after the push`,
     );
   } finally {
     await metacontroller.stop();

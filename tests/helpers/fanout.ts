@@ -1,7 +1,7 @@
 /**
- * One push, many workloads: N Deployments (auto-approve) follow one repository; a new tag appears
- * in its ConfigMap (what the sidecar writes after a push) and Metacontroller re-syncs every one of
- * them. Measures, per phase (creation, the update up to every patch, the rollout to Completed),
+ * One push, many workloads: N Deployments (auto-approve), spread over the given namespaces, follow
+ * one repository; a new tag appears in its ConfigMap (what the sidecar writes after a push) and
+ * Metacontroller re-syncs every one of them. Measures, per phase (creation, the update up to every patch, the rollout to Completed),
  * the hook calls and the apiserver writes per workload, and when the first and last image patches
  * landed after the push. The patches come from the audit log, so nothing polls the workloads.
  */
@@ -12,9 +12,10 @@ import { publishTags, workload } from "./headwind-objects.ts";
 
 export interface FanoutTarget {
   readonly kc: KubeConfig;
-  readonly ns: string;
+  /** The workloads go round-robin into these. */
+  readonly namespaces: readonly string[];
   readonly n: number;
-  /** Hook calls so far about this namespace's objects, by hook path. */
+  /** Hook calls so far about these namespaces' objects, by hook path. */
   hookCalls(): Promise<Record<string, number>>;
   /** Whether Metacontroller has nothing queued or in progress right now. */
   idle(): Promise<boolean>;
@@ -39,12 +40,14 @@ export interface PhaseCost {
 
 export interface FanoutResult {
   readonly n: number;
+  readonly namespaces: number;
   readonly creation: PhaseCost;
   readonly update: PhaseCost & { firstPatchSeconds: number; lastPatchSeconds: number };
   readonly rollout: PhaseCost;
 }
 
-const image = (ns: string, tag: string) => `registry.test:5000/${ns}/app:${tag}`;
+const image = (target: FanoutTarget, tag: string) =>
+  `registry.test:5000/${target.namespaces[0]}/fanout:${tag}`;
 
 function who(user: string): string {
   if (user === "metacontroller") return "metacontroller";
@@ -62,7 +65,7 @@ function perWorkload(counts: Record<string, number>, n: number): Record<string, 
 function writesOf(writes: readonly AuditWrite[], target: FanoutTarget): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const w of writes) {
-    if (w.namespace !== target.ns || w.user === target.testUser) continue;
+    if (!target.namespaces.includes(w.namespace ?? "") || w.user === target.testUser) continue;
     const key = `${who(w.user)} ${w.verb} ${w.resource}${w.subresource ? `/${w.subresource}` : ""}${w.code >= 400 ? ` (${w.code})` : ""}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }
@@ -91,7 +94,9 @@ async function quiet(target: FanoutTarget, from: number, quietMs = 2000): Promis
     async () => {
       const read = await readAudit(cursor);
       cursor = read.next;
-      if (read.writes.some((w) => w.namespace === target.ns && w.user !== target.testUser))
+      if (
+        read.writes.some((w) => target.namespaces.includes(w.namespace ?? "") && w.user !== target.testUser)
+      )
         lastWrite = Date.now();
       return Date.now() - lastWrite >= quietMs && (await target.idle());
     },
@@ -147,16 +152,41 @@ async function inParallel<T>(items: readonly T[], width: number, each: (item: T)
   );
 }
 
-const names = (n: number) => Array.from({ length: n }, (_, i) => `app-${String(i).padStart(4, "0")}`);
+interface Placed {
+  readonly ns: string;
+  readonly name: string;
+}
+
+const placed = (target: FanoutTarget): Placed[] =>
+  Array.from({ length: target.n }, (_, i) => ({
+    ns: target.namespaces[i % target.namespaces.length] ?? "",
+    name: `app-${String(i).padStart(4, "0")}`,
+  }));
+
+async function completed(target: FanoutTarget): Promise<number> {
+  let count = 0;
+  for (const ns of target.namespaces) {
+    const list = (await kubeRequest(
+      target.kc,
+      "GET",
+      `/apis/headwind.sh/v1alpha1/namespaces/${ns}/updaterequests`,
+    )) as {
+      items: { status?: { phase?: string } }[];
+    };
+    count += list.items.filter((u) => u.status?.phase === "Completed").length;
+  }
+  return count;
+}
 
 export async function runFanout(target: FanoutTarget): Promise<FanoutResult> {
-  const { kc, ns, n } = target;
+  const { kc, n } = target;
+  const workloads = placed(target);
   const annotations = { "headwind.sh/policy": "minor", "headwind.sh/require-approval": "false" };
-  await publishTags(kc, image(ns, "1.0.0"), ["1.0.0"]);
+  await publishTags(kc, image(target, "1.0.0"), ["1.0.0"]);
 
   const creation = await measure(target, () =>
-    inParallel(names(n), 16, (name) =>
-      applyObjects(kc, [workload(name, image(ns, "1.0.0"), { annotations }) as KubernetesObject], {
+    inParallel(workloads, 16, ({ ns, name }) =>
+      applyObjects(kc, [workload(name, image(target, "1.0.0"), { annotations }) as KubernetesObject], {
         namespace: ns,
       }),
     ),
@@ -167,32 +197,34 @@ export async function runFanout(target: FanoutTarget): Promise<FanoutResult> {
   const update = await measure(target, async () => {
     let seen = await auditCursor();
     pushedAt = Date.now();
-    await publishTags(kc, image(ns, "1.0.0"), ["1.0.0", "1.1.0"]);
+    await publishTags(kc, image(target, "1.0.0"), ["1.0.0", "1.1.0"]);
     await waitFor(
       `${n} Deployments patched`,
       async () => {
         const read = await readAudit(seen);
         seen = read.next;
         for (const w of read.writes) {
+          const key = `${w.namespace}/${w.name}`;
           if (
-            w.namespace === ns &&
+            target.namespaces.includes(w.namespace ?? "") &&
             w.resource === "deployments" &&
             w.verb === "patch" &&
             w.code === 200 &&
-            w.name
+            w.user !== target.testUser &&
+            !patched.has(key)
           )
-            if (!patched.has(w.name) && w.user !== target.testUser) patched.set(w.name, w.at);
+            patched.set(key, w.at);
         }
         target.progress?.(`${patched.size} patched`);
         return patched.size >= n;
       },
-      { timeoutMs: 300_000, intervalMs: 100 },
+      { timeoutMs: 600_000, intervalMs: 100 },
     );
   });
   const times = [...patched.values()].sort((a, b) => a - b);
 
   const rollout = await measure(target, async () => {
-    await inParallel(names(n), 16, async (name) => {
+    await inParallel(workloads, 16, async ({ ns, name }) => {
       const path = `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
       const { metadata } = (await kubeRequest(kc, "GET", path)) as { metadata: { generation: number } };
       await kubeRequest(
@@ -211,24 +243,15 @@ export async function runFanout(target: FanoutTarget): Promise<FanoutResult> {
         "application/merge-patch+json",
       );
     });
-    await waitFor(
-      `${n} UpdateRequests Completed`,
-      async () => {
-        const list = (await kubeRequest(
-          kc,
-          "GET",
-          `/apis/headwind.sh/v1alpha1/namespaces/${ns}/updaterequests`,
-        )) as {
-          items: { status?: { phase?: string } }[];
-        };
-        return list.items.filter((u) => u.status?.phase === "Completed").length >= n;
-      },
-      { timeoutMs: 300_000, intervalMs: 500 },
-    );
+    await waitFor(`${n} UpdateRequests Completed`, async () => (await completed(target)) >= n, {
+      timeoutMs: 600_000,
+      intervalMs: 500,
+    });
   });
 
   return {
     n,
+    namespaces: target.namespaces.length,
     creation: creation.cost,
     update: {
       ...update.cost,

@@ -152,11 +152,13 @@ export interface Flow {
   readonly hooks: FlowHooks;
   /** An image in a repository only this flow uses: `registry.test:5000/<ns>/app:<tag>`. */
   image(tag: string): string;
-  /** Hook calls about this flow's objects, oldest first. */
+  /** Another namespace served by this flow's hooks (and emptied when it closes). */
+  alsoIn(): Promise<string>;
+  /** Hook calls about this flow's objects (in all its namespaces), oldest first. */
   calls(): HookCall[];
   /** Every phase the UpdateRequest was written with, in order. */
   phases(name: string): string[];
-  /** Hook answers other than 200, and Metacontroller's SyncError Events (but for outages a test made). */
+  /** Hook answers other than 200, and Metacontroller's SyncError Events (but for outages a test made), in all its namespaces. */
   problems(): Promise<string[]>;
   /** Waits until one UpdateRequest (the only one, or the named one) is in `phase`. */
   waitForPhase(phase: string, name?: string): Promise<UpdateRequestObject>;
@@ -235,19 +237,28 @@ export async function startFlow(flows: FlowsState, options: FlowOptions = {}): P
   const recorder = recordPhases(kc, ns, stop.signal);
   await recorder.ready;
   router.route(ns, hooks.handler);
+  const namespaces = [ns];
+  const calls = () => namespaces.flatMap((n) => router.calls(n)).sort((a, b) => a.at - b.at);
   return {
     ns,
     clock,
     hooks,
     image: (tag) => `registry.test:5000/${ns}/app:${tag}`,
-    calls: () => router.calls(ns),
+    alsoIn: async () => {
+      const more = await createTestNamespace(kc, "hw-flow");
+      namespaces.push(more);
+      router.route(more, hooks.handler);
+      return more;
+    },
+    calls,
     phases: recorder.phases,
     problems: async () => [
-      ...router
-        .calls(ns)
+      ...calls()
         .filter((c) => c.status !== 200)
-        .map((c) => `${c.path} ${c.object}: HTTP ${c.status}`),
-      ...(await syncErrorEvents(kc, ns)).filter((e) => !e.includes(outageMessage)),
+        .map((c) => `${c.path} ${c.namespace}/${c.object}: HTTP ${c.status}`),
+      ...(await Promise.all(namespaces.map((n) => syncErrorEvents(kc, n))))
+        .flat()
+        .filter((e) => !e.includes(outageMessage)),
     ],
     waitForPhase: (phase, name) =>
       waitFor(
@@ -272,9 +283,9 @@ export async function startFlow(flows: FlowsState, options: FlowOptions = {}): P
       );
     },
     close: async () => {
-      router.unroute(ns);
+      for (const n of namespaces) router.unroute(n);
       stop.abort();
-      await emptyNamespace(kc, ns);
+      for (const n of namespaces) await emptyNamespace(kc, n);
     },
   };
 }
