@@ -100,8 +100,8 @@ describe("flow: rollout failure and concurrent changes", () => {
     expect(await imageOf(flows.kc, ns, "shop")).toBe(from);
     const name = progressing.metadata.name;
     expect(ur.status).toMatchObject({ phase: "RolledBack", message: "progress deadline exceeded" });
-    // RollingBack is written before the rollback patch is sent.
-    expect(flow.phases(name)).toEqual(["Applying", "Progressing", "RollingBack", "RolledBack"]);
+    // Applied in its first sync (nothing to approve); RollingBack is written before the rollback patch.
+    expect(flow.phases(name)).toEqual(["Progressing", "RollingBack", "RolledBack"]);
     // Both rollback Events may carry the same time: compared as a set.
     expect((await reasonsOn(ns, name)).sort()).toEqual([
       "Normal/UpdateProgressing",
@@ -160,7 +160,7 @@ describe("flow: rollout failure and concurrent changes", () => {
     expect(await imageOf(flows.kc, ns, "shop")).toBe(from);
     const [ur] = await listUpdateRequests(flows.kc, ns);
     expect(ur?.status?.message).toBe("pod shop-new-1: CrashLoopBackOff");
-    expect(flow.phases(metadata.name)).toEqual(["Applying", "Progressing", "RollingBack", "RolledBack"]);
+    expect(flow.phases(metadata.name)).toEqual(["Progressing", "RollingBack", "RolledBack"]);
     expect(hooks.notifications.map((n) => n.event)).toEqual(["rollback_triggered", "rollback_completed"]);
     expect(await flow.problems()).toEqual([]);
   });

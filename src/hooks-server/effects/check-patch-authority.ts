@@ -27,6 +27,18 @@ export const patchPhase: Readonly<Record<PatchStep, Phase>> = { apply: "Applying
 
 const refuse = (reason: RefusalReason, message: string): Authority => ({ ok: false, reason, message });
 
+/**
+ * An automatic update is applied in its first sync, before it has a phase (sync-update-request.ts).
+ * Admission lets people create only rollbacks, so such a request was proposed by the workloads
+ * hook; the live target must still ask for no approval, so a request left over from before someone
+ * turned approval on is never applied unasked.
+ */
+function isFirstAutomaticApply(ur: UpdateRequest, step: PatchStep, target: KubeObject | undefined): boolean {
+  if (step !== "apply" || phaseOf(ur) !== undefined) return false;
+  if (ur.spec.approval !== "Automatic" || ur.spec.type === "rollback") return false;
+  return target !== undefined && !parseAnnotations(target.metadata.annotations).config.requireApproval;
+}
+
 const sameRef = (a: TargetRef, b: TargetRef) =>
   a.apiVersion === b.apiVersion && a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
 
@@ -53,9 +65,8 @@ export function checkPatchAuthority(
   if (ur === undefined) return refuse("no-update-request", `${named} does not exist`);
   if (ur.metadata.uid !== ref.uid)
     return refuse("uid-mismatch", `${named} is another object (uid ${ur.metadata.uid}, not ${ref.uid})`);
-  const phase = phaseOf(ur);
-  if (phase !== patchPhase[effect.step])
-    return refuse("phase", `${named} is ${phase ?? "not yet synced"}, not ${patchPhase[effect.step]}`);
+  if (phaseOf(ur) !== patchPhase[effect.step] && !isFirstAutomaticApply(ur, effect.step, target))
+    return refuse("phase", `${named} is ${phaseOf(ur) ?? "not yet synced"}, not ${patchPhase[effect.step]}`);
   if (!namesThisChange(effect, ur))
     return refuse(
       "spec-mismatch",

@@ -120,13 +120,25 @@ function applyWhenAllowed(ctx: Ctx, approval: UpdateRequestStatus, message?: str
   return waitApproved(ctx, approval, gate);
 }
 
+/**
+ * An update that needs no approval is applied in its first sync when nothing holds it (a GitOps
+ * owner, a closed update window): nobody can approve, reject or otherwise race it (admission lets
+ * people create only rollbacks; only the workloads hook proposes updates), so writing Applying first
+ * would only cost a status write and a sync per update. Progressing is written after the patch; if
+ * that answer is lost, the next sync finds the image already changed and the repeat is a no-op.
+ * A person's automatic rollback still writes Applying first: that step announces it
+ * (rollback_triggered), and rollbacks are rare.
+ */
 function onNew(ctx: Ctx): UpdateRequestDecision {
   const { spec } = ctx.ur;
   if (spec.approval === "Automatic") {
     // Admission admitted an automatic rollback only from someone who may patch the workload.
     const approvedBy =
       spec.type === "rollback" ? (spec.requestedBy ?? "unknown") : "headwind (require-approval: false)";
-    return applyWhenAllowed(ctx, { approvedBy, approvedAt: iso(ctx.now) });
+    const approval = { approvedBy, approvedAt: iso(ctx.now) };
+    const next = applyWhenAllowed(ctx, approval);
+    if (spec.type === "rollback" || next.status?.phase !== "Applying") return next;
+    return onApplying({ ...ctx, status: approval });
   }
   return onPending(
     { ...ctx, status: { phase: "Pending", message: `waiting for approval until ${ctx.ur.spec.expiresAt}` } },

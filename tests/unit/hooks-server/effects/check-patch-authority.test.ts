@@ -23,12 +23,20 @@ const rollback: PatchEffect = {
 };
 
 const applying = anUpdateRequest({ phase: "Applying" });
+const automatic = anUpdateRequest(undefined, { approval: "Automatic" });
+const noApproval = (): KubeObject => {
+  const d = annotated();
+  const annotations = { ...d.metadata.annotations, "headwind.sh/require-approval": "false" };
+  return { ...d, metadata: { ...d.metadata, annotations } };
+};
 
 describe("checkPatchAuthority", () => {
   it("allows a patch the live request and target back", () => {
     expect(checkPatchAuthority(apply, applying, annotated())).toEqual({ ok: true, target: annotated() });
     const rollingBack = anUpdateRequest({ phase: "RollingBack" });
     expect(checkPatchAuthority(rollback, rollingBack, annotated()).ok).toBe(true);
+    // Nobody approves an automatic update: it is applied in its first sync, before any phase.
+    expect(checkPatchAuthority(apply, automatic, noApproval())).toEqual({ ok: true, target: noApproval() });
   });
 
   // columns: what | effect | live request | live target | refusal reason
@@ -48,7 +56,22 @@ describe("checkPatchAuthority", () => {
       annotated(),
       "phase",
     ],
-    ["a request never synced", apply, anUpdateRequest(), annotated(), "phase"],
+    ["a request never synced that needs approval", apply, anUpdateRequest(), annotated(), "phase"],
+    ["a rollback for an automatic request never synced", rollback, automatic, noApproval(), "phase"],
+    [
+      "an automatic request never synced, for a workload that now requires approval",
+      apply,
+      automatic,
+      annotated(),
+      "phase",
+    ],
+    [
+      "a person's automatic rollback never synced",
+      apply,
+      anUpdateRequest(undefined, { approval: "Automatic", type: "rollback", requestedBy: "alice" }),
+      noApproval(),
+      "phase",
+    ],
     ["a rollback for a request not rolling back", rollback, applying, annotated(), "phase"],
     [
       "an apply for a request rolling back",

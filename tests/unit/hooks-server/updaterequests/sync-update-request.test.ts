@@ -30,16 +30,23 @@ describe("syncUpdateRequest", () => {
     });
   });
 
-  it("goes straight to Applying when no approval is required", () => {
+  it("applies in the first sync when no approval is required: the patch, then Progressing", () => {
     const d = syncUpdateRequest(
       urRequest(anUpdateRequest(undefined, { approval: "Automatic" }), aDeployment("nginx:1.25.3")),
       now,
     );
+    expect(d.effects).toEqual([anApplyPatch()]);
     expect(d.status).toEqual({
-      phase: "Applying",
+      phase: "Progressing",
       approvedBy: "headwind (require-approval: false)",
       approvedAt: at,
+      appliedAt: at,
+      message: "applied; watching the rollout",
     });
+    expect(d.resyncAfterSeconds).toBe(300);
+    const gone = syncUpdateRequest(urRequest(anUpdateRequest(undefined, { approval: "Automatic" })), now);
+    expect(gone.status).toMatchObject({ phase: "Failed", message: "target or container not found" });
+    expect(gone.effects).toEqual([]);
   });
 
   it("answers status null while waiting for a person, so a concurrent approval is never overwritten", () => {
