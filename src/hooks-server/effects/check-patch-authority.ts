@@ -39,7 +39,7 @@ function isFirstAutomaticApply(ur: UpdateRequest, step: PatchStep, target: KubeO
   return target !== undefined && !parseAnnotations(target.metadata.annotations).config.requireApproval;
 }
 
-const sameRef = (a: TargetRef, b: TargetRef) =>
+export const sameRef = (a: TargetRef, b: TargetRef): boolean =>
   a.apiVersion === b.apiVersion && a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
 
 function namesThisChange(effect: PatchEffect, ur: UpdateRequest): boolean {

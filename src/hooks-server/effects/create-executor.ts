@@ -1,6 +1,8 @@
 /**
  * The real effect executor. An image patch first reads the UpdateRequest and its target from the
- * apiserver and goes ahead only if they back it (check-patch-authority.ts); it is then a JSON
+ * apiserver (or takes what the calling sync read there a moment before: two GETs less per update,
+ * which at a fan-out of a thousand workloads is a good part of the apiserver's work) and goes ahead
+ * only if they back it (check-patch-authority.ts); it is then a JSON
  * patch with a `test` op, so a concurrent change makes it fail instead of overwriting it, and a
  * repeat is a no-op. Events get names derived from the effect key, so a retried sync creates each
  * Event once. Everything runs within the caller's time budget (`signal`).
@@ -11,8 +13,8 @@ import { microTime } from "../../core/time/micro-time.ts";
 import { planImagePatch } from "../../core/workloads/image-patch.ts";
 import { KubeApiError, kubeStatus } from "../../kube/kube-api-error.ts";
 import type { Notifier } from "../notify/create-notifier.ts";
-import { checkPatchAuthority, type PatchEffect } from "./check-patch-authority.ts";
-import type { Effect, EffectExecutor, EffectOutcome } from "./effect.ts";
+import { checkPatchAuthority, type PatchEffect, sameRef } from "./check-patch-authority.ts";
+import type { Effect, EffectExecutor, EffectOutcome, LiveReads } from "./effect.ts";
 import { isPermanentFailure } from "./is-permanent-failure.ts";
 import type { EventBody, KubeGateway } from "./kube-gateway.ts";
 
@@ -49,16 +51,31 @@ async function afterRefusal(
   return { key, result: "failed", message: error.message };
 }
 
+/** Whether `live` is this patch's UpdateRequest and target; else both are read. */
+function readFor(effect: PatchEffect, live: LiveReads | undefined): live is LiveReads {
+  if (live === undefined) return false;
+  const { metadata, spec } = live.updateRequest;
+  const ref = effect.updateRequest;
+  return (
+    metadata.namespace === ref.namespace &&
+    metadata.name === ref.name &&
+    sameRef(spec.targetRef, effect.target)
+  );
+}
+
 async function patchImage(
   deps: ExecutorDeps,
   effect: PatchEffect,
   signal: AbortSignal | undefined,
+  live: LiveReads | undefined,
 ): Promise<EffectOutcome> {
   const { key, updateRequest: ref } = effect;
-  const [ur, target] = await Promise.all([
-    deps.gateway.getUpdateRequest(ref.namespace, ref.name, signal),
-    deps.gateway.getWorkload(effect.target, signal),
-  ]);
+  const [ur, target] = readFor(effect, live)
+    ? [live.updateRequest, live.target]
+    : await Promise.all([
+        deps.gateway.getUpdateRequest(ref.namespace, ref.name, signal),
+        deps.gateway.getWorkload(effect.target, signal),
+      ]);
   const authority = checkPatchAuthority(effect, ur, target);
   if (!authority.ok) return { key, result: "refused", reason: authority.reason, message: authority.message };
   const plan = planImagePatch(authority.target, effect);
@@ -116,10 +133,10 @@ async function createEvent(
 }
 
 export function createExecutor(deps: ExecutorDeps): EffectExecutor {
-  return async (effects, signal) => {
+  return async (effects, signal, live) => {
     const outcomes: EffectOutcome[] = [];
     for (const effect of effects) {
-      if (effect.type === "patchImage") outcomes.push(await patchImage(deps, effect, signal));
+      if (effect.type === "patchImage") outcomes.push(await patchImage(deps, effect, signal, live));
       else if (effect.type === "event") outcomes.push(await createEvent(deps, effect, signal));
       else {
         const failed = await deps.notify(effect.notification, signal);

@@ -4,7 +4,8 @@
  * same step is recognisable.
  */
 
-import type { TargetRef } from "../../core/updaterequests/update-request.ts";
+import type { KubeObject } from "../../core/kube-object.ts";
+import type { TargetRef, UpdateRequest } from "../../core/updaterequests/update-request.ts";
 import type { ImageChange } from "../../core/workloads/image-patch.ts";
 import type { Notification } from "../notify/notification.ts";
 
@@ -71,7 +72,20 @@ export type EffectOutcome =
   | { readonly key: string; readonly result: "undelivered"; readonly message: string };
 
 /**
+ * An UpdateRequest and its target as the calling sync has just read them from the apiserver (never
+ * from a hook body): the executor checks a patch against these instead of reading them again.
+ */
+export interface LiveReads {
+  readonly updateRequest: UpdateRequest;
+  readonly target: KubeObject | undefined;
+}
+
+/**
  * Runs effects within the step's time budget (`signal`); throws only when the answer must not be
  * sent (a transient failure: the hook then answers 5xx and Metacontroller retries).
  */
-export type EffectExecutor = (effects: readonly Effect[], signal?: AbortSignal) => Promise<EffectOutcome[]>;
+export type EffectExecutor = (
+  effects: readonly Effect[],
+  signal?: AbortSignal,
+  live?: LiveReads,
+) => Promise<EffectOutcome[]>;

@@ -1,7 +1,7 @@
 /**
  * Runs the UpdateRequest decision. The body only hints: a sync that would change nothing answers at
  * once, with no API call. Otherwise the request and its target are read live and decided again;
- * the patch (checked once more by the executor against the live objects) goes first, a transient
+ * the patch (checked by the executor against those live objects) goes first, a transient
  * failure throwing so the hook answers 5xx and Metacontroller retries. Then the new status, with
  * the notifications it commits to, is written by the hooks themselves, conditional on the
  * resourceVersion just read (a concurrent approval is never overwritten, and of two replicas only
@@ -77,7 +77,7 @@ async function readLive(request: DecoratorSyncRequest, deps: UpdateRequestSyncDe
   const refusal = liveRefusal(request.object, ur);
   if (refusal !== undefined || ur === undefined) return { refusal };
   const target = await deps.gateway.getWorkload(ur.spec.targetRef, signal);
-  return { ur, request: withLiveObjects(request, ur, target) };
+  return { ur, target, request: withLiveObjects(request, ur, target) };
 }
 
 export async function runUpdateRequestSync(
@@ -95,7 +95,10 @@ export async function runUpdateRequestSync(
     return answer();
   }
   const decided = syncUpdateRequest(live.request, deps.clock(), deps.settings);
-  const outcomes = await deps.execute(decided.effects, signal);
+  const outcomes = await deps.execute(decided.effects, signal, {
+    updateRequest: live.ur,
+    target: live.target,
+  });
   record(deps, log, decided.effects, outcomes);
   const { status, resyncAfterSeconds } = applyOutcomes(decided, outcomes);
   const before = live.ur.status ?? {};

@@ -45,6 +45,36 @@ describe("createExecutor: image patches", () => {
     expect(await execute([apply])).toEqual([{ key: "ur-1/apply", result: "noop", generation: 5 }]);
   });
 
+  it("checks against what the calling sync just read, without reading again; refuses what that does not back", async () => {
+    const { gateway, execute, image } = setup();
+    const live = {
+      updateRequest: anUpdateRequest({ phase: "Applying" }),
+      target: anOptedInDeployment("nginx:1.25.3"),
+    };
+    expect(await execute([apply], undefined, live)).toEqual([
+      { key: "ur-1/apply", result: "applied", generation: 5 },
+    ]);
+    expect(gateway.calls).toEqual(["PATCH Deployment shop/web"]);
+    expect(image()).toBe("nginx:1.27.0");
+
+    const pending = { ...live, updateRequest: anUpdateRequest({ phase: "Pending" }) };
+    expect(await execute([apply], undefined, pending)).toMatchObject([
+      { result: "refused", reason: "phase" },
+    ]);
+    // Reads of another request are no answer for this one: it is read.
+    const other = anUpdateRequest({ phase: "Applying" });
+    const elsewhere = {
+      ...live,
+      updateRequest: { ...other, metadata: { ...other.metadata, name: "other" } },
+    };
+    gateway.calls.length = 0;
+    await execute([apply], undefined, elsewhere);
+    expect(gateway.calls.slice(0, 2)).toEqual([
+      "GET UpdateRequest shop/web-nginx-0b80d67fed",
+      "GET Deployment shop/web",
+    ]);
+  });
+
   it("sends nothing the live request does not back", async () => {
     const { gateway, execute, image } = setup("nginx:1.25.3", "Pending");
     expect(await execute([apply])).toEqual([
