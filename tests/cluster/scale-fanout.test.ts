@@ -34,5 +34,25 @@ describe("fan-out", () => {
     if (process.env.FANOUT_AUDIT_COPY)
       await copyFile(String(process.env.HEADWIND_AUDIT_LOG), process.env.FANOUT_AUDIT_COPY);
     expect(await flow.problems()).toEqual([]);
+    // Every write an update costs a workload, and no more: the proposal, the patch, one status
+    // write per phase (Progressing; Completed), an Event pair for each, and the history annotation.
+    // A rewrite that changes nothing or a status step nobody needs shows up here.
+    expect(result.creation.writes).toEqual({});
+    expect(result.update.writes).toEqual({
+      "metacontroller create updaterequests": 1,
+      "headwind-hooks patch deployments": 1,
+      "headwind-hooks patch updaterequests/status": 1,
+      "headwind-hooks create events": 2,
+    });
+    expect(result.rollout.writes).toEqual({
+      "headwind-hooks patch updaterequests/status": 1,
+      "headwind-hooks create events": 2,
+      "metacontroller update deployments": 1,
+    });
+    // Hook calls depend on how Metacontroller's queue merges events, so they get headroom: a
+    // workload is synced for the push, its new request, that request's status and the patch.
+    expect(result.update.hookCalls["/hooks/workloads/sync"]).toBeLessThanOrEqual(4);
+    expect(result.update.hookCalls["/hooks/updaterequests/sync"]).toBeLessThanOrEqual(2.5);
+    expect(result.rollout.hookCalls["/hooks/updaterequests/sync"]).toBeLessThanOrEqual(3);
   }, 900_000);
 });
