@@ -4,7 +4,8 @@
  * the production entry point. Prints, per phase, hook calls and apiserver writes per workload, and
  * when the first and last image patches landed after the push (docs/benchmarks.md).
  * FANOUT_N sets the number of Deployments, FANOUT_NAMESPACES how many namespaces they are spread
- * over (default: 20 Deployments to a namespace).
+ * over (default: 20 Deployments to a namespace), FANOUT_METACONTROLLER_ARGS flags added after the
+ * shipped tuning (space-separated, e.g. `--workers=40`) to try another one.
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import { freePort } from "../tests/helpers/registry-server.ts";
 
 const n = Number(process.env.FANOUT_N ?? 1000);
 const spread = Number(process.env.FANOUT_NAMESPACES ?? Math.max(1, Math.ceil(n / 20)));
+const extraArgs = (process.env.FANOUT_METACONTROLLER_ARGS ?? "").split(" ").filter(Boolean);
 const hooks = ["workloads/customize", "workloads/sync", "updaterequests/customize", "updaterequests/sync"];
 
 function table(name: string, cost: PhaseCost): string {
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
     API_PORT: "0",
     HEADWIND_HOOK_TOKEN: credential,
   });
-  const metacontroller = await startMetacontroller({ instance: "bench" });
+  const metacontroller = await startMetacontroller({ instance: "bench", args: extraArgs });
   try {
     const namespaces = await Promise.all(
       Array.from({ length: spread }, () => createTestNamespace(admin, "hw-bench")),
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
     console.log(
-      `\n${n} Deployments in ${spread} namespaces: first patch ${result.update.firstPatchSeconds} s, last ${result.update.lastPatchSeconds} s after the push`,
+      `\n${n} Deployments in ${spread} namespaces${extraArgs.length ? ` (Metacontroller ${extraArgs.join(" ")})` : ""}: first patch ${result.update.firstPatchSeconds} s, last ${result.update.lastPatchSeconds} s after the push`,
     );
   } finally {
     await metacontroller.stop();
