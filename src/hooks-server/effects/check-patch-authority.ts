@@ -30,14 +30,14 @@ const refuse = (reason: RefusalReason, message: string): Authority => ({ ok: fal
 /**
  * An automatic update is applied in its first sync, before it has a phase (sync-update-request.ts).
  * Admission lets people create only rollbacks, so such a request was proposed by the workloads
- * hook; the live target must still ask for no approval, so a request left over from before someone
- * turned approval on is never applied unasked.
+ * hook; its target must still ask for no approval (checked below), so a request left over from
+ * before someone turned approval on is never applied unasked.
  */
-function isFirstAutomaticApply(ur: UpdateRequest, step: PatchStep, target: KubeObject | undefined): boolean {
-  if (step !== "apply" || phaseOf(ur) !== undefined) return false;
-  if (ur.spec.approval !== "Automatic" || ur.spec.type === "rollback") return false;
-  return target !== undefined && !parseAnnotations(target.metadata.annotations).config.requireApproval;
-}
+const isFirstAutomaticApply = (ur: UpdateRequest, step: PatchStep): boolean =>
+  step === "apply" &&
+  phaseOf(ur) === undefined &&
+  ur.spec.approval === "Automatic" &&
+  ur.spec.type !== "rollback";
 
 export const sameRef = (a: TargetRef, b: TargetRef): boolean =>
   a.apiVersion === b.apiVersion && a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
@@ -65,7 +65,8 @@ export function checkPatchAuthority(
   if (ur === undefined) return refuse("no-update-request", `${named} does not exist`);
   if (ur.metadata.uid !== ref.uid)
     return refuse("uid-mismatch", `${named} is another object (uid ${ur.metadata.uid}, not ${ref.uid})`);
-  if (phaseOf(ur) !== patchPhase[effect.step] && !isFirstAutomaticApply(ur, effect.step, target))
+  const firstAutomatic = isFirstAutomaticApply(ur, effect.step);
+  if (phaseOf(ur) !== patchPhase[effect.step] && !firstAutomatic)
     return refuse("phase", `${named} is ${phaseOf(ur) ?? "not yet synced"}, not ${patchPhase[effect.step]}`);
   if (!namesThisChange(effect, ur))
     return refuse(
@@ -76,7 +77,10 @@ export function checkPatchAuthority(
   if (target === undefined) return refuse("no-target", `${kind} ${namespace}/${name} does not exist`);
   const distrust = untrustedReason(ur, target);
   if (distrust !== undefined) return refuse("untrusted", distrust);
-  if (parseAnnotations(target.metadata.annotations).config.spec.policy === "none")
+  const { config } = parseAnnotations(target.metadata.annotations);
+  if (config.spec.policy === "none")
     return refuse("not-annotated", `${kind} ${namespace}/${name} does not opt in with a headwind.sh/policy`);
+  if (firstAutomatic && config.requireApproval)
+    return refuse("phase", `${named} needs no approval, but ${kind} ${namespace}/${name} now requires one`);
   return { ok: true, target };
 }

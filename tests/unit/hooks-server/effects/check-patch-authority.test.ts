@@ -127,5 +127,9 @@ describe("checkPatchAuthority", () => {
     expect(checkPatchAuthority(apply, anUpdateRequest({ phase: "Pending" }), annotated())).toMatchObject({
       message: "UpdateRequest shop/web-nginx-0b80d67fed is Pending, not Applying",
     });
+    expect(checkPatchAuthority(apply, automatic, annotated())).toMatchObject({
+      message:
+        "UpdateRequest shop/web-nginx-0b80d67fed needs no approval, but Deployment shop/web now requires one",
+    });
   });
 });
