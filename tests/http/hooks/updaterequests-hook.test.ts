@@ -221,6 +221,41 @@ describe("POST /hooks/updaterequests/sync: persist, then notify, once", () => {
     ).toBe("nginx:1.27.0");
   });
 
+  it("an update that needs no approval is patched in its first sync; a lost answer repeats it as a no-op", async () => {
+    const automatic = () => anUpdateRequest(undefined, { approval: "Automatic" });
+    const unasked = (image: string) => {
+      const d = annotated(image);
+      const annotations = { ...d.metadata.annotations, "headwind.sh/require-approval": "false" };
+      return { ...d, metadata: { ...d.metadata, annotations } };
+    };
+    const { post, gateway, live } = setup([unasked("nginx:1.25.3"), automatic()]);
+    await post(sync, urRequest(automatic(), unasked("nginx:1.25.3")));
+    expect(live()?.status).toMatchObject({
+      phase: "Progressing",
+      approvedBy: "headwind (require-approval: false)",
+      appliedGeneration: 5,
+    });
+    // One read of each (the executor reuses them), the patch, one status write, the Event pair.
+    expect(gateway.calls).toEqual([
+      "GET UpdateRequest shop/web-nginx-0b80d67fed",
+      "GET Deployment shop/web",
+      "PATCH Deployment shop/web",
+      "PATCH UpdateRequest shop/web-nginx-0b80d67fed/status",
+      expect.stringMatching(/^POST Event shop\/web-nginx-0b80d67fed\./),
+      expect.stringMatching(/^POST Event shop\/web\./),
+    ]);
+
+    // The Progressing write never happened (the answer was lost): the same sync again.
+    gateway.put(automatic());
+    gateway.calls.length = 0;
+    await post(sync, urRequest(automatic(), unasked("nginx:1.27.0")));
+    expect(live()?.status).toMatchObject({ phase: "Progressing", appliedGeneration: 5 });
+    // The image is already the new one: no patch, just the Progressing write that was lost.
+    expect(gateway.calls.filter((c) => c.startsWith("PATCH"))).toEqual([
+      "PATCH UpdateRequest shop/web-nginx-0b80d67fed/status",
+    ]);
+  });
+
   it("a transient apiserver failure is a 5xx (Metacontroller retries); nothing is written", async () => {
     const { post, gateway, live } = setup([
       annotated("nginx:1.25.3"),
