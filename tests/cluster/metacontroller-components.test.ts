@@ -79,7 +79,7 @@ describe("manifests/components/metacontroller-tuning", () => {
       ["manifests/components/metacontroller-tuning"],
     );
     const tuning = await shippedTuning();
-    expect(tuning).toEqual(["--client-go-qps=200", "--client-go-burst=400", "--workers=20"]);
+    expect(tuning).toEqual(["--client-go-qps=200", "--client-go-burst=400", "--workers=40"]);
     expect(argsOf(statefulSet)).toEqual(["--zap-log-level=4", "--discovery-interval=20s", ...tuning]);
     await dryRun(statefulSet as Rendered);
   });
