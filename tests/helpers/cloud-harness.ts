@@ -46,7 +46,7 @@ export function buildCloudCredentials(
         ? {}
         : { azureIdentityOptions: options.azureIdentityOptions }),
     }),
-    now: options.now,
+    clock: options.now,
     metrics: createCloudMetrics(options.register),
     logger: options.logger,
   });
@@ -62,7 +62,7 @@ export function createCloudHarness(options: CloudHarnessOptions) {
   const cloudCredentials = buildCloudCredentials({ ...options, register, logger });
   const client = createRegistryClient({
     fetch,
-    now: options.now,
+    clock: options.now,
     observer: metrics.poller.observer,
     maxRetries: 0,
   });
@@ -86,7 +86,7 @@ export function createCloudHarness(options: CloudHarnessOptions) {
         uses: uses(digestTags),
       })),
       lastPolled: new Map(),
-      now: options.now,
+      clock: options.now,
       resolveScopes,
       onObserved: async (item) => {
         observed.push(item);

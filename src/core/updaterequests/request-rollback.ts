@@ -24,7 +24,7 @@ export interface RollbackInput {
   readonly what: string;
   readonly username: string;
   readonly ask: RollbackAsk;
-  readonly now: Date;
+  readonly now: number;
   readonly approvalTtlSeconds: number;
 }
 

@@ -100,7 +100,7 @@ export interface RollbackRequestInput {
   readonly requestedBy: string;
   /** Automatic only when that person may patch the workload themselves. */
   readonly approval: "Automatic" | "Required";
-  readonly now: Date;
+  readonly now: number;
   readonly approvalTtlSeconds: number;
 }
 
@@ -137,7 +137,7 @@ export function buildRollbackRequest(input: RollbackRequestInput): UpdateRequest
       policy: config.spec.policy,
       reason: `rollback requested by ${requestedBy}: ${container.image} -> ${image}`.slice(0, 1024),
       approval: input.approval,
-      expiresAt: new Date(now.getTime() + input.approvalTtlSeconds * 1000).toISOString(),
+      expiresAt: new Date(now + input.approvalTtlSeconds * 1000).toISOString(),
       ...(selector ? { selector } : {}),
       // Rolling back a rollback would restore the image the person just left.
       autoRollback: false,

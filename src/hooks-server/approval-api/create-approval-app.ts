@@ -10,11 +10,13 @@
  * A rollback is different: it creates an UpdateRequest, which the hooks ServiceAccount may not do
  * and admission ties to its creator, so it is made with the caller's own token (request-rollback.ts).
  */
+
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { Logger } from "pino";
 import { annotations } from "../../core/metadata-keys.ts";
+import type { Clock } from "../../core/time/clock.ts";
 import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
 import { requestRollback } from "../../core/updaterequests/request-rollback.ts";
 import { parseHistory } from "../../core/updaterequests/update-history.ts";
@@ -37,7 +39,7 @@ import { writeDecision } from "./write-decision.ts";
 
 export interface ApprovalAppDeps {
   readonly gateway: ApprovalGateway;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: ApprovalMetrics;
   /** A transport that acts with the caller's own token (for rollbacks). */

@@ -7,12 +7,14 @@
  * (TokenReview) and what they may do (SubjectAccessReview), to show the right controls and to
  * refuse clearly before acting.
  */
+
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { streamSSE } from "hono/streaming";
 import type { Logger } from "pino";
+import type { Clock } from "../../core/time/clock.ts";
 import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
 import { requestRollback } from "../../core/updaterequests/request-rollback.ts";
 import { parseHistory } from "../../core/updaterequests/update-history.ts";
@@ -53,7 +55,7 @@ export interface DashboardDeps {
   readonly auth: DashboardAuthConfig;
   /** The address the request came from (the proxy's, behind one). */
   readonly remoteAddress: (c: Context) => string | undefined;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly approvalTtlSeconds: number;
   /** Live views open at once; each holds a watch on the apiserver. */

@@ -6,9 +6,11 @@
  * others (the `headwind.sh/poll-error` annotation, as for images). When each source was last polled, and the ETags, live in memory only: a new leader reads
  * everything once.
  */
+
 import type { Logger } from "pino";
 import { versionToTag } from "../../core/charts/helm-release.ts";
 import { isBelievableCreated } from "../../core/tags/tag-times.ts";
+import type { Clock } from "../../core/time/clock.ts";
 import type { ChartInterest, ChartSource } from "../charts/chart-interest.ts";
 import type { HelmIndexFetcher } from "../charts/fetch-helm-index.ts";
 import type { ChartScan } from "../charts/scan-helm-index.ts";
@@ -26,7 +28,7 @@ export interface ChartPollerDeps {
   readonly store: Pick<TagStore, "write" | "recordFailure" | "observedIn">;
   readonly kube: Pick<SidecarKube, "getSecret">;
   /** Milliseconds since the epoch. */
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly logger: Logger;
   /** Remembered ETags (one per repository and Secret). */
   readonly maxEtags?: number;
@@ -85,7 +87,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
       const why = scan?.error ?? `chart ${chart} is not in the repository's index`;
       return fail(member, `not found: ${why}`);
     }
-    const nowSeconds = Math.floor(deps.now() / 1000);
+    const nowSeconds = Math.floor(deps.clock() / 1000);
     const created: Record<string, number> = {};
     for (const { version, created: at } of scan.versions) {
       if (at !== undefined && isBelievableCreated(at, nowSeconds)) created[versionToTag(version)] = at;
@@ -125,7 +127,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     const lookups = member.creationTimes
       ? pickCreationLookups(store.observedIn(scopeOf(member)), listing.value.tags, creationLookupsPerPoll)
       : [];
-    const nowSeconds = Math.floor(deps.now() / 1000);
+    const nowSeconds = Math.floor(deps.clock() / 1000);
     const created = await lookUpCreated(
       deps.client,
       repository,
@@ -165,7 +167,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
   return {
     async poll(interest) {
       failed.length = 0;
-      const startedAt = deps.now();
+      const startedAt = deps.clock();
       const byKey = new Map(interest.map((item) => [item.key, item]));
       const due = planPoll(
         interest.map((item) => ({

@@ -92,7 +92,7 @@ describe("chooseRollback", () => {
 });
 
 describe("buildRollbackRequest", () => {
-  const now = new Date("2026-03-03T10:00:00.000Z");
+  const now = Date.parse("2026-03-03T10:00:00.000Z");
   const workload = aWorkload({ app: "app:1.3.0" });
   const container = { containerType: "containers" as const, name: "app", image: "app:1.3.0" };
 
