@@ -9,6 +9,7 @@
 import { parseAnnotations } from "../annotations/parse-annotations.ts";
 import type { KubeObject } from "../kube-object.ts";
 import { annotations as names } from "../metadata-keys.ts";
+import type { Result } from "../result.ts";
 import { type ContainerImage, containerImages, podSelector } from "../workloads/container-images.ts";
 import { findWorkloadKind } from "../workloads/workload-kinds.ts";
 import { type HistoryEntry, parseHistory } from "./update-history.ts";
@@ -105,18 +106,21 @@ export interface RollbackRequestInput {
 }
 
 /** The UpdateRequest of a rollback; an error when the workload is not one Headwind manages. */
-export function buildRollbackRequest(input: RollbackRequestInput): UpdateRequest | { error: string } {
+export function buildRollbackRequest(input: RollbackRequestInput): Result<UpdateRequest> {
   const { workload, container, image, requestedBy, now } = input;
   const kind = findWorkloadKind(workload.kind, workload.apiVersion);
   const { namespace, name, uid } = workload.metadata;
   if (kind === undefined || namespace === undefined || uid === undefined)
-    return { error: `${workload.apiVersion} ${workload.kind} is not a workload Headwind manages` };
+    return { ok: false, error: `${workload.apiVersion} ${workload.kind} is not a workload Headwind manages` };
   const { config } = parseAnnotations(workload.metadata.annotations);
   if (config.spec.policy === "none")
-    return { error: `${describe(workload)} is not managed by Headwind (${names.policy} is missing or none)` };
+    return {
+      ok: false,
+      error: `${describe(workload)} is not managed by Headwind (${names.policy} is missing or none)`,
+    };
   const target = { apiVersion: kind.apiVersion, kind: kind.kind, name, namespace };
   const selector = podSelector(workload);
-  return {
+  const ur: UpdateRequest = {
     apiVersion: urApiVersion,
     kind: urKind,
     metadata: {
@@ -146,4 +150,5 @@ export function buildRollbackRequest(input: RollbackRequestInput): UpdateRequest
       requestedBy,
     },
   };
+  return { ok: true, value: ur };
 }

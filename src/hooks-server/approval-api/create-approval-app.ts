@@ -27,7 +27,7 @@ import {
 } from "../../core/workloads/workload-kinds.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
 import { KubeApiError } from "../../kube/kube-api-error.ts";
-import { readJson } from "../http/read-json.ts";
+import { type BodyResult, readJson } from "../http/read-json.ts";
 import type { AccessCheck, ApprovalGateway, Identity } from "./approval-gateway.ts";
 import { approvalOpenApi } from "./approval-openapi.ts";
 import { approverLabel } from "./approver-label.ts";
@@ -77,10 +77,7 @@ function gatewayCode(status: number): 502 | 503 {
   return status === 0 || status === 429 || status >= 500 ? 503 : 502;
 }
 
-async function readBody(
-  c: Context<Env>,
-  action: ApprovalAction,
-): Promise<{ ok: true; value: ApprovalBody } | { ok: false; status: 400 | 415; error: string }> {
+async function readBody(c: Context<Env>, action: ApprovalAction): Promise<BodyResult<ApprovalBody>> {
   const read = await readJson(c);
   if (!read.ok) return read;
   const body = parseApprovalBody(read.value, action);

@@ -311,7 +311,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
     const targets = targetsOf(body.ur);
     if (typeof targets === "string") return refuse(c, 400, targets);
     const reason = optionalText(body.reason, "reason", 1024);
-    if ("error" in reason) return refuse(c, 400, reason.error);
+    if (!reason.ok) return refuse(c, 400, reason.error);
     // Back to the filter the person was looking at (re-read, so nothing but a filter comes back).
     const back = new URLSearchParams(typeof body.back === "string" ? body.back : "");
     return {
@@ -379,7 +379,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
     if (target === undefined) return refuse(c, 404, "No such workload.");
     const container = optionalText(body.container, "container", 253);
     const to = optionalText(body.to, "to", 4096);
-    if ("error" in container || "error" in to) return refuse(c, 400, "container and to must be short text");
+    if (!container.ok || !to.ok) return refuse(c, 400, "container and to must be short text");
     try {
       const outcome = await requestRollback(rollbackPorts(deps.asPerson(c.get("token")), target), {
         what: `${target.kind.kind} ${target.namespace}/${target.name}`,

@@ -7,6 +7,7 @@
  */
 
 import { LRUCache } from "lru-cache";
+import type { Result } from "../../../core/result.ts";
 import type { Clock } from "../../../core/time/clock.ts";
 
 export interface Expiring<T> {
@@ -31,7 +32,7 @@ export interface ExpiringCache<T> {
   readonly size: number;
 }
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+type Outcome<T> = Result<T, unknown>;
 
 export function createExpiringCache<T>(options: ExpiringCacheOptions): ExpiringCache<T> {
   const { clock, marginMs, failureTtlMs } = options;
