@@ -25,7 +25,7 @@ export function timingNotes(workload: KubeObject, now: number): string[] {
   const written = workload.metadata.annotations?.[annotations.updateWindow];
   const windows = written === undefined ? undefined : parseUpdateWindows(written);
   if (windows?.ok) {
-    const state = windowState(windows.windows, now);
+    const state = windowState(windows.value, now);
     if (!state.open)
       notes.push(
         `outside ${annotations.updateWindow}: approved updates wait until ${new Date(state.opensAt).toISOString()}`,

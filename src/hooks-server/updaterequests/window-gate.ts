@@ -40,7 +40,7 @@ export function windowGate(
         resyncAfterSeconds: heldRecheckSeconds,
       };
     }
-    windows = parsed.windows;
+    windows = parsed.value;
     text = written.trim();
   }
   const state = windowState(windows, now);

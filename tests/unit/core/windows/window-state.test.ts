@@ -6,7 +6,7 @@ import { windowState } from "../../../../src/core/windows/window-state.ts";
 function decide(text: string, now: string): string {
   const parsed = parseUpdateWindows(text);
   if (!parsed.ok) throw new Error(parsed.error);
-  const state = windowState(parsed.windows, Date.parse(now));
+  const state = windowState(parsed.value, Date.parse(now));
   return state.open ? "open" : new Date(state.opensAt).toISOString();
 }
 
@@ -131,11 +131,11 @@ describe("windowState", () => {
     if (!parsed.ok) throw new Error(parsed.error);
     const start = Date.parse("2025-01-01T00:00:00Z");
     for (let t = start; t < start + 366 * 86_400_000; t += 25_207_000) {
-      const state = windowState(parsed.windows, t);
+      const state = windowState(parsed.value, t);
       if (state.open) continue;
       expect(state.opensAt).toBeGreaterThan(t);
-      expect(windowState(parsed.windows, state.opensAt)).toEqual({ open: true });
-      expect(windowState(parsed.windows, state.opensAt - 1000).open).toBe(false);
+      expect(windowState(parsed.value, state.opensAt)).toEqual({ open: true });
+      expect(windowState(parsed.value, state.opensAt - 1000).open).toBe(false);
     }
   });
 });

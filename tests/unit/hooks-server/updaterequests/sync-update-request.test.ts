@@ -390,7 +390,7 @@ describe("syncUpdateRequest: update windows", () => {
     if (!parsed.ok) throw new Error(parsed.error);
     const ur = anUpdateRequest(undefined, { approval: "Automatic" });
     const d = syncUpdateRequest(urRequest(ur, aDeployment("nginx:1.25.3")), now, {
-      updateWindows: parsed.windows,
+      updateWindows: parsed.value,
     });
     expect(d.status).toMatchObject({ phase: "Approved", ...waiting });
   });

@@ -10,7 +10,7 @@ const now = Date.parse("2026-11-25T12:00:00.000Z");
 function windows(text: string): UpdateWindow[] {
   const parsed = parseUpdateWindows(text);
   if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.windows;
+  return parsed.value;
 }
 
 function annotated(value: string | undefined): KubeObject {
