@@ -7,7 +7,6 @@
  */
 
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JWK, jwtVerify } from "jose";
-import type { Clock } from "../../../core/time/clock.ts";
 import type { AuthResult } from "./auth-result.ts";
 
 export interface GoogleOidcExpectation {
