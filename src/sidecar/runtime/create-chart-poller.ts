@@ -104,11 +104,11 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     const charts = new Set(members.map((m) => (m.source as Http).chart));
     const credentials = await readSourceCredentials(deps.kube, secret);
     if (!credentials.ok) {
-      for (const member of members) await fail(member, credentials.message);
+      for (const member of members) await fail(member, credentials.error);
       return;
     }
     const etag = etagFor(group, members, charts);
-    const answer = await deps.fetchIndex({ url, charts, credentials: credentials.credentials, etag });
+    const answer = await deps.fetchIndex({ url, charts, credentials: credentials.value, etag });
     if (answer.kind === "unchanged") return;
     remember(group, answer.kind === "read" ? answer.etag : undefined, charts);
     for (const member of members) {
@@ -121,20 +121,14 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     const { repository, secret } = member.source as Oci;
     const registry = splitRepositoryKey(repository)?.registry;
     const credentials = await readSourceCredentials(deps.kube, secret, registry);
-    if (!credentials.ok) return fail(member, credentials.message);
-    const listing = await deps.client.listTags(repository, credentials.credentials);
+    if (!credentials.ok) return fail(member, credentials.error);
+    const listing = await deps.client.listTags(repository, credentials.value);
     if (!listing.ok) return fail(member, listing.error.message);
     const lookups = member.creationTimes
       ? pickCreationLookups(store.observedIn(scopeOf(member)), listing.value.tags, creationLookupsPerPoll)
       : [];
     const nowSeconds = Math.floor(deps.clock() / 1000);
-    const created = await lookUpCreated(
-      deps.client,
-      repository,
-      lookups,
-      nowSeconds,
-      credentials.credentials,
-    );
+    const created = await lookUpCreated(deps.client, repository, lookups, nowSeconds, credentials.value);
     await store.write(
       { ...scopeOf(member), tags: listing.value.tags, digests: {}, truncated: !listing.value.complete },
       created,
