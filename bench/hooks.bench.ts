@@ -61,7 +61,7 @@ const parsed = parseDecoratorSyncRequest(
 );
 if (!parsed.ok) throw new Error(parsed.error);
 const workloadRequest = parsed.value;
-const now = new Date("2026-11-25T12:00:00.000Z");
+const now = Date.parse("2026-11-25T12:00:00.000Z");
 const threeContainers = syncRequest(["nginx:3.4.5", "redis:1.2.3", "app:2.0.0-alpine"], 1_000);
 const tagCache = createTagCache();
 const pending = urRequest(anUpdateRequest({ phase: "Pending" }), aDeployment("nginx:1.25.3"));

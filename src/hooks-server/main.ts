@@ -29,7 +29,7 @@ const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const kube = new KubeConfig();
 kube.loadFromDefault();
-const clock = () => new Date();
+const clock = Date.now;
 const tracing = startTracing("headwind-hooks", config.otlpEndpoint);
 const notify = createNotifier({
   config: config.notify,

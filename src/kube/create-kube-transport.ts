@@ -5,7 +5,7 @@
  * client-node only loads the kubeconfig.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import { KubeApiError } from "./kube-api-error.ts";
+import { KubeApiError, type KubeStatusCause } from "./kube-api-error.ts";
 import { createKubeConnection, type KubeConnection } from "./kube-connection.ts";
 
 export interface KubeRequest {
@@ -24,15 +24,21 @@ export type KubeTransport = (request: KubeRequest) => Promise<unknown>;
 /** An apiserver answer is bounded too: a List of 500 large objects stays far below this. */
 const maxBodyBytes = 64 * 1024 * 1024;
 
-function statusOf(text: string): { message?: string; reason?: string } {
+function statusOf(text: string): { message?: string; reason?: string; causes: KubeStatusCause[] } {
   try {
-    const parsed = JSON.parse(text) as { message?: unknown; reason?: unknown };
+    const parsed = JSON.parse(text) as {
+      message?: unknown;
+      reason?: unknown;
+      details?: { causes?: unknown };
+    };
+    const causes = Array.isArray(parsed.details?.causes) ? (parsed.details.causes as unknown[]) : [];
     return {
       ...(typeof parsed.message === "string" ? { message: parsed.message } : {}),
       ...(typeof parsed.reason === "string" ? { reason: parsed.reason } : {}),
+      causes: causes.filter((c): c is KubeStatusCause => typeof c === "object" && c !== null),
     };
   } catch {
-    return {};
+    return { causes: [] };
   }
 }
 
@@ -85,6 +91,7 @@ export function createKubeTransport(config: KubeConfig, timeoutMs = 30_000): Kub
       status,
       `${request.method} ${request.path.split("?")[0]}: HTTP ${status}${detail.message ? ` ${detail.message}` : ""}`,
       detail.reason,
+      detail.causes,
     );
   };
 }

@@ -3,6 +3,7 @@
  * resourceVersion, and LIST again when the watch ends with 410 Gone, fails, or `resyncMs` passes.
  * Errors back off exponentially up to `maxBackoffMs`; nothing here grows with what the server sends.
  */
+import type { Clock } from "../core/time/clock.ts";
 import type { KubeWatch, WatchEvent } from "./create-kube-watch.ts";
 import { kubeStatus } from "./kube-api-error.ts";
 import type { ListAll } from "./list-pages.ts";
@@ -22,7 +23,7 @@ export interface ListAndWatchOptions<T> {
   readonly resyncMs?: number;
   readonly maxBackoffMs?: number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -38,12 +39,12 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Watches from the LIST's version until the resync is due (or the signal aborts). */
 async function watchUntilResync<T>(options: ListAndWatchOptions<T>, listed: ListAll<T>): Promise<void> {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? Date.now;
   const resyncMs = options.resyncMs ?? 300_000;
-  const listedAt = now();
+  const listedAt = clock();
   let resourceVersion = listed.resourceVersion ?? "0";
-  while (!options.signal.aborted && now() - listedAt < resyncMs) {
-    const remaining = Math.max(1, Math.ceil((resyncMs - (now() - listedAt)) / 1000));
+  while (!options.signal.aborted && clock() - listedAt < resyncMs) {
+    const remaining = Math.max(1, Math.ceil((resyncMs - (clock() - listedAt)) / 1000));
     await options.watch<T & { metadata?: { resourceVersion?: string } }>(
       { path: options.path, resourceVersion, timeoutSeconds: remaining, signal: options.signal },
       (event) => {

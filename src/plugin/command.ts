@@ -21,7 +21,7 @@ export interface CommandContext {
   /** The words after the command name. */
   readonly args: readonly string[];
   readonly options: CommandOptions;
-  readonly now: Date;
+  readonly now: number;
 }
 
 export interface CommandResult {

@@ -22,10 +22,10 @@ export function formatTable(table: Table): string {
 }
 
 /** kubectl's AGE column: 45s, 12m, 5h, 3d. */
-export function formatAge(since: string | undefined, now: Date): string {
+export function formatAge(since: string | undefined, now: number): string {
   const then = Date.parse(since ?? "");
   if (Number.isNaN(then)) return "<unknown>";
-  const seconds = Math.max(0, Math.floor((now.getTime() - then) / 1000));
+  const seconds = Math.max(0, Math.floor((now - then) / 1000));
   if (seconds < 120) return `${seconds}s`;
   if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
   if (seconds < 172_800) return `${Math.floor(seconds / 3600)}h`;

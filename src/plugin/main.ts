@@ -90,7 +90,7 @@ function contextOf(values: ReturnType<typeof parse>["values"], args: string[]): 
     metacontrollerNamespace: values["metacontroller-namespace"] ?? "metacontroller",
     args,
     options: { container: values.container, to: values.to, reason: values.reason, phase: values.phase },
-    now: new Date(),
+    now: Date.now(),
   };
 }
 

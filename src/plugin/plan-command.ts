@@ -108,7 +108,7 @@ export async function planCommand(ctx: CommandContext): Promise<CommandResult> {
       config,
       requests: requests.filter((ur) => ur.spec.containerName === container.name),
       lastUpdateMs: lastUpdate,
-      nowMs: ctx.now.getTime(),
+      nowMs: ctx.now,
     });
     plans.push({ container: container.name, image: container.image, plan });
     rows.push([container.name, container.image, ...describePlan(plan, approval)]);

@@ -28,14 +28,14 @@ async function ask<T>(what: string, read: () => Promise<T>): Promise<T | Row> {
 const isRow = (value: unknown): value is Row => Array.isArray(value);
 
 /** A leader Lease renewed within twice its duration means a running Metacontroller. */
-function leaseRow(lease: KubeObject | undefined, now: Date): Row | undefined {
+function leaseRow(lease: KubeObject | undefined, now: number): Row | undefined {
   const spec = (lease?.spec ?? {}) as {
     holderIdentity?: string;
     renewTime?: string;
     leaseDurationSeconds?: number;
   };
   if (!spec.renewTime) return undefined;
-  const age = (now.getTime() - Date.parse(spec.renewTime)) / 1000;
+  const age = (now - Date.parse(spec.renewTime)) / 1000;
   const fresh = age <= (spec.leaseDurationSeconds ?? 15) * 2;
   const detail = `leader ${spec.holderIdentity ?? "?"}, lease renewed ${formatAge(spec.renewTime, now)} ago`;
   return ["metacontroller", fresh ? "running" : "stale", detail];

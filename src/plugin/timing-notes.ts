@@ -11,7 +11,7 @@ import { annotations } from "../core/metadata-keys.ts";
 import { parseUpdateWindows } from "../core/windows/parse-update-windows.ts";
 import { windowState } from "../core/windows/window-state.ts";
 
-export function timingNotes(workload: KubeObject, now: Date): string[] {
+export function timingNotes(workload: KubeObject, now: number): string[] {
   const notes: string[] = [];
   const owner = gitopsOwner(workload, "annotation");
   if (owner !== undefined) {
@@ -25,10 +25,10 @@ export function timingNotes(workload: KubeObject, now: Date): string[] {
   const written = workload.metadata.annotations?.[annotations.updateWindow];
   const windows = written === undefined ? undefined : parseUpdateWindows(written);
   if (windows?.ok) {
-    const state = windowState(windows.windows, now);
+    const state = windowState(windows.value, now);
     if (!state.open)
       notes.push(
-        `outside ${annotations.updateWindow}: approved updates wait until ${state.opensAt.toISOString()}`,
+        `outside ${annotations.updateWindow}: approved updates wait until ${new Date(state.opensAt).toISOString()}`,
       );
   }
   return notes;

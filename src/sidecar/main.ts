@@ -78,7 +78,7 @@ const metrics = {
 const identity = config.podName ?? `${hostname()}-${process.pid}`;
 const client = createRegistryClient({
   fetch,
-  now: clock,
+  clock,
   observer: metrics.poller.observer,
   insecureRegistries: config.insecureRegistries,
 });
@@ -92,7 +92,7 @@ const cloudCredentials =
           env: process.env,
           insecureRegistries: config.insecureRegistries,
         }),
-        now: clock,
+        clock,
         metrics: metrics.cloud,
         logger,
       });
@@ -156,7 +156,7 @@ const runtime = createSidecarRuntime({
     client,
     store,
     kube,
-    now: clock,
+    clock,
     logger,
   }),
 });

@@ -175,7 +175,7 @@ beforeAll(async () => {
   lines = sink.lines;
   const app = createApprovalApp({
     gateway,
-    clock: () => new Date(),
+    clock: Date.now,
     logger: sink.logger,
     metrics: createApprovalMetrics(new Registry()),
     asPerson: (token) => createKubeTransport(configForToken(asHooks, token)),

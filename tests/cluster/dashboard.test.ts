@@ -51,7 +51,7 @@ beforeAll(async () => {
         sessionSeconds: 3600,
       },
       remoteAddress: (c) => getConnInfo(c).remote.address,
-      clock: () => new Date(),
+      clock: Date.now,
       logger: logs.logger,
       approvalTtlSeconds: 3600,
     }).fetch,

@@ -8,22 +8,27 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  CoreV1Api,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1ConfigMap,
-  type V1Deployment,
-  type V1NetworkPolicy,
-  type V1PodDisruptionBudget,
-  type V1RoleBinding,
-  type V1Service,
-  type V1ServiceAccount,
+import type {
+  KubeConfig,
+  KubernetesObject,
+  V1ConfigMap,
+  V1Deployment,
+  V1NetworkPolicy,
+  V1PodDisruptionBudget,
+  V1RoleBinding,
+  V1Service,
+  V1ServiceAccount,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { readWebhookConfig } from "../../src/sidecar/webhooks/read-webhook-config.ts";
-import { adminConfig, createTestNamespace, installCrds, statusCode } from "../helpers/cluster.ts";
+import {
+  adminConfig,
+  createTestNamespace,
+  installCrds,
+  kubeRequest,
+  statusCode,
+} from "../helpers/cluster.ts";
 import { goTool, kubectlBin, type Run, runCommand, runOk } from "../helpers/run-command.ts";
 
 const chart = fileURLToPath(new URL("../../charts/headwind", import.meta.url));
@@ -289,12 +294,9 @@ describe("examples/", () => {
   async function checkValues(values: Record<string, unknown>): Promise<void> {
     // The namespaces an example names must exist for its RoleBindings to apply.
     for (const name of (values.pullSecretNamespaces ?? []) as string[]) {
-      await kc
-        .makeApiClient(CoreV1Api)
-        .createNamespace({ body: { metadata: { name } } })
-        .catch((error: unknown) => {
-          if (statusCode(error) !== 409) throw error;
-        });
+      await kubeRequest(kc, "POST", "/api/v1/namespaces", { metadata: { name } }).catch((error: unknown) => {
+        if (statusCode(error) !== 409) throw error;
+      });
     }
     const objects = await renderOk(values, namespace);
     expect(await dryRun(objects)).toHaveLength(objects.length);

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
+import { KubeApiError } from "../../src/kube/kube-api-error.ts";
 import {
   adminConfig,
   createTestNamespace,
@@ -535,8 +536,7 @@ async function rejection(p: Promise<unknown>): Promise<{ code: number | undefine
   try {
     await p;
   } catch (err) {
-    const body = (err as { body?: { details?: { causes?: { field?: string; message?: string }[] } } }).body;
-    const causes = (body?.details?.causes ?? []).map((c) => `${c.field}: ${c.message}`);
+    const causes = (err instanceof KubeApiError ? err.causes : []).map((c) => `${c.field}: ${c.message}`);
     return { code: statusCode(err), causes };
   }
   throw new Error("expected the request to be rejected");

@@ -209,7 +209,7 @@ describe("hooks token: the real effect calls", () => {
     const execute = createExecutor({
       gateway: createKubeGateway(createKubeTransport(asComponent("hooks"))),
       notify: async () => [],
-      clock: () => new Date(),
+      clock: Date.now,
       instance: "least-privilege-test",
     });
     const effects: Effect[] = [];
@@ -288,7 +288,7 @@ describe("hooks token: the real effect calls", () => {
     const execute = createExecutor({
       gateway: createKubeGateway(createKubeTransport(asComponent("hooks"))),
       notify: async () => [],
-      clock: () => new Date(),
+      clock: Date.now,
       instance: "least-privilege-test",
     });
     const key = randomName("event");

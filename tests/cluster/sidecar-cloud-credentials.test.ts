@@ -88,7 +88,7 @@ beforeAll(async () => {
         [gar.host, { provider: "gcp" }],
       ]),
     },
-    now: () => time.now,
+    clock: () => time.now,
     register: cloudMetrics,
     logger: pino({ level: "silent" }),
   });

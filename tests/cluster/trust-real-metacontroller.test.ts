@@ -54,7 +54,7 @@ const slowNotifier = () =>
       webhook: { url: `${receiver.origin}/notify`, secret: undefined, timeoutMs: 30_000, maxRetries: 3 },
     },
     fetch,
-    clock: () => new Date(),
+    clock: Date.now,
     sleep: (ms, signal) => sleep(ms, undefined, { signal }),
   });
 

@@ -7,6 +7,7 @@ import type { WorkloadIdentityCredentialOptions } from "@azure/identity";
 import pino, { type Logger } from "pino";
 import { Registry } from "prom-client";
 import type { ObservedTags } from "../../src/core/tags/tag-configmap.ts";
+import type { Clock } from "../../src/core/time/clock.ts";
 import {
   createCredentialResolver,
   sharedCredentials,
@@ -26,7 +27,7 @@ import { createSidecarMetrics } from "../../src/sidecar/runtime/create-sidecar-m
 
 export interface CloudHarnessOptions {
   readonly settings: CloudSettings;
-  readonly now: () => number;
+  readonly clock: Clock;
   /** The pull secrets' `.dockerconfigjson` documents every repository gets. */
   readonly dockerConfigs?: readonly unknown[];
   readonly azureIdentityOptions?: WorkloadIdentityCredentialOptions;
@@ -46,7 +47,7 @@ export function buildCloudCredentials(
         ? {}
         : { azureIdentityOptions: options.azureIdentityOptions }),
     }),
-    now: options.now,
+    clock: options.clock,
     metrics: createCloudMetrics(options.register),
     logger: options.logger,
   });
@@ -62,7 +63,7 @@ export function createCloudHarness(options: CloudHarnessOptions) {
   const cloudCredentials = buildCloudCredentials({ ...options, register, logger });
   const client = createRegistryClient({
     fetch,
-    now: options.now,
+    clock: options.clock,
     observer: metrics.poller.observer,
     maxRetries: 0,
   });
@@ -86,7 +87,7 @@ export function createCloudHarness(options: CloudHarnessOptions) {
         uses: uses(digestTags),
       })),
       lastPolled: new Map(),
-      now: options.now,
+      clock: options.clock,
       resolveScopes,
       onObserved: async (item) => {
         observed.push(item);

@@ -3,17 +3,16 @@
 // finish deleting and no `default` ServiceAccount appears, so every test makes its own of both.
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import https from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  ApiException,
-  CoreV1Api,
-  KubeConfig,
-  type KubernetesObject,
-  PatchStrategy,
-} from "@kubernetes/client-node";
+import { KubeConfig, type KubernetesObject, PatchStrategy } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import { configForToken } from "../../src/kube/config-for-token.ts";
+import {
+  createKubeTransport,
+  type KubeRequest,
+  type KubeTransport,
+} from "../../src/kube/create-kube-transport.ts";
+import { kubeStatus } from "../../src/kube/kube-api-error.ts";
 
 export const FIELD_MANAGER = "headwind-tests";
 
@@ -30,10 +29,8 @@ export function adminConfig(): KubeConfig {
   return kc;
 }
 
-/** HTTP status of a failed client call, or undefined when it was not an API error. */
-export function statusCode(err: unknown): number | undefined {
-  return err instanceof ApiException ? err.code : undefined;
-}
+/** HTTP status of a failed call, or undefined when it was not an API error. */
+export const statusCode = kubeStatus;
 
 export function randomName(prefix = "hw"): string {
   return `${prefix}-${randomBytes(4).toString("hex")}`;
@@ -41,7 +38,7 @@ export function randomName(prefix = "hw"): string {
 
 export async function createTestNamespace(kc: KubeConfig, prefix = "hw-test"): Promise<string> {
   const name = randomName(prefix);
-  await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
+  await kubeRequest(kc, "POST", "/api/v1/namespaces", { metadata: { name } });
   return name;
 }
 
@@ -57,6 +54,18 @@ export async function loadYamlObjects(path: string | URL): Promise<KubernetesObj
   return objects;
 }
 
+const transports = new WeakMap<KubeConfig, KubeTransport>();
+
+/** The one transport (src/kube) per config, so a test's calls share its keep-alive connections. */
+function transportOf(kc: KubeConfig): KubeTransport {
+  let transport = transports.get(kc);
+  if (transport === undefined) {
+    transport = createKubeTransport(kc);
+    transports.set(kc, transport);
+  }
+  return transport;
+}
+
 /**
  * One API call with the admin (or any) config, body sent as given: no client model in between.
  * A 429 is retried for up to 30 s: right after an apiserver restart, custom resources' storage
@@ -69,48 +78,15 @@ export async function kubeRequest(
   body?: unknown,
   contentType = "application/json",
 ): Promise<unknown> {
+  const request = { method: method as KubeRequest["method"], path, body, contentType };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await kubeRequestOnce(kc, method, path, body, contentType);
+      return await transportOf(kc)(request);
     } catch (error) {
-      if (!(error instanceof ApiException) || error.code !== 429 || attempt >= 60) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (kubeStatus(error) !== 429 || attempt >= 60) throw error;
+      await sleep(500);
     }
   }
-}
-
-async function kubeRequestOnce(
-  kc: KubeConfig,
-  method: string,
-  path: string,
-  body: unknown,
-  contentType: string,
-): Promise<unknown> {
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error("kubeconfig has no current cluster");
-  const opts: https.RequestOptions = { method, headers: { accept: "application/json" } };
-  await kc.applyToHTTPSOptions(opts);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  // Framed, or Node sends a DELETE's body unframed (see src/kube/create-kube-transport.ts).
-  if (payload !== undefined)
-    opts.headers = {
-      ...opts.headers,
-      "content-type": contentType,
-      "content-length": String(Buffer.byteLength(payload)),
-    };
-  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = https.request(new URL(path, server), opts, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(payload);
-  });
-  const parsed: unknown = text ? JSON.parse(text) : undefined;
-  if (status >= 400) throw new ApiException(status, `${method} ${path}: HTTP ${status} ${text}`, parsed, {});
-  return parsed;
 }
 
 type ApiResource = { name: string; kind: string; namespaced: boolean };
@@ -250,17 +226,17 @@ export async function serviceAccountToken(
   name: string,
   expirationSeconds = 3600,
 ): Promise<string> {
-  const core = kc.makeApiClient(CoreV1Api);
+  const accounts = `/api/v1/namespaces/${namespace}/serviceaccounts`;
   try {
-    await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
+    await kubeRequest(kc, "POST", accounts, { metadata: { name } });
   } catch (err) {
     if (statusCode(err) !== 409) throw err;
   }
-  const res = await core.createNamespacedServiceAccountToken({
-    name,
-    namespace,
-    body: { spec: { audiences: [], expirationSeconds } },
-  });
+  const res = (await kubeRequest(kc, "POST", `${accounts}/${name}/token`, {
+    apiVersion: "authentication.k8s.io/v1",
+    kind: "TokenRequest",
+    spec: { audiences: [], expirationSeconds },
+  })) as { status?: { token?: string } };
   const token = res.status?.token;
   if (!token) throw new Error(`TokenRequest for ${namespace}/${name} returned no token`);
   return token;

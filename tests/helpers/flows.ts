@@ -5,10 +5,12 @@
  * executor as the hooks ServiceAccount. What Metacontroller writes is observed on the apiserver:
  * every UpdateRequest phase through a watch, every hook call and answer through the router.
  */
+
 import type { KubeConfig } from "@kubernetes/client-node";
 import { trace } from "@opentelemetry/api";
 import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll } from "vitest";
+import type { Clock } from "../../src/core/time/clock.ts";
 import type { HookSettings } from "../../src/hooks-server/config/hook-settings.ts";
 import { createExecutor } from "../../src/hooks-server/effects/create-executor.ts";
 import { createKubeGateway, type KubeGateway } from "../../src/hooks-server/effects/kube-gateway.ts";
@@ -39,17 +41,18 @@ import {
 } from "./metacontroller.ts";
 import { type ControllerOptions, installControllers } from "./metacontroller-controllers.ts";
 
-export interface Clock {
-  now(): Date;
+/** A settable clock for flows: `now` is the hooks' Clock. */
+export interface OffsetClock {
+  readonly now: Clock;
   /** Skips ahead: the hooks see a later time at once; Metacontroller's timers still run in real time. */
   advance(seconds: number): void;
 }
 
 /** Real time plus whatever the test skipped, so objects' timestamps and the hooks' "now" agree. */
-export function offsetClock(): Clock {
+export function offsetClock(): OffsetClock {
   let offsetMs = 0;
   return {
-    now: () => new Date(Date.now() + offsetMs),
+    now: () => Date.now() + offsetMs,
     advance: (seconds) => {
       offsetMs += seconds * 1000;
     },
@@ -72,7 +75,7 @@ export interface FlowHooks {
 
 export interface FlowHooksOptions {
   readonly gatewayConfig: KubeConfig;
-  readonly clock: Clock;
+  readonly clock: OffsetClock;
   readonly settings: HookSettings;
   /** The credentials the hooks accept (what Metacontroller reads from the Secret); the list may change later. */
   readonly hookTokens: string[];
@@ -148,7 +151,7 @@ function recordPhases(kc: KubeConfig, namespace: string, signal: AbortSignal) {
 
 export interface Flow {
   readonly ns: string;
-  readonly clock: Clock;
+  readonly clock: OffsetClock;
   readonly hooks: FlowHooks;
   /** An image in a repository only this flow uses: `registry.test:5000/<ns>/app:<tag>`. */
   image(tag: string): string;

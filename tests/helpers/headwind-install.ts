@@ -1,7 +1,7 @@
 /** Headwind's cluster-wide prerequisites on the test apiserver, and its components' own identities. */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import {
   applyYamlFile,
   configForToken,
@@ -25,7 +25,7 @@ export async function installHeadwind(kc: KubeConfig): Promise<void> {
     kubeRequest(kc, "GET", "/apis/headwind.sh/v1alpha1/updaterequests").then(() => true),
   );
   try {
-    await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: headwindNamespace } } });
+    await kubeRequest(kc, "POST", "/api/v1/namespaces", { metadata: { name: headwindNamespace } });
   } catch (error) {
     if (statusCode(error) !== 409) throw error;
   }

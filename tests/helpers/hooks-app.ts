@@ -15,7 +15,7 @@ import { createHooksApp } from "../../src/hooks-server/http/create-hooks-app.ts"
 import { createTagCache } from "../../src/hooks-server/workloads/create-tag-cache.ts";
 import { fakeKubeGateway } from "./fake-kube-gateway.ts";
 
-export const fixedNow = new Date("2026-11-25T12:00:00.000Z");
+export const fixedNow = Date.parse("2026-11-25T12:00:00.000Z");
 /** The credential Metacontroller would send in these tests. */
 export const hookToken = "test-hook-token-0123456789abcdef0123456789";
 
@@ -48,7 +48,7 @@ export interface HooksAppOptions {
   readonly execute?: EffectExecutor;
   readonly gateway?: KubeGateway;
   readonly hookAuth?: HookAuth;
-  readonly now?: Date;
+  readonly now?: number;
   readonly maxBodyBytes?: number;
   readonly settings?: Partial<HookSettings>;
 }

@@ -114,7 +114,7 @@ export async function startPeopleCluster(): Promise<PeopleCluster> {
       gateway: createApprovalGateway(createKubeTransport(asHooks)),
       asPerson: (token) => createKubeTransport(configForToken(kc, token)),
       approvalTtlSeconds: flowSettings.approvalTtlSeconds,
-      clock: () => new Date(),
+      clock: Date.now,
       logger: sink.logger,
       metrics: createApprovalMetrics(new Registry()),
     }).fetch,

@@ -152,7 +152,7 @@ export function createTestSidecar(options: TestSidecarOptions) {
   // No retries: a refused (non-loopback) registry must fail at once, not after backoff.
   const client = createRegistryClient({
     fetch: registryCalls.fetch,
-    now: Date.now,
+    clock: Date.now,
     observer: metrics.poller.observer,
     maxRetries: 0,
   });

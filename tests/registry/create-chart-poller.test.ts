@@ -47,10 +47,10 @@ describe("chart sources polled from a real registry and a chart repository on lo
     });
     const charts = createChartPoller({
       fetchIndex: createHelmIndexFetcher({ fetch: counting.fetch }),
-      client: createRegistryClient({ fetch: counting.fetch, now: () => now }),
+      client: createRegistryClient({ fetch: counting.fetch, clock: () => now }),
       store,
       kube: fake.kube,
-      now: () => now,
+      clock: () => now,
       logger: pino({ level: "silent" }),
     });
     const pollError = (key: string) =>

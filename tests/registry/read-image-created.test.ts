@@ -48,7 +48,7 @@ describe("imageCreated against docker-registry", () => {
     ["an index: its linux/amd64 image", "shop/multi", "2.0.0", seconds("2026-05-02T00:00:00Z"), 3],
   ])("%s", async (_, repository, tag, expected, requests) => {
     const counting = createCountingFetch();
-    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: Date.now });
     const found = await client.imageCreated(`${registry.host}/${repository}`, tag);
     expect(found).toEqual({ ok: true, value: expected });
     expect(counting.exchanges).toHaveLength(requests);
@@ -56,7 +56,7 @@ describe("imageCreated against docker-registry", () => {
 
   it("a config past the byte cap is a protocol error, not buffered (the tag is then dated from first sight)", async () => {
     const counting = createCountingFetch();
-    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: Date.now });
     const found = await client.imageCreated(`${registry.host}/shop/web`, "1.3.0");
     expect(found).toMatchObject({
       ok: false,
@@ -66,7 +66,7 @@ describe("imageCreated against docker-registry", () => {
   });
 
   it("a tag that does not exist is a not-found error", async () => {
-    const client = createRegistryClient({ fetch, now: Date.now });
+    const client = createRegistryClient({ fetch, clock: Date.now });
     const found = await client.imageCreated(`${registry.host}/shop/web`, "9.9.9");
     expect(found).toMatchObject({ ok: false, error: { kind: "not-found" } });
   });

@@ -28,7 +28,7 @@ describe("Basic auth against docker-registry with htpasswd", () => {
 
   it("answers the Basic challenge, then sends credentials up front", async () => {
     const counting = createCountingFetch();
-    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: Date.now });
     const listing = await client.listTags(`${registry.host}/team/app`, credentials);
     expect(listing).toMatchObject({ ok: true, value: { tags: expect.arrayContaining(["0.1.0", "0.2.0"]) } });
     expect(await client.headDigest(`${registry.host}/team/app`, "0.2.0", credentials)).toEqual({
@@ -44,7 +44,7 @@ describe("Basic auth against docker-registry with htpasswd", () => {
 
   it("reports wrong credentials clearly", async () => {
     const counting = createCountingFetch();
-    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: Date.now });
     const listing = await client.listTags(`${registry.host}/team/app`, {
       username: htpasswdUser,
       password: "nope",
@@ -62,7 +62,7 @@ describe("Basic auth against docker-registry with htpasswd", () => {
   });
 
   it("reports missing credentials clearly", async () => {
-    const client = createRegistryClient({ fetch, now: Date.now });
+    const client = createRegistryClient({ fetch, clock: Date.now });
     const listing = await client.listTags(`${registry.host}/team/app`);
     expect(listing).toMatchObject({
       ok: false,

@@ -101,7 +101,7 @@ describe("a hostile registry", () => {
 
   const key = (path: string) => `${hostile.origin.replace("http://", "")}/${path}`;
   const client = (extra: object = {}) =>
-    createRegistryClient({ fetch, now: Date.now, maxRetries: 0, ...extra });
+    createRegistryClient({ fetch, clock: Date.now, maxRetries: 0, ...extra });
 
   it("never reaches the internal server through a cross-origin redirect, with or without credentials", async () => {
     const c = client();
@@ -204,7 +204,7 @@ describe("the same client against the real registry", () => {
   it("lists tags with a cached token while a tiny cache churns", async () => {
     const c = createRegistryClient({
       fetch,
-      now: Date.now,
+      clock: Date.now,
       tokenCacheEntries: 1,
       tokenCacheBytes: 64 * 1024,
     });

@@ -74,7 +74,7 @@ describe("runPollCycle against docker-registry", () => {
     const metrics = createPollerMetrics(register);
     const client = createRegistryClient({
       fetch: counting.fetch,
-      now: () => now,
+      clock: () => now,
       observer: metrics.observer,
     });
     const web = `${open.host}/shop/web`;
@@ -97,7 +97,7 @@ describe("runPollCycle against docker-registry", () => {
     const deps = {
       client,
       interest,
-      now: () => now,
+      clock: () => now,
       resolveScopes: resolver([dockerConfig]),
       onObserved: async (observed: ObservedTags) => {
         written.push(observed);
@@ -161,7 +161,7 @@ describe("runPollCycle against docker-registry", () => {
   it("reports failing repositories as values and keeps polling the others", async () => {
     const register = new Registry();
     const metrics = createPollerMetrics(register);
-    const client = createRegistryClient({ fetch, now: Date.now, observer: metrics.observer });
+    const client = createRegistryClient({ fetch, clock: Date.now, observer: metrics.observer });
     const written: string[] = [];
     const report = await runPollCycle({
       client,
@@ -171,7 +171,7 @@ describe("runPollCycle against docker-registry", () => {
         workload(`${open.host}/shop/api`, 60),
       ],
       lastPolled: new Map(),
-      now: Date.now,
+      clock: Date.now,
       resolveScopes: resolver([]),
       onObserved: async (observed) => {
         written.push(observed.repository);
@@ -207,7 +207,7 @@ describe("runPollCycle against docker-registry", () => {
     const metrics = createPollerMetrics(new Registry());
     const client = createRegistryClient({
       fetch: counting.fetch,
-      now: () => now,
+      clock: () => now,
       observer: metrics.observer,
     });
     const one = `${tokenAuthed.host}/team/one`;
@@ -216,7 +216,7 @@ describe("runPollCycle against docker-registry", () => {
     const deps = {
       client,
       interest: [workload(one, 60, ["latest"], secret), workload(two, 60, [], secret)],
-      now: () => now,
+      clock: () => now,
       resolveScopes: resolver([
         { auths: { [tokenAuthed.host]: { username: "robot", password: "robot-pw" } } },
       ]),

@@ -59,7 +59,7 @@ describe("429 and rate-limit headers, through a proxy in front of docker-registr
     const metrics = createPollerMetrics(register);
     const client = createRegistryClient({
       fetch: counting.fetch,
-      now: Date.now,
+      clock: Date.now,
       sleep,
       random: () => 0.5,
       observer: metrics.observer,
@@ -79,7 +79,7 @@ describe("429 and rate-limit headers, through a proxy in front of docker-registr
     let now = Date.parse("2026-01-01T00:00:00Z");
     const counting = createCountingFetch();
     const { waits, sleep } = recordingSleep();
-    const client = createRegistryClient({ fetch: counting.fetch, now: () => now, sleep });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: () => now, sleep });
     expect((await client.listTags(`${quota.host}/apps/web`)).ok).toBe(true);
     // 21600 s / 100 pulls: one pull frees every 216 s, longer than the 60 s the client will wait.
     expect(await client.listTags(`${quota.host}/apps/web`)).toEqual({
@@ -100,7 +100,7 @@ describe("429 and rate-limit headers, through a proxy in front of docker-registr
   it("fails fast when Retry-After (an HTTP date) is beyond the longest wait", async () => {
     const counting = createCountingFetch();
     const { waits, sleep } = recordingSleep();
-    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now, sleep });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: Date.now, sleep });
     const listing = await client.listTags(`${longWait.host}/apps/web`);
     expect(listing).toEqual({
       ok: false,

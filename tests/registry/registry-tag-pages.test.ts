@@ -37,7 +37,7 @@ describe("tag listing over more than 1,000 tags", () => {
     expect(((await direct.json()) as { tags: string[] }).tags).toHaveLength(tagCount);
 
     const counting = createCountingFetch();
-    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: Date.now });
     const listing = await client.listTags(`${registry.host}/apps/many`);
     expect(listing).toMatchObject({ ok: true, value: { pages: 1, complete: true } });
     expect(listing.ok && [...listing.value.tags].sort()).toEqual(sorted);
@@ -54,7 +54,12 @@ describe("tag listing over more than 1,000 tags", () => {
     "follows relative Link headers over $pages pages of $pageSize (OCI pagination)",
     async ({ pageSize, pages }) => {
       const counting = createCountingFetch();
-      const client = createRegistryClient({ fetch: counting.fetch, now: Date.now, pageSize, maxPages: 200 });
+      const client = createRegistryClient({
+        fetch: counting.fetch,
+        clock: Date.now,
+        pageSize,
+        maxPages: 200,
+      });
       const listing = await client.listTags(`${paging.host}/apps/many`);
       expect(listing).toMatchObject({ ok: true, value: { pages, complete: true } });
       expect(listing.ok && listing.value.tags).toEqual(sorted);
@@ -66,7 +71,7 @@ describe("tag listing over more than 1,000 tags", () => {
   );
 
   it("follows absolute same-origin links", async () => {
-    const client = createRegistryClient({ fetch, now: Date.now });
+    const client = createRegistryClient({ fetch, clock: Date.now });
     // A proxy that writes its own origin into the Link: absolute, same origin.
     const self = await startRegistryProxy(registry.origin, async (request, forward) => {
       const origin = new URL(request.url).origin;
@@ -83,7 +88,7 @@ describe("tag listing over more than 1,000 tags", () => {
 
   it("refuses a next link to another origin with a clear error", async () => {
     const counting = createCountingFetch();
-    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: Date.now });
     const listing = await client.listTags(`${foreignPaging.host}/apps/many`);
     expect(listing).toEqual({
       ok: false,
@@ -98,7 +103,12 @@ describe("tag listing over more than 1,000 tags", () => {
 
   it("stops at maxPages and reports the listing incomplete", async () => {
     const counting = createCountingFetch();
-    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now, pageSize: 100, maxPages: 3 });
+    const client = createRegistryClient({
+      fetch: counting.fetch,
+      clock: Date.now,
+      pageSize: 100,
+      maxPages: 3,
+    });
     const listing = await client.listTags(`${paging.host}/apps/many`);
     expect(listing).toMatchObject({ ok: true, value: { pages: 3, complete: false } });
     expect(listing.ok && listing.value.tags).toHaveLength(300);

@@ -37,7 +37,7 @@ describe("Bearer token flow against docker-registry with auth.token", () => {
   it("fetches a token on the first 401, then reuses it until it nearly expires", async () => {
     let now = Date.parse("2026-01-01T00:00:00Z");
     const counting = createCountingFetch();
-    const client = createRegistryClient({ fetch: counting.fetch, now: () => now });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: () => now });
 
     const listing = await client.listTags(`${registry.host}/apps/api`, puller);
     expect(listing).toMatchObject({
@@ -79,7 +79,7 @@ describe("Bearer token flow against docker-registry with auth.token", () => {
 
   it("reports a rejected password clearly", async () => {
     const counting = createCountingFetch();
-    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: Date.now });
     const listing = await client.listTags(`${registry.host}/apps/api`, {
       username: "puller",
       password: "wrong",
@@ -99,7 +99,7 @@ describe("Bearer token flow against docker-registry with auth.token", () => {
 
   it("reports anonymous access to a private repository clearly", async () => {
     const counting = createCountingFetch();
-    const client = createRegistryClient({ fetch: counting.fetch, now: Date.now });
+    const client = createRegistryClient({ fetch: counting.fetch, clock: Date.now });
     const listing = await client.listTags(`${registry.host}/apps/api`);
     expect(listing).toEqual({
       ok: false,

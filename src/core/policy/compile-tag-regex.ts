@@ -8,7 +8,9 @@
  * capture engines: re2js's lazy DFA can build a new state per character of a hostile tag,
  * milliseconds each.
  */
+
 import { RE2JS, RE2JSException, RE2JSSyntaxException } from "re2js";
+import type { Result } from "../result.ts";
 
 export const maxPatternLength = 256;
 export const maxCaptureGroups = 4;
@@ -30,7 +32,7 @@ export interface TagRegex {
   read(tag: string): string | undefined;
 }
 
-export type CompiledTagRegex = { ok: true; value: TagRegex } | { ok: false; error: string };
+export type CompiledTagRegex = Result<TagRegex>;
 
 /** re2js keeps its one-pass program here (declared in its types); absent means not one-pass. */
 function isOnePass(pattern: RE2JS): boolean {

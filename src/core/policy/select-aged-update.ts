@@ -27,7 +27,7 @@ export function selectAgedUpdate(
   spec: PolicySpec,
   observed: ObservedTags,
   minAgeSeconds: number,
-  now: Date,
+  now: number,
   /** `observed.tags` indexed, when the caller keeps one (see selectUpdate). */
   index?: TagIndex,
 ): AgedSelection {
@@ -39,7 +39,7 @@ export function selectAgedUpdate(
     const reason = `min-image-age ${format(minAgeSeconds)}: no tag ages recorded for this repository yet`;
     return { selection: { kind: "none", reason } };
   }
-  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const nowSeconds = Math.floor(now / 1000);
   const youngFor = (tag: string) => bornAt(times, tag) + minAgeSeconds - nowSeconds;
   const wait = youngFor(best.tag);
   if (wait <= 0) return { selection: best };

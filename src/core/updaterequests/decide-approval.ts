@@ -21,7 +21,7 @@ export function decideApproval(
   ur: UpdateRequest,
   action: ApprovalAction,
   verdict: Verdict,
-  now: Date,
+  now: number,
 ): ApprovalDecision {
   const phase = phaseOf(ur) ?? "Pending";
   if (phase !== "Pending") {
@@ -33,14 +33,17 @@ export function decideApproval(
     return { ok: true, status: { phase: "Rejected", rejectedBy: verdict.by, ...reason } };
   }
   const expires = Date.parse(ur.spec.expiresAt);
-  if (!(expires > now.getTime())) {
+  if (!(expires > now)) {
     return {
       ok: false,
       error: `UpdateRequest expired at ${ur.spec.expiresAt}, cannot approve`,
       currentPhase: phase,
     };
   }
-  return { ok: true, status: { phase: "Approved", approvedBy: verdict.by, approvedAt: now.toISOString() } };
+  return {
+    ok: true,
+    status: { phase: "Approved", approvedBy: verdict.by, approvedAt: new Date(now).toISOString() },
+  };
 }
 
 /**

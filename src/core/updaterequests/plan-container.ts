@@ -53,8 +53,7 @@ export function planContainer(input: ContainerInput): ContainerPlan {
     return { kind: "idle", reason: "no tags observed for this repository yet" };
   const { observed, index } = input.observed;
   const { config, ref } = input;
-  const now = new Date(input.nowMs);
-  const aged = selectAgedUpdate(ref, config.spec, observed, config.minImageAgeSeconds, now, index);
+  const aged = selectAgedUpdate(ref, config.spec, observed, config.minImageAgeSeconds, input.nowMs, index);
   const plan = planSelection(input, aged.selection);
   return aged.recheckSeconds === undefined ? plan : { ...plan, recheckSeconds: aged.recheckSeconds };
 }

@@ -24,7 +24,7 @@ export interface RollbackInput {
   readonly what: string;
   readonly username: string;
   readonly ask: RollbackAsk;
-  readonly now: Date;
+  readonly now: number;
   readonly approvalTtlSeconds: number;
 }
 
@@ -54,7 +54,7 @@ export async function requestRollback(ports: RollbackPorts, input: RollbackInput
     const error = `a rollback of container ${choice.container.name} is already under way: ${running.metadata.name}`;
     return { result: "conflict", error };
   }
-  const ur = buildRollbackRequest({
+  const built = buildRollbackRequest({
     workload,
     container: choice.container,
     image: choice.image,
@@ -63,6 +63,6 @@ export async function requestRollback(ports: RollbackPorts, input: RollbackInput
     now: input.now,
     approvalTtlSeconds: input.approvalTtlSeconds,
   });
-  if ("error" in ur) return { result: "invalid", error: ur.error };
-  return { result: "created", ur: await ports.create(ur) };
+  if (!built.ok) return { result: "invalid", error: built.error };
+  return { result: "created", ur: await ports.create(built.value) };
 }

@@ -9,6 +9,7 @@
 import { parseAnnotations } from "../annotations/parse-annotations.ts";
 import type { KubeObject } from "../kube-object.ts";
 import { annotations as names } from "../metadata-keys.ts";
+import type { Result } from "../result.ts";
 import { type ContainerImage, containerImages, podSelector } from "../workloads/container-images.ts";
 import { findWorkloadKind } from "../workloads/workload-kinds.ts";
 import { type HistoryEntry, parseHistory } from "./update-history.ts";
@@ -100,23 +101,26 @@ export interface RollbackRequestInput {
   readonly requestedBy: string;
   /** Automatic only when that person may patch the workload themselves. */
   readonly approval: "Automatic" | "Required";
-  readonly now: Date;
+  readonly now: number;
   readonly approvalTtlSeconds: number;
 }
 
 /** The UpdateRequest of a rollback; an error when the workload is not one Headwind manages. */
-export function buildRollbackRequest(input: RollbackRequestInput): UpdateRequest | { error: string } {
+export function buildRollbackRequest(input: RollbackRequestInput): Result<UpdateRequest> {
   const { workload, container, image, requestedBy, now } = input;
   const kind = findWorkloadKind(workload.kind, workload.apiVersion);
   const { namespace, name, uid } = workload.metadata;
   if (kind === undefined || namespace === undefined || uid === undefined)
-    return { error: `${workload.apiVersion} ${workload.kind} is not a workload Headwind manages` };
+    return { ok: false, error: `${workload.apiVersion} ${workload.kind} is not a workload Headwind manages` };
   const { config } = parseAnnotations(workload.metadata.annotations);
   if (config.spec.policy === "none")
-    return { error: `${describe(workload)} is not managed by Headwind (${names.policy} is missing or none)` };
+    return {
+      ok: false,
+      error: `${describe(workload)} is not managed by Headwind (${names.policy} is missing or none)`,
+    };
   const target = { apiVersion: kind.apiVersion, kind: kind.kind, name, namespace };
   const selector = podSelector(workload);
-  return {
+  const ur: UpdateRequest = {
     apiVersion: urApiVersion,
     kind: urKind,
     metadata: {
@@ -137,7 +141,7 @@ export function buildRollbackRequest(input: RollbackRequestInput): UpdateRequest
       policy: config.spec.policy,
       reason: `rollback requested by ${requestedBy}: ${container.image} -> ${image}`.slice(0, 1024),
       approval: input.approval,
-      expiresAt: new Date(now.getTime() + input.approvalTtlSeconds * 1000).toISOString(),
+      expiresAt: new Date(now + input.approvalTtlSeconds * 1000).toISOString(),
       ...(selector ? { selector } : {}),
       // Rolling back a rollback would restore the image the person just left.
       autoRollback: false,
@@ -146,4 +150,5 @@ export function buildRollbackRequest(input: RollbackRequestInput): UpdateRequest
       requestedBy,
     },
   };
+  return { ok: true, value: ur };
 }

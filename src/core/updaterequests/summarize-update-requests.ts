@@ -10,7 +10,7 @@ export interface UpdateRequestSummary {
   readonly oldestPendingApprovalSeconds: number;
 }
 
-export function summarizeUpdateRequests(items: readonly UpdateRequest[], now: Date): UpdateRequestSummary {
+export function summarizeUpdateRequests(items: readonly UpdateRequest[], now: number): UpdateRequestSummary {
   const byPhase = Object.fromEntries(phases.map((phase) => [phase, 0])) as Record<Phase, number>;
   let oldest = 0;
   for (const ur of items) {
@@ -20,7 +20,7 @@ export function summarizeUpdateRequests(items: readonly UpdateRequest[], now: Da
     byPhase[phase] += 1;
     if (phase !== "Pending" || ur.spec?.approval !== "Required") continue;
     const created = Date.parse(ur.metadata.creationTimestamp ?? "");
-    if (Number.isFinite(created)) oldest = Math.max(oldest, (now.getTime() - created) / 1000);
+    if (Number.isFinite(created)) oldest = Math.max(oldest, (now - created) / 1000);
   }
   return { byPhase, oldestPendingApprovalSeconds: Math.max(0, Math.floor(oldest)) };
 }

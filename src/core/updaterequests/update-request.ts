@@ -163,9 +163,9 @@ export function rollbackRequestName(
   container: string,
   from: string,
   to: string,
-  at: Date,
+  at: number,
 ): string {
-  const key = `rollback/${target.kind}/${target.namespace}/${target.name}/${container}/${from}/${to}/${at.toISOString()}`;
+  const key = `rollback/${target.kind}/${target.namespace}/${target.name}/${container}/${from}/${to}/${new Date(at).toISOString()}`;
   const hash = createHash("sha256").update(key).digest("hex").slice(0, 10);
   const prefix = [slug(target.name, 28), slug(container, 20)].filter((s) => s.length > 0).join("-");
   return `${prefix}-rb-${hash}`;

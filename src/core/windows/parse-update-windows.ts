@@ -6,6 +6,7 @@
  * midnight (`22:00-02:00`), counted on the day it starts. `always` means no window at all.
  * Split by fixed separators and checked token by token: linear in the text, bounded in size.
  */
+import type { Result } from "../result.ts";
 import { createTimeZone, type TimeZone } from "../time/time-zone.ts";
 
 export interface UpdateWindow {
@@ -20,7 +21,7 @@ export interface UpdateWindow {
   readonly text: string;
 }
 
-export type ParsedWindows = { ok: true; windows: UpdateWindow[] } | { ok: false; error: string };
+export type ParsedWindows = Result<UpdateWindow[]>;
 
 export const maxWindowText = 1024;
 export const maxWindows = 16;
@@ -83,7 +84,7 @@ function parseWindow(text: string): UpdateWindow | string {
 export function parseUpdateWindows(text: string): ParsedWindows {
   const trimmed = text.trim();
   if (trimmed.length > maxWindowText) return { ok: false, error: `longer than ${maxWindowText} characters` };
-  if (trimmed.toLowerCase() === alwaysOpen) return { ok: true, windows: [] };
+  if (trimmed.toLowerCase() === alwaysOpen) return { ok: true, value: [] };
   const items = trimmed
     .split(";")
     .map((item) => item.trim())
@@ -96,5 +97,5 @@ export function parseUpdateWindows(text: string): ParsedWindows {
     if (typeof window === "string") return { ok: false, error: window };
     windows.push(window);
   }
-  return { ok: true, windows };
+  return { ok: true, value: windows };
 }

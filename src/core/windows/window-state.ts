@@ -7,7 +7,7 @@
  */
 import type { UpdateWindow } from "./parse-update-windows.ts";
 
-export type WindowState = { readonly open: true } | { readonly open: false; readonly opensAt: Date };
+export type WindowState = { readonly open: true } | { readonly open: false; readonly opensAt: number };
 
 const dayMs = 86_400_000;
 /** Far enough for any weekly window to come round again after a skipped DST night. */
@@ -36,10 +36,9 @@ function nextOpening(window: UpdateWindow, nowMs: number): number | undefined {
 }
 
 /** No windows: always open. Otherwise open when inside any window, else the earliest next opening. */
-export function windowState(windows: readonly UpdateWindow[], now: Date): WindowState {
-  const nowMs = now.getTime();
+export function windowState(windows: readonly UpdateWindow[], nowMs: number): WindowState {
   if (windows.length === 0 || windows.some((window) => isInside(window, nowMs))) return { open: true };
   const openings = windows.flatMap((window) => nextOpening(window, nowMs) ?? []);
   // Only a zone with no weekly rhythm at all could leave none; look again in a day rather than never.
-  return { open: false, opensAt: new Date(openings.length > 0 ? Math.min(...openings) : nowMs + dayMs) };
+  return { open: false, opensAt: openings.length > 0 ? Math.min(...openings) : nowMs + dayMs };
 }

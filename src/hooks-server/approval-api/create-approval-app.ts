@@ -10,11 +10,13 @@
  * A rollback is different: it creates an UpdateRequest, which the hooks ServiceAccount may not do
  * and admission ties to its creator, so it is made with the caller's own token (request-rollback.ts).
  */
+
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { Logger } from "pino";
 import { annotations } from "../../core/metadata-keys.ts";
+import type { Clock } from "../../core/time/clock.ts";
 import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
 import { requestRollback } from "../../core/updaterequests/request-rollback.ts";
 import { parseHistory } from "../../core/updaterequests/update-history.ts";
@@ -25,7 +27,7 @@ import {
 } from "../../core/workloads/workload-kinds.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
 import { KubeApiError } from "../../kube/kube-api-error.ts";
-import { readJson } from "../http/read-json.ts";
+import { type BodyResult, readJson } from "../http/read-json.ts";
 import type { AccessCheck, ApprovalGateway, Identity } from "./approval-gateway.ts";
 import { approvalOpenApi } from "./approval-openapi.ts";
 import { approverLabel } from "./approver-label.ts";
@@ -37,7 +39,7 @@ import { writeDecision } from "./write-decision.ts";
 
 export interface ApprovalAppDeps {
   readonly gateway: ApprovalGateway;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: ApprovalMetrics;
   /** A transport that acts with the caller's own token (for rollbacks). */
@@ -75,10 +77,7 @@ function gatewayCode(status: number): 502 | 503 {
   return status === 0 || status === 429 || status >= 500 ? 503 : 502;
 }
 
-async function readBody(
-  c: Context<Env>,
-  action: ApprovalAction,
-): Promise<{ ok: true; value: ApprovalBody } | { ok: false; status: 400 | 415; error: string }> {
+async function readBody(c: Context<Env>, action: ApprovalAction): Promise<BodyResult<ApprovalBody>> {
   const read = await readJson(c);
   if (!read.ok) return read;
   const body = parseApprovalBody(read.value, action);

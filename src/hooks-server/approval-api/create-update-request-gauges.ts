@@ -5,8 +5,10 @@
  * gauges of one scrape; when it fails, the counts are absent, the age is NaN (unknown, so no alert
  * fires on a stale value) and an error counter moves.
  */
+
 import type { Logger } from "pino";
 import { Counter, Gauge, type Registry } from "prom-client";
+import type { Clock } from "../../core/time/clock.ts";
 import {
   summarizeUpdateRequests,
   type UpdateRequestSummary,
@@ -17,7 +19,7 @@ export interface UpdateRequestGaugeDeps {
   readonly registry: Registry;
   /** Every UpdateRequest in every namespace. */
   readonly list: () => Promise<readonly UpdateRequest[]>;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   readonly logger: Logger;
 }
 

@@ -3,14 +3,14 @@
  * history). An empty body asks for the image before the current one of the only container with
  * history. Unknown fields are ignored, as in the approve/reject bodies.
  */
+
 import type { Context } from "hono";
+import type { Result } from "../../core/result.ts";
 import type { RollbackAsk } from "../../core/updaterequests/rollback-request.ts";
-import { readJson } from "../http/read-json.ts";
+import { type BodyResult, readJson } from "../http/read-json.ts";
 import { optionalText } from "./parse-approval-body.ts";
 
-export type ParsedRollbackBody =
-  | { readonly ok: true; readonly value: RollbackAsk }
-  | { readonly ok: false; readonly error: string };
+export type ParsedRollbackBody = Result<RollbackAsk>;
 
 export function parseRollbackBody(body: unknown): ParsedRollbackBody {
   if (body === undefined || body === null) return { ok: true, value: {} };
@@ -18,16 +18,14 @@ export function parseRollbackBody(body: unknown): ParsedRollbackBody {
     return { ok: false, error: "request body must be a JSON object" };
   const fields = body as Record<string, unknown>;
   const container = optionalText(fields.container, "container", 253);
-  if ("error" in container) return { ok: false, error: container.error };
+  if (!container.ok) return container;
   const to = optionalText(fields.to, "to", 4096);
-  if ("error" in to) return { ok: false, error: to.error };
+  if (!to.ok) return to;
   return { ok: true, value: { container: container.value, to: to.value } };
 }
 
 /** The ask of a rollback request; no body at all is a plain "roll back" (the image before). */
-export async function readRollbackAsk(
-  c: Context,
-): Promise<{ ok: true; value: RollbackAsk } | { ok: false; status: 400 | 415; error: string }> {
+export async function readRollbackAsk(c: Context): Promise<BodyResult<RollbackAsk>> {
   const empty = c.req.header("content-type") === undefined && (await c.req.text()) === "";
   const read = empty ? { ok: true as const, value: undefined } : await readJson(c);
   if (!read.ok) return read;

@@ -5,6 +5,7 @@
  * and a harmless race (an unrelated write) does not fail the person's call.
  */
 
+import type { Clock } from "../../core/time/clock.ts";
 import {
   type ApprovalAction,
   decideApproval,
@@ -53,7 +54,7 @@ async function patch(
 
 export async function writeDecision(
   gateway: ApprovalGateway,
-  clock: () => Date,
+  clock: Clock,
   request: DecisionRequest,
 ): Promise<DecisionOutcome> {
   const { namespace, name, action } = request;

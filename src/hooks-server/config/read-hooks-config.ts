@@ -31,7 +31,7 @@ const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 function readWindows(text: string | undefined, problems: string[]): UpdateWindow[] {
   if (text === undefined || text.trim() === "") return [];
   const parsed = parseUpdateWindows(text);
-  if (parsed.ok) return parsed.windows;
+  if (parsed.ok) return parsed.value;
   problems.push(`HEADWIND_UPDATE_WINDOW: ${parsed.error}`);
   return [];
 }

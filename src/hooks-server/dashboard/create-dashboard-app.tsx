@@ -7,12 +7,14 @@
  * (TokenReview) and what they may do (SubjectAccessReview), to show the right controls and to
  * refuse clearly before acting.
  */
+
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { streamSSE } from "hono/streaming";
 import type { Logger } from "pino";
+import type { Clock } from "../../core/time/clock.ts";
 import type { ApprovalAction } from "../../core/updaterequests/decide-approval.ts";
 import { requestRollback } from "../../core/updaterequests/request-rollback.ts";
 import { parseHistory } from "../../core/updaterequests/update-history.ts";
@@ -53,7 +55,7 @@ export interface DashboardDeps {
   readonly auth: DashboardAuthConfig;
   /** The address the request came from (the proxy's, behind one). */
   readonly remoteAddress: (c: Context) => string | undefined;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly approvalTtlSeconds: number;
   /** Live views open at once; each holds a watch on the apiserver. */
@@ -309,7 +311,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
     const targets = targetsOf(body.ur);
     if (typeof targets === "string") return refuse(c, 400, targets);
     const reason = optionalText(body.reason, "reason", 1024);
-    if ("error" in reason) return refuse(c, 400, reason.error);
+    if (!reason.ok) return refuse(c, 400, reason.error);
     // Back to the filter the person was looking at (re-read, so nothing but a filter comes back).
     const back = new URLSearchParams(typeof body.back === "string" ? body.back : "");
     return {
@@ -377,7 +379,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
     if (target === undefined) return refuse(c, 404, "No such workload.");
     const container = optionalText(body.container, "container", 253);
     const to = optionalText(body.to, "to", 4096);
-    if ("error" in container || "error" in to) return refuse(c, 400, "container and to must be short text");
+    if (!container.ok || !to.ok) return refuse(c, 400, "container and to must be short text");
     try {
       const outcome = await requestRollback(rollbackPorts(deps.asPerson(c.get("token")), target), {
         what: `${target.kind.kind} ${target.namespace}/${target.name}`,

@@ -11,15 +11,15 @@ export interface RequestsViewProps {
   /** Namespaces where the person may patch updaterequests/status. */
   readonly canDecide: ReadonlySet<string>;
   readonly csrf: string;
-  readonly now: Date;
+  readonly now: number;
   /** The page's filter, carried through each form so the person comes back to the same view. */
   readonly back: string;
   /** Why nothing could be listed (the person's own rights, as the apiserver said). */
   readonly listError?: string | undefined;
 }
 
-function age(since: string | undefined, now: Date): string {
-  const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(since ?? "")) / 1000));
+function age(since: string | undefined, now: number): string {
+  const seconds = Math.max(0, Math.floor((now - Date.parse(since ?? "")) / 1000));
   if (Number.isNaN(seconds)) return "";
   if (seconds < 120) return `${seconds}s`;
   if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
@@ -40,7 +40,7 @@ function Workload(props: { ur: UpdateRequest }) {
   );
 }
 
-function Cells(props: { ur: UpdateRequest; now: Date }) {
+function Cells(props: { ur: UpdateRequest; now: number }) {
   const { ur, now } = props;
   const phase = phaseOf(ur) ?? "Pending";
   return (

@@ -7,8 +7,10 @@
  * repeat is a no-op. Events get names derived from the effect key, so a retried sync creates each
  * Event once. Everything runs within the caller's time budget (`signal`).
  */
+
 import { createHash } from "node:crypto";
 import type { KubeObject } from "../../core/kube-object.ts";
+import type { Clock } from "../../core/time/clock.ts";
 import { microTime } from "../../core/time/micro-time.ts";
 import { planImagePatch } from "../../core/workloads/image-patch.ts";
 import { KubeApiError, kubeStatus } from "../../kube/kube-api-error.ts";
@@ -21,7 +23,7 @@ import type { EventBody, KubeGateway } from "./kube-gateway.ts";
 export interface ExecutorDeps {
   readonly gateway: KubeGateway;
   readonly notify: Notifier;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   /** Names this replica in Events (the pod name in a cluster). */
   readonly instance: string;
 }
@@ -90,14 +92,14 @@ async function patchImage(
   }
 }
 
-export function eventOf(effect: EventEffect, now: Date, instance: string): EventBody {
+export function eventOf(effect: EventEffect, now: number, instance: string): EventBody {
   const suffix = createHash("sha256").update(effect.key).digest("hex").slice(0, 16);
   const { regarding } = effect;
   return {
     apiVersion: "events.k8s.io/v1",
     kind: "Event",
     metadata: { name: `${regarding.name.slice(0, 200)}.${suffix}`, namespace: regarding.namespace },
-    eventTime: microTime(now.getTime()),
+    eventTime: microTime(now),
     reportingController: "headwind.sh/hooks",
     reportingInstance: instance,
     action: effect.reason,

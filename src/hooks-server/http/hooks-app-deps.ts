@@ -1,6 +1,8 @@
 /** What the hooks app is given: everything with a side effect or a clock comes in from outside. */
+
 import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
+import type { Clock } from "../../core/time/clock.ts";
 import type { HookAuth } from "../config/hook-auth-config.ts";
 import type { HookSettings } from "../config/hook-settings.ts";
 import type { EffectExecutor } from "../effects/effect.ts";
@@ -16,7 +18,7 @@ export interface HooksAppDeps {
   readonly execute: EffectExecutor;
   /** Live reads and status writes of the UpdateRequests hook. */
   readonly gateway: KubeGateway;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   readonly settings: HookSettings;
   readonly tracer: Tracer;
   /** Reads related tag ConfigMaps; main.ts passes a bounded cache (workloads/create-tag-cache.ts). */

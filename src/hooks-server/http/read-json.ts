@@ -1,7 +1,12 @@
 /** Reads a JSON request body once, telling the caller which 4xx a bad body deserves. */
 import type { Context } from "hono";
 
-export type JsonBody = { ok: true; value: unknown } | { ok: false; status: 400 | 415; error: string };
+/** A request body read (and parsed) for a handler: a failure says which 4xx it deserves. */
+export type BodyResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly status: 400 | 415; readonly error: string };
+
+export type JsonBody = BodyResult<unknown>;
 
 export async function readJson(c: Context): Promise<JsonBody> {
   const type = c.req.header("content-type") ?? "";

@@ -8,8 +8,10 @@
  * one moves the phase). Only after that are Events and notifications sent, all within the effect
  * budget, and the answer leaves the status alone (`status: null`).
  */
+
 import { isDeepStrictEqual } from "node:util";
 import type { Logger } from "pino";
+import type { Clock } from "../../core/time/clock.ts";
 import { isLegalTransition } from "../../core/updaterequests/phase-transitions.ts";
 import {
   phaseOf,
@@ -28,7 +30,7 @@ import { syncUpdateRequest } from "../updaterequests/sync-update-request.ts";
 import type { HookMetrics } from "./create-hook-metrics.ts";
 
 export interface UpdateRequestSyncDeps {
-  readonly clock: () => Date;
+  readonly clock: Clock;
   readonly execute: EffectExecutor;
   readonly gateway: KubeGateway;
   readonly metrics: HookMetrics;

@@ -2,11 +2,13 @@
  * Parses hook request bodies at the boundary. Unknown fields are ignored; a missing or mistyped
  * field we rely on is an error, so the server answers 400 instead of computing a partial answer.
  */
+
 import { isRecord } from "../../core/json/narrow-json.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
+import type { Result } from "../../core/result.ts";
 import type { CustomizeRequest, DecoratorSyncRequest, ObjectMap } from "./wire.ts";
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Parsed<T> = Result<T>;
 
 function checkObject(value: unknown, where: string): string | undefined {
   if (!isRecord(value)) return `${where} is not an object`;

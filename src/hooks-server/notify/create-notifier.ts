@@ -4,7 +4,9 @@
  * `timestamp + "." + body` (the original sent SHA-256(secret‖body), which no receiver could verify
  * as documented), and retried with exponential backoff when the receiver surely did not take it.
  */
+
 import { createHmac } from "node:crypto";
+import type { Clock } from "../../core/time/clock.ts";
 import { slackPayload, teamsPayload, webhookPayload } from "./format-notification.ts";
 import { DeliveryError, isRetryableDelivery } from "./is-retryable-delivery.ts";
 import type { Notification } from "./notification.ts";
@@ -13,7 +15,7 @@ import type { NotifyConfig } from "./notify-config.ts";
 export interface NotifierDeps {
   readonly config: NotifyConfig;
   readonly fetch: typeof globalThis.fetch;
-  readonly clock: () => Date;
+  readonly clock: Clock;
   /** Rejects when `signal` aborts, so a backoff never outlasts the budget. */
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -49,7 +51,7 @@ async function sendWebhook(deps: NotifierDeps, n: Notification, budget?: AbortSi
   if (hook === undefined) return;
   const now = deps.clock();
   const body = JSON.stringify(webhookPayload(n, now));
-  const timestamp = String(Math.floor(now.getTime() / 1000));
+  const timestamp = String(Math.floor(now / 1000));
   const headers: Record<string, string> = hook.secret
     ? { "x-headwind-timestamp": timestamp, "x-headwind-signature": signature(hook.secret, timestamp, body) }
     : {};

@@ -45,10 +45,10 @@ function facts(n: Notification): [string, string][] {
 
 const needsApproval = (n: Notification) => n.event === "update_request_created" && n.requiresApproval;
 
-export function webhookPayload(n: Notification, now: Date): Record<string, unknown> {
+export function webhookPayload(n: Notification, now: number): Record<string, unknown> {
   return {
     event: n.event,
-    timestamp: now.toISOString(),
+    timestamp: new Date(now).toISOString(),
     deployment: {
       name: n.target.name,
       namespace: n.target.namespace,

@@ -54,7 +54,7 @@ export function gitopsView(
 export function withGitOpsCondition(
   conditions: readonly Condition[] | undefined,
   view: GitOpsView | undefined,
-  now: Date,
+  now: number,
 ): readonly Condition[] | undefined {
   const others = (conditions ?? []).filter((c) => c.type !== gitopsConditionType);
   const current = conditions?.find((c) => c.type === gitopsConditionType);
@@ -67,7 +67,7 @@ export function withGitOpsCondition(
     status: "True",
     reason,
     message: view.message,
-    lastTransitionTime: current?.status === "True" ? current.lastTransitionTime : now.toISOString(),
+    lastTransitionTime: current?.status === "True" ? current.lastTransitionTime : new Date(now).toISOString(),
   };
   return [...others, condition];
 }

@@ -40,7 +40,7 @@ interface Ctx {
   readonly status: UpdateRequestStatus;
   readonly target: KubeObject | undefined;
   readonly pods: readonly KubeObject[];
-  readonly now: Date;
+  readonly now: number;
   readonly settings: SyncSettings;
   /** Set when Flux or Argo CD applies the target. */
   readonly gitops: GitOpsView | undefined;
@@ -49,7 +49,7 @@ interface Ctx {
 /** The install-wide settings this hook reads: update windows and how Argo CD tracks objects. */
 export type SyncSettings = Pick<HookSettings, "updateWindows" | "argoTracking">;
 
-const iso = (date: Date) => date.toISOString();
+const iso = (ms: number) => new Date(ms).toISOString();
 const same = (): UpdateRequestDecision => ({ status: null, effects: [] });
 
 function liveImage(ctx: Ctx): string | undefined {
@@ -151,8 +151,7 @@ function onPending(ctx: Ctx, isNew = false): UpdateRequestDecision {
   if (spec.supersededBy)
     return to(ctx, { phase: "Superseded", message: `superseded by ${spec.supersededBy}` });
   const expires = Date.parse(spec.expiresAt);
-  if (!(expires > ctx.now.getTime()))
-    return to(ctx, { phase: "Expired", message: "nobody approved it in time" });
+  if (!(expires > ctx.now)) return to(ctx, { phase: "Expired", message: "nobody approved it in time" });
   const live = liveImage(ctx);
   if (ctx.gitops !== undefined && live === spec.newImage) {
     const message = `${spec.newImage} arrived through ${describeOwner(ctx.gitops.owner)}`;
@@ -164,7 +163,7 @@ function onPending(ctx: Ctx, isNew = false): UpdateRequestDecision {
       message: `${spec.targetRef.kind} now runs ${live ?? "no such container"}`,
     });
   }
-  const wait = Math.ceil((expires - ctx.now.getTime()) / 1000);
+  const wait = Math.ceil((expires - ctx.now) / 1000);
   return isNew ? to(ctx, {}, wait) : { status: null, effects: [], resyncAfterSeconds: wait };
 }
 
@@ -175,7 +174,7 @@ function onPending(ctx: Ctx, isNew = false): UpdateRequestDecision {
  */
 function approvedInTime(ctx: Ctx): boolean {
   const expires = Date.parse(ctx.ur.spec.expiresAt);
-  return Date.parse(ctx.status.approvedAt ?? "") < expires || ctx.now.getTime() < expires;
+  return Date.parse(ctx.status.approvedAt ?? "") < expires || ctx.now < expires;
 }
 
 function onApproved(ctx: Ctx): UpdateRequestDecision {
@@ -207,7 +206,7 @@ function onApproved(ctx: Ctx): UpdateRequestDecision {
  */
 function untilDeadline(ctx: Ctx, appliedAt: string): number {
   const deadline = Date.parse(appliedAt) + ctx.ur.spec.rollbackTimeoutSeconds * 1000;
-  return Math.max(1, Math.ceil((deadline - ctx.now.getTime()) / 1000));
+  return Math.max(1, Math.ceil((deadline - ctx.now) / 1000));
 }
 
 function onApplying(ctx: Ctx): UpdateRequestDecision {
@@ -251,7 +250,7 @@ function onRollingBack(ctx: Ctx): UpdateRequestDecision {
  */
 function countFailure(ctx: Ctx, reason: string): UpdateRequestDecision {
   const last = Date.parse(ctx.status.checkedAt ?? "");
-  const wait = Math.ceil((last + watchSeconds * 1000 - ctx.now.getTime()) / 1000);
+  const wait = Math.ceil((last + watchSeconds * 1000 - ctx.now) / 1000);
   if (wait > 0) return { status: null, effects: [], resyncAfterSeconds: wait };
   const failedChecks = (ctx.status.failedChecks ?? 0) + 1;
   if (failedChecks >= ctx.ur.spec.healthCheckRetries) return fail(ctx, reason);
@@ -266,8 +265,7 @@ function onProgressing(ctx: Ctx): UpdateRequestDecision {
     return to(ctx, { phase: "Completed", completedAt: iso(ctx.now), message: "rolled out" });
   if (health.kind === "failed" && health.definitive) return fail(ctx, health.reason);
   const deadline = Date.parse(ctx.status.appliedAt ?? "") + spec.rollbackTimeoutSeconds * 1000;
-  if (deadline <= ctx.now.getTime())
-    return fail(ctx, `rollout did not finish within ${spec.rollbackTimeoutSeconds}s`);
+  if (deadline <= ctx.now) return fail(ctx, `rollout did not finish within ${spec.rollbackTimeoutSeconds}s`);
   if (health.kind === "failed") return countFailure(ctx, health.reason);
   const wait = untilDeadline(ctx, ctx.status.appliedAt ?? "");
   if (ctx.status.failedChecks) {
@@ -288,7 +286,7 @@ function onRejected(ctx: Ctx): UpdateRequestDecision {
   });
 }
 
-function contextOf(request: DecoratorSyncRequest, now: Date, settings: SyncSettings): Ctx {
+function contextOf(request: DecoratorSyncRequest, now: number, settings: SyncSettings): Ctx {
   const ur = request.object as UpdateRequest;
   const targetRef = ur.spec?.targetRef;
   const kind = targetRef === undefined ? undefined : findTargetKind(targetRef.kind, targetRef.apiVersion);
@@ -313,7 +311,7 @@ function withConditions(ctx: Ctx, decision: UpdateRequestDecision): UpdateReques
 
 export function syncUpdateRequest(
   request: DecoratorSyncRequest,
-  now: Date,
+  now: number,
   settings: SyncSettings = {},
 ): UpdateRequestDecision {
   const ctx = contextOf(request, now, settings);

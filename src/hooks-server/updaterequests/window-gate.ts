@@ -26,7 +26,7 @@ export const heldRecheckSeconds = 3600;
 export function windowGate(
   target: KubeObject | undefined,
   defaults: readonly UpdateWindow[],
-  now: Date,
+  now: number,
 ): WindowGate {
   const written = target?.metadata.annotations?.[names.updateWindow];
   let windows = defaults;
@@ -40,16 +40,16 @@ export function windowGate(
         resyncAfterSeconds: heldRecheckSeconds,
       };
     }
-    windows = parsed.windows;
+    windows = parsed.value;
     text = written.trim();
   }
   const state = windowState(windows, now);
   if (state.open) return { open: true };
-  const waitingUntil = state.opensAt.toISOString();
+  const waitingUntil = new Date(state.opensAt).toISOString();
   return {
     open: false,
     waitingUntil,
     message: `approved; waiting for the update window (${text}) until ${waitingUntil}`,
-    resyncAfterSeconds: Math.max(1, Math.ceil((state.opensAt.getTime() - now.getTime()) / 1000)),
+    resyncAfterSeconds: Math.max(1, Math.ceil((state.opensAt - now) / 1000)),
   };
 }

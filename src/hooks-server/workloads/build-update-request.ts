@@ -23,7 +23,7 @@ export interface NewUpdateRequest {
   readonly newImage: string;
   readonly attempt: number;
   readonly config: WorkloadConfig;
-  readonly now: Date;
+  readonly now: number;
   readonly settings: HookSettings;
   readonly selector: Record<string, string> | undefined;
 }
@@ -50,7 +50,7 @@ export function buildUpdateRequest(input: NewUpdateRequest): UpdateRequest {
     policy: config.spec.policy,
     reason: `${config.spec.policy} policy allows ${container.image} -> ${newImage}`,
     approval: config.requireApproval ? "Required" : "Automatic",
-    expiresAt: new Date(input.now.getTime() + input.settings.approvalTtlSeconds * 1000).toISOString(),
+    expiresAt: new Date(input.now + input.settings.approvalTtlSeconds * 1000).toISOString(),
     ...(input.selector ? { selector: input.selector } : {}),
     autoRollback: config.autoRollback,
     rollbackTimeoutSeconds: config.rollbackTimeoutSeconds,

@@ -2,9 +2,11 @@
  * What the workloads hook knows about one repository: its tag ConfigMap parsed and re-checked
  * (core/tags/tag-configmap.ts) and its tags indexed for the policies (core/policy/tag-index.ts).
  */
+
 import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations } from "../../core/metadata-keys.ts";
 import { indexTags, type TagIndex } from "../../core/policy/tag-index.ts";
+import type { Result } from "../../core/result.ts";
 import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
 
 export interface RepositoryTags {
@@ -16,7 +18,7 @@ export interface RepositoryTags {
   readonly pollError?: string | undefined;
 }
 
-export type ReadTags = { ok: true; value: RepositoryTags } | { ok: false; error: string };
+export type ReadTags = Result<RepositoryTags>;
 
 export type TagReader = (configMap: KubeObject) => ReadTags;
 

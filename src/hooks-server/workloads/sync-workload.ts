@@ -54,7 +54,7 @@ interface Context {
   readonly existing: readonly UpdateRequest[];
   readonly history: readonly HistoryEntry[];
   readonly lastUpdateMs: number | undefined;
-  readonly now: Date;
+  readonly now: number;
   readonly settings: HookSettings;
 }
 
@@ -123,7 +123,7 @@ function decideContainer(ctx: Context, container: ContainerImage, acc: Accumulat
   const observed = ctx.observed.get(key);
   const sourceError = observed?.pollError;
   if (sourceError !== undefined) acc.report.sourceErrors.push(`${container.name}: ${sourceError}`);
-  const plan = planContainer({ ...ctx, container, ref, observed, requests, nowMs: ctx.now.getTime() });
+  const plan = planContainer({ ...ctx, container, ref, observed, requests, nowMs: ctx.now });
   if (plan.recheckSeconds !== undefined) resyncWithin(acc, plan.recheckSeconds);
   switch (plan.kind) {
     case "idle":
@@ -154,7 +154,7 @@ function decideContainer(ctx: Context, container: ContainerImage, acc: Accumulat
 
 function contextOf(
   request: DecoratorSyncRequest,
-  now: Date,
+  now: number,
   settings: HookSettings,
   readTags: TagReader,
   errors: string[],
@@ -199,7 +199,7 @@ function annotationsOf(ctx: Context, errors: readonly string[]): Record<string, 
 /** `readTags` reads a related tag ConfigMap; the server passes one that keeps what it read. */
 export function syncWorkload(
   request: DecoratorSyncRequest,
-  now: Date,
+  now: number,
   settings: HookSettings,
   readTags: TagReader = readRepositoryTags,
 ): WorkloadDecision {

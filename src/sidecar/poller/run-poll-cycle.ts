@@ -6,6 +6,7 @@
  */
 
 import type { ObservedTags } from "../../core/tags/tag-configmap.ts";
+import type { Clock } from "../../core/time/clock.ts";
 import type { RegistryClient } from "../registry/create-registry-client.ts";
 import type { RegistryErrorKind } from "../registry/registry-result.ts";
 import { splitRepositoryKey } from "../registry/split-repository-key.ts";
@@ -23,7 +24,7 @@ export interface PollCycleDeps {
   readonly interest: readonly PollInterest[];
   /** Repository key → epoch ms of its last poll; the cycle returns an updated copy. */
   readonly lastPolled: ReadonlyMap<string, number>;
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly resolveScopes: CredentialResolver;
   /**
    * Writes one scope's observation (its tag ConfigMap) with the creation times read for it (epoch
@@ -84,7 +85,7 @@ async function pollScope(deps: PollCycleDeps, item: PollInterest, scope: Credent
   const lookups = item.creationTimes
     ? pickCreationLookups(deps.previous?.(repository, namespace), polled.value.tags, creationLookupsPerPoll)
     : [];
-  const nowSeconds = Math.floor(deps.now() / 1000);
+  const nowSeconds = Math.floor(deps.clock() / 1000);
   const created = await lookUpCreated(deps.client, repository, lookups, nowSeconds, scope.credentials);
   try {
     await deps.onObserved({ ...polled.value, namespace }, scope, created);
@@ -127,7 +128,7 @@ async function forgetUnwatched(metrics: PollerMetrics, interest: readonly PollIn
 }
 
 export async function runPollCycle(deps: PollCycleDeps): Promise<PollCycleReport> {
-  const startedAt = deps.now();
+  const startedAt = deps.clock();
   const due = planPoll(deps.interest, deps.lastPolled, startedAt);
   const limit = createKeyedLimiter(deps.concurrencyPerRegistry ?? defaultConcurrencyPerRegistry);
   const outcomes = await Promise.all(due.map((item) => pollOne(deps, item, limit)));

@@ -2,6 +2,7 @@
  * One registry request through the auth dance: authorize from what the registry taught us, and on
  * a 401 learn its challenge and retry once with fresh authorization (docs/design/registry-protocols.md, Token authentication).
  */
+import type { Clock } from "../../core/time/clock.ts";
 import { type AuthContext, createRegistryAuthenticator } from "./create-registry-authenticator.ts";
 import { createRegistryTransport, type RegistryRequest } from "./create-registry-transport.ts";
 import { type RegistryObserver, silentObserver } from "./registry-observer.ts";
@@ -16,7 +17,7 @@ export type AuthorizedSend = (
 export interface AuthorizedSendOptions {
   readonly fetch: typeof globalThis.fetch;
   /** Milliseconds since the epoch. */
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly observer?: RegistryObserver;
@@ -51,7 +52,7 @@ export function createAuthorizedSend(options: AuthorizedSendOptions): Authorized
   const observer = options.observer ?? silentObserver;
   const transport = createRegistryTransport({
     fetch: options.fetch,
-    now: options.now,
+    clock: options.clock,
     sleep: options.sleep ?? defaultSleep,
     random: options.random ?? Math.random,
     observer,
@@ -62,7 +63,7 @@ export function createAuthorizedSend(options: AuthorizedSendOptions): Authorized
   });
   const authenticator = createRegistryAuthenticator({
     transport,
-    now: options.now,
+    clock: options.clock,
     observer,
     tokenMarginMs: options.tokenMarginMs ?? 10_000,
     maxTokenBytes: options.maxTokenBytes ?? 64 * 1024,

@@ -5,7 +5,9 @@
  * it expires. Token answers are read up to a small cap; learnt challenges and tokens are held in
  * bounded caches, so a registry cannot grow the sidecar's memory by what it answers.
  */
+
 import { LRUCache } from "lru-cache";
+import type { Clock } from "../../core/time/clock.ts";
 import type { RegistryTransport } from "./create-registry-transport.ts";
 import { createTokenCache, type TokenCache, tokenCacheKey } from "./create-token-cache.ts";
 import { parseTokenResponse } from "./parse-token-response.ts";
@@ -40,7 +42,7 @@ export interface RegistryAuthenticator {
 
 export interface RegistryAuthenticatorOptions {
   readonly transport: RegistryTransport;
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly tokenMarginMs: number;
   readonly observer: Pick<RegistryObserver, "tokenCache">;
   /** Cap on a token service's answer: real ones are a few KiB. */
@@ -98,7 +100,7 @@ export function createRegistryAuthenticator(options: RegistryAuthenticatorOption
   const { transport, observer } = options;
   const challenges = new LRUCache<string, AuthChallenge>({ max: maxChallenges });
   const tokens: TokenCache = createTokenCache({
-    now: options.now,
+    clock: options.clock,
     marginMs: options.tokenMarginMs,
     maxEntries: options.tokenCacheEntries,
     maxBytes: options.tokenCacheBytes,

@@ -8,6 +8,7 @@
  * send requests (and credentials) wherever it points — an internal address included. Nothing in
  * the part of the OCI flow used here (tag lists, manifests, tokens) needs to leave the origin.
  */
+import type { Clock } from "../../core/time/clock.ts";
 import { parseRateLimit } from "./parse-rate-limit.ts";
 import { parseRetryAfter } from "./parse-retry-after.ts";
 import type { RegistryObserver, RegistryRequestKind } from "./registry-observer.ts";
@@ -15,7 +16,7 @@ import { type RegistryResult, registryError } from "./registry-result.ts";
 
 export interface RegistryTransportOptions {
   readonly fetch: typeof globalThis.fetch;
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<void>;
   /** In [0, 1); spreads retries so replicas do not retry in lockstep. */
   readonly random: () => number;
@@ -78,7 +79,7 @@ function sameOriginTarget(response: Response, from: string): URL | string {
 }
 
 export function createRegistryTransport(options: RegistryTransportOptions): RegistryTransport {
-  const { fetch, now, sleep, random, observer, maxRetries, maxWaitMs, timeoutMs, maxRedirects } = options;
+  const { fetch, clock, sleep, random, observer, maxRetries, maxWaitMs, timeoutMs, maxRedirects } = options;
   const pausedUntil = new Map<string, number>();
 
   const backoff = (attempt: number) => Math.min(maxWaitMs, baseBackoffMs * 2 ** attempt);
@@ -86,7 +87,7 @@ export function createRegistryTransport(options: RegistryTransportOptions): Regi
 
   /** Honors a pause left by an earlier answer: waits when short, fails fast when long. */
   async function respectPause(registry: string): Promise<RegistryResult<undefined>> {
-    const waitMs = (pausedUntil.get(registry) ?? 0) - now();
+    const waitMs = (pausedUntil.get(registry) ?? 0) - clock();
     if (waitMs <= 0) {
       // Only live pauses are kept, so the map holds no more than the registries paused right now.
       pausedUntil.delete(registry);
@@ -154,7 +155,7 @@ export function createRegistryTransport(options: RegistryTransportOptions): Regi
 
   function retryWaitMs(outcome: Response | Error, retry: number): number {
     const asked =
-      outcome instanceof Response ? parseRetryAfter(outcome.headers.get("retry-after"), now()) : undefined;
+      outcome instanceof Response ? parseRetryAfter(outcome.headers.get("retry-after"), clock()) : undefined;
     return asked ?? backoff(retry);
   }
 
@@ -162,12 +163,12 @@ export function createRegistryTransport(options: RegistryTransportOptions): Regi
   async function decide(request: RegistryRequest, outcome: Response | Error, retry: number): Promise<Step> {
     if (outcome instanceof Response) {
       const pauseMs = quotaPauseMs(outcome.headers);
-      if (pauseMs !== undefined) pausedUntil.set(request.registry, now() + pauseMs);
+      if (pauseMs !== undefined) pausedUntil.set(request.registry, clock() + pauseMs);
       if (!retryableStatuses.has(outcome.status)) return { done: { ok: true, value: outcome } };
       await outcome.body?.cancel();
     }
     const waitMs = retryWaitMs(outcome, retry);
-    if (waitMs > maxWaitMs) pausedUntil.set(request.registry, now() + waitMs);
+    if (waitMs > maxWaitMs) pausedUntil.set(request.registry, clock() + waitMs);
     if (retry === maxRetries || waitMs > maxWaitMs) return { done: giveUp(request, outcome, retry) };
     return { waitMs, rateLimited: outcome instanceof Response && outcome.status === 429 };
   }

@@ -5,8 +5,10 @@
  * token realm, scope and the credential itself — never by strings the registry may vary at will
  * (its `service`), so a registry changing them cannot multiply entries for one credential.
  */
+
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
+import type { Clock } from "../../core/time/clock.ts";
 import type { RegistryCredentials } from "./select-credentials.ts";
 
 export interface TokenCache {
@@ -18,7 +20,7 @@ export interface TokenCache {
 
 export interface TokenCacheOptions {
   /** Milliseconds since the epoch; injected so tests can move time. */
-  readonly now: () => number;
+  readonly clock: Clock;
   /** Drop tokens this long before they expire, so a request never races the expiry. */
   readonly marginMs: number;
   readonly maxEntries: number;
@@ -27,12 +29,12 @@ export interface TokenCacheOptions {
 }
 
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
-  const { now, marginMs } = options;
+  const { clock, marginMs } = options;
   const cache = new LRUCache<string, string>({
     max: options.maxEntries,
     maxSize: options.maxBytes,
     sizeCalculation: (token, key) => Math.max(1, token.length + key.length),
-    perf: { now },
+    perf: { now: clock },
     // Read the injected clock on every check: lru-cache otherwise reuses a reading for 1 ms of real time.
     ttlResolution: 0,
   });

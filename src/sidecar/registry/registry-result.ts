@@ -2,6 +2,7 @@
  * Registry failures as values: every client call answers a result, so one bad registry never
  * crashes a poll cycle and the message says what to fix.
  */
+import type { Result } from "../../core/result.ts";
 
 /** What went wrong, coarse enough to branch on (metrics, retries), never parsed from the message. */
 export type RegistryErrorKind = "unauthorized" | "not-found" | "rate-limited" | "unavailable" | "protocol";
@@ -16,9 +17,7 @@ export interface RegistryError {
   readonly status?: number;
 }
 
-export type RegistryResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: RegistryError };
+export type RegistryResult<T> = Result<T, RegistryError>;
 
 export function registryError(
   kind: RegistryErrorKind,

@@ -6,9 +6,11 @@
  * others (the `headwind.sh/poll-error` annotation, as for images). When each source was last polled, and the ETags, live in memory only: a new leader reads
  * everything once.
  */
+
 import type { Logger } from "pino";
 import { versionToTag } from "../../core/charts/helm-release.ts";
 import { isBelievableCreated } from "../../core/tags/tag-times.ts";
+import type { Clock } from "../../core/time/clock.ts";
 import type { ChartInterest, ChartSource } from "../charts/chart-interest.ts";
 import type { HelmIndexFetcher } from "../charts/fetch-helm-index.ts";
 import type { ChartScan } from "../charts/scan-helm-index.ts";
@@ -26,7 +28,7 @@ export interface ChartPollerDeps {
   readonly store: Pick<TagStore, "write" | "recordFailure" | "observedIn">;
   readonly kube: Pick<SidecarKube, "getSecret">;
   /** Milliseconds since the epoch. */
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly logger: Logger;
   /** Remembered ETags (one per repository and Secret). */
   readonly maxEtags?: number;
@@ -85,7 +87,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
       const why = scan?.error ?? `chart ${chart} is not in the repository's index`;
       return fail(member, `not found: ${why}`);
     }
-    const nowSeconds = Math.floor(deps.now() / 1000);
+    const nowSeconds = Math.floor(deps.clock() / 1000);
     const created: Record<string, number> = {};
     for (const { version, created: at } of scan.versions) {
       if (at !== undefined && isBelievableCreated(at, nowSeconds)) created[versionToTag(version)] = at;
@@ -102,11 +104,11 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     const charts = new Set(members.map((m) => (m.source as Http).chart));
     const credentials = await readSourceCredentials(deps.kube, secret);
     if (!credentials.ok) {
-      for (const member of members) await fail(member, credentials.message);
+      for (const member of members) await fail(member, credentials.error);
       return;
     }
     const etag = etagFor(group, members, charts);
-    const answer = await deps.fetchIndex({ url, charts, credentials: credentials.credentials, etag });
+    const answer = await deps.fetchIndex({ url, charts, credentials: credentials.value, etag });
     if (answer.kind === "unchanged") return;
     remember(group, answer.kind === "read" ? answer.etag : undefined, charts);
     for (const member of members) {
@@ -119,20 +121,14 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
     const { repository, secret } = member.source as Oci;
     const registry = splitRepositoryKey(repository)?.registry;
     const credentials = await readSourceCredentials(deps.kube, secret, registry);
-    if (!credentials.ok) return fail(member, credentials.message);
-    const listing = await deps.client.listTags(repository, credentials.credentials);
+    if (!credentials.ok) return fail(member, credentials.error);
+    const listing = await deps.client.listTags(repository, credentials.value);
     if (!listing.ok) return fail(member, listing.error.message);
     const lookups = member.creationTimes
       ? pickCreationLookups(store.observedIn(scopeOf(member)), listing.value.tags, creationLookupsPerPoll)
       : [];
-    const nowSeconds = Math.floor(deps.now() / 1000);
-    const created = await lookUpCreated(
-      deps.client,
-      repository,
-      lookups,
-      nowSeconds,
-      credentials.credentials,
-    );
+    const nowSeconds = Math.floor(deps.clock() / 1000);
+    const created = await lookUpCreated(deps.client, repository, lookups, nowSeconds, credentials.value);
     await store.write(
       { ...scopeOf(member), tags: listing.value.tags, digests: {}, truncated: !listing.value.complete },
       created,
@@ -165,7 +161,7 @@ export function createChartPoller(deps: ChartPollerDeps): ChartPoller {
   return {
     async poll(interest) {
       failed.length = 0;
-      const startedAt = deps.now();
+      const startedAt = deps.clock();
       const byKey = new Map(interest.map((item) => [item.key, item]));
       const due = planPoll(
         interest.map((item) => ({

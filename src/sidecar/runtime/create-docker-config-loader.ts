@@ -5,7 +5,9 @@
  * anonymously and answers with a clear "unauthorized"; any other failure throws. Answers are kept
  * for `ttlMs`, so a cycle over many repositories sharing one Secret GETs it once.
  */
+
 import type { Logger } from "pino";
+import type { Clock } from "../../core/time/clock.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
 import type { SecretRef } from "../poller/merge-interest.ts";
 import { readDockerConfig } from "./read-docker-config.ts";
@@ -15,7 +17,7 @@ export interface DockerConfigLoaderDeps {
   readonly kube: Pick<SidecarKube, "getSecret">;
   readonly logger: Logger;
   /** Milliseconds since the epoch. */
-  readonly clock: () => number;
+  readonly clock: Clock;
   readonly ttlMs?: number;
 }
 

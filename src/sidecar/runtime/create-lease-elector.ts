@@ -8,6 +8,7 @@
  * deadline (2/3 of the lease), so a hung API call cannot keep a replica polling after another may
  * have taken over; a renewal that finds another holder (or loses a race) steps down at once.
  */
+import type { Clock } from "../../core/time/clock.ts";
 import { microTime } from "../../core/time/micro-time.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
 import type { LeaseObject, SidecarKube } from "./sidecar-kube.ts";
@@ -22,7 +23,7 @@ export interface LeaseElectorOptions {
   /** Default 15. */
   readonly leaseDurationSeconds?: number;
   /** Milliseconds since the epoch. */
-  readonly clock: () => number;
+  readonly clock: Clock;
   /** Called on every change of leadership, with the new state. */
   readonly onChange?: (leader: boolean) => void;
 }

@@ -4,8 +4,10 @@
  * webhook config loaded, else 503 with the reasons). Duplicate deliveries are acknowledged with a
  * 202: delivery ids are not signed, and a 409 would wedge distribution's retry queue.
  */
+
 import { Hono } from "hono";
 import type { Logger } from "pino";
+import type { Clock } from "../../core/time/clock.ts";
 import type { GoogleKeySource } from "../webhooks/auth/create-google-key-source.ts";
 import { createWebhookApp } from "../webhooks/create-webhook-app.ts";
 import type { WebhookMetrics } from "../webhooks/create-webhook-metrics.ts";
@@ -18,7 +20,7 @@ export interface SidecarAppDeps {
   /** Why the sidecar is not ready; empty when it is. */
   readonly readiness: () => readonly string[];
   /** Milliseconds since the epoch. */
-  readonly clock: () => number;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: WebhookMetrics;
   readonly googleKeys?: GoogleKeySource;

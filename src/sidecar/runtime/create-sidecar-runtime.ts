@@ -8,10 +8,12 @@
  * Polling state (when each repository was last polled) lives in memory only: a new leader polls
  * everything once, which is the safe answer after a takeover anyway.
  */
+
 import type { Logger } from "pino";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { buildPollStatus, maxRepositories, type PollRecord } from "../../core/tags/poll-status.ts";
 import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
+import type { Clock } from "../../core/time/clock.ts";
 import type { ChartInterest } from "../charts/chart-interest.ts";
 import { createCredentialResolver, sharedCredentials } from "../poller/create-credential-resolver.ts";
 import { createKeyedLimiter } from "../poller/create-keyed-limiter.ts";
@@ -49,7 +51,7 @@ export interface SidecarRuntimeDeps {
   readonly registryCredentials: readonly string[];
   readonly metrics: { readonly sidecar: SidecarMetrics; readonly poller: PollerMetrics };
   /** Milliseconds since the epoch. */
-  readonly clock: () => number;
+  readonly clock: Clock;
   readonly logger: Logger;
   /** For the webhook confirmation's one retry of a 404 (see createHintCheck). */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -273,7 +275,7 @@ export function createSidecarRuntime(deps: SidecarRuntimeDeps): SidecarRuntime {
         client: leaderOnly,
         interest: current.poll,
         lastPolled,
-        now: deps.clock,
+        clock: deps.clock,
         resolveScopes,
         previous: (repository, namespace) => store.observedIn({ repository, namespace }),
         onObserved: async (observed, scope, created) => {

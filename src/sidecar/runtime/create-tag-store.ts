@@ -12,6 +12,7 @@
  * poll removes it. Either way the tag times (min-image-age) are carried forward from what was
  * there, so a restart or a new leader never makes an old tag look new.
  */
+
 import type { Logger } from "pino";
 import { annotations } from "../../core/metadata-keys.ts";
 import {
@@ -23,6 +24,7 @@ import {
   tagsLabel,
 } from "../../core/tags/tag-configmap.ts";
 import { advanceTagTimes } from "../../core/tags/tag-times.ts";
+import type { Clock } from "../../core/time/clock.ts";
 import { kubeStatus } from "../../kube/kube-api-error.ts";
 import { listAllPages } from "../../kube/list-pages.ts";
 import type { SidecarMetrics } from "./create-sidecar-metrics.ts";
@@ -75,7 +77,7 @@ export interface TagStoreDeps {
   readonly metrics: Pick<SidecarMetrics, "configMapWrites">;
   readonly logger: Logger;
   /** Milliseconds since the epoch: when a tag was first seen. */
-  readonly clock: () => number;
+  readonly clock: Clock;
   /** Conditional applies tried per webhook merge before giving up (the delivery then gets a 503). */
   readonly mergeAttempts?: number;
 }

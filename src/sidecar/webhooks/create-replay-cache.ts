@@ -3,7 +3,9 @@
  * entries go first, in Map insertion order) and time-limited; the clock is injected. In memory
  * and per replica: a best-effort guard, the registry HEAD behind every event is the real one.
  */
+
 import { createHash } from "node:crypto";
+import type { Clock } from "../../core/time/clock.ts";
 
 export interface ReplayCache {
   /** Records the key; false when it was already seen and has not expired. */
@@ -14,7 +16,7 @@ export interface ReplayCache {
 }
 
 export interface ReplayCacheOptions {
-  readonly clock: () => number;
+  readonly clock: Clock;
   readonly ttlMs: number;
   readonly maxEntries: number;
 }

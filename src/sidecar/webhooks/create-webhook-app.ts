@@ -8,9 +8,11 @@
  * answers are a failing `onEvents` or an unreachable Google key endpoint — ours to fix, and worth
  * a vendor retry.
  */
+
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
+import type { Clock } from "../../core/time/clock.ts";
 import type { GoogleKeySource } from "./auth/create-google-key-source.ts";
 import { createReplayCache } from "./create-replay-cache.ts";
 import type { WebhookMetrics } from "./create-webhook-metrics.ts";
@@ -25,7 +27,7 @@ export interface WebhookAppDeps {
   /** `overLimit`: entries the parser left unread, past what a delivery may give. */
   readonly onEvents: (events: ImageEvent[], source: string, overLimit: number) => Promise<void>;
   /** Milliseconds since the epoch. */
-  readonly clock: () => number;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: WebhookMetrics;
   /** Default 1 MiB: registry payloads are a few KiB. */

@@ -3,7 +3,9 @@
  * stale signed time), check the content type (415), parse (400), refuse a seen delivery id (409),
  * then hand the events to `onEvents` (202, or 503 so the vendor retries).
  */
+
 import type { Logger } from "pino";
+import type { Clock } from "../../core/time/clock.ts";
 import type { GoogleKeySource } from "./auth/create-google-key-source.ts";
 import { type GoogleSigningKey, jwtKeyId } from "./auth/verify-google-oidc.ts";
 import { verifyWebhookAuth } from "./auth/verify-webhook-auth.ts";
@@ -26,7 +28,7 @@ export interface Delivery {
 export interface DeliveryDeps {
   /** `overLimit`: entries the parser left unread, past what a delivery may give. */
   readonly onEvents: (events: ImageEvent[], source: string, overLimit: number) => Promise<void>;
-  readonly clock: () => number;
+  readonly clock: Clock;
   readonly metrics: WebhookMetrics;
   readonly replays: ReplayCache;
   readonly duplicateStatus: 409 | 202;

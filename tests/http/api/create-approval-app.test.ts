@@ -217,7 +217,7 @@ describe("POST …/approve", () => {
     expect(body.status).toEqual({
       phase: "Approved",
       approvedBy: "alice",
-      approvedAt: fixedNow.toISOString(),
+      approvedAt: new Date(fixedNow).toISOString(),
       message: "waiting",
     });
     expect(gateway.patches).toEqual([
@@ -225,7 +225,7 @@ describe("POST …/approve", () => {
         namespace: "shop",
         name: ur,
         resourceVersion: before,
-        status: { phase: "Approved", approvedBy: "alice", approvedAt: fixedNow.toISOString() },
+        status: { phase: "Approved", approvedBy: "alice", approvedAt: new Date(fixedNow).toISOString() },
       },
     ]);
     expect(gateway.reviews.map((r) => r.check)).toEqual([

@@ -36,7 +36,7 @@ function workloadIdentityEnv(token = federatedToken) {
 function harness() {
   return createCloudHarness({
     settings: settings(),
-    now: () => now,
+    clock: () => now,
     // The stand-in's self-signed certificate; everything else comes from the environment.
     azureIdentityOptions: { tlsOptions: { ca: entra.ca } },
   });

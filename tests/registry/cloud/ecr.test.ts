@@ -64,7 +64,7 @@ const endpointProbe = /^api\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 describe("ECR through IRSA (web identity → STS → GetAuthorizationToken)", () => {
   it("polls and confirms a webhook tag with one exchange, then refreshes the token before it expires", async () => {
     irsaEnv();
-    const harness = createCloudHarness({ settings: settings(), now: () => now });
+    const harness = createCloudHarness({ settings: settings(), clock: () => now });
 
     const first = await harness.poll([web], ["latest"]);
     expect(first.report).toMatchObject({ due: 1, polled: 1, failed: [] });
@@ -100,7 +100,7 @@ describe("ECR through IRSA (web identity → STS → GetAuthorizationToken)", ()
 
   it("makes one exchange for many repositories polled at once on a cold cache", async () => {
     irsaEnv();
-    const harness = createCloudHarness({ settings: settings(), now: () => now });
+    const harness = createCloudHarness({ settings: settings(), clock: () => now });
     const repositories = [web, `${ecr.host}/apps/api`];
     const [cycle, ...direct] = await Promise.all([
       harness.poll(repositories),
@@ -114,7 +114,7 @@ describe("ECR through IRSA (web identity → STS → GetAuthorizationToken)", ()
   it("reports a refused GetAuthorizationToken for that registry, without recording webhook tags", async () => {
     irsaEnv();
     aws.refuseEcr(true);
-    const harness = createCloudHarness({ settings: settings(), now: () => now });
+    const harness = createCloudHarness({ settings: settings(), clock: () => now });
     const { report } = await harness.poll([web]);
     expect(report.failed).toEqual([
       {
@@ -141,7 +141,7 @@ describe("ECR through IRSA (web identity → STS → GetAuthorizationToken)", ()
     const auth = Buffer.from("AWS:static-password-from-a-secret").toString("base64");
     const harness = createCloudHarness({
       settings: settings(),
-      now: () => now,
+      clock: () => now,
       dockerConfigs: [{ auths: { [ecr.host]: { auth } } }],
     });
     const { report } = await harness.poll([web]);
@@ -159,7 +159,7 @@ describe("ECR through EKS Pod Identity (container credentials endpoint)", () => 
       AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile(dir, "pod-identity-token", podIdentityToken),
       AWS_ENDPOINT_URL_ECR: aws.ecrUrl,
     });
-    const harness = createCloudHarness({ settings: settings(), now: () => now });
+    const harness = createCloudHarness({ settings: settings(), clock: () => now });
     const { report } = await harness.poll([web]);
     expect(report).toMatchObject({ polled: 1, failed: [] });
     expect(aws.calls).toEqual(["pod-identity 200", "ecr eu-west-1 200"]);

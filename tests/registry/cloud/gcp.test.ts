@@ -49,7 +49,7 @@ afterAll(async () => {
 describe("Artifact Registry through the metadata server (GKE Workload Identity)", () => {
   it("polls and confirms a webhook tag with one access token, refreshed when it nears expiry", async () => {
     stubCloudEnv(dir, { GCE_METADATA_HOST: metadata.host });
-    const harness = createCloudHarness({ settings: settings(), now: () => now });
+    const harness = createCloudHarness({ settings: settings(), clock: () => now });
 
     const first = await harness.poll([web]);
     expect(first.report).toMatchObject({ polled: 1, failed: [] });
@@ -77,7 +77,7 @@ describe("Artifact Registry through the metadata server (GKE Workload Identity)"
 
   it("asks the metadata server once for many repositories at once", async () => {
     stubCloudEnv(dir, { GCE_METADATA_HOST: metadata.host });
-    const harness = createCloudHarness({ settings: settings(), now: () => now });
+    const harness = createCloudHarness({ settings: settings(), clock: () => now });
     const { report } = await harness.poll([web, `${gar.host}/team/api`]);
     expect(report).toMatchObject({ due: 2, polled: 2, failed: [] });
     expect(metadata.calls).toEqual(["token 200"]);
@@ -86,7 +86,7 @@ describe("Artifact Registry through the metadata server (GKE Workload Identity)"
   it("reports a metadata server failure for that registry, and asks again after the failure expires", async () => {
     stubCloudEnv(dir, { GCE_METADATA_HOST: metadata.host });
     metadata.failWith(500);
-    const harness = createCloudHarness({ settings: settings(), now: () => now });
+    const harness = createCloudHarness({ settings: settings(), clock: () => now });
     const { report } = await harness.poll([web]);
     expect(report.failed).toEqual([
       {

@@ -103,7 +103,7 @@ function harness() {
         [hostile.host, { provider: "gcp" }],
       ]),
     },
-    now,
+    clock: now,
     azureIdentityOptions: { tlsOptions: { ca: entra.ca } },
   });
 }

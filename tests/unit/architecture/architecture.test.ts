@@ -13,7 +13,7 @@ const graph = importGraph(files);
 /** Which top-level areas each area may import (itself always). */
 const allowed: Record<string, readonly string[]> = {
   core: [],
-  kube: [],
+  kube: ["core"],
   observability: [],
   "hooks-server": ["core", "kube", "observability"],
   sidecar: ["core", "kube", "observability"],

@@ -97,7 +97,7 @@ describe("listAndWatch", () => {
       onEvent: () => {},
       signal: controller.signal,
       resyncMs: 2500,
-      now: () => clock,
+      clock: () => clock,
     });
     expect(lists).toBe(3);
     expect(clock).toBe(6000);

@@ -19,7 +19,7 @@ describe("formatTable", () => {
 });
 
 describe("formatAge", () => {
-  const now = new Date("2026-01-10T00:00:00Z");
+  const now = Date.parse("2026-01-10T00:00:00Z");
   it.each([
     ["2026-01-09T23:59:15Z", "45s"],
     ["2026-01-09T23:48:00Z", "12m"],

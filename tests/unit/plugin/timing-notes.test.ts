@@ -3,7 +3,7 @@ import type { KubeObject } from "../../../src/core/kube-object.ts";
 import { timingNotes } from "../../../src/plugin/timing-notes.ts";
 
 // A Wednesday, 13:00 in Berlin.
-const now = new Date("2026-11-25T12:00:00Z");
+const now = Date.parse("2026-11-25T12:00:00Z");
 
 function deployment(
   annotations: Record<string, string> = {},

@@ -8,7 +8,9 @@
  * `sameHostOnly`: the authenticator then refuses to send it to any other host (a token realm
  * elsewhere), so a registry cannot forward it either.
  */
+
 import type { Logger } from "pino";
+import type { Clock } from "../../../core/time/clock.ts";
 import { type RegistryResult, registryError } from "../registry-result.ts";
 import type { RegistryCredentials } from "../select-credentials.ts";
 import type { CloudToken, CloudTokenSources } from "./cloud-token.ts";
@@ -25,7 +27,7 @@ export interface CloudCredentialsDeps {
   readonly settings: CloudSettings;
   readonly sources: CloudTokenSources;
   /** Milliseconds since the epoch. */
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly metrics: CloudMetrics;
   readonly logger: Logger;
   /** Refresh this long before expiry (default 5 minutes). */
@@ -56,7 +58,7 @@ export function createCloudCredentials(deps: CloudCredentialsDeps): CloudCredent
   const { settings, sources, metrics, logger } = deps;
   const timeoutMs = deps.timeoutMs ?? 30_000;
   const cache = createExpiringCache<CloudToken>({
-    now: deps.now,
+    clock: deps.clock,
     marginMs: deps.marginMs ?? 300_000,
     failureTtlMs: deps.failureTtlMs ?? 20_000,
     maxEntries: deps.maxEntries ?? 256,

@@ -5,7 +5,10 @@
  * than once per repository; and the number of keys is bounded (least recently used dropped first),
  * because keys come from registry hosts that workloads name.
  */
+
 import { LRUCache } from "lru-cache";
+import type { Result } from "../../../core/result.ts";
+import type { Clock } from "../../../core/time/clock.ts";
 
 export interface Expiring<T> {
   readonly value: T;
@@ -15,7 +18,7 @@ export interface Expiring<T> {
 
 export interface ExpiringCacheOptions {
   /** Milliseconds since the epoch; injected so tests can move time. */
-  readonly now: () => number;
+  readonly clock: Clock;
   /** Refresh this long before expiry (at most half the lifetime, so a short-lived value is still used). */
   readonly marginMs: number;
   /** How long a failed fetch answers for its key before the next attempt. */
@@ -29,19 +32,19 @@ export interface ExpiringCache<T> {
   readonly size: number;
 }
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+type Outcome<T> = Result<T, unknown>;
 
 export function createExpiringCache<T>(options: ExpiringCacheOptions): ExpiringCache<T> {
-  const { now, marginMs, failureTtlMs } = options;
+  const { clock, marginMs, failureTtlMs } = options;
   const cache = new LRUCache<string, Outcome<T>, () => Promise<Expiring<T>>>({
     max: options.maxEntries,
-    perf: { now },
+    perf: { now: clock },
     // Every staleness check reads the injected clock (the default caches it for a millisecond).
     ttlResolution: 0,
     fetchMethod: async (_key, _stale, { options: entry, context: fetch }) => {
       try {
         const { value, expiresAt } = await fetch();
-        const lifetime = expiresAt - now();
+        const lifetime = expiresAt - clock();
         // A ttl of 0 would mean "forever": an already expired value is kept for one millisecond.
         entry.ttl = Math.max(1, lifetime - Math.min(marginMs, Math.max(0, lifetime / 2)));
         return { ok: true, value };

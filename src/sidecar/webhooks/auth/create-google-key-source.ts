@@ -3,14 +3,16 @@
  * every few days and publishes the next one early, so a cache of an hour is safe; an unknown `kid`
  * triggers a refresh, at most once a minute, so forged tokens cannot make us hammer Google.
  */
+
 import { isRecord } from "../../../core/json/narrow-json.ts";
+import type { Clock } from "../../../core/time/clock.ts";
 import type { GoogleSigningKey } from "./verify-google-oidc.ts";
 
 export const googleCertsUrl = "https://www.googleapis.com/oauth2/v3/certs";
 
 export interface GoogleKeySourceOptions {
   readonly fetch: typeof globalThis.fetch;
-  readonly clock: () => number;
+  readonly clock: Clock;
   readonly url?: string;
   readonly maxAgeMs?: number;
   readonly minRefreshMs?: number;

@@ -5,6 +5,7 @@
  * and `iat` around now — then `email` the push service account with `email_verified`.
  * cloud.google.com/pubsub/docs/authenticate-push-subscriptions; Flux's `gcr` receiver does the same.
  */
+
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JWK, jwtVerify } from "jose";
 import type { AuthResult } from "./auth-result.ts";
 

@@ -5,8 +5,8 @@ import { selectAgedUpdate } from "../../../../src/core/policy/select-aged-update
 import type { ObservedTags } from "../../../../src/core/tags/tag-configmap.ts";
 import { aSpec } from "../../../helpers/policy-spec.ts";
 
-const now = new Date("2026-11-25T12:00:00.000Z");
-const nowS = now.getTime() / 1000;
+const now = Date.parse("2026-11-25T12:00:00.000Z");
+const nowS = now / 1000;
 const hour = 3600;
 const day = 86_400;
 

@@ -3,8 +3,8 @@ import { decideApproval, personalStatus } from "../../../../src/core/updatereque
 import { phases } from "../../../../src/core/updaterequests/update-request.ts";
 import { anUpdateRequest } from "../../../helpers/update-requests.ts";
 
-const now = new Date("2026-11-25T12:00:00.000Z");
-const at = now.toISOString();
+const now = Date.parse("2026-11-25T12:00:00.000Z");
+const at = new Date(now).toISOString();
 
 describe("decideApproval", () => {
   it("approves a Pending request, or one with no status yet", () => {

@@ -45,7 +45,7 @@ const input = {
   what: "Deployment shop/web",
   username: "alice",
   ask: {},
-  now: new Date("2026-11-25T12:00:00Z"),
+  now: Date.parse("2026-11-25T12:00:00Z"),
   approvalTtlSeconds: 60,
 };
 
@@ -68,7 +68,7 @@ describe("requestRollback", () => {
   it("refuses a second rollback of the container while one is under way", async () => {
     const { value } = ports(true);
     await requestRollback(value, input);
-    expect(await requestRollback(value, { ...input, now: new Date("2026-11-25T12:00:05Z") })).toEqual({
+    expect(await requestRollback(value, { ...input, now: Date.parse("2026-11-25T12:00:05Z") })).toEqual({
       result: "conflict",
       error: expect.stringMatching(/^a rollback of container nginx is already under way: web-nginx-rb-/),
     });

@@ -92,12 +92,12 @@ describe("chooseRollback", () => {
 });
 
 describe("buildRollbackRequest", () => {
-  const now = new Date("2026-03-03T10:00:00.000Z");
+  const now = Date.parse("2026-03-03T10:00:00.000Z");
   const workload = aWorkload({ app: "app:1.3.0" });
   const container = { containerType: "containers" as const, name: "app", image: "app:1.3.0" };
 
   it("is an attachment of the workload that the UpdateRequests hook drives like an update", () => {
-    const ur = buildRollbackRequest({
+    const built = buildRollbackRequest({
       workload,
       container,
       image: "app:1.2.0",
@@ -106,7 +106,8 @@ describe("buildRollbackRequest", () => {
       now,
       approvalTtlSeconds: 3600,
     });
-    expect(ur).toMatchObject({
+    expect(built.ok).toBe(true);
+    expect(built.ok && built.value).toMatchObject({
       apiVersion: "headwind.sh/v1alpha1",
       kind: "UpdateRequest",
       metadata: {
@@ -138,6 +139,7 @@ describe("buildRollbackRequest", () => {
     const off = { ...workload, metadata: { ...workload.metadata, annotations: {} } };
     const input = { container, image: "app:1.2.0", requestedBy: "a", approval: "Required" as const, now };
     expect(buildRollbackRequest({ ...input, workload: off, approvalTtlSeconds: 60 })).toEqual({
+      ok: false,
       error: "StatefulSet shop/db is not managed by Headwind (headwind.sh/policy is missing or none)",
     });
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { summarizeUpdateRequests } from "../../../../src/core/updaterequests/summarize-update-requests.ts";
 import type { UpdateRequest } from "../../../../src/core/updaterequests/update-request.ts";
 
-const now = new Date("2026-03-01T12:00:00Z");
+const now = Date.parse("2026-03-01T12:00:00Z");
 
 function ur(name: string, phase: string | undefined, created: string, approval = "Required"): UpdateRequest {
   return {

@@ -4,7 +4,7 @@ import { parseUpdateWindows } from "../../../../src/core/windows/parse-update-wi
 function shape(text: string) {
   const parsed = parseUpdateWindows(text);
   if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.windows.map((w) => ({
+  return parsed.value.map((w) => ({
     days: [...w.days].sort(),
     start: w.start,
     end: w.end,

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { UpdateRequest } from "../../../../src/core/updaterequests/update-request.ts";
 import { createUpdateRequestGauges } from "../../../../src/hooks-server/approval-api/create-update-request-gauges.ts";
 
-const now = new Date("2026-03-01T12:00:00Z");
+const now = Date.parse("2026-03-01T12:00:00Z");
 const silent = pino({ level: "silent" }, new Writable({ write: (_c, _e, done) => done() }));
 
 const ur = (name: string, phase: string, created: string): UpdateRequest =>

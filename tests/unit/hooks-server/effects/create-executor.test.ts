@@ -7,7 +7,7 @@ import { KubeApiError } from "../../../../src/kube/kube-api-error.ts";
 import { fakeKubeGateway } from "../../../helpers/fake-kube-gateway.ts";
 import { anApplyPatch, anOptedInDeployment, anUpdateRequest } from "../../../helpers/update-requests.ts";
 
-const now = new Date("2026-11-25T12:00:00.000Z");
+const now = Date.parse("2026-11-25T12:00:00.000Z");
 const apply = anApplyPatch();
 
 function setup(running = "nginx:1.25.3", phase: "Applying" | "Pending" = "Applying") {

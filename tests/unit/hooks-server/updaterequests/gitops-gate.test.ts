@@ -3,7 +3,7 @@ import type { KubeObject } from "../../../../src/core/kube-object.ts";
 import { gitopsView, withGitOpsCondition } from "../../../../src/hooks-server/updaterequests/gitops-gate.ts";
 import { aDeployment, anUpdateRequest } from "../../../helpers/update-requests.ts";
 
-const now = new Date("2026-11-25T12:00:00.000Z");
+const now = Date.parse("2026-11-25T12:00:00.000Z");
 const flux = {
   "kustomize.toolkit.fluxcd.io/name": "apps",
   "kustomize.toolkit.fluxcd.io/namespace": "flux-system",
@@ -65,14 +65,14 @@ describe("withGitOpsCondition", () => {
         status: "True",
         reason: "FluxKustomization",
         message: view?.message,
-        lastTransitionTime: now.toISOString(),
+        lastTransitionTime: new Date(now).toISOString(),
       },
     ]);
   });
 
   it("answers the very same array when nothing changed, so nothing is written", () => {
     const once = withGitOpsCondition(undefined, view, now);
-    expect(withGitOpsCondition(once, view, new Date(now.getTime() + 60_000))).toBe(once);
+    expect(withGitOpsCondition(once, view, now + 60_000)).toBe(once);
     expect(withGitOpsCondition(undefined, undefined, now)).toBeUndefined();
     const others = [other];
     expect(withGitOpsCondition(others, undefined, now)).toBe(others);
@@ -85,8 +85,11 @@ describe("withGitOpsCondition", () => {
       target(flux, { "headwind.sh/gitops": "patch" }),
       "annotation",
     );
-    const changed = withGitOpsCondition(once, patched, new Date(now.getTime() + 60_000));
-    expect(changed?.[0]).toMatchObject({ message: patched?.message, lastTransitionTime: now.toISOString() });
+    const changed = withGitOpsCondition(once, patched, now + 60_000);
+    expect(changed?.[0]).toMatchObject({
+      message: patched?.message,
+      lastTransitionTime: new Date(now).toISOString(),
+    });
     expect(withGitOpsCondition([other, ...(once ?? [])], undefined, now)).toEqual([other]);
   });
 });

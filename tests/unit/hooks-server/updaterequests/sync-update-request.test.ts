@@ -15,8 +15,8 @@ import {
   urRequest,
 } from "../../../helpers/update-requests.ts";
 
-const now = new Date("2026-11-25T12:00:00.000Z");
-const at = now.toISOString();
+const now = Date.parse("2026-11-25T12:00:00.000Z");
+const at = new Date(now).toISOString();
 const rolledOut = { observedGeneration: 4, replicas: 2, updatedReplicas: 2, availableReplicas: 2 };
 const halfway = { observedGeneration: 4, replicas: 3, updatedReplicas: 1, availableReplicas: 2 };
 
@@ -166,7 +166,7 @@ describe("syncUpdateRequest", () => {
     // The status write makes Metacontroller sync again at once: that is not a second check.
     const soon = syncUpdateRequest(urRequest(counted, aDeployment("nginx:1.27.0", halfway), pods), now);
     expect(soon).toEqual({ status: null, effects: [], resyncAfterSeconds: watchSeconds });
-    const later = new Date(now.getTime() + watchSeconds * 1000);
+    const later = now + watchSeconds * 1000;
     const second = syncUpdateRequest(urRequest(counted, aDeployment("nginx:1.27.0", halfway), pods), later);
     expect(second.status).toMatchObject({ phase: "Failed", message: "pod web-1: CrashLoopBackOff" });
   });
@@ -377,7 +377,7 @@ describe("syncUpdateRequest: update windows", () => {
     const first = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.25.3", nightly)), now);
     expect(first.status).toEqual({ phase: "Approved", approvedBy: "alice", approvedAt: at, ...waiting });
     const again = anUpdateRequest(first.status ?? undefined);
-    const later = new Date(now.getTime() + 3_600_000);
+    const later = now + 3_600_000;
     expect(syncUpdateRequest(urRequest(again, withWindow("nginx:1.25.3", nightly)), later)).toEqual({
       status: null,
       effects: [],
@@ -387,7 +387,7 @@ describe("syncUpdateRequest: update windows", () => {
 
   it("applies once the window opens", () => {
     const ur = anUpdateRequest({ phase: "Approved", approvedBy: "alice", approvedAt: at, ...waiting });
-    const opened = new Date("2026-11-26T01:00:00.000Z");
+    const opened = Date.parse("2026-11-26T01:00:00.000Z");
     const d = syncUpdateRequest(urRequest(ur, withWindow("nginx:1.25.3", nightly)), opened);
     expect(d.status).toEqual({ phase: "Applying", approvedBy: "alice", approvedAt: at, message: "applying" });
   });
@@ -397,7 +397,7 @@ describe("syncUpdateRequest: update windows", () => {
     if (!parsed.ok) throw new Error(parsed.error);
     const ur = anUpdateRequest(undefined, { approval: "Automatic" });
     const d = syncUpdateRequest(urRequest(ur, aDeployment("nginx:1.25.3")), now, {
-      updateWindows: parsed.windows,
+      updateWindows: parsed.value,
     });
     expect(d.status).toMatchObject({ phase: "Approved", ...waiting });
   });

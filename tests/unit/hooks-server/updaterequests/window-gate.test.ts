@@ -5,12 +5,12 @@ import { heldRecheckSeconds, windowGate } from "../../../../src/hooks-server/upd
 import { aDeployment } from "../../../helpers/update-requests.ts";
 
 // A Wednesday, 13:00 in Berlin.
-const now = new Date("2026-11-25T12:00:00.000Z");
+const now = Date.parse("2026-11-25T12:00:00.000Z");
 
 function windows(text: string): UpdateWindow[] {
   const parsed = parseUpdateWindows(text);
   if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.windows;
+  return parsed.value;
 }
 
 function annotated(value: string | undefined): KubeObject {
@@ -62,7 +62,7 @@ describe("windowGate", () => {
   });
 
   it("wakes up no earlier than a second from now", () => {
-    const gate = windowGate(annotated("12:00-13:00"), [], new Date("2026-11-25T11:59:59.600Z"));
+    const gate = windowGate(annotated("12:00-13:00"), [], Date.parse("2026-11-25T11:59:59.600Z"));
     expect(gate).toMatchObject({ open: false, resyncAfterSeconds: 1 });
   });
 });

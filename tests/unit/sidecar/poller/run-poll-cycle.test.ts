@@ -45,7 +45,7 @@ function deps(overrides: Partial<PollCycleDeps>, client = fakeRegistryClient({})
     client,
     interest: [],
     lastPolled: new Map(),
-    now: () => now,
+    clock: () => now,
     resolveScopes: createCredentialResolver({
       loadDockerConfigs: async () => [],
       sharedCredentials: async () => undefined,

@@ -35,7 +35,7 @@ function scopeStrictRegistry() {
 describe("createAuthorizedSend", () => {
   it("retries with the scope of a new challenge even after a fresh token was refused", async () => {
     const { fetch, seen } = scopeStrictRegistry();
-    const send = createAuthorizedSend({ fetch, now: () => 0 });
+    const send = createAuthorizedSend({ fetch, clock: () => 0 });
     // Teach the registry's challenge through another repository's scope first.
     await send(
       { ...context, repository: "x/y" },
@@ -57,7 +57,7 @@ describe("createAuthorizedSend", () => {
       calls += 1;
       return app.request(input, init);
     }) as typeof globalThis.fetch;
-    const send = createAuthorizedSend({ fetch, now: () => 0 });
+    const send = createAuthorizedSend({ fetch, clock: () => 0 });
     expect(await send(context, request)).toMatchObject({
       ok: false,
       error: { message: "unauthorized: credentials for reg.example were rejected" },

@@ -14,7 +14,7 @@ function tokenTransport() {
 
 const context = { registry: "reg", repository: "a/b", credentials: { username: "u", password: "p" } };
 const bounds = {
-  now: () => 0,
+  clock: () => 0,
   tokenMarginMs: 0,
   observer: silentObserver,
   maxTokenBytes: 64 * 1024,

@@ -24,7 +24,7 @@ function fakeRegistry(configure: (app: Hono, seen: string[]) => void) {
 }
 
 const clientFor = (fetch: typeof globalThis.fetch, extra: object = {}) =>
-  createRegistryClient({ fetch, now: () => 0, sleep: async () => {}, random: () => 0, ...extra });
+  createRegistryClient({ fetch, clock: () => 0, sleep: async () => {}, random: () => 0, ...extra });
 
 describe("createRegistryClient.listTags", () => {
   it("pages with relative and absolute links and de-duplicates repeats", async () => {

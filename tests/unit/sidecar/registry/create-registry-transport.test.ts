@@ -26,7 +26,7 @@ function setup(script: (Response | Error)[], overrides: { maxRetries?: number; m
   };
   const send = createRegistryTransport({
     fetch: scripted.fetch,
-    now: () => Date.parse("2026-01-01T00:00:00Z"),
+    clock: () => Date.parse("2026-01-01T00:00:00Z"),
     sleep: async (ms) => void waits.push(ms),
     random: () => 0,
     observer,

@@ -6,7 +6,7 @@ const bounds = { maxEntries: 100, maxBytes: 10_000 };
 describe("createTokenCache", () => {
   it("keeps a token until expires_in minus the margin", () => {
     let now = 1_000_000;
-    const cache = createTokenCache({ now: () => now, marginMs: 10_000, ...bounds });
+    const cache = createTokenCache({ clock: () => now, marginMs: 10_000, ...bounds });
     cache.set("k", "t", 60);
     now += 49_990;
     expect(cache.get("k")).toBe("t");
@@ -16,7 +16,7 @@ describe("createTokenCache", () => {
   });
 
   it("stays under its entry bound, dropping the least recently used", () => {
-    const cache = createTokenCache({ now: () => 0, marginMs: 0, maxEntries: 3, maxBytes: 10_000 });
+    const cache = createTokenCache({ clock: () => 0, marginMs: 0, maxEntries: 3, maxBytes: 10_000 });
     for (const key of ["a", "b", "c"]) cache.set(key, "t", 300);
     expect(cache.get("a")).toBe("t");
     cache.set("d", "t", 300);
@@ -26,7 +26,7 @@ describe("createTokenCache", () => {
   });
 
   it("stays under its byte bound, and never caches a token larger than the bound", () => {
-    const cache = createTokenCache({ now: () => 0, marginMs: 0, maxEntries: 1000, maxBytes: 1000 });
+    const cache = createTokenCache({ clock: () => 0, marginMs: 0, maxEntries: 1000, maxBytes: 1000 });
     for (let i = 0; i < 50; i++) cache.set(`k${i}`, "x".repeat(100), 300);
     expect(cache.size().bytes).toBeLessThanOrEqual(1000);
     expect(cache.size().entries).toBe(9);
@@ -36,7 +36,7 @@ describe("createTokenCache", () => {
   });
 
   it("does not cache a token that expires within the margin", () => {
-    const cache = createTokenCache({ now: () => 0, marginMs: 60_000, ...bounds });
+    const cache = createTokenCache({ clock: () => 0, marginMs: 60_000, ...bounds });
     cache.set("k", "t", 60);
     expect(cache.get("k")).toBeUndefined();
     expect(cache.size().entries).toBe(0);

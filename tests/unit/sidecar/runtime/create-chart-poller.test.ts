@@ -45,7 +45,7 @@ function setup(answers: IndexAnswer[]) {
     client: registry.client,
     store,
     kube: fake.kube,
-    now: () => clock.now,
+    clock: () => clock.now,
     logger: pino({ level: "silent" }),
   });
   const data = (chart: string) => store.observedIn({ repository: `helmrepository/shop/charts/${chart}` });

@@ -16,7 +16,7 @@ describe("readSourceCredentials", () => {
   it("no secretRef: anonymous", async () => {
     expect(await readSourceCredentials(fakeSidecarKube().kube, undefined)).toEqual({
       ok: true,
-      credentials: undefined,
+      value: undefined,
     });
   });
 
@@ -24,7 +24,7 @@ describe("readSourceCredentials", () => {
     const kube = kubeWith({ username: b64("robot"), password: b64("pw") });
     expect(await readSourceCredentials(kube, ref)).toEqual({
       ok: true,
-      credentials: { username: "robot", password: "pw" },
+      value: { username: "robot", password: "pw" },
     });
   });
 
@@ -33,24 +33,24 @@ describe("readSourceCredentials", () => {
     const kube = kubeWith({ ".dockerconfigjson": b64(JSON.stringify(config)) });
     expect(await readSourceCredentials(kube, ref, "ghcr.io")).toEqual({
       ok: true,
-      credentials: { username: "bot", password: "tok" },
+      value: { username: "bot", password: "tok" },
     });
     expect(await readSourceCredentials(kube, ref, "quay.io")).toEqual({
       ok: false,
-      message: "unauthorized: Secret shop/creds holds no username/password or credentials for quay.io",
+      error: "unauthorized: Secret shop/creds holds no username/password or credentials for quay.io",
     });
   });
 
   it("a missing Secret, or one the sidecar may not read, is that source's error", async () => {
     expect(await readSourceCredentials(fakeSidecarKube().kube, ref)).toEqual({
       ok: false,
-      message: "unauthorized: Secret shop/creds not found",
+      error: "unauthorized: Secret shop/creds not found",
     });
     const forbidden = fakeSidecarKube();
     forbidden.fail("getSecret", new KubeApiError(403, "forbidden", "Forbidden"));
     expect(await readSourceCredentials(forbidden.kube, ref)).toEqual({
       ok: false,
-      message: "unauthorized: may not read Secret shop/creds: bind headwind-sidecar-pull-secrets in shop",
+      error: "unauthorized: may not read Secret shop/creds: bind headwind-sidecar-pull-secrets in shop",
     });
   });
 });

@@ -54,7 +54,7 @@ function setup(
       overrides: new Map(options.overrides ?? []),
     },
     sources,
-    now: () => now,
+    clock: () => now,
     metrics: createCloudMetrics(register),
     logger: pino({ level: "info" }, { write: (line: string) => logs.push(JSON.parse(line)) }),
   });
@@ -162,7 +162,7 @@ describe("createCloudCredentials", () => {
     const credentials = createCloudCredentials({
       settings: { enabled: new Set(["gcp"]), overrides: new Map() },
       sources: { gcp: () => new Promise(() => {}) },
-      now: Date.now,
+      clock: Date.now,
       metrics: createCloudMetrics(register),
       logger: pino({ level: "silent" }),
       timeoutMs: 20,
@@ -209,7 +209,7 @@ describe("createCloudCredentials", () => {
     const credentials = createCloudCredentials({
       settings: { enabled: new Set(["gcp"]), overrides: new Map() },
       sources: { gcp: async () => ({ username: "oauth2accesstoken", password: "t", expiresAt: Number.NaN }) },
-      now: Date.now,
+      clock: Date.now,
       metrics: createCloudMetrics(new Registry()),
       logger: pino({ level: "silent" }),
     });

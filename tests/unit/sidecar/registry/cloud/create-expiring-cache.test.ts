@@ -7,7 +7,7 @@ import {
 function setup(options: { marginMs?: number; failureTtlMs?: number; maxEntries?: number } = {}) {
   let now = 1_000_000;
   const cache = createExpiringCache<string>({
-    now: () => now,
+    clock: () => now,
     marginMs: options.marginMs ?? 60_000,
     failureTtlMs: options.failureTtlMs ?? 20_000,
     maxEntries: options.maxEntries ?? 10,
