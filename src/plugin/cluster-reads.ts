@@ -1,6 +1,7 @@
 /** The reads several plugin commands share, over the user's own transport. */
 import type { KubeObject } from "../core/kube-object.ts";
 import { type UpdateRequest, urApiVersion } from "../core/updaterequests/update-request.ts";
+import type { TargetKind } from "../core/workloads/workload-kinds.ts";
 import { resourcePath } from "../kube/api-paths.ts";
 import { getOrUndefined } from "../kube/get-or-undefined.ts";
 import { listCollection } from "../kube/list-collection.ts";
@@ -18,7 +19,7 @@ export async function listUpdateRequests(client: PluginClient, namespace?: strin
 export async function readWorkload(
   client: PluginClient,
   namespace: string,
-  target: WorkloadArgument,
+  target: WorkloadArgument<TargetKind>,
 ): Promise<KubeObject> {
   const path = resourcePath(
     { apiVersion: target.kind.apiVersion, resource: target.kind.resource, namespace },

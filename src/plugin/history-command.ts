@@ -4,10 +4,10 @@ import { parseHistory } from "../core/updaterequests/update-history.ts";
 import { readWorkload } from "./cluster-reads.ts";
 import type { CommandContext, CommandResult } from "./command.ts";
 import { formatAge } from "./format-table.ts";
-import { parseWorkloadArgument } from "./workload-argument.ts";
+import { parseTargetArgument } from "./workload-argument.ts";
 
 export async function historyCommand(ctx: CommandContext): Promise<CommandResult> {
-  const target = parseWorkloadArgument(ctx.args);
+  const target = parseTargetArgument(ctx.args);
   const workload = await readWorkload(ctx.client, ctx.namespace, target);
   const entries = parseHistory(workload.metadata.annotations?.[annotations.updateHistory])
     .filter((e) => !ctx.options.container || e.container === ctx.options.container)

@@ -1,6 +1,6 @@
 /**
  * `kubectl headwind rollback KIND/NAME [--container C] [--to IMAGE]`: creates the rollback
- * UpdateRequest as the user. It applies at once when the user may patch the workload; otherwise it
+ * UpdateRequest as the user (KIND a workload kind or helmrelease, whose IMAGE is a chart version). It applies at once when the user may patch the workload; otherwise it
  * waits, like any update, for someone who may approve it.
  */
 
@@ -12,13 +12,13 @@ import { resourcePath } from "../kube/api-paths.ts";
 import { getOrUndefined } from "../kube/get-or-undefined.ts";
 import { listUpdateRequests, updateRequestsIn } from "./cluster-reads.ts";
 import { type CommandContext, type CommandResult, UsageError } from "./command.ts";
-import { parseWorkloadArgument } from "./workload-argument.ts";
+import { parseTargetArgument } from "./workload-argument.ts";
 
 /** The hooks server's default (HEADWIND_APPROVAL_TTL_SECONDS): a rollback waits as long as an update. */
 const approvalTtlSeconds = 86_400;
 
 export async function rollbackCommand(ctx: CommandContext): Promise<CommandResult> {
-  const target = parseWorkloadArgument(ctx.args);
+  const target = parseTargetArgument(ctx.args);
   const { client, namespace } = ctx;
   const kind = target.kind;
   const outcome = await requestRollback(

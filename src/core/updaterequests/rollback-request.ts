@@ -1,6 +1,7 @@
 /**
  * A person's rollback, as the UpdateRequest they create: which container, which image from the
- * workload's `headwind.sh/update-history`, and the request itself. It is created as an attachment
+ * workload's `headwind.sh/update-history`, and the request itself. A Flux HelmRelease is rolled
+ * back the same way: its chart is the one container and the chart versions its images. It is created as an attachment
  * of the workload (controller owner reference and Metacontroller's decorator annotation), so the
  * workloads hook keeps it and the UpdateRequests hook drives it through the same phases as an
  * update. Pure: the plugin, the HTTP API and the dashboard each read the workload and send it.
@@ -11,7 +12,7 @@ import type { KubeObject } from "../kube-object.ts";
 import { annotations as names } from "../metadata-keys.ts";
 import type { Result } from "../result.ts";
 import { type ContainerImage, containerImages, podSelector } from "../workloads/container-images.ts";
-import { findWorkloadKind } from "../workloads/workload-kinds.ts";
+import { findTargetKind, helmReleaseKind } from "../workloads/workload-kinds.ts";
 import { type HistoryEntry, parseHistory } from "./update-history.ts";
 import {
   rollbackRequestName,
@@ -21,8 +22,9 @@ import {
   urKind,
 } from "./update-request.ts";
 
-/** The DecoratorController in hooks/ whose attachments UpdateRequests are. */
+/** The DecoratorControllers in hooks/ whose attachments UpdateRequests are: one for workloads, one for releases. */
 export const workloadsController = "headwind-workloads";
+export const helmReleasesController = "headwind-helmreleases";
 export const decoratorAnnotation = "metacontroller.k8s.io/decorator-controller";
 
 export interface RollbackAsk {
@@ -108,7 +110,7 @@ export interface RollbackRequestInput {
 /** The UpdateRequest of a rollback; an error when the workload is not one Headwind manages. */
 export function buildRollbackRequest(input: RollbackRequestInput): Result<UpdateRequest> {
   const { workload, container, image, requestedBy, now } = input;
-  const kind = findWorkloadKind(workload.kind, workload.apiVersion);
+  const kind = findTargetKind(workload.kind, workload.apiVersion);
   const { namespace, name, uid } = workload.metadata;
   if (kind === undefined || namespace === undefined || uid === undefined)
     return { ok: false, error: `${workload.apiVersion} ${workload.kind} is not a workload Headwind manages` };
@@ -127,14 +129,16 @@ export function buildRollbackRequest(input: RollbackRequestInput): Result<Update
       name: rollbackRequestName(target, container.name, container.image, image, now),
       namespace,
       labels: updateRequestLabels(target),
-      annotations: { [decoratorAnnotation]: workloadsController },
+      annotations: {
+        [decoratorAnnotation]: kind === helmReleaseKind ? helmReleasesController : workloadsController,
+      },
       ownerReferences: [{ apiVersion: kind.apiVersion, kind: kind.kind, name, uid, controller: true }],
     },
     spec: {
       targetRef: target,
       containerName: container.name,
       containerType: container.containerType,
-      updateType: "image",
+      updateType: container.containerType === "chart" ? "chart" : "image",
       type: "rollback",
       currentImage: container.image,
       newImage: image,

@@ -65,11 +65,26 @@ const shortNames: Readonly<Record<string, string>> = {
   sts: "StatefulSet",
   ds: "DaemonSet",
   cj: "CronJob",
+  hr: "HelmRelease",
 };
+
+function kindNamed<K extends TargetKind>(kinds: readonly K[], text: string): K | undefined {
+  const lower = text.toLowerCase();
+  const kind = (shortNames[lower] ?? lower).toLowerCase();
+  return kinds.find((k) => k.kind.toLowerCase() === kind || k.resource === lower);
+}
 
 /** A kind as people type it (kubectl's spellings): `deployment`, `deployments`, `Deployment`, `deploy`. */
 export function workloadKindNamed(text: string): WorkloadKind | undefined {
-  const lower = text.toLowerCase();
-  const kind = (shortNames[lower] ?? lower).toLowerCase();
-  return workloadKinds.find((k) => k.kind.toLowerCase() === kind || k.resource === lower);
+  return kindNamed(workloadKinds, text);
 }
+
+/** As workloadKindNamed, and a Flux HelmRelease too (`helmrelease`, `helmreleases`, `hr`). */
+export function targetKindNamed(text: string): TargetKind | undefined {
+  return kindNamed(targetKinds, text);
+}
+
+const listOf = (kinds: readonly TargetKind[]) => kinds.map((k) => k.kind.toLowerCase()).join(", ");
+/** For messages: the kinds a person may name, as kubectl spells them. */
+export const workloadKindList = listOf(workloadKinds);
+export const targetKindList = listOf(targetKinds);

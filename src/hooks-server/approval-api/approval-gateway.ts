@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from "../../core/kube-object.ts";
 import type { UpdateRequest, UpdateRequestStatus } from "../../core/updaterequests/update-request.ts";
-import type { WorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import type { TargetKind } from "../../core/workloads/workload-kinds.ts";
 import type { AccessCheck, AccessVerdict, Identity } from "../../kube/access-reviews.ts";
 
 export type { AccessCheck, AccessVerdict, Identity };
@@ -29,5 +29,5 @@ export interface ApprovalGateway {
     resourceVersion: string,
     status: UpdateRequestStatus,
   ): Promise<UpdateRequest>;
-  getWorkload(kind: WorkloadKind, namespace: string, name: string): Promise<KubeObject | undefined>;
+  getWorkload(kind: TargetKind, namespace: string, name: string): Promise<KubeObject | undefined>;
 }

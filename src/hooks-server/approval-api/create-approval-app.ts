@@ -21,9 +21,10 @@ import type { ApprovalAction } from "../../core/updaterequests/decide-approval.t
 import { requestRollback } from "../../core/updaterequests/request-rollback.ts";
 import { parseHistory } from "../../core/updaterequests/update-history.ts";
 import {
-  findWorkloadKind,
-  type WorkloadKind,
-  workloadKindNamed,
+  findTargetKind,
+  type TargetKind,
+  targetKindList,
+  targetKindNamed,
 } from "../../core/workloads/workload-kinds.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
 import { KubeApiError } from "../../kube/kube-api-error.ts";
@@ -55,7 +56,7 @@ type Env = { Variables: { route: string; identity: Identity; token: string } };
 const historyAnnotation = annotations.updateHistory;
 const group = "headwind.sh";
 // Exists by construction: the table in core/workloads/workload-kinds.ts names it.
-const deploymentKind = findWorkloadKind("Deployment") as WorkloadKind;
+const deploymentKind = findTargetKind("Deployment") as TargetKind;
 /** The apiserver's own refusals of a person's request are theirs to read, not a gateway failure. */
 const personErrors = new Set([400, 403, 404, 409, 422]);
 const namespacePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -235,9 +236,9 @@ export function createApprovalApp(deps: ApprovalAppDeps): Hono<Env> {
     const params = objectParams(c);
     if (typeof params === "string") return params;
     const kindParam = c.req.param("kind");
-    const kind = kindParam === undefined ? deploymentKind : workloadKindNamed(kindParam);
+    const kind = kindParam === undefined ? deploymentKind : targetKindNamed(kindParam);
     if (kind === undefined)
-      return `not a workload kind Headwind manages: ${JSON.stringify(kindParam)} (deployment, statefulset, daemonset, cronjob)`;
+      return `not a workload kind Headwind manages: ${JSON.stringify(kindParam)} (${targetKindList})`;
     return { kind, ...params };
   };
   const workloadAccess =

@@ -5,14 +5,14 @@
  */
 import type { RollbackPorts } from "../../core/updaterequests/request-rollback.ts";
 import type { UpdateRequest } from "../../core/updaterequests/update-request.ts";
-import type { WorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import type { TargetKind } from "../../core/workloads/workload-kinds.ts";
 import { reviewOwnAccess } from "../../kube/access-reviews.ts";
 import { resourcePath } from "../../kube/api-paths.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
 import { createApprovalGateway } from "./create-approval-gateway.ts";
 
 export interface RollbackTarget {
-  readonly kind: WorkloadKind;
+  readonly kind: TargetKind;
   readonly namespace: string;
   readonly name: string;
 }

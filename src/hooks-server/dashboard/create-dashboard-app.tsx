@@ -19,7 +19,7 @@ import type { ApprovalAction } from "../../core/updaterequests/decide-approval.t
 import { requestRollback } from "../../core/updaterequests/request-rollback.ts";
 import { parseHistory } from "../../core/updaterequests/update-history.ts";
 import { type UpdateRequest, urApiVersion } from "../../core/updaterequests/update-request.ts";
-import { workloadKindNamed } from "../../core/workloads/workload-kinds.ts";
+import { targetKindNamed } from "../../core/workloads/workload-kinds.ts";
 import type { Identity } from "../../kube/access-reviews.ts";
 import { resourcePath } from "../../kube/api-paths.ts";
 import type { KubeTransport } from "../../kube/create-kube-transport.ts";
@@ -341,7 +341,7 @@ export function createDashboardApp(deps: DashboardDeps): Hono<Env> {
 
   const workloadTarget = (c: Context<Env>) => {
     const { namespace = "", kind: kindText = "", name = "" } = c.req.param();
-    const kind = workloadKindNamed(kindText);
+    const kind = targetKindNamed(kindText);
     const key = objectKey.exec(`${namespace}/${name}`);
     return kind === undefined || key === null ? undefined : { kind, namespace, name };
   };

@@ -27,7 +27,8 @@ export function WorkloadPage(props: WorkloadPageProps) {
         return (
           <section aria-labelledby={`c-${container.name}`}>
             <h2 id={`c-${container.name}`}>
-              Container {container.name}: <code>{container.image}</code>
+              {container.containerType === "chart" ? "Chart" : "Container"} {container.name}:{" "}
+              <code>{container.image}</code>
             </h2>
             <table>
               <caption>History of {container.name}</caption>

@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from "../../core/kube-object.ts";
 import type { UpdateRequest } from "../../core/updaterequests/update-request.ts";
-import { findWorkloadKind } from "../../core/workloads/workload-kinds.ts";
+import { findTargetKind } from "../../core/workloads/workload-kinds.ts";
 import type { RefusalReason } from "../effects/effect.ts";
 import { type DecoratorSyncRequest, groupKey } from "../metacontroller/wire.ts";
 
@@ -31,7 +31,7 @@ export function withLiveObjects(
   target: KubeObject | undefined,
 ): DecoratorSyncRequest {
   const ref = ur.spec.targetRef;
-  const kind = findWorkloadKind(ref.kind, ref.apiVersion);
+  const kind = findTargetKind(ref.kind, ref.apiVersion);
   if (kind === undefined) return { ...request, object: ur };
   const key = groupKey(kind.kind, kind.apiVersion);
   const members = target === undefined ? {} : { [`${ref.namespace}/${ref.name}`]: target };

@@ -626,8 +626,41 @@ describe("GET /api/v1/rollback/{namespace}/{deployment}", () => {
     const odd = await call("GET", "/api/v1/rollback/shop/pods/web", { token: "alice-token" });
     expect(odd.status).toBe(400);
     expect(await odd.json()).toEqual({
-      error: 'not a workload kind Headwind manages: "pods" (deployment, statefulset, daemonset, cronjob)',
+      error:
+        'not a workload kind Headwind manages: "pods" (deployment, statefulset, daemonset, cronjob, helmrelease)',
     });
+  });
+
+  it("takes a Flux HelmRelease, after a get review in its own API group", async () => {
+    const { call, gateway } = setup();
+    gateway.grants.push({ user: "alice", verb: "get", resource: "helmreleases", namespace: "shop" });
+    const entries = [
+      { container: "podinfo", image: "6.6.0", previousImage: "6.5.0", timestamp: "2026-11-24T10:00:00Z" },
+    ];
+    const release = {
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      metadata: {
+        name: "web",
+        namespace: "shop",
+        annotations: { "headwind.sh/update-history": JSON.stringify(entries) },
+      },
+      spec: { chart: { spec: { chart: "podinfo", version: "6.6.0" } } },
+    };
+    gateway.workloads.set("HelmRelease/shop/web", release);
+    for (const kind of ["helmrelease", "helmreleases", "hr", "HelmRelease"]) {
+      const res = await call("GET", `/api/v1/rollback/shop/${kind}/web`, { token: "alice-token" });
+      expect(await res.json()).toEqual({ entries });
+    }
+    expect(gateway.reviews.at(-1)?.check).toEqual({
+      verb: "get",
+      group: "helm.toolkit.fluxcd.io",
+      resource: "helmreleases",
+      namespace: "shop",
+      name: "web",
+    });
+    const denied = await call("GET", "/api/v1/rollback/shop/hr/web", { token: "bob-token" });
+    expect(await denied.json()).toEqual({ error: "bob may not get helmreleases web in namespace shop" });
   });
 });
 
@@ -657,7 +690,7 @@ describe("POST /api/v1/rollback/{ns}/{kind}/{name}", () => {
       "/api/v1/rollback/shop/jobs/web",
       {},
       400,
-      'not a workload kind Headwind manages: "jobs" (deployment, statefulset, daemonset, cronjob)',
+      'not a workload kind Headwind manages: "jobs" (deployment, statefulset, daemonset, cronjob, helmrelease)',
     ],
     ["/api/v1/rollback/Shop/web", {}, 400, 'not a namespace name: "Shop"'],
   ])("%s %j: %i, and nothing is done as the person", async (path, options, status, error) => {
@@ -675,6 +708,19 @@ describe("POST /api/v1/rollback/{ns}/{kind}/{name}", () => {
     const res = await call("POST", "/api/v1/rollback/shop/deploy/web", { token: "alice-token" });
     expect(personTokens).toEqual(["alice-token"]);
     expect(res.status).toBe(503);
+  });
+
+  it("takes a Flux HelmRelease by kubectl's spellings, and acts as the caller", async () => {
+    const { call, gateway, personTokens } = setup();
+    gateway.grants.push({ user: "alice", verb: "create", resource: "updaterequests", namespace: "shop" });
+    for (const kind of ["helmrelease", "hr"]) {
+      const res = await call("POST", `/api/v1/rollback/shop/${kind}/web`, {
+        token: "alice-token",
+        body: { to: "6.5.0" },
+      });
+      expect(res.status).toBe(503);
+    }
+    expect(personTokens).toEqual(["alice-token", "alice-token"]);
   });
 });
 

@@ -144,3 +144,94 @@ describe("buildRollbackRequest", () => {
     });
   });
 });
+
+describe("a Flux HelmRelease's rollback", () => {
+  const now = Date.parse("2026-03-03T10:00:00.000Z");
+  const releaseHistory: HistoryEntry[] = [
+    { container: "podinfo", image: "6.6.0", previousImage: "6.5.0", timestamp: "2026-03-02T00:00:00Z" },
+    { container: "podinfo", image: "6.5.0", previousImage: "6.4.0", timestamp: "2026-03-01T00:00:00Z" },
+  ];
+  const release: KubeObject = {
+    apiVersion: "helm.toolkit.fluxcd.io/v2",
+    kind: "HelmRelease",
+    metadata: {
+      name: "web",
+      namespace: "shop",
+      uid: "uid-hr",
+      annotations: {
+        "headwind.sh/policy": "minor",
+        "headwind.sh/update-history": JSON.stringify(releaseHistory),
+      },
+    },
+    spec: {
+      interval: "10m",
+      chart: {
+        spec: { chart: "podinfo", version: "6.6.0", sourceRef: { kind: "HelmRepository", name: "charts" } },
+      },
+    },
+  };
+
+  it("goes back to the chart version before, or to one its history names", () => {
+    expect(chooseRollback(release, {})).toMatchObject({
+      ok: true,
+      image: "6.5.0",
+      container: { containerType: "chart", name: "podinfo", image: "6.6.0" },
+    });
+    expect(chooseRollback(release, { to: "6.4.0" })).toMatchObject({ ok: true, image: "6.4.0" });
+    expect(chooseRollback(release, { to: "5.0.0" })).toEqual({
+      ok: false,
+      error: "5.0.0 is not in the history of container podinfo; its history has 6.5.0, 6.4.0",
+    });
+  });
+
+  it("is a chart request kept by the HelmReleases controller, owned by the release", () => {
+    const built = buildRollbackRequest({
+      workload: release,
+      container: { containerType: "chart", name: "podinfo", image: "6.6.0" },
+      image: "6.5.0",
+      requestedBy: "alice",
+      approval: "Required",
+      now,
+      approvalTtlSeconds: 3600,
+    });
+    expect(built.ok && built.value).toMatchObject({
+      metadata: {
+        name: expect.stringMatching(/^web-podinfo-rb-[0-9a-f]{10}$/),
+        annotations: { "metacontroller.k8s.io/decorator-controller": "headwind-helmreleases" },
+        ownerReferences: [
+          {
+            apiVersion: "helm.toolkit.fluxcd.io/v2",
+            kind: "HelmRelease",
+            name: "web",
+            uid: "uid-hr",
+            controller: true,
+          },
+        ],
+        labels: { "headwind.sh/target-kind": "helmrelease", "headwind.sh/target-name": "web" },
+      },
+      spec: {
+        targetRef: {
+          apiVersion: "helm.toolkit.fluxcd.io/v2",
+          kind: "HelmRelease",
+          name: "web",
+          namespace: "shop",
+        },
+        containerName: "podinfo",
+        containerType: "chart",
+        updateType: "chart",
+        type: "rollback",
+        currentImage: "6.6.0",
+        newImage: "6.5.0",
+        approval: "Required",
+        autoRollback: false,
+        reason: "rollback requested by alice: 6.6.0 -> 6.5.0",
+      },
+    });
+    expect(built.ok && built.value.spec.selector).toBeUndefined();
+  });
+
+  it("refuses a release whose chart comes by chartRef (its source picks the version)", () => {
+    const byRef = { ...release, spec: { chartRef: { kind: "OCIRepository", name: "podinfo" } } };
+    expect(chooseRollback(byRef, {})).toMatchObject({ ok: false });
+  });
+});

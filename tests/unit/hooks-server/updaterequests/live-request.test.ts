@@ -36,4 +36,33 @@ describe("withLiveObjects", () => {
     const request = urRequest(anUpdateRequest({ phase: "Applying" }), aDeployment("nginx:1.25.3"));
     expect(withLiveObjects(request, anUpdateRequest(), undefined).related["Deployment.apps/v1"]).toEqual({});
   });
+
+  it("puts the live HelmRelease in place of the body's for a chart request", () => {
+    const ur = anUpdateRequest(
+      { phase: "Applying" },
+      {
+        targetRef: {
+          apiVersion: "helm.toolkit.fluxcd.io/v2",
+          kind: "HelmRelease",
+          name: "web",
+          namespace: "shop",
+        },
+        containerName: "podinfo",
+        containerType: "chart",
+        updateType: "chart",
+        currentImage: "6.5.0",
+        newImage: "6.6.0",
+      },
+    );
+    const release = (version: string) => ({
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      metadata: { name: "web", namespace: "shop", uid: "hr-1" },
+      spec: { chart: { spec: { chart: "podinfo", version } } },
+    });
+    const key = "HelmRelease.helm.toolkit.fluxcd.io/v2";
+    const request = { ...urRequest(ur), related: { [key]: { "shop/web": release("6.6.0") } } };
+    const live = release("6.5.0");
+    expect(withLiveObjects(request, ur, live).related[key]).toEqual({ "shop/web": live });
+  });
 });
