@@ -2,7 +2,7 @@
  * Headwind as people meet it, on the test apiserver: the CRD, RBAC and admission of manifests/, the
  * hooks (one app per namespace, behind the hooks router) and the approval API acting as the hooks
  * ServiceAccount, and a real Metacontroller of this file's own (with leader election, as installed
- * upstream) driving both DecoratorControllers. People are ServiceAccounts with tokens and kubeconfig
+ * upstream) driving both DecoratorControllers (and, with Flux, the HelmReleases one). People are ServiceAccounts with tokens and kubeconfig
  * files of their own, bound to the roles a cluster admin would give them.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -28,6 +28,7 @@ import {
   waitFor,
 } from "./cluster.ts";
 import { type FlowHooks, flowHooks, flowSettings, offsetClock } from "./flows.ts";
+import { installFlux } from "./flux-install.ts";
 import { hooksServiceAccount, installHeadwind } from "./headwind-install.ts";
 import { logSink } from "./hooks-app.ts";
 import { type HooksRouter, startHooksRouter } from "./hooks-router.ts";
@@ -90,6 +91,7 @@ async function installTestRoles(kc: KubeConfig): Promise<void> {
   const rule = (verbs: string[]) => [
     { apiGroups: ["apps"], resources: workloadResources, verbs },
     { apiGroups: ["batch"], resources: ["cronjobs"], verbs },
+    { apiGroups: ["helm.toolkit.fluxcd.io"], resources: ["helmreleases"], verbs },
   ];
   await ensure(kc, roles, { metadata: { name: "test-workload-reader" }, rules: rule(["get", "list"]) });
   await ensure(kc, roles, {
@@ -98,9 +100,16 @@ async function installTestRoles(kc: KubeConfig): Promise<void> {
   });
 }
 
-export async function startPeopleCluster(): Promise<PeopleCluster> {
+export interface PeopleClusterOptions {
+  /** Flux's HelmRelease CRD, what manifests/components/flux adds, and the HelmReleases controller. */
+  readonly flux?: boolean;
+}
+
+export async function startPeopleCluster(options: PeopleClusterOptions = {}): Promise<PeopleCluster> {
   const kc = adminConfig();
   await installHeadwind(kc);
+  // Before Metacontroller starts: it cannot run a controller whose resource is not served.
+  if (options.flux) await installFlux(kc);
   await applyYamlFile(kc, new URL("manifests/rbac-people.yaml", root));
   await installTestRoles(kc);
   await ensure(kc, "/api/v1/namespaces", { metadata: { name: peopleNamespace } });
@@ -120,7 +129,9 @@ export async function startPeopleCluster(): Promise<PeopleCluster> {
     }).fetch,
   );
   const instance = randomName("people");
-  const { credential } = await installControllers(kc, router.url, instance);
+  const { credential } = await installControllers(kc, router.url, instance, {
+    optional: options.flux ? ["flux"] : [],
+  });
   if (credential === undefined) throw new Error("hooks/*.yaml name no webhook.authorization Secret");
   // A Lease left by an earlier run would make this one wait out its duration before it leads.
   await kubeRequest(kc, "DELETE", leasePath).catch(() => undefined);
