@@ -59,7 +59,8 @@ const kind = {
   in: "path",
   required: true,
   description:
-    "kubectl's spellings: deployment(s), deploy, statefulset(s), sts, daemonset(s), ds, cronjob(s), cj",
+    "kubectl's spellings: deployment(s), deploy, statefulset(s), sts, daemonset(s), ds, cronjob(s), cj, " +
+    "helmrelease(s), hr (a Flux HelmRelease: its chart is the container, chart versions the images)",
   schema: { type: "string" },
 };
 
@@ -209,7 +210,11 @@ export const approvalOpenApi = {
         type: "object",
         properties: {
           container: { type: "string", maxLength: 253 },
-          to: { type: "string", maxLength: 4096, description: "An image from the container's history" },
+          to: {
+            type: "string",
+            maxLength: 4096,
+            description: "An image from the container's history (for a HelmRelease, a chart version)",
+          },
         },
       },
       UpdateRequest: {
