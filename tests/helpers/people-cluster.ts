@@ -2,8 +2,9 @@
  * Headwind as people meet it, on the test apiserver: the CRD, RBAC and admission of manifests/, the
  * hooks (one app per namespace, behind the hooks router) and the approval API acting as the hooks
  * ServiceAccount, and a real Metacontroller of this file's own (with leader election, as installed
- * upstream) driving both DecoratorControllers (and, with Flux, the HelmReleases one). People are ServiceAccounts with tokens and kubeconfig
- * files of their own, bound to the roles a cluster admin would give them.
+ * upstream) driving both DecoratorControllers (and, with Flux, the HelmReleases one). People are
+ * ServiceAccounts with tokens and kubeconfig files of their own, bound to the roles a cluster admin
+ * would give them.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -48,6 +48,28 @@ export function anUpdateRequest(
   };
 }
 
+/** anUpdateRequest of aHelmRelease's chart version, 6.5.0 -> 6.6.0 (not yet owned by the release). */
+export function aChartUpdateRequest(
+  status?: UpdateRequestStatus,
+  spec: Partial<UpdateRequestSpec> = {},
+): UpdateRequest {
+  return anUpdateRequest(status, {
+    targetRef: {
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      name: "web",
+      namespace: "shop",
+    },
+    containerName: "podinfo",
+    containerType: "chart",
+    updateType: "chart",
+    currentImage: "6.5.0",
+    newImage: "6.6.0",
+    selector: undefined,
+    ...spec,
+  });
+}
+
 /** aDeployment, opted in to Headwind with `headwind.sh/policy`. */
 export function anOptedInDeployment(image: string, policy = "minor"): KubeObject {
   const d = aDeployment(image);

@@ -6,6 +6,8 @@ import {
   rollbackImages,
 } from "../../../../src/core/updaterequests/rollback-request.ts";
 import type { HistoryEntry } from "../../../../src/core/updaterequests/update-history.ts";
+import { aHelmRelease } from "../../../helpers/helm-releases.ts";
+import { aChartUpdateRequest } from "../../../helpers/update-requests.ts";
 
 const history: HistoryEntry[] = [
   { container: "app", image: "app:1.3.0", previousImage: "app:1.2.0", timestamp: "2026-03-02T00:00:00Z" },
@@ -151,25 +153,9 @@ describe("a Flux HelmRelease's rollback", () => {
     { container: "podinfo", image: "6.6.0", previousImage: "6.5.0", timestamp: "2026-03-02T00:00:00Z" },
     { container: "podinfo", image: "6.5.0", previousImage: "6.4.0", timestamp: "2026-03-01T00:00:00Z" },
   ];
-  const release: KubeObject = {
-    apiVersion: "helm.toolkit.fluxcd.io/v2",
-    kind: "HelmRelease",
-    metadata: {
-      name: "web",
-      namespace: "shop",
-      uid: "uid-hr",
-      annotations: {
-        "headwind.sh/policy": "minor",
-        "headwind.sh/update-history": JSON.stringify(releaseHistory),
-      },
-    },
-    spec: {
-      interval: "10m",
-      chart: {
-        spec: { chart: "podinfo", version: "6.6.0", sourceRef: { kind: "HelmRepository", name: "charts" } },
-      },
-    },
-  };
+  const release = aHelmRelease("6.6.0", {
+    annotations: { "headwind.sh/update-history": JSON.stringify(releaseHistory) },
+  });
 
   it("goes back to the chart version before, or to one its history names", () => {
     expect(chooseRollback(release, {})).toMatchObject({
@@ -185,6 +171,8 @@ describe("a Flux HelmRelease's rollback", () => {
   });
 
   it("is a chart request kept by the HelmReleases controller, owned by the release", () => {
+    // A release has no pod selector: the request carries none.
+    const { selector: _none, ...chartSpec } = aChartUpdateRequest().spec;
     const built = buildRollbackRequest({
       workload: release,
       container: { containerType: "chart", name: "podinfo", image: "6.6.0" },
@@ -198,36 +186,22 @@ describe("a Flux HelmRelease's rollback", () => {
       metadata: {
         name: expect.stringMatching(/^web-podinfo-rb-[0-9a-f]{10}$/),
         annotations: { "metacontroller.k8s.io/decorator-controller": "headwind-helmreleases" },
-        ownerReferences: [
-          {
-            apiVersion: "helm.toolkit.fluxcd.io/v2",
-            kind: "HelmRelease",
-            name: "web",
-            uid: "uid-hr",
-            controller: true,
-          },
-        ],
+        ownerReferences: [expect.objectContaining({ kind: "HelmRelease", uid: "hr-1", controller: true })],
         labels: { "headwind.sh/target-kind": "helmrelease", "headwind.sh/target-name": "web" },
       },
       spec: {
-        targetRef: {
-          apiVersion: "helm.toolkit.fluxcd.io/v2",
-          kind: "HelmRelease",
-          name: "web",
-          namespace: "shop",
-        },
-        containerName: "podinfo",
-        containerType: "chart",
-        updateType: "chart",
+        ...chartSpec,
         type: "rollback",
         currentImage: "6.6.0",
         newImage: "6.5.0",
         approval: "Required",
         autoRollback: false,
         reason: "rollback requested by alice: 6.6.0 -> 6.5.0",
+        expiresAt: "2026-03-03T11:00:00.000Z",
+        requestedBy: "alice",
+        healthCheckRetries: 3,
       },
     });
-    expect(built.ok && built.value.spec.selector).toBeUndefined();
   });
 
   it("refuses a release whose chart comes by chartRef (its source picks the version)", () => {

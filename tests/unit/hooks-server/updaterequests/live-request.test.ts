@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { liveRefusal, withLiveObjects } from "../../../../src/hooks-server/updaterequests/live-request.ts";
-import { aDeployment, anUpdateRequest, aPod, urRequest } from "../../../helpers/update-requests.ts";
+import { aHelmRelease } from "../../../helpers/helm-releases.ts";
+import {
+  aChartUpdateRequest,
+  aDeployment,
+  anUpdateRequest,
+  aPod,
+  urRequest,
+} from "../../../helpers/update-requests.ts";
 
 describe("liveRefusal", () => {
   const hinted = anUpdateRequest({ phase: "Applying" });
@@ -38,31 +45,10 @@ describe("withLiveObjects", () => {
   });
 
   it("puts the live HelmRelease in place of the body's for a chart request", () => {
-    const ur = anUpdateRequest(
-      { phase: "Applying" },
-      {
-        targetRef: {
-          apiVersion: "helm.toolkit.fluxcd.io/v2",
-          kind: "HelmRelease",
-          name: "web",
-          namespace: "shop",
-        },
-        containerName: "podinfo",
-        containerType: "chart",
-        updateType: "chart",
-        currentImage: "6.5.0",
-        newImage: "6.6.0",
-      },
-    );
-    const release = (version: string) => ({
-      apiVersion: "helm.toolkit.fluxcd.io/v2",
-      kind: "HelmRelease",
-      metadata: { name: "web", namespace: "shop", uid: "hr-1" },
-      spec: { chart: { spec: { chart: "podinfo", version } } },
-    });
+    const ur = aChartUpdateRequest({ phase: "Applying" });
     const key = "HelmRelease.helm.toolkit.fluxcd.io/v2";
-    const request = { ...urRequest(ur), related: { [key]: { "shop/web": release("6.6.0") } } };
-    const live = release("6.5.0");
+    const request = { ...urRequest(ur), related: { [key]: { "shop/web": aHelmRelease("6.6.0") } } };
+    const live = aHelmRelease("6.5.0");
     expect(withLiveObjects(request, ur, live).related[key]).toEqual({ "shop/web": live });
   });
 });

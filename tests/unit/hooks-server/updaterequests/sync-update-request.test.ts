@@ -8,6 +8,7 @@ import {
 } from "../../../../src/hooks-server/updaterequests/sync-update-request.ts";
 import { aHelmRelease } from "../../../helpers/helm-releases.ts";
 import {
+  aChartUpdateRequest,
   aDeployment,
   anApplyPatch,
   anUpdateRequest,
@@ -520,21 +521,7 @@ describe("syncUpdateRequest: GitOps-managed targets", () => {
 });
 
 describe("syncUpdateRequest: a HelmRelease's chart version", () => {
-  const chartUr = (status?: UpdateRequestStatus) =>
-    anUpdateRequest(status, {
-      targetRef: {
-        apiVersion: "helm.toolkit.fluxcd.io/v2",
-        kind: "HelmRelease",
-        name: "web",
-        namespace: "shop",
-      },
-      containerName: "podinfo",
-      containerType: "chart",
-      updateType: "chart",
-      currentImage: "6.5.0",
-      newImage: "6.6.0",
-      selector: undefined,
-    });
+  const chartUr = (status?: UpdateRequestStatus) => aChartUpdateRequest(status);
   const owned = (ur: ReturnType<typeof chartUr>) => ({
     ...ur,
     metadata: {
