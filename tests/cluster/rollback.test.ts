@@ -427,7 +427,7 @@ describe("rollback of a Flux HelmRelease's chart version", () => {
     const unknown = await api(bob, "POST", `/api/v1/rollback/${ns}/helmrelease/web`, { to: "6.4.0" });
     expect(unknown).toEqual({
       status: 422,
-      body: { error: "6.4.0 is not in the history of container podinfo; its history has 6.5.0" },
+      body: { error: "6.4.0 is not in the history of chart podinfo; its history has 6.5.0" },
     });
     const created = await api(bob, "POST", `/api/v1/rollback/${ns}/hr/web`, { to: "6.5.0" });
     expect(created.status).toBe(201);

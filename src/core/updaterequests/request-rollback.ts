@@ -6,7 +6,7 @@
  * plugin, the HTTP API and the dashboard alike; admission checks the same again on create.
  */
 import type { KubeObject } from "../kube-object.ts";
-import { buildRollbackRequest, chooseRollback, type RollbackAsk } from "./rollback-request.ts";
+import { buildRollbackRequest, chooseRollback, partOf, type RollbackAsk } from "./rollback-request.ts";
 import { activePhases, phaseOf, type UpdateRequest } from "./update-request.ts";
 
 export interface RollbackPorts {
@@ -51,7 +51,7 @@ export async function requestRollback(ports: RollbackPorts, input: RollbackInput
       isActive(ur),
   );
   if (running !== undefined) {
-    const error = `a rollback of container ${choice.container.name} is already under way: ${running.metadata.name}`;
+    const error = `a rollback of ${partOf(workload)} ${choice.container.name} is already under way: ${running.metadata.name}`;
     return { result: "conflict", error };
   }
   const built = buildRollbackRequest({

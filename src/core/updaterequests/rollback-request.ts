@@ -44,6 +44,11 @@ function describe(workload: KubeObject): string {
   return `${workload.kind} ${workload.metadata.namespace ?? ""}/${workload.metadata.name}`;
 }
 
+/** What people call the thing rolled back: a release's chart, a workload's container. */
+export function partOf(workload: KubeObject): "chart" | "container" {
+  return workload.kind === helmReleaseKind.kind ? "chart" : "container";
+}
+
 function pickContainer(
   workload: KubeObject,
   history: readonly HistoryEntry[],
@@ -51,7 +56,9 @@ function pickContainer(
 ): ContainerImage | string {
   const containers = containerImages(workload);
   if (name !== undefined) {
-    return containers.find((c) => c.name === name) ?? `${describe(workload)} has no container ${name}`;
+    return (
+      containers.find((c) => c.name === name) ?? `${describe(workload)} has no ${partOf(workload)} ${name}`
+    );
   }
   const withHistory = containers.filter((c) => history.some((e) => e.container === c.name));
   if (withHistory.length === 1 && withHistory[0] !== undefined) return withHistory[0];
@@ -74,11 +81,12 @@ export function chooseRollback(workload: KubeObject, ask: RollbackAsk): Rollback
   const container = pickContainer(workload, history, ask.container);
   if (typeof container === "string") return { ok: false, error: container };
   const known = rollbackImages(history, container.name).filter((image) => image !== container.image);
+  const part = `${partOf(workload)} ${container.name}`;
   if (ask.to !== undefined) {
     if (ask.to === container.image) return { ok: false, error: `${container.name} already runs ${ask.to}` };
     if (!known.includes(ask.to)) {
       const offer = known.length > 0 ? `; its history has ${known.join(", ")}` : "";
-      return { ok: false, error: `${ask.to} is not in the history of container ${container.name}${offer}` };
+      return { ok: false, error: `${ask.to} is not in the history of ${part}${offer}` };
     }
     return { ok: true, container, image: ask.to };
   }
@@ -89,7 +97,7 @@ export function chooseRollback(workload: KubeObject, ask: RollbackAsk): Rollback
   if (last?.previousImage === undefined) {
     return {
       ok: false,
-      error: `the history of container ${container.name} does not say what ran before ${container.image}; name an image from it${known.length > 0 ? ` (${known.join(", ")})` : ""}`,
+      error: `the history of ${part} does not say what ran before ${container.image}; name an image from it${known.length > 0 ? ` (${known.join(", ")})` : ""}`,
     };
   }
   return { ok: true, container, image: last.previousImage };

@@ -105,6 +105,25 @@ describe("dashboard as the person", () => {
     ]);
   });
 
+  it("opens a Flux HelmRelease's page like a workload's, reading it in its own API group", async () => {
+    const { app, personCalls } = setup();
+    const { session } = await signIn(app, "alice-token");
+    for (const kind of ["helmrelease", "hr"]) {
+      const page = await app.request(`${origin}/workloads/shop/${kind}/web`, {
+        headers: { cookie: `hw_session=${session}` },
+      });
+      expect(page.status).toBe(403);
+    }
+    const none = await app.request(`${origin}/workloads/shop/pod/web`, {
+      headers: { cookie: `hw_session=${session}` },
+    });
+    expect(none.status).toBe(404);
+    expect(personCalls.map((c) => [c.token, c.request.path])).toEqual([
+      ["alice-token", "/apis/helm.toolkit.fluxcd.io/v2/namespaces/shop/helmreleases/web"],
+      ["alice-token", "/apis/helm.toolkit.fluxcd.io/v2/namespaces/shop/helmreleases/web"],
+    ]);
+  });
+
   it("refuses to approve where a SubjectAccessReview says no, before acting", async () => {
     const { app, gateway, personCalls, lines } = setup();
     const { session, csrf } = await signIn(app, "alice-token");

@@ -166,7 +166,11 @@ describe("a Flux HelmRelease's rollback", () => {
     expect(chooseRollback(release, { to: "6.4.0" })).toMatchObject({ ok: true, image: "6.4.0" });
     expect(chooseRollback(release, { to: "5.0.0" })).toEqual({
       ok: false,
-      error: "5.0.0 is not in the history of container podinfo; its history has 6.5.0, 6.4.0",
+      error: "5.0.0 is not in the history of chart podinfo; its history has 6.5.0, 6.4.0",
+    });
+    expect(chooseRollback(release, { container: "nginx" })).toEqual({
+      ok: false,
+      error: "HelmRelease shop/web has no chart nginx",
     });
   });
 
