@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { bench, describe } from "vitest";
+import { readRepositoryTags } from "../src/core/policy/read-repository-tags.ts";
 import { bestTag } from "../src/core/policy/select-update.ts";
 import { indexTags } from "../src/core/policy/tag-index.ts";
 import { buildTagConfigMap } from "../src/core/tags/tag-configmap.ts";
@@ -12,7 +13,6 @@ import { defaultHookSettings } from "../src/hooks-server/config/hook-settings.ts
 import { parseDecoratorSyncRequest } from "../src/hooks-server/metacontroller/parse-hook-request.ts";
 import { syncUpdateRequest } from "../src/hooks-server/updaterequests/sync-update-request.ts";
 import { createTagCache } from "../src/hooks-server/workloads/create-tag-cache.ts";
-import { readRepositoryTags } from "../src/hooks-server/workloads/read-repository-tags.ts";
 import { syncWorkload } from "../src/hooks-server/workloads/sync-workload.ts";
 import { aSpec } from "../tests/helpers/policy-spec.ts";
 import { aDeployment, anUpdateRequest, urRequest } from "../tests/helpers/update-requests.ts";

@@ -2,12 +2,12 @@
 
 import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
+import type { TagReader } from "../../core/policy/read-repository-tags.ts";
 import type { Clock } from "../../core/time/clock.ts";
 import type { HookAuth } from "../config/hook-auth-config.ts";
 import type { HookSettings } from "../config/hook-settings.ts";
 import type { EffectExecutor } from "../effects/effect.ts";
 import type { KubeGateway } from "../effects/kube-gateway.ts";
-import type { TagReader } from "../workloads/read-repository-tags.ts";
 import type { HookMetrics } from "./create-hook-metrics.ts";
 
 export interface HooksAppDeps {

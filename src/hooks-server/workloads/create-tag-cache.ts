@@ -7,7 +7,11 @@
  */
 import { LRUCache } from "lru-cache";
 import type { KubeObject } from "../../core/kube-object.ts";
-import { type RepositoryTags, readRepositoryTags, type TagReader } from "./read-repository-tags.ts";
+import {
+  type RepositoryTags,
+  readRepositoryTags,
+  type TagReader,
+} from "../../core/policy/read-repository-tags.ts";
 
 export interface TagCacheLimits {
   /** ConfigMaps kept. */

@@ -8,9 +8,9 @@
 import type { KubeObject } from "../../core/kube-object.ts";
 import { tagConfigMapName } from "../../core/tags/tag-configmap.ts";
 import { containerImages } from "../../core/workloads/container-images.ts";
+import { trackedRef } from "../../core/workloads/tracked-ref.ts";
 import type { HookSettings } from "../config/hook-settings.ts";
 import type { CustomizeResponse } from "../metacontroller/wire.ts";
-import { trackedRef } from "./tracked-ref.ts";
 
 export function customizeWorkload(workload: KubeObject, settings: HookSettings): CustomizeResponse {
   const names = new Set<string>();

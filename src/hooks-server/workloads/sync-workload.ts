@@ -7,6 +7,11 @@ import { createHash } from "node:crypto";
 import { parseAnnotations, type WorkloadConfig } from "../../core/annotations/parse-annotations.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import { annotations as names } from "../../core/metadata-keys.ts";
+import {
+  type RepositoryTags,
+  readRepositoryTags,
+  type TagReader,
+} from "../../core/policy/read-repository-tags.ts";
 import { visibleTags } from "../../core/tags/visible-tags.ts";
 import { planContainer } from "../../core/updaterequests/plan-container.ts";
 import { type HistoryEntry, mergeHistory, parseHistory } from "../../core/updaterequests/update-history.ts";
@@ -18,15 +23,14 @@ import {
 } from "../../core/updaterequests/update-request.ts";
 import { type ContainerImage, containerImages, podSelector } from "../../core/workloads/container-images.ts";
 import { isManaged } from "../../core/workloads/is-managed.ts";
+import { trackedRef } from "../../core/workloads/tracked-ref.ts";
 import { findTargetKind } from "../../core/workloads/workload-kinds.ts";
 import type { HookSettings } from "../config/hook-settings.ts";
 import type { Effect } from "../effects/effect.ts";
 import { HookInputError } from "../metacontroller/hook-input-error.ts";
 import { type DecoratorSyncRequest, type DecoratorSyncResponse, objectsOf } from "../metacontroller/wire.ts";
 import { buildUpdateRequest, rebuildUpdateRequest } from "./build-update-request.ts";
-import { type RepositoryTags, readRepositoryTags, type TagReader } from "./read-repository-tags.ts";
 import { retainUpdateRequests } from "./retain-update-requests.ts";
-import { trackedRef } from "./tracked-ref.ts";
 
 export interface WorkloadReport {
   proposed: string[];

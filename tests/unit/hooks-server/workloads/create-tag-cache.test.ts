@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
+import type { TagReader } from "../../../../src/core/policy/read-repository-tags.ts";
 import { buildTagConfigMap } from "../../../../src/core/tags/tag-configmap.ts";
 import { createTagCache } from "../../../../src/hooks-server/workloads/create-tag-cache.ts";
-import type { TagReader } from "../../../../src/hooks-server/workloads/read-repository-tags.ts";
 
 type ConfigMapObject = KubeObject & { data: Record<string, string> };
 

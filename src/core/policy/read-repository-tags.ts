@@ -1,13 +1,14 @@
 /**
  * What the workloads hook knows about one repository: its tag ConfigMap parsed and re-checked
  * (core/tags/tag-configmap.ts) and its tags indexed for the policies (core/policy/tag-index.ts).
+ * In core because `kubectl headwind plan` reads the live ConfigMaps the same way.
  */
 
-import type { KubeObject } from "../../core/kube-object.ts";
-import { annotations } from "../../core/metadata-keys.ts";
-import { indexTags, type TagIndex } from "../../core/policy/tag-index.ts";
-import type { Result } from "../../core/result.ts";
-import { type ObservedTags, parseTagConfigMap } from "../../core/tags/tag-configmap.ts";
+import type { KubeObject } from "../kube-object.ts";
+import { annotations } from "../metadata-keys.ts";
+import type { Result } from "../result.ts";
+import { type ObservedTags, parseTagConfigMap } from "../tags/tag-configmap.ts";
+import { indexTags, type TagIndex } from "./tag-index.ts";
 
 export interface RepositoryTags {
   readonly observed: ObservedTags;

@@ -1,12 +1,13 @@
 /**
  * What a container follows: its image reference and the key of the tag ConfigMap that records the
  * repository's tags — or, for a HelmRelease's chart, its exact version and the key of the chart
- * source's ConfigMap. Shared by the customize and sync hooks, so both relate the same ConfigMaps.
+ * source's ConfigMap. Shared by the customize and sync hooks, so both relate the same ConfigMaps,
+ * and by `kubectl headwind plan`, so it reads the ConfigMaps the hooks would.
  */
-import { chartSourceKey, isExactVersion, releaseChart, versionRef } from "../../core/charts/helm-release.ts";
-import { type ImageRef, parseImageRef, repositoryKey } from "../../core/images/image-ref.ts";
-import type { KubeObject } from "../../core/kube-object.ts";
-import type { ContainerImage } from "../../core/workloads/container-images.ts";
+import { chartSourceKey, isExactVersion, releaseChart, versionRef } from "../charts/helm-release.ts";
+import { type ImageRef, parseImageRef, repositoryKey } from "../images/image-ref.ts";
+import type { KubeObject } from "../kube-object.ts";
+import type { ContainerImage } from "./container-images.ts";
 
 export type Tracked =
   | { readonly kind: "tracked"; readonly ref: ImageRef; readonly key: string }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { containerImages } from "../../../../src/core/workloads/container-images.ts";
-import { trackedRef } from "../../../../src/hooks-server/workloads/tracked-ref.ts";
+import { trackedRef } from "../../../../src/core/workloads/tracked-ref.ts";
 import { aHelmRelease } from "../../../helpers/helm-releases.ts";
 import { aDeployment } from "../../../helpers/update-requests.ts";
 

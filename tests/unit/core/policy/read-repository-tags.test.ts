@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../../src/core/kube-object.ts";
+import { readRepositoryTags } from "../../../../src/core/policy/read-repository-tags.ts";
 import { parseVersionTag } from "../../../../src/core/policy/version-tag.ts";
 import { tagsFormat } from "../../../../src/core/tags/tag-configmap.ts";
-import { readRepositoryTags } from "../../../../src/hooks-server/workloads/read-repository-tags.ts";
 
 const configMap = (data: Record<string, string>) =>
   ({
