@@ -19,7 +19,7 @@ export function timingNotes(workload: KubeObject, now: number): string[] {
     notes.push(
       patch
         ? `applied by ${describeOwner(owner)}: updates are patched anyway (${annotations.gitops}: patch); change Git too`
-        : `applied by ${describeOwner(owner)}: updates are proposed, not patched; change the image in Git`,
+        : `applied by ${describeOwner(owner)}: updates are proposed, not patched; change the ${workload.kind === "HelmRelease" ? "chart version" : "image"} in Git`,
     );
   }
   const written = workload.metadata.annotations?.[annotations.updateWindow];

@@ -32,6 +32,13 @@ describe("timingNotes", () => {
       ],
     ],
     [
+      "a Flux-applied HelmRelease: its chart version is what to change",
+      { ...deployment({}, flux), apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease" },
+      [
+        "applied by Flux Kustomization flux-system/apps: updates are proposed, not patched; change the chart version in Git",
+      ],
+    ],
+    [
       "gitops: patch: patched anyway",
       deployment({ "headwind.sh/gitops": "patch" }, flux),
       [
