@@ -119,7 +119,7 @@ function unfollowedRelease(workload: KubeObject): string[][] {
         `${kind.toLowerCase()}/${namespace}/${name}`,
         "-",
         "none",
-        `spec.chartRef: a ${kind} chooses the chart version itself; Headwind follows spec.chart.spec.version from a HelmRepository`,
+        `spec.chartRef: the ${kind} ${namespace}/${name} chooses the chart version; Headwind proposes only for spec.chart.spec.version from a HelmRepository`,
       ],
     ];
   }

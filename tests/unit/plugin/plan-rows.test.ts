@@ -129,7 +129,7 @@ describe("planRows for a HelmRelease", () => {
         "-",
         "minor",
         "none",
-        "spec.chartRef: a OCIRepository chooses the chart version itself; Headwind follows spec.chart.spec.version from a HelmRepository",
+        "spec.chartRef: the OCIRepository shop/podinfo chooses the chart version; Headwind proposes only for spec.chart.spec.version from a HelmRepository",
       ],
     ],
     [
