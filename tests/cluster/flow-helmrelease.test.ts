@@ -16,12 +16,14 @@ import {
 } from "../helpers/flux-install.ts";
 import { hooksServiceAccount } from "../helpers/headwind-install.ts";
 import { headwindEvents, kubectlPatchStatus, listUpdateRequests } from "../helpers/headwind-objects.ts";
+import { runPlugin } from "../helpers/run-plugin.ts";
 
 beforeAll(async () => {
   await installFlux(adminConfig());
 });
 const flows = useFlows({}, { optional: ["flux"] });
 let namespace: string | undefined;
+const admin = () => process.env.KUBECONFIG ?? "";
 
 afterEach(async () => {
   if (namespace !== undefined) await deleteReleases(flows.kc, namespace);
@@ -36,9 +38,29 @@ describe("flow: a Flux HelmRelease's chart version", () => {
     await applyObjects(flows.kc, [helmRelease("web", "6.5.0", { "headwind.sh/policy": "minor" })], {
       namespace: ns,
     });
+    const unrecorded = await runPlugin(admin(), ["plan", "hr/web", "-n", ns]);
+    expect(unrecorded.stdout).toContain(
+      `versions of chart podinfo from HelmRepository ${ns}/charts are not recorded yet`,
+    );
     await publishChartVersions(flows.kc, ns, ["6.4.0", "6.5.0", "6.5.1", "6.6.0", "7.0.0"]);
 
     const pending = await flow.waitForPhase("Pending");
+    const plan = await runPlugin(admin(), ["plan", "helmrelease/web", "-n", ns]);
+    expect(plan.code).toBe(0);
+    expect(
+      plan.stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.split(/\s{2,}/)),
+    ).toEqual([
+      ["CONTAINER", "CURRENT", "POLICY", "PLAN", "DETAIL"],
+      ["podinfo", "6.5.0", "minor", "waiting", `${pending.metadata.name} is Pending: 6.6.0`],
+    ]);
+    const planned = JSON.parse((await runPlugin(admin(), ["plan", "hr/web", "-n", ns, "-o", "json"])).stdout);
+    expect(planned).toMatchObject({
+      policy: "minor",
+      plans: [{ container: "podinfo", image: "6.5.0", plan: { kind: "keep" } }],
+    });
     expect(pending.spec).toMatchObject({
       targetRef: { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", name: "web", namespace: ns },
       containerName: "podinfo",
@@ -111,6 +133,10 @@ describe("flow: a Flux HelmRelease's chart version", () => {
       "HelmRelease podinfo: unauthorized: Secret shop/charts-auth not found",
     ]);
     expect(await listUpdateRequests(flows.kc, ns)).toEqual([]);
+    const plan = await runPlugin(admin(), ["plan", "hr/web", "-n", ns]);
+    expect(plan.stdout).toContain(
+      "the sidecar's last read failed: unauthorized: Secret shop/charts-auth not found",
+    );
 
     const asHooks = await hooksServiceAccount(flows.kc);
     const path = `/apis/helm.toolkit.fluxcd.io/v2/namespaces/${ns}/helmreleases/web`;
