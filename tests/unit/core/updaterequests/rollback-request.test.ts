@@ -137,6 +137,36 @@ describe("buildRollbackRequest", () => {
     });
   });
 
+  it("takes a CronJob: its containers sit in the job template, its owner is in batch/v1", () => {
+    const { template, ...rest } = aWorkload({ app: "app:1.3.0" }).spec as { template: unknown };
+    const cronJob = {
+      ...aWorkload({ app: "app:1.3.0" }, history, "CronJob"),
+      apiVersion: "batch/v1",
+      spec: { ...rest, schedule: "0 3 * * *", jobTemplate: { spec: { template } } },
+    };
+    const choice = chooseRollback(cronJob, {});
+    expect(choice).toMatchObject({ ok: true, image: "app:1.2.0", container: { name: "app" } });
+    if (!choice.ok) return;
+    const built = buildRollbackRequest({
+      workload: cronJob,
+      container: choice.container,
+      image: choice.image,
+      requestedBy: "alice",
+      approval: "Required",
+      now,
+      approvalTtlSeconds: 3600,
+    });
+    expect(built.ok && built.value).toMatchObject({
+      metadata: {
+        ownerReferences: [
+          { apiVersion: "batch/v1", kind: "CronJob", name: "db", uid: "uid-db", controller: true },
+        ],
+        labels: { "headwind.sh/target-kind": "cronjob", "headwind.sh/target-name": "db" },
+      },
+      spec: { type: "rollback", currentImage: "app:1.3.0", newImage: "app:1.2.0", approval: "Required" },
+    });
+  });
+
   it("refuses a workload Headwind does not manage", () => {
     const off = { ...workload, metadata: { ...workload.metadata, annotations: {} } };
     const input = { container, image: "app:1.2.0", requestedBy: "a", approval: "Required" as const, now };
