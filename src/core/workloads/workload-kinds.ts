@@ -1,5 +1,7 @@
 /** The workload kinds Headwind manages, and where each keeps its pod template. */
 
+import { helmReleaseApiVersion } from "../charts/helm-release.ts";
+
 /** A kind an UpdateRequest may target. */
 export interface TargetKind {
   readonly kind: string;
@@ -42,7 +44,7 @@ export const workloadKinds: readonly WorkloadKind[] = [
 /** Flux HelmReleases: their chart version is what moves (src/core/charts/helm-release.ts). */
 export const helmReleaseKind: TargetKind = {
   kind: "HelmRelease",
-  apiVersion: "helm.toolkit.fluxcd.io/v2",
+  apiVersion: helmReleaseApiVersion,
   resource: "helmreleases",
 };
 

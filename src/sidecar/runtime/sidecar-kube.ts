@@ -4,6 +4,7 @@
  * what manifests/rbac-sidecar.yaml grants: LIST and WATCH workloads, GET ServiceAccounts and Secrets, and in
  * the headwind namespace ConfigMaps (list/get/apply/delete) and the Lease (get/create/update).
  */
+import { sourceApiVersion } from "../../core/charts/helm-release.ts";
 import type { KubeObject } from "../../core/kube-object.ts";
 import type { TagConfigMap } from "../../core/tags/tag-configmap.ts";
 import type { TargetKind } from "../../core/workloads/workload-kinds.ts";
@@ -100,7 +101,7 @@ export function createSidecarKube(transport: KubeTransport, watch: KubeWatch): S
       return pageOf<KubeObject>(body, (item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }));
     },
     getFluxSource(kind, namespace, name) {
-      const ref = { apiVersion: "source.toolkit.fluxcd.io/v1", resource: fluxSourceKinds[kind], namespace };
+      const ref = { apiVersion: sourceApiVersion, resource: fluxSourceKinds[kind], namespace };
       return getOrUndefined(transport, resourcePath(ref, name));
     },
     getServiceAccount(namespace, name) {
